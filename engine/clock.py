@@ -1,0 +1,41 @@
+"""Injected time: the engine never calls ``datetime.now()`` itself.
+
+Tests and `--now` travel in time by handing a different clock to the service; nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """An aware datetime."""
+        ...
+
+
+@dataclass(frozen=True)
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class FixedClock:
+    """A clock that stands still until a test (or `--now`) moves it."""
+
+    moment: dt.datetime
+
+    def now(self) -> dt.datetime:
+        return self.moment
+
+    def advance(self, delta: dt.timedelta) -> None:
+        self.moment = self.moment + delta
+
+
+def local_today(clock: Clock, tz: ZoneInfo) -> dt.date:
+    """Business dates are local to the municipality's time zone, not UTC."""
+    return clock.now().astimezone(tz).date()

@@ -1,0 +1,1 @@
+"""Persistence: sqlmodel tables, database set-up and the unit of work."""

@@ -1,0 +1,155 @@
+"""Finding, parsing, merging (``extends``) and validating workflow definition files.
+
+Every problem is collected and reported at once as ``file: key.path: what is wrong`` so an
+administrator fixes a file in one pass instead of one error per run.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.definitions.checks import check_definition
+from engine.definitions.model import Definition
+from engine.errors import DefinitionError
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent.parent / "workflows"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}: " if self.path else f"{self.file}: "
+        return where + self.message
+
+
+def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge rule for ``extends``: tables merge key by key, everything else (strings, numbers,
+    arrays) is replaced, and a table with ``remove = true`` deletes the inherited entry."""
+    result = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and value.get("remove") is True:
+            result.pop(key, None)
+        elif isinstance(value, Mapping) and isinstance(result.get(key), Mapping) and "type" not in value:
+            result[key] = merge(result[key], value)
+        elif isinstance(value, Mapping):
+            # A table that names its own ``type`` (a guard) replaces the inherited one whole:
+            # mixing parameters of two guard types would make neither.
+            result[key] = {k: v for k, v in value.items() if k != "remove"}
+        else:
+            result[key] = value
+    return result
+
+
+def _loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class Catalog:
+    """The variants an installation knows: administrators' folders first, then the shipped ones,
+    so a local file may replace a shipped variant of the same name."""
+
+    def __init__(self, extra_dirs: Iterable[Path] = ()) -> None:
+        self.dirs = [Path(d) for d in extra_dirs] + [SHIPPED_DIR]
+        self._cache: dict[Path, tuple[float, Definition]] = {}
+
+    def names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for folder in self.dirs:
+            if folder.is_dir():
+                for path in sorted(folder.glob("*.toml")):
+                    seen.setdefault(path.stem, None)
+        return sorted(seen)
+
+    def path_of(self, name: str) -> Path | None:
+        for folder in self.dirs:
+            candidate = folder / f"{name}.toml"
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def resolve(self, name_or_path: str) -> Path:
+        """A variant name, or a path to a file an administrator is still writing."""
+        if name_or_path.endswith(".toml") or "/" in name_or_path:
+            path = Path(name_or_path)
+            if not path.is_file():
+                raise DefinitionError(f"{name_or_path}: file not found")
+            return path
+        path = self.path_of(name_or_path)
+        if path is None:
+            raise DefinitionError(f"unknown workflow {name_or_path!r}; available: {', '.join(self.names())}")
+        return path
+
+    # -- loading ------------------------------------------------------------------------------
+    def load(self, name_or_path: str) -> Definition:
+        """Load and validate; raise DefinitionError listing every error (warnings are ignored)."""
+        definition, problems = self.check(name_or_path)
+        errors = [p for p in problems if not p.warning]
+        if errors or definition is None:
+            raise DefinitionError(str(errors[0]) if errors else "invalid definition",
+                                  [str(p) for p in errors])
+        return definition
+
+    def check(self, name_or_path: str) -> tuple[Definition | None, list[Problem]]:
+        """Load without raising: the definition (if it is valid) and all errors and warnings."""
+        path = self.resolve(name_or_path)
+        cached = self._cache.get(path)
+        mtime = path.stat().st_mtime
+        if cached and cached[0] == mtime:
+            return cached[1], []
+        raw, problems = self._raw(path, chain=())
+        if raw is None:
+            return None, problems
+        if raw.get("name") != path.stem and "name" in raw:
+            problems.append(Problem(path.name, "name", f"must equal the file name {path.stem!r}"))
+        try:
+            definition = Definition.model_validate(raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                problems.append(Problem(path.name, _loc(err["loc"]), err["msg"]))
+            return None, problems
+        for path_, message, warning in check_definition(definition):
+            problems.append(Problem(path.name, path_, message, warning))
+        if not any(not p.warning for p in problems):
+            self._cache[path] = (mtime, definition)
+            return definition, problems
+        return None, problems
+
+    def _raw(self, path: Path, chain: tuple[str, ...]) -> tuple[dict[str, Any] | None, list[Problem]]:
+        try:
+            with path.open("rb") as fh:
+                raw = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            return None, [Problem(path.name, "", f"malformed TOML: {exc}")]
+        except UnicodeDecodeError as exc:
+            return None, [Problem(path.name, "", f"not UTF-8: {exc}")]
+        parent = raw.get("extends")
+        if parent is None:
+            return raw, []
+        if not isinstance(parent, str):
+            return None, [Problem(path.name, "extends", "must be the name of a variant")]
+        if parent in chain or parent == path.stem:
+            loop = " -> ".join((*chain, path.stem, parent))
+            return None, [Problem(path.name, "extends", f"loop: {loop}")]
+        parent_path = self.path_of(parent)
+        if parent_path is None or parent_path == path:
+            return None, [Problem(path.name, "extends", f"unknown variant {parent!r}")]
+        base, problems = self._raw(parent_path, (*chain, path.stem))
+        if base is None:
+            return None, problems
+        merged = merge(base, raw)
+        merged["extends"] = parent
+        return merged, problems

@@ -1,0 +1,255 @@
+"""The shape of a workflow definition, as validated pydantic models.
+
+A definition is data, never code: guards are named by type from the registry in
+:mod:`engine.guards`, durations are ISO 8601 strings, and labels carry German and English text.
+Models are frozen so a loaded definition can be shared by every cycle pinned to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cached_property
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from engine.dates import Duration
+from engine.i18n import Language
+from engine.roles import ROLES
+
+COMPLETED = "completed"
+"""Reserved destination: a transition into it completes the cycle (then the restart rule applies)."""
+
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """A label or description; German is required because German is the default language."""
+
+    de: str
+    en: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        return {"de": value} if isinstance(value, str) else value
+
+    def get(self, lang: Language) -> str:
+        return (self.en if lang == "en" else None) or self.de
+
+
+def _duration(value: str) -> str:
+    Duration.parse(value)
+    return value
+
+
+class OverdueRule(_Model):
+    """Overdue reminders repeat every ``every`` up to ``max`` times; after ``escalate_after``
+    they also go to ``escalate_to`` (the core team, the mayor's office)."""
+
+    every: str = "P7D"
+    max: int = Field(default=4, ge=0, le=52)
+    escalate_after: str | None = None
+    escalate_to: tuple[str, ...] = ()
+
+    _check_every = field_validator("every")(_duration)
+
+    @field_validator("escalate_after")
+    @classmethod
+    def _check_after(cls, value: str | None) -> str | None:
+        return None if value is None else _duration(value)
+
+
+class ReviewRule(_Model):
+    """A recurring review inside a phase, e.g. the quarterly monitoring review."""
+
+    label: Text
+    every: str
+    first_after: str | None = None
+    before: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ("coordination",)
+
+    _check_every = field_validator("every")(_duration)
+
+
+class Reminders(_Model):
+    """When to remind about a phase's due date. Offsets are ISO durations before the due date."""
+
+    on_enter: bool = True
+    before: tuple[str, ...] = ("P30D", "P14D", "P3D")
+    on_due: bool = True
+    overdue: OverdueRule | None = OverdueRule()
+    roles: tuple[str, ...] = ("coordination",)
+
+    @field_validator("before")
+    @classmethod
+    def _check_before(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        for value in values:
+            _duration(value)
+        return values
+
+
+class Phase(_Model):
+    label: Text
+    description: Text | None = None
+    duration: str | None = None
+    """Default time allowed for the phase; None for open-ended phases (none ships that way)."""
+    reminders: Reminders | None = Reminders()
+    reviews: dict[str, ReviewRule] = {}
+
+    @field_validator("duration")
+    @classmethod
+    def _check_duration(cls, value: str | None) -> str | None:
+        return None if value is None else _duration(value)
+
+    @cached_property
+    def duration_value(self) -> Duration | None:
+        return Duration.parse(self.duration) if self.duration else None
+
+
+class GuardSpec(_Model):
+    """One condition of a transition; ``params`` are checked by the guard type's own model."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    type: str
+    severity: Literal["block", "warn"] = "block"
+    message: Text | None = None
+    note: str | None = None
+    """Why the guard is there (for administrators reading the file); never shown to users."""
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class Transition(_Model):
+    trigger: str = Field(default="advance", pattern=_ID)
+    source: str
+    dest: str
+    roles: tuple[str, ...] = ("coordination",)
+    guards: dict[str, GuardSpec] = {}
+
+
+FieldType = Literal["date", "text", "integer", "number", "url", "choice"]
+
+
+class FieldSpec(_Model):
+    type: FieldType = "text"
+    required: bool = False
+    label: Text | None = None
+    choices: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _choices_need_choice(self) -> "FieldSpec":
+        if self.type == "choice" and not self.choices:
+            raise ValueError("a field of type 'choice' needs a non-empty 'choices' list")
+        return self
+
+
+class FactType(_Model):
+    label: Text
+    description: Text | None = None
+    fields: dict[str, FieldSpec] = {}
+
+
+class RestartRule(_Model):
+    """Where and when the next cycle begins after a cycle completes.
+
+    ``anchor = "completion"`` counts ``after`` from the day the cycle completed;
+    ``"previous_start"`` from the day it started (e.g. a new cycle every two years).
+    A restart date never lies before the completion.
+    """
+
+    phase: str
+    anchor: Literal["completion", "previous_start"] = "completion"
+    after: str = "P0D"
+
+    _check_after = field_validator("after")(_duration)
+
+
+class DatedEvent(_Model):
+    """A programme date the definition names (a network conference) with its own reminders."""
+
+    label: Text
+    on: str | None = None
+    after_start: str | None = None
+    before: tuple[str, ...] = ("P14D", "P3D")
+    roles: tuple[str, ...] = ("coordination",)
+    only_cycle: int | None = 1
+    """Programme events belong to the programme run, i.e. the first cycle, unless set otherwise."""
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> "DatedEvent":
+        if (self.on is None) == (self.after_start is None):
+            raise ValueError("give exactly one of 'on' (a date) and 'after_start' (a duration)")
+        if self.after_start is not None:
+            _duration(self.after_start)
+        return self
+
+
+class Definition(_Model):
+    schema_version: int = Field(default=1, alias="schema")
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    extends: str | None = None
+    label: Text
+    description: Text | None = None
+    initial: str
+    phases: dict[str, Phase]
+    transitions: dict[str, Transition]
+    facts: dict[str, FactType] = {}
+    restart: RestartRule | None = None
+    events: dict[str, DatedEvent] = {}
+    label_award: Text | None = None
+    """Text of a label awarded when the first cycle completes (GNK: „Global Nachhaltige Kommune“)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    # -- derived views -----------------------------------------------------------------------
+    @cached_property
+    def canonical_json(self) -> str:
+        """The resolved definition (after ``extends``) as stored with a cycle."""
+        return json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True),
+                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    @cached_property
+    def version(self) -> str:
+        """Content hash: two files with the same meaning share a version, an edit makes a new one."""
+        return hashlib.sha256(self.canonical_json.encode()).hexdigest()[:12]
+
+    def phase_label(self, phase: str, lang: Language) -> str:
+        from engine.i18n import t
+
+        if phase == COMPLETED:
+            return t("phase.completed", lang)
+        return self.phases[phase].label.get(lang)
+
+    def fact_label(self, fact: str, lang: Language) -> str:
+        return self.facts[fact].label.get(lang) if fact in self.facts else fact
+
+    def transitions_from(self, phase: str, trigger: str | None = None) -> list[tuple[str, Transition]]:
+        return [(tid, tr) for tid, tr in self.transitions.items()
+                if tr.source == phase and (trigger is None or tr.trigger == trigger)]
+
+    @cached_property
+    def phase_order(self) -> list[str]:
+        """Phases in the order a cycle meets them (breadth-first from the initial phase), then any
+        unreachable ones, so listings read like the process and not like the file."""
+        order: list[str] = []
+        queue = [self.initial] if self.initial in self.phases else []
+        while queue:
+            phase = queue.pop(0)
+            if phase in order:
+                continue
+            order.append(phase)
+            queue.extend(tr.dest for _, tr in self.transitions_from(phase) if tr.dest in self.phases)
+        return order + [p for p in self.phases if p not in order]
+
+
+__all__ = ["COMPLETED", "ROLES", "Definition", "DatedEvent", "FactType", "FieldSpec", "GuardSpec",
+           "OverdueRule", "Phase", "Reminders", "RestartRule", "ReviewRule", "Text", "Transition"]

@@ -1,0 +1,67 @@
+"""Domain events and the in-process bus that delivers them inside the unit of work.
+
+Subscribers (registered by entry points, e.g. the reminder planner) receive the open session,
+so what they write commits or rolls back together with the transition that caused it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+
+@dataclass(frozen=True)
+class CycleEvent:
+    cycle_id: int
+    ags: str
+    number: int
+
+
+@dataclass(frozen=True)
+class PhaseEntered(CycleEvent):
+    phase: str
+    entered_on: dt.date
+    due_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class DeadlineChanged(CycleEvent):
+    phase: str
+    due_on: dt.date
+    previous_due_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class FactRecorded(CycleEvent):
+    fact: str
+    on: dt.date
+
+
+@dataclass(frozen=True)
+class CycleCompleted(CycleEvent):
+    completed_on: dt.date
+    restart_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class CycleStarted(CycleEvent):
+    previous_cycle_id: int | None
+    started_on: dt.date
+
+
+Subscriber = Callable[[CycleEvent, Session], None]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._subscribers: list[Subscriber] = []
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.append(subscriber)
+
+    def publish(self, event: CycleEvent, session: Session) -> None:
+        for subscriber in self._subscribers:
+            subscriber(event, session)

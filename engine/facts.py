@@ -1,0 +1,81 @@
+"""Turning `--set field=value` strings into typed, validated fact fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from engine import validate
+from engine.definitions.model import FactType
+from engine.errors import InvalidInput
+from engine.i18n import Language, t
+
+_URL = re.compile(r"https?://[^\s]+", re.IGNORECASE)
+
+
+def parse_assignments(items: Iterable[str], lang: Language = "de") -> dict[str, str]:
+    values: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInput(t("set.malformed", lang, value=item))
+        values[name.strip()] = value
+    return values
+
+
+def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang: Language) -> Any:
+    """Raise ValueError with a translated problem; the caller adds the field's name."""
+    value = raw.strip()
+    if spec_type == "date":
+        try:
+            return validate.date(value, lang).isoformat()
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
+    if spec_type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,15}", value):
+            raise ValueError(t("value.integer", lang, value=raw))
+        return int(value)
+    if spec_type == "number":
+        # German users write 12,5; accept it alongside 12.5, but never a thousands separator.
+        candidate = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
+        try:
+            number = float(candidate)
+        except ValueError:
+            raise ValueError(t("value.number", lang, value=raw)) from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(t("value.number", lang, value=raw))
+        return number
+    if spec_type == "url":
+        if not _URL.fullmatch(value) or len(value) > 2000:
+            raise ValueError(t("value.url", lang, value=raw))
+        return value
+    if spec_type == "choice":
+        for choice in choices:
+            if choice.casefold() == value.casefold():
+                return choice
+        raise ValueError(t("value.choice", lang, value=raw, allowed=", ".join(choices)))
+    try:
+        return validate.text(raw, name, lang)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+
+
+def parse_fields(fact_id: str, fact: FactType, raw: dict[str, str], lang: Language = "de") -> dict[str, Any]:
+    """Check names, types and required fields; return JSON-ready values (dates as ISO strings)."""
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        spec = fact.fields.get(name)
+        if spec is None:
+            raise InvalidInput(t("field.unknown", lang, fact=fact_id, field=name,
+                                 allowed=", ".join(fact.fields) or "–"))
+        try:
+            converted = _convert(name, spec.type, value, spec.choices, lang)
+        except ValueError as exc:
+            raise InvalidInput(t("field.bad_value", lang, field=name, problem=str(exc))) from None
+        if converted != "":
+            out[name] = converted
+    for name, spec in fact.fields.items():
+        if spec.required and name not in out:
+            raise InvalidInput(t("field.missing", lang, fact=fact_id, field=name))
+    return out

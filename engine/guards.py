@@ -1,0 +1,168 @@
+"""The registry of guard types a definition may name, each a pure function of a snapshot.
+
+A definition says ``type = "fact_count"`` with parameters; the matching entry here checks the
+parameters when the definition loads and evaluates them against a :class:`CycleSnapshot`.
+Adding a guard type means adding one class here; definitions never contain code.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from engine.definitions.model import Definition, GuardSpec
+from engine.i18n import Language, t
+from engine.roles import ROLES
+from engine.snapshot import CycleSnapshot
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    """The outcome of one guard, with enough detail for `status` to say what to do next."""
+
+    id: str
+    type: str
+    severity: str
+    ok: bool
+    message: str
+    fact: str | None = None
+    missing: int = 0
+    fields: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "severity": self.severity, "ok": self.ok,
+                "message": self.message, "fact": self.fact, "missing": self.missing,
+                "fields": list(self.fields), **({"details": self.details} if self.details else {})}
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GuardType(ABC):
+    """Base of all guard types: a parameter model and a pure evaluation."""
+
+    name: ClassVar[str]
+    Params: ClassVar[type[_Params]]
+
+    @abstractmethod
+    def evaluate(self, p: Any, snap: CycleSnapshot, d: Definition, lang: Language) -> tuple[bool, str, dict[str, Any]]:
+        """(passed, message in ``lang``, details such as how many facts are still missing)."""
+
+    def references(self, p: Any) -> tuple[str | None, tuple[str, ...], str | None]:
+        """(fact, fields, role) this guard refers to, for definition validation."""
+        return getattr(p, "fact", None), tuple(getattr(p, "fields", ())), getattr(p, "role", None)
+
+    def never_met(self, p: Any) -> str | None:
+        """A reason the guard can never pass, reported as a validation warning."""
+        return None
+
+
+class FactRecorded(GuardType):
+    name = "fact_recorded"
+
+    class Params(_Params):
+        fact: str
+
+    def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
+        ok = bool(snap.facts_of(p.fact))
+        return ok, t("guard.fact_recorded", lang, fact=d.fact_label(p.fact, lang)), {"missing": 0 if ok else 1}
+
+
+class FactCount(GuardType):
+    name = "fact_count"
+
+    class Params(_Params):
+        fact: str
+        min: int = Field(ge=1)
+
+    def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
+        count = len(snap.facts_of(p.fact))
+        msg = t("guard.fact_count", lang, fact=d.fact_label(p.fact, lang), min=p.min, count=count)
+        return count >= p.min, msg, {"missing": max(0, p.min - count), "count": count}
+
+
+class RoleCount(GuardType):
+    name = "role_count"
+
+    class Params(_Params):
+        role: str
+        min: int = Field(default=0, ge=0)
+        max: int | None = Field(default=None, ge=0)
+
+        @model_validator(mode="after")
+        def _known_role(self) -> "RoleCount.Params":
+            if self.role not in ROLES:
+                raise ValueError(f"unknown role {self.role!r}; roles: {', '.join(ROLES)}")
+            return self
+
+    def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
+        count = snap.role_counts.get(p.role, 0)
+        role = t(f"role.{p.role}", lang)
+        if p.max is None:
+            key = "guard.role_count.min"
+        elif p.max == p.min:
+            key = "guard.role_count.exact"
+        else:
+            key = "guard.role_count.range" if p.min else "guard.role_count.max"
+        ok = count >= p.min and (p.max is None or count <= p.max)
+        return ok, t(key, lang, role=role, min=p.min, max=p.max, count=count), {"count": count, "role": p.role}
+
+    def never_met(self, p: Params) -> str | None:
+        if p.max is not None and p.max < p.min:
+            return f"max ({p.max}) is below min ({p.min})"
+        return None
+
+
+class FieldsPresent(GuardType):
+    """The latest fact of a type carries every listed field (e.g. all parts of the action programme)."""
+
+    name = "fields_present"
+
+    class Params(_Params):
+        fact: str
+        fields: tuple[str, ...] = Field(min_length=1)
+
+    def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
+        facts = snap.facts_of(p.fact)
+        label = d.fact_label(p.fact, lang)
+        if not facts:
+            names = ", ".join(p.fields)
+            return False, t("guard.fields_present.no_fact", lang, fact=label, fields=names), {"missing": 1}
+        latest = max(facts, key=lambda f: f.on)
+        absent = [f for f in p.fields if latest.fields.get(f) in (None, "")]
+        return not absent, t("guard.fields_present", lang, fact=label, fields=", ".join(absent or p.fields)), {
+            "missing": 1 if absent else 0, "absent": absent}
+
+
+REGISTRY: dict[str, GuardType] = {g.name: g for g in (FactRecorded(), FactCount(), RoleCount(), FieldsPresent())}
+
+
+def parse_params(spec: GuardSpec) -> Any:
+    """Validate a guard's parameters against its type; raises KeyError or ValidationError."""
+    return REGISTRY[spec.type].Params(**spec.params)
+
+
+def evaluate(guard_id: str, spec: GuardSpec, snap: CycleSnapshot, d: Definition, lang: Language) -> GuardResult:
+    kind = REGISTRY[spec.type]
+    params = parse_params(spec)
+    ok, message, info = kind.evaluate(params, snap, d, lang)
+    if spec.message is not None:
+        message = spec.message.get(lang)
+    fact, fields, _role = kind.references(params)
+    return GuardResult(id=guard_id, type=spec.type, severity=spec.severity, ok=ok, message=message,
+                       fact=fact, missing=int(info.pop("missing", 0)), fields=fields, details=info)
+
+
+def evaluate_all(guards: dict[str, GuardSpec], snap: CycleSnapshot, d: Definition, lang: Language) -> list[GuardResult]:
+    return [evaluate(gid, spec, snap, d, lang) for gid, spec in guards.items()]
+
+
+def blocking_unmet(results: list[GuardResult]) -> list[GuardResult]:
+    return [r for r in results if not r.ok and r.severity == "block"]
+
+

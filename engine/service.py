@@ -1,0 +1,486 @@
+"""The use cases of zyklus: register, start, record, advance, status, history, restart.
+
+The CLI and any later web API call only this module. Each public method is one unit of work:
+it validates its input before touching the database, loads what it needs in one read,
+decides with pure code (guards, the cached Machine), then writes the new state, an append-only
+history row and the subscribers' rows in one transaction guarded by a compare-and-set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, col, select
+
+from engine import dates, validate
+from engine.clock import Clock, local_today
+from engine.db.database import create_schema
+from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipality, Person
+from engine.definitions.loader import Catalog
+from engine.definitions.model import COMPLETED, Definition
+from engine.errors import Conflict, DefinitionError, InvalidInput, NotFound, PermissionDenied, TransitionRefused
+from engine.events import (CycleCompleted, CycleEvent, CycleStarted, DeadlineChanged, EventBus, FactRecorded,
+                           PhaseEntered)
+from engine.facts import parse_fields
+from engine.guards import GuardResult, blocking_unmet, evaluate_all
+from engine.i18n import Language, format_date, t
+from engine.machine import CycleModel, fire
+from engine.roles import ROLES, count_by_role, effective_roles
+from engine.snapshot import CycleSnapshot, FactView
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything one use case needs about a municipality's current cycle, read once."""
+
+    municipality: Municipality
+    cycle: Cycle
+    definition: Definition
+    people: list[Person]
+    facts: list[Fact]
+
+    def snapshot(self) -> CycleSnapshot:
+        return CycleSnapshot(
+            number=self.cycle.number, phase=self.cycle.phase,
+            facts=tuple(FactView(f.type, f.fields, f.on) for f in self.facts),
+            role_counts=count_by_role(p.roles for p in self.people))
+
+
+@dataclass(frozen=True)
+class AdvanceResult:
+    ags: str
+    number: int
+    source: str
+    dest: str
+    on: dt.date
+    warnings: list[GuardResult]
+    source_label: str
+    dest_label: str
+    next_cycle: int | None = None
+    next_phase: str | None = None
+    restart_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    fact: Fact
+    label: str
+
+
+class Service:
+    def __init__(self, engine: Engine, catalog: Catalog, clock: Clock, *, tz: str = "Europe/Berlin",
+                 lang: Language = "de", default_workflow: str = "gnk-thueringen",
+                 bus: EventBus | None = None) -> None:
+        self.engine = engine
+        self.catalog = catalog
+        self.clock = clock
+        self.tz = ZoneInfo(tz)
+        self.lang = lang
+        self.default_workflow = default_workflow
+        self.bus = bus or EventBus()
+        self._definitions: dict[int, Definition] = {}
+
+    # -- infrastructure -----------------------------------------------------------------------
+    def init_db(self) -> None:
+        create_schema(self.engine)
+
+    @contextmanager
+    def _unit(self, ags: str | None = None) -> Iterator[Session]:
+        """One transaction; a lost race or a locked database surfaces as a clear Conflict."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except (IntegrityError, OperationalError) as exc:
+                session.rollback()
+                if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
+                    raise
+                raise Conflict(t("cycle.conflict", self.lang, ags=ags or "?")) from None
+            except BaseException:
+                session.rollback()
+                raise
+
+    def today(self) -> dt.date:
+        return local_today(self.clock, self.tz)
+
+    def _publish(self, event: CycleEvent, session: Session) -> None:
+        self.bus.publish(event, session)
+
+    def definition(self, session: Session, definition_id: int) -> Definition:
+        """The pinned definition of a cycle, parsed once per process."""
+        cached = self._definitions.get(definition_id)
+        if cached is None:
+            row = session.get(DefinitionVersion, definition_id)
+            cached = Definition.model_validate(json.loads(row.body))
+            self._definitions[definition_id] = cached
+        return cached
+
+    def _pin(self, session: Session, definition: Definition) -> DefinitionVersion:
+        row = session.exec(select(DefinitionVersion).where(DefinitionVersion.version == definition.version)).first()
+        if row is None:
+            row = DefinitionVersion(variant=definition.name, version=definition.version,
+                                    body=definition.canonical_json, created_at=self.clock.now())
+            session.add(row)
+            session.flush()
+        return row
+
+    def _workflow(self, name: str) -> Definition:
+        try:
+            return self.catalog.load(name)
+        except DefinitionError as exc:
+            if exc.message.startswith("unknown workflow"):
+                raise NotFound(t("workflow.unknown", self.lang, name=name,
+                                 allowed=", ".join(self.catalog.names()))) from None
+            raise
+
+    # -- lookups ------------------------------------------------------------------------------
+    def _municipality(self, session: Session, ags: str) -> Municipality:
+        ags = validate.ags(ags, self.lang)
+        row = session.exec(select(Municipality).where(Municipality.ags == ags)).first()
+        if row is None:
+            raise NotFound(t("municipality.unknown", self.lang, ags=ags))
+        return row
+
+    def _latest_cycle(self, session: Session, municipality: Municipality) -> Cycle | None:
+        return session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id)
+                            .order_by(col(Cycle.number).desc())).first()
+
+    def _load(self, session: Session, ags: str, *, number: int | None = None, running: bool = True) -> Loaded:
+        municipality = self._municipality(session, ags)
+        if number is None:
+            cycle = self._latest_cycle(session, municipality)
+        else:
+            cycle = session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id,
+                                                     Cycle.number == number)).first()
+            if cycle is None:
+                raise NotFound(t("cycle.number_unknown", self.lang, ags=municipality.ags, number=number))
+        if cycle is None:
+            raise NotFound(t("cycle.none", self.lang, ags=municipality.ags))
+        if running and cycle.status != "running":
+            raise InvalidInput(t("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
+        people = list(session.exec(select(Person).where(Person.municipality_id == municipality.id)))
+        facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle.id).order_by(col(Fact.id))))
+        return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts)
+
+    def _actor(self, loaded: Loaded, email: str) -> Person:
+        email = validate.email(email, self.lang)
+        for person in loaded.people:
+            if person.email == email:
+                return person
+        raise PermissionDenied(t("person.unknown", self.lang, email=email, ags=loaded.municipality.ags))
+
+    def _on(self, on: dt.date | str | None) -> dt.date:
+        if on is None:
+            return self.today()
+        return on if isinstance(on, dt.date) else validate.date(on, self.lang)
+
+    def _due(self, municipality: Municipality, definition: Definition, phase: str, start: dt.date) -> dt.date | None:
+        duration = definition.phases[phase].duration_value if phase in definition.phases else None
+        if duration is None:
+            return None
+        return dates.due_date(start, duration, municipality.state, municipality.catholic_holidays)
+
+    def _history(self, session: Session, cycle: Cycle, *, on: dt.date, actor: str, kind: str,
+                 trigger: str | None = None, from_phase: str | None = None, to_phase: str | None = None,
+                 reason: str | None = None, details: dict[str, Any] | None = None) -> History:
+        seq = session.exec(select(func.coalesce(func.max(History.seq), 0))
+                           .where(History.cycle_id == cycle.id)).one() + 1
+        row = History(cycle_id=cycle.id, seq=seq, at=self.clock.now(), on=on, actor=actor, kind=kind,
+                      trigger=trigger, from_phase=from_phase, to_phase=to_phase, reason=reason,
+                      details=details or {})
+        session.add(row)
+        return row
+
+    def _compare_and_set(self, session: Session, cycle: Cycle, ags: str, **values: Any) -> None:
+        """The optimistic lock: exactly one of two concurrent writers matches the old version."""
+        result = session.execute(
+            update(Cycle).where(col(Cycle.id) == cycle.id, col(Cycle.lock_version) == cycle.lock_version)
+            .values(lock_version=cycle.lock_version + 1, **values))
+        if result.rowcount != 1:
+            raise Conflict(t("cycle.conflict", self.lang, ags=ags))
+        session.expire(cycle)
+
+    # -- municipalities and people ------------------------------------------------------------
+    def add_municipality(self, ags: str, name: str, *, state: str, kind: str,
+                         catholic_holidays: bool = False) -> Municipality:
+        ags = validate.ags(ags, self.lang)
+        name = validate.single_line(name, "Name", self.lang)
+        state = validate.state(state, self.lang)
+        kind = validate.kind(kind, self.lang)
+        with self._unit(ags) as session:
+            if session.exec(select(Municipality).where(Municipality.ags == ags)).first():
+                raise Conflict(t("municipality.duplicate", self.lang, ags=ags))
+            row = Municipality(ags=ags, name=name, state=state, kind=kind,
+                               catholic_holidays=catholic_holidays, created_at=self.clock.now())
+            session.add(row)
+        return row
+
+    def municipalities(self) -> list[Municipality]:
+        with Session(self.engine) as session:
+            return list(session.exec(select(Municipality).order_by(Municipality.ags)))
+
+    def add_person(self, ags: str, *, name: str, email: str, roles: Sequence[str],
+                   organisation: str | None = None, consent_publish: bool = False,
+                   language: str = "de", digest: bool = False) -> Person:
+        name = validate.single_line(name, "Name", self.lang)
+        email = validate.email(email, self.lang)
+        organisation = validate.single_line(organisation, "Organisation", self.lang) if organisation else None
+        if not roles:
+            raise InvalidInput(t("role.missing", self.lang))
+        for role in roles:
+            if role not in ROLES:
+                raise InvalidInput(t("role.invalid", self.lang, value=role, allowed=", ".join(ROLES)))
+        if language not in ("de", "en"):
+            raise InvalidInput(t("kind.invalid", self.lang, value=language, allowed="de, en"))
+        with self._unit(ags) as session:
+            municipality = self._municipality(session, ags)
+            exists = session.exec(select(Person).where(Person.municipality_id == municipality.id,
+                                                       Person.email == email)).first()
+            if exists:
+                raise Conflict(t("person.duplicate", self.lang, email=email, ags=municipality.ags))
+            row = Person(municipality_id=municipality.id, name=name, email=email, roles=sorted(set(roles)),
+                         organisation=organisation, consent_publish=consent_publish, language=language,
+                         digest=digest, created_at=self.clock.now())
+            session.add(row)
+        return row
+
+    def people(self, ags: str) -> list[Person]:
+        with Session(self.engine) as session:
+            municipality = self._municipality(session, ags)
+            return list(session.exec(select(Person).where(Person.municipality_id == municipality.id)
+                                     .order_by(Person.name)))
+
+    # -- cycles ---------------------------------------------------------------------------------
+    def start_cycle(self, ags: str, *, workflow: str | None = None, on: dt.date | str | None = None,
+                    actor: str = "system") -> Cycle:
+        on = self._on(on)
+        definition = self._workflow(workflow or self.default_workflow)
+        with self._unit(ags) as session:
+            municipality = self._municipality(session, ags)
+            previous = self._latest_cycle(session, municipality)
+            if previous is not None and previous.status == "running":
+                raise Conflict(t("cycle.running", self.lang, ags=municipality.ags, number=previous.number,
+                                 phase=self.definition(session, previous.definition_id)
+                                 .phase_label(previous.phase, self.lang)))
+            return self._begin(session, municipality, definition, previous, on, actor)
+
+    def _begin(self, session: Session, municipality: Municipality, definition: Definition,
+               previous: Cycle | None, on: dt.date, actor: str) -> Cycle:
+        """Create cycle N+1: first cycles start at the initial phase, later ones where the
+        restart rule says (e.g. revising the strategy). The (municipality, number) unique key
+        makes a second, concurrent start fail instead of creating a twin."""
+        pinned = self._pin(session, definition)
+        phase = definition.initial
+        if previous is not None and definition.restart is not None:
+            phase = definition.restart.phase
+            self._compare_and_set(session, previous, municipality.ags, restart_on=None)
+        cycle = Cycle(municipality_id=municipality.id, number=(previous.number + 1) if previous else 1,
+                      definition_id=pinned.id, phase=phase, phase_entered_on=on, started_on=on,
+                      due_on=self._due(municipality, definition, phase, on),
+                      previous_cycle_id=previous.id if previous else None)
+        session.add(cycle)
+        session.flush()
+        self._definitions[pinned.id] = definition
+        self._history(session, cycle, on=on, actor=actor, kind="start", to_phase=phase,
+                      details={"workflow": definition.name, "version": definition.version,
+                               "previous_cycle": previous.number if previous else None})
+        self._publish(CycleStarted(cycle.id, municipality.ags, cycle.number,
+                                   previous.id if previous else None, on), session)
+        self._publish(PhaseEntered(cycle.id, municipality.ags, cycle.number, phase, on, cycle.due_on), session)
+        return cycle
+
+    def record(self, ags: str, fact: str, *, actor: str, values: dict[str, str],
+               on: dt.date | str | None = None) -> RecordResult:
+        on = self._on(on)
+        with self._unit(ags) as session:
+            loaded = self._load(session, ags)
+            definition = loaded.definition
+            person = self._actor(loaded, actor)
+            if fact not in definition.facts:
+                raise NotFound(t("fact.unknown", self.lang, workflow=definition.name, fact=fact,
+                                 allowed=", ".join(definition.facts)))
+            fields = parse_fields(fact, definition.facts[fact], values, self.lang)
+            cycle = loaded.cycle
+            self._compare_and_set(session, cycle, loaded.municipality.ags)
+            row = Fact(cycle_id=cycle.id, type=fact, fields=fields, on=on, phase=cycle.phase,
+                       actor=person.email, recorded_at=self.clock.now())
+            session.add(row)
+            self._history(session, cycle, on=on, actor=person.email, kind="fact", trigger=fact,
+                          details={"fields": fields})
+            self._publish(FactRecorded(cycle.id, loaded.municipality.ags, cycle.number, fact, on), session)
+        return RecordResult(row, definition.fact_label(fact, self.lang))
+
+    def advance(self, ags: str, *, actor: str, on: dt.date | str | None = None, reason: str | None = None,
+                trigger: str = "advance") -> AdvanceResult:
+        on = self._on(on)
+        reason = validate.text(reason, "Begründung", self.lang, limit=2000) if reason else None
+        with self._unit(ags) as session:
+            loaded = self._load(session, ags)
+            cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
+            person = self._actor(loaded, actor)
+            candidates = definition.transitions_from(cycle.phase, trigger)
+            if not candidates:
+                raise InvalidInput(t("trigger.none", self.lang, trigger=trigger,
+                                     phase=definition.phase_label(cycle.phase, self.lang)))
+            held = effective_roles(person.roles)
+            allowed = [(tid, tr) for tid, tr in candidates if held & set(tr.roles)]
+            if not allowed:
+                roles = sorted({r for _, tr in candidates for r in tr.roles})
+                raise PermissionDenied(t("permission.denied", self.lang, email=person.email, trigger=trigger,
+                                         roles=", ".join(t(f"role.{r}", self.lang) for r in roles)))
+            if on < cycle.phase_entered_on:
+                raise InvalidInput(t("date.before_phase", self.lang, on=format_date(on, self.lang),
+                                     since=format_date(cycle.phase_entered_on, self.lang)))
+            snapshot = loaded.snapshot()
+            results = {tid: evaluate_all(tr.guards, snapshot, definition, self.lang) for tid, tr in allowed}
+            model = CycleModel(state=cycle.phase, passed={tid: not blocking_unmet(r) for tid, r in results.items()})
+            taken = fire(definition, model, trigger)
+            if taken is None:
+                unmet = blocking_unmet(results[allowed[0][0]])
+                raise TransitionRefused(
+                    t("transition.refused", self.lang, source=definition.phase_label(cycle.phase, self.lang)),
+                    unmet)
+            dest = definition.transitions[taken].dest
+            guard_log = [r.as_dict() for r in results[taken]]
+            warnings = [r for r in results[taken] if not r.ok]
+            source = cycle.phase
+            number = cycle.number
+            labels = {"source_label": definition.phase_label(source, self.lang),
+                      "dest_label": definition.phase_label(dest, self.lang)}
+            if dest == COMPLETED:
+                restart_on = self._restart_on(definition, cycle, on)
+                self._compare_and_set(session, cycle, municipality.ags, phase=COMPLETED, phase_entered_on=on,
+                                      due_on=None, status="completed", completed_on=on, restart_on=restart_on)
+                self._history(session, cycle, on=on, actor=person.email, kind="complete", trigger=trigger,
+                              from_phase=source, to_phase=COMPLETED, reason=reason,
+                              details={"transition": taken, "guards": guard_log})
+                self._publish(CycleCompleted(cycle.id, municipality.ags, number, on, restart_on), session)
+                result = AdvanceResult(municipality.ags, number, source, COMPLETED, on, warnings, **labels,
+                                       restart_on=restart_on)
+                if restart_on is not None and restart_on <= on:
+                    session.refresh(cycle)
+                    nxt = self._begin(session, municipality, self._workflow(definition.name), cycle, on, "system")
+                    result = replace(result, next_cycle=nxt.number,
+                                     next_phase=self.definition(session, nxt.definition_id)
+                                     .phase_label(nxt.phase, self.lang))
+            else:
+                due_on = self._due(municipality, definition, dest, on)
+                self._compare_and_set(session, cycle, municipality.ags, phase=dest, phase_entered_on=on,
+                                      due_on=due_on)
+                self._history(session, cycle, on=on, actor=person.email, kind="transition", trigger=trigger,
+                              from_phase=source, to_phase=dest, reason=reason,
+                              details={"transition": taken, "guards": guard_log})
+                self._publish(PhaseEntered(cycle.id, municipality.ags, number, dest, on, due_on), session)
+                result = AdvanceResult(municipality.ags, number, source, dest, on, warnings, **labels)
+        return result
+
+    def _restart_on(self, definition: Definition, cycle: Cycle, completed_on: dt.date) -> dt.date | None:
+        rule = definition.restart
+        if rule is None:
+            return None
+        anchor = completed_on if rule.anchor == "completion" else cycle.started_on
+        return max(completed_on, dates.add(anchor, dates.Duration.parse(rule.after)))
+
+    def start_due_restarts(self, today: dt.date | None = None) -> list[tuple[str, int]]:
+        """Begin every next cycle whose restart date has come. Safe to run from several sweeps
+        at once: the compare-and-set on the completed cycle lets exactly one of them win."""
+        today = today or self.today()
+        with Session(self.engine) as session:
+            due = list(session.exec(select(Cycle.id, Municipality.ags).join(Municipality)
+                                    .where(Cycle.status == "completed", col(Cycle.restart_on).is_not(None),
+                                           col(Cycle.restart_on) <= today)))
+        started: list[tuple[str, int]] = []
+        for cycle_id, ags in due:
+            try:
+                with self._unit(ags) as session:
+                    cycle = session.get(Cycle, cycle_id)
+                    if cycle is None or cycle.restart_on is None:
+                        continue
+                    municipality = session.get(Municipality, cycle.municipality_id)
+                    variant = self.definition(session, cycle.definition_id).name
+                    nxt = self._begin(session, municipality, self._workflow(variant), cycle, cycle.restart_on,
+                                      "system")
+                    started.append((ags, nxt.number))
+            except Conflict:
+                continue  # another sweep started it first
+        return started
+
+    def set_deadline(self, ags: str, due: dt.date | str, *, actor: str, reason: str) -> Cycle:
+        due = self._on(due)
+        reason = validate.text(reason, "Begründung", self.lang, limit=2000)
+        if not reason:
+            raise InvalidInput(t("text.empty", self.lang, field="--reason"))
+        with self._unit(ags) as session:
+            loaded = self._load(session, ags)
+            person = self._actor(loaded, actor)
+            cycle = loaded.cycle
+            if not effective_roles(person.roles) & {"coordination"}:
+                raise PermissionDenied(t("permission.denied", self.lang, email=person.email, trigger="deadline",
+                                         roles=t("role.coordination", self.lang)))
+            previous_due = cycle.due_on
+            self._compare_and_set(session, cycle, loaded.municipality.ags, due_on=due)
+            self._history(session, cycle, on=self.today(), actor=person.email, kind="deadline",
+                          from_phase=cycle.phase, to_phase=cycle.phase, reason=reason,
+                          details={"due_on": due.isoformat(),
+                                   "previous_due_on": previous_due.isoformat() if previous_due else None})
+            self._publish(DeadlineChanged(cycle.id, loaded.municipality.ags, cycle.number, cycle.phase, due,
+                                          previous_due), session)
+            session.refresh(cycle)
+        return cycle
+
+    # -- reading --------------------------------------------------------------------------------
+    def status(self, ags: str) -> dict[str, Any]:
+        from engine.status import build_status
+
+        with Session(self.engine) as session:
+            loaded = self._load(session, ags, running=False)
+            return build_status(loaded, self.today(), self.lang)
+
+    def status_all(self) -> list[dict[str, Any]]:
+        from engine.status import build_status
+
+        out = []
+        with Session(self.engine) as session:
+            for municipality in session.exec(select(Municipality).order_by(Municipality.ags)):
+                try:
+                    out.append(build_status(self._load(session, municipality.ags, running=False),
+                                            self.today(), self.lang))
+                except NotFound:
+                    out.append({"ags": municipality.ags, "name": municipality.name, "cycle": None})
+        return out
+
+    def history(self, ags: str, number: int | None = None) -> list[dict[str, Any]]:
+        with Session(self.engine) as session:
+            municipality = self._municipality(session, ags)
+            query = (select(History, Cycle.number).join(Cycle, col(History.cycle_id) == Cycle.id)
+                     .where(Cycle.municipality_id == municipality.id))
+            if number is not None:
+                query = query.where(Cycle.number == number)
+            rows = session.exec(query.order_by(col(Cycle.number), col(History.seq))).all()
+            return [{"cycle": n, "seq": h.seq, "at": h.at.isoformat(), "on": h.on.isoformat(),
+                     "actor": h.actor, "kind": h.kind, "trigger": h.trigger, "from": h.from_phase,
+                     "to": h.to_phase, "reason": h.reason, "details": h.details} for h, n in rows]
+
+    def cycles(self, ags: str) -> list[dict[str, Any]]:
+        with Session(self.engine) as session:
+            municipality = self._municipality(session, ags)
+            rows = session.exec(select(Cycle, DefinitionVersion).join(DefinitionVersion)
+                                .where(Cycle.municipality_id == municipality.id).order_by(Cycle.number)).all()
+            return [{"number": c.number, "workflow": d.variant, "version": d.version, "status": c.status,
+                     "phase": c.phase, "started_on": c.started_on.isoformat(),
+                     "completed_on": c.completed_on.isoformat() if c.completed_on else None,
+                     "restart_on": c.restart_on.isoformat() if c.restart_on else None} for c, d in rows]
+
+
+def parse_roles(values: Iterable[str]) -> list[str]:
+    """`--role a --role b` or `--role a,b`: both are natural on a command line."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]

@@ -1,0 +1,86 @@
+"""The status of a cycle as data: where it stands and exactly what is still missing.
+
+Pure over an already loaded cycle, so the CLI, `--json` and the reminder mails all say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from engine.definitions.model import COMPLETED, Definition
+from engine.guards import GuardResult, evaluate_all
+from engine.i18n import Language
+
+if TYPE_CHECKING:
+    from engine.service import Loaded
+
+
+def _fields(definition: Definition, fact: str | None, lang: Language) -> list[dict[str, Any]]:
+    if fact is None or fact not in definition.facts:
+        return []
+    return [{"name": name, "type": spec.type, "required": spec.required, "choices": list(spec.choices),
+             "label": spec.label.get(lang) if spec.label else name}
+            for name, spec in definition.facts[fact].fields.items()]
+
+
+def _unmet(definition: Definition, result: GuardResult, lang: Language) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": result.id, "type": result.type, "severity": result.severity,
+                           "message": result.message}
+    if result.fact is not None:
+        out.update(fact=result.fact, missing=result.missing, fields=_fields(definition, result.fact, lang))
+        if result.type == "fields_present":
+            out["absent_fields"] = list(result.details.get("absent", result.fields))
+    if result.type == "role_count":
+        out.update(role=result.details.get("role"), count=result.details.get("count"))
+    return out
+
+
+def next_steps(ags: str, status: dict[str, Any], actor: str) -> list[str]:
+    """The commands that would satisfy each unmet guard, in the order they are listed."""
+    commands: list[str] = []
+    for guard in status.get("unmet", []):
+        if guard.get("type") == "role_count":
+            command = f'zyklus person add {ags} --name "…" --email … --role {guard["role"]}'
+            if command not in commands:
+                commands.append(command)
+        elif guard.get("fact"):
+            wanted = guard.get("absent_fields") or [f["name"] for f in guard["fields"] if f["required"]]
+            sets = " ".join(f'--set {name}="…"' for name in wanted)
+            command = f"zyklus record {ags} {guard['fact']} --as {actor}" + (f" {sets}" if sets else "")
+            if command not in commands:
+                commands.append(command)
+    if status.get("ready"):
+        commands.append(f"zyklus advance {ags} --as {actor}")
+    return commands
+
+
+def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, Any]:
+    cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
+    coordinators = [p.email for p in loaded.people if "coordination" in p.roles]
+    status: dict[str, Any] = {
+        "ags": municipality.ags, "name": municipality.name, "state": municipality.state,
+        "cycle": cycle.number, "cycle_status": cycle.status,
+        "workflow": definition.name, "version": definition.version,
+        "phase": cycle.phase, "phase_label": definition.phase_label(cycle.phase, lang),
+        "entered_on": cycle.phase_entered_on.isoformat(),
+        "due_on": cycle.due_on.isoformat() if cycle.due_on else None,
+        "overdue": bool(cycle.due_on and cycle.due_on < today),
+        "restart_on": cycle.restart_on.isoformat() if cycle.restart_on else None,
+        "next": [], "unmet": [], "ready": False,
+    }
+    if cycle.phase == COMPLETED:
+        return status
+    snapshot = loaded.snapshot()
+    for tid, transition in definition.transitions_from(cycle.phase, "advance"):
+        results = evaluate_all(transition.guards, snapshot, definition, lang)
+        blocking = [r for r in results if not r.ok and r.severity == "block"]
+        status["next"].append({"transition": tid, "dest": transition.dest,
+                               "dest_label": definition.phase_label(transition.dest, lang),
+                               "roles": list(transition.roles), "ready": not blocking})
+        if len(status["next"]) == 1:
+            warned = [r for r in results if not r.ok and r.severity == "warn"]
+            status["unmet"] = [_unmet(definition, r, lang) for r in blocking + warned]
+            status["ready"] = not blocking
+    status["next_steps"] = next_steps(municipality.ags, status, coordinators[0] if coordinators else "<E-Mail>")
+    return status

@@ -1,0 +1,107 @@
+"""Validation of user input at the boundary, with one translated line per problem.
+
+Everything here is pure and raises :class:`InvalidInput`; the service calls it before it
+opens a transaction, so bad input never changes the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from engine.errors import InvalidInput
+from engine.i18n import Language, t
+
+STATES: dict[str, str] = {
+    "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg",
+    "HB": "Bremen", "HH": "Hamburg", "HE": "Hessen", "MV": "Mecklenburg-Vorpommern",
+    "NI": "Niedersachsen", "NW": "Nordrhein-Westfalen", "RP": "Rheinland-Pfalz",
+    "SL": "Saarland", "SN": "Sachsen", "ST": "Sachsen-Anhalt", "SH": "Schleswig-Holstein",
+    "TH": "Thüringen",
+}
+# First two AGS digits per state (Destatis numbering), used to catch a key typed for the wrong Land.
+STATE_AGS_PREFIX: dict[str, str] = {
+    "SH": "01", "HH": "02", "NI": "03", "HB": "04", "NW": "05", "HE": "06", "RP": "07",
+    "BW": "08", "BY": "09", "SL": "10", "BE": "11", "BB": "12", "MV": "13", "SN": "14",
+    "ST": "15", "TH": "16",
+}
+KINDS = ("gemeinde", "stadt", "landkreis")
+
+MAX_NAME = 200
+MAX_TEXT = 10_000
+_AGS = re.compile(r"[0-9]{8}")
+# Deliberately simple: one @, a dot in the domain, no spaces or control characters. Deliverability
+# is the mail server's business; our job is to refuse what would break headers or is clearly a typo.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def ags(value: str, lang: Language = "de") -> str:
+    value = value.strip()
+    if not _AGS.fullmatch(value):
+        raise InvalidInput(t("ags.invalid", lang, value=value))
+    return value
+
+
+def state(value: str, lang: Language = "de") -> str:
+    code = value.strip().upper()
+    if code not in STATES:
+        raise InvalidInput(t("state.invalid", lang, value=value, allowed=", ".join(STATES)))
+    return code
+
+
+def kind(value: str, lang: Language = "de") -> str:
+    k = value.strip().lower()
+    if k not in KINDS:
+        raise InvalidInput(t("kind.invalid", lang, value=value, allowed=", ".join(KINDS)))
+    return k
+
+
+def single_line(value: str, field: str, lang: Language = "de", limit: int = MAX_NAME) -> str:
+    """Names end up in mail headers and reports: no CR/LF or other control characters."""
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise InvalidInput(t("text.control", lang, field=field))
+    value = value.strip()
+    if not value:
+        raise InvalidInput(t("text.empty", lang, field=field))
+    if len(value) > limit:
+        raise InvalidInput(t("text.too_long", lang, field=field, length=len(value), limit=limit))
+    return value
+
+
+def text(value: str, field: str, lang: Language = "de", limit: int = MAX_TEXT) -> str:
+    """Free text may span lines, but not carry other control characters or be unbounded."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise InvalidInput(t("text.control", lang, field=field))
+    if len(value) > limit:
+        raise InvalidInput(t("text.too_long", lang, field=field, length=len(value), limit=limit))
+    return value.strip()
+
+
+def email(value: str, lang: Language = "de") -> str:
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise InvalidInput(t("email.invalid", lang, value=value))
+    value = value.strip()
+    if len(value) > 254 or not _EMAIL.fullmatch(value):
+        raise InvalidInput(t("email.invalid", lang, value=value))
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def date(value: str, lang: Language = "de") -> dt.date:
+    """Only ISO dates: 31.12.2027 is ambiguous to a machine and 2027-02-30 does not exist."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(t("date.invalid", lang, value=value)) from None
+
+
+def moment(value: str, tz: dt.tzinfo, lang: Language = "de") -> dt.datetime:
+    """An ISO date or datetime for `--now`; naive values are local to the configured zone."""
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(t("datetime.invalid", lang, value=value)) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)

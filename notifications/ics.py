@@ -1,0 +1,108 @@
+"""iCalendar (RFC 5545) export of deadlines as all-day events.
+
+One builder serves both the single-deadline attachment of a reminder mail and
+the bulk export (``zyklus calendar AGS > deadlines.ics``), so both always agree
+on UID, SEQUENCE and alarm semantics.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from icalendar import Alarm, Calendar, Event, vCalAddress
+from icalendar.enums import TRANSP
+
+PRODID = "-//zyklus//DE"
+_ALARM_BEFORE = datetime.timedelta(days=-1)
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """One deadline; ``uid`` must stay stable and ``sequence`` grow when it changes.
+
+    Calendar clients match updates by UID and only apply them when SEQUENCE
+    increases, so the caller derives both from persistent engine state.
+    """
+
+    uid: str
+    sequence: int
+    summary: str
+    description: str
+    due: datetime.date
+    organizer: str | None = None
+    attendees: tuple[str, ...] = ()
+
+
+def deadline_calendar(
+    items: Iterable[DeadlineItem],
+    *,
+    stamp: datetime.datetime,
+    method: str | None = "PUBLISH",
+) -> bytes:
+    """Serialize deadlines into one VCALENDAR.
+
+    ``stamp`` must be timezone-aware because DTSTAMP is defined in UTC.
+    ``method=None`` omits METHOD, which suits a plain file import; "REQUEST"
+    needs an organizer on every item because clients reject invitations without one.
+    An empty calendar is refused: RFC 5545 requires at least one component.
+    """
+    if stamp.tzinfo is None:
+        raise ValueError("stamp must be timezone-aware")
+    stamp_utc = stamp.astimezone(datetime.timezone.utc)
+    calendar = Calendar()
+    calendar.prodid = PRODID
+    calendar.version = "2.0"
+    if method is not None:
+        calendar.method = method
+    for item in items:
+        if method == "REQUEST" and item.organizer is None:
+            raise ValueError(f"METHOD:REQUEST needs an organizer (uid {item.uid!r})")
+        calendar.add_component(_event(item, stamp_utc))
+    if not calendar.subcomponents:
+        raise ValueError("a calendar needs at least one deadline")
+    return calendar.to_ical()
+
+
+def deadline_event(
+    *,
+    uid: str,
+    sequence: int,
+    summary: str,
+    description: str,
+    due: datetime.date,
+    organizer: str | None,
+    attendees: Sequence[str],
+    stamp: datetime.datetime,
+    method: str = "PUBLISH",
+) -> bytes:
+    """A calendar with a single deadline, as attached to a reminder mail."""
+    item = DeadlineItem(
+        uid=uid,
+        sequence=sequence,
+        summary=summary,
+        description=description,
+        due=due,
+        organizer=organizer,
+        attendees=tuple(attendees),
+    )
+    return deadline_calendar([item], stamp=stamp, method=method)
+
+
+def _event(item: DeadlineItem, stamp: datetime.datetime) -> Event:
+    # TRANSPARENT: a deadline must not block the whole day as "busy".
+    event = Event.new(
+        uid=item.uid,
+        sequence=item.sequence,
+        stamp=stamp,
+        summary=item.summary,
+        description=item.description,
+        start=item.due,
+        end=item.due + datetime.timedelta(days=1),
+        organizer=vCalAddress.new(item.organizer) if item.organizer else None,
+        attendees=[vCalAddress.new(attendee) for attendee in item.attendees] or None,
+        transparency=TRANSP.TRANSPARENT,
+    )
+    event.add_component(Alarm.new_display(description=item.summary, trigger=_ALARM_BEFORE))
+    return event

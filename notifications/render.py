@@ -1,0 +1,116 @@
+"""Render mail subject, text and HTML from jinja2 templates.
+
+Shipped templates are trusted code and render in a normal environment.
+Templates in the administrator's override directory are editable by
+non-developers, so they render in an immutable sandbox and cannot reach
+Python internals; the trusted environment never loads them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from babel.dates import format_date
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from notifications.mail import HeaderInjectionError
+
+Language = Literal["de", "en"]
+LANGUAGES: tuple[Language, ...] = ("de", "en")
+FALLBACK_LANGUAGE: Language = "de"
+SHIPPED_DIR = Path(__file__).parent / "templates"
+
+_TEMPLATE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_BABEL_LOCALES: dict[Language, str] = {"de": "de_DE", "en": "en_GB"}
+
+
+class UnsafeTemplateError(jinja2.TemplateError):
+    """An administrator template tried to access something the sandbox forbids."""
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+class MailRenderer:
+    """Look up ``{language}/{template}.{subject,txt,html}.j2`` and render it.
+
+    Lookup order per file: override dir in the requested language, shipped in
+    the requested language, then the same for German, so an administrator can
+    replace a single part (e.g. only the subject) of a single mail kind.
+    """
+
+    def __init__(self, override_dir: Path | None, shipped_dir: Path = SHIPPED_DIR) -> None:
+        self._override_dir = override_dir
+        self._shipped_dir = shipped_dir
+        shipped_loader = jinja2.FileSystemLoader(shipped_dir)
+        self._trusted = {lang: _environment(jinja2.Environment, shipped_loader, lang) for lang in LANGUAGES}
+        self._sandboxed: dict[Language, jinja2.Environment] = {}
+        if override_dir is not None:
+            # Admin templates may extend shipped layouts, so they see both directories.
+            admin_loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(override_dir), shipped_loader])
+            self._sandboxed = {
+                lang: _environment(ImmutableSandboxedEnvironment, admin_loader, lang) for lang in LANGUAGES
+            }
+
+    def render(self, template: str, language: Language, context: Mapping[str, Any]) -> RenderedMail:
+        """Render all three parts; the subject is stripped and must be a single line."""
+        if not _TEMPLATE_NAME.fullmatch(template):
+            raise ValueError(f"invalid template name {template!r}")
+        subject = self._render_part(template, "subject", language, context).strip()
+        if "\r" in subject or "\n" in subject:
+            raise HeaderInjectionError(f"subject of {template!r} renders to more than one line: {subject!r}")
+        return RenderedMail(
+            subject=subject,
+            text=self._render_part(template, "txt", language, context),
+            html=self._render_part(template, "html", language, context),
+        )
+
+    def _render_part(self, template: str, part: str, language: Language, context: Mapping[str, Any]) -> str:
+        found = self._find(template, part, language)
+        try:
+            return found.render(context)
+        except jinja2.exceptions.SecurityError as exc:
+            raise UnsafeTemplateError(f"{found.name}: unsafe operation blocked by sandbox: {exc}") from exc
+
+    def _find(self, template: str, part: str, language: Language) -> jinja2.Template:
+        for lang in dict.fromkeys((language, FALLBACK_LANGUAGE)):
+            if lang not in LANGUAGES:
+                continue
+            name = f"{lang}/{template}.{part}.j2"
+            if self._override_dir is not None and (self._override_dir / name).is_file():
+                return self._sandboxed[lang].get_template(name)
+            if (self._shipped_dir / name).is_file():
+                return self._trusted[lang].get_template(name)
+        raise jinja2.TemplateNotFound(f"{language}/{template}.{part}.j2")
+
+
+def _environment(
+    factory: Callable[..., jinja2.Environment], loader: jinja2.BaseLoader, language: Language
+) -> jinja2.Environment:
+    """One environment per language so the date filters need no hidden context variable."""
+    env = factory(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        # "html.j2" because select_autoescape matches the end of the file name.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["datum"] = lambda day: _short_date(day, language)
+    env.filters["datum_lang"] = lambda day: format_date(day, format="long", locale=_BABEL_LOCALES[language])
+    return env
+
+
+def _short_date(day: datetime.date, language: Language) -> str:
+    """German officials expect 15.03.2027; English mails get unambiguous ISO 8601."""
+    return day.strftime("%d.%m.%Y") if language == "de" else day.isoformat()

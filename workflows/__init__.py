@@ -1,0 +1,1 @@
+"""Shipped workflow definitions (TOML). This package holds data only; see engine.definitions."""

@@ -1,0 +1,1 @@
+"""Entry points of zyklus: the `zyklus` command, configuration and the demo."""

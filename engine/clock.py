@@ -39,3 +39,14 @@ class FixedClock:
 def local_today(clock: Clock, tz: ZoneInfo) -> dt.date:
     """Business dates are local to the municipality's time zone, not UTC."""
     return clock.now().astimezone(tz).date()
+
+
+def to_db(moment: dt.datetime) -> dt.datetime:
+    """Moments are stored as aware UTC (sqlmodel's UTCDateTime); a naive value is a bug."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: moments must carry a time zone")
+    return moment.astimezone(dt.timezone.utc)
+
+
+def stamp(clock: Clock) -> dt.datetime:
+    return to_db(clock.now())

@@ -284,6 +284,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "role.core_team": {"de": "Kernteam", "en": "Core team"},
     "role.steering_group": {"de": "Steuerungsgruppe", "en": "Steering group"},
     "role.mayor_office": {"de": "Büro der Verwaltungsspitze", "en": "Mayor's office"},
+    "outbox.unknown": {
+        "de": "Postausgang #{id}: keine fehlgeschlagene oder wartende E-Mail mit dieser Nummer.",
+        "en": "Outbox #{id}: no failed or waiting mail with this number.",
+    },
     "phase.completed": {"de": "Abgeschlossen", "en": "Completed"},
 }
 

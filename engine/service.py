@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
 from engine import dates, validate
-from engine.clock import Clock, local_today
+from engine.clock import Clock, local_today, stamp
 from engine.db.database import create_schema
 from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipality, Person
 from engine.definitions.loader import Catalog
@@ -128,7 +128,7 @@ class Service:
         row = session.exec(select(DefinitionVersion).where(DefinitionVersion.version == definition.version)).first()
         if row is None:
             row = DefinitionVersion(variant=definition.name, version=definition.version,
-                                    body=definition.canonical_json, created_at=self.clock.now())
+                                    body=definition.canonical_json, created_at=stamp(self.clock))
             session.add(row)
             session.flush()
         return row
@@ -143,7 +143,7 @@ class Service:
             raise
 
     # -- lookups ------------------------------------------------------------------------------
-    def _municipality(self, session: Session, ags: str) -> Municipality:
+    def municipality_in(self, session: Session, ags: str) -> Municipality:
         ags = validate.ags(ags, self.lang)
         row = session.exec(select(Municipality).where(Municipality.ags == ags)).first()
         if row is None:
@@ -155,7 +155,7 @@ class Service:
                             .order_by(col(Cycle.number).desc())).first()
 
     def _load(self, session: Session, ags: str, *, number: int | None = None, running: bool = True) -> Loaded:
-        municipality = self._municipality(session, ags)
+        municipality = self.municipality_in(session, ags)
         if number is None:
             cycle = self._latest_cycle(session, municipality)
         else:
@@ -194,7 +194,7 @@ class Service:
                  reason: str | None = None, details: dict[str, Any] | None = None) -> History:
         seq = session.exec(select(func.coalesce(func.max(History.seq), 0))
                            .where(History.cycle_id == cycle.id)).one() + 1
-        row = History(cycle_id=cycle.id, seq=seq, at=self.clock.now(), on=on, actor=actor, kind=kind,
+        row = History(cycle_id=cycle.id, seq=seq, at=stamp(self.clock), on=on, actor=actor, kind=kind,
                       trigger=trigger, from_phase=from_phase, to_phase=to_phase, reason=reason,
                       details=details or {})
         session.add(row)
@@ -220,7 +220,7 @@ class Service:
             if session.exec(select(Municipality).where(Municipality.ags == ags)).first():
                 raise Conflict(t("municipality.duplicate", self.lang, ags=ags))
             row = Municipality(ags=ags, name=name, state=state, kind=kind,
-                               catholic_holidays=catholic_holidays, created_at=self.clock.now())
+                               catholic_holidays=catholic_holidays, created_at=stamp(self.clock))
             session.add(row)
         return row
 
@@ -242,20 +242,20 @@ class Service:
         if language not in ("de", "en"):
             raise InvalidInput(t("kind.invalid", self.lang, value=language, allowed="de, en"))
         with self._unit(ags) as session:
-            municipality = self._municipality(session, ags)
+            municipality = self.municipality_in(session, ags)
             exists = session.exec(select(Person).where(Person.municipality_id == municipality.id,
                                                        Person.email == email)).first()
             if exists:
                 raise Conflict(t("person.duplicate", self.lang, email=email, ags=municipality.ags))
             row = Person(municipality_id=municipality.id, name=name, email=email, roles=sorted(set(roles)),
                          organisation=organisation, consent_publish=consent_publish, language=language,
-                         digest=digest, created_at=self.clock.now())
+                         digest=digest, created_at=stamp(self.clock))
             session.add(row)
         return row
 
     def people(self, ags: str) -> list[Person]:
         with Session(self.engine) as session:
-            municipality = self._municipality(session, ags)
+            municipality = self.municipality_in(session, ags)
             return list(session.exec(select(Person).where(Person.municipality_id == municipality.id)
                                      .order_by(Person.name)))
 
@@ -265,7 +265,7 @@ class Service:
         on = self._on(on)
         definition = self._workflow(workflow or self.default_workflow)
         with self._unit(ags) as session:
-            municipality = self._municipality(session, ags)
+            municipality = self.municipality_in(session, ags)
             previous = self._latest_cycle(session, municipality)
             if previous is not None and previous.status == "running":
                 raise Conflict(t("cycle.running", self.lang, ags=municipality.ags, number=previous.number,
@@ -312,7 +312,7 @@ class Service:
             cycle = loaded.cycle
             self._compare_and_set(session, cycle, loaded.municipality.ags)
             row = Fact(cycle_id=cycle.id, type=fact, fields=fields, on=on, phase=cycle.phase,
-                       actor=person.email, recorded_at=self.clock.now())
+                       actor=person.email, recorded_at=stamp(self.clock))
             session.add(row)
             self._history(session, cycle, on=on, actor=person.email, kind="fact", trigger=fact,
                           details={"fields": fields})
@@ -438,12 +438,15 @@ class Service:
         return cycle
 
     # -- reading --------------------------------------------------------------------------------
-    def status(self, ags: str) -> dict[str, Any]:
+    def status(self, ags: str, lang: Language | None = None) -> dict[str, Any]:
+        with Session(self.engine) as session:
+            return self.status_in(session, ags, lang)
+
+    def status_in(self, session: Session, ags: str, lang: Language | None = None) -> dict[str, Any]:
+        """Status inside a caller's session (the reminder sweep), in the recipient's language."""
         from engine.status import build_status
 
-        with Session(self.engine) as session:
-            loaded = self._load(session, ags, running=False)
-            return build_status(loaded, self.today(), self.lang)
+        return build_status(self._load(session, ags, running=False), self.today(), lang or self.lang)
 
     def status_all(self) -> list[dict[str, Any]]:
         from engine.status import build_status
@@ -460,7 +463,7 @@ class Service:
 
     def history(self, ags: str, number: int | None = None) -> list[dict[str, Any]]:
         with Session(self.engine) as session:
-            municipality = self._municipality(session, ags)
+            municipality = self.municipality_in(session, ags)
             query = (select(History, Cycle.number).join(Cycle, col(History.cycle_id) == Cycle.id)
                      .where(Cycle.municipality_id == municipality.id))
             if number is not None:
@@ -472,7 +475,7 @@ class Service:
 
     def cycles(self, ags: str) -> list[dict[str, Any]]:
         with Session(self.engine) as session:
-            municipality = self._municipality(session, ags)
+            municipality = self.municipality_in(session, ags)
             rows = session.exec(select(Cycle, DefinitionVersion).join(DefinitionVersion)
                                 .where(Cycle.municipality_id == municipality.id).order_by(Cycle.number)).all()
             return [{"number": c.number, "workflow": d.variant, "version": d.version, "status": c.status,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from icalendar import Alarm, Calendar, Event, vCalAddress
 from icalendar.enums import TRANSP
@@ -50,7 +51,7 @@ def deadline_calendar(
     """
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
-    stamp_utc = stamp.astimezone(datetime.timezone.utc)
+    stamp_utc = stamp.astimezone(datetime.UTC)
     calendar = Calendar()
     calendar.prodid = PRODID
     calendar.version = "2.0"
@@ -62,7 +63,7 @@ def deadline_calendar(
         calendar.add_component(_event(item, stamp_utc))
     if not calendar.subcomponents:
         raise ValueError("a calendar needs at least one deadline")
-    return calendar.to_ical()
+    return cast(bytes, calendar.to_ical())  # icalendar leaves to_ical unannotated
 
 
 def deadline_event(

@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import logging
 import ssl
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -75,7 +76,9 @@ async def deliver(mails: Sequence[OutgoingMail], settings: SmtpSettings) -> list
             await asyncio.gather(*(_worker(batch, settings) for _ in range(workers)))
     except TimeoutError:
         batch.give_up("retry", f"batch exceeded send_timeout of {settings.send_timeout}s")
-    return batch.results()
+    outcomes = batch.results()
+    _log_summary(outcomes, settings)
+    return outcomes
 
 
 def deliver_sync(mails: Sequence[OutgoingMail], settings: SmtpSettings) -> list[DeliveryOutcome]:
@@ -100,8 +103,6 @@ class _Batch:
 
     def record(self, index: int, status: Status, reply: str) -> None:
         self._outcomes[index] = DeliveryOutcome(self.mails[index].key, status, _one_line(reply))
-        if status != "sent":
-            log.warning("mail %s: %s (%s)", self.mails[index].key, status, _one_line(reply))
 
     def connection_failed(self, status: Status, reply: str) -> None:
         """Remember why a worker stopped, as the answer for mails nobody could try."""
@@ -194,7 +195,20 @@ def _classify(exc: Exception) -> tuple[Status, str]:
     return ("failed" if permanent else "retry"), f"{type(exc).__name__}: {exc}"
 
 
-def _describe_refusals(refused: dict[str, tuple[int, str]]) -> str:
+def _log_summary(outcomes: list[DeliveryOutcome], settings: SmtpSettings) -> None:
+    """One line per batch: per-mail details belong in the outbox, not in the log."""
+    counts = Counter(outcome.status for outcome in outcomes)
+    problem = next((outcome for outcome in outcomes if outcome.status != "sent"), None)
+    if problem is None:
+        log.info("smtp %s:%s: %d sent", settings.host, settings.port, counts["sent"])
+    else:
+        log.warning(
+            "smtp %s:%s: %d sent, %d retry, %d failed; first problem: %s",
+            settings.host, settings.port, counts["sent"], counts["retry"], counts["failed"], problem.reply,
+        )  # fmt: skip
+
+
+def _describe_refusals(refused: Mapping[str, tuple[int, str]]) -> str:
     return ", ".join(f"{address} ({code} {message})" for address, (code, message) in refused.items())
 
 

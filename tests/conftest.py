@@ -7,7 +7,6 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-
 from smtp_server import ScriptedHandler, TlsFiles, dead_port, make_self_signed_cert, running_server
 
 # SMTP server fixtures ------------------------------------------------------

@@ -62,7 +62,6 @@ class ScriptedHandler:
 
     def __init__(self, data_replies: Iterable[str] = (), refuse: Mapping[str, str] | None = None) -> None:
         self.received: list[Received] = []
-        self.data_commands = 0
         self._script = deque(data_replies)
         self._refuse = dict(refuse or {})
         self.controller: Controller | None = None
@@ -76,7 +75,6 @@ class ScriptedHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.data_commands += 1
         reply = self._script.popleft() if self._script else OK
         if reply == STALL:
             await asyncio.Event().wait()
@@ -84,7 +82,7 @@ class ScriptedHandler:
             assert self.controller is not None and self.controller.server is not None
             self.controller.server.close()
         if reply in (DROP, SHUTDOWN):
-            assert server.transport is not None
+            assert isinstance(server.transport, asyncio.Transport)
             server.transport.abort()
             return "421 4.3.0 connection dropped"  # never reaches the client
         if reply.startswith("250"):
@@ -157,7 +155,7 @@ def _cryptography_cert(files: TlsFiles) -> None:
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)

@@ -48,7 +48,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "retry_max_seconds": (int, 86400),
         "batch_size": (int, 200),
     },
-    "scheduler": {"interval_seconds": (int, 300), "digest_hour": (int, 7)},
+    "scheduler": {"interval_seconds": (int, 300), "send_hour": (int, 7)},
 }
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from engine import cli as engine_cli
+from notifications import cli as notifications_cli
 from engine.errors import ZyklusError
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ def main(
     from engine import validate
     from zyklus.config import load_settings
     from zyklus.context import AppContext
+    from zyklus.wiring import wire_notifications
 
     settings = load_settings(config)
     language = lang or settings.language
@@ -45,7 +47,7 @@ def main(
     moment = validate.moment(now, _tz(settings.timezone), language) if now else None
     ctx.obj = AppContext(settings=settings, lang=language,  # type: ignore[arg-type]
                          db_url=settings.normalise_db_url(db) if db else settings.db_url,
-                         now=moment, wiring=[])
+                         now=moment, wiring=[wire_notifications])
 
 
 def _tz(name: str):
@@ -55,6 +57,7 @@ def _tz(name: str):
 
 
 engine_cli.register(app)
+notifications_cli.register(app)
 
 
 

@@ -12,12 +12,12 @@ from typing import Any
 
 import icalendar
 import pytest
+from smtp_server import DROP, SHUTDOWN, STALL, ScriptedHandler, TlsFiles
 
 from notifications.ics import deadline_event
-from notifications.maildir import deliver_to_maildir
 from notifications.mail import OutgoingMail, message_id_for
+from notifications.maildir import deliver_to_maildir
 from notifications.smtp import DeliveryOutcome, SmtpSettings, deliver, deliver_sync
-from smtp_server import DROP, SHUTDOWN, STALL, ScriptedHandler, TlsFiles
 
 DOMAIN = "zyklus.example.org"
 CREDENTIALS = ("zyklus", "s3cret-pässword")
@@ -57,7 +57,7 @@ def test_mail_arrives_with_recipients_parts_calendar_and_stable_message_id(
         due=datetime.date(2027, 3, 15),
         organizer="noreply@musterstadt.example",
         attendees=["anna.mueller@musterstadt.example"],
-        stamp=datetime.datetime(2027, 3, 1, 7, tzinfo=datetime.timezone.utc),
+        stamp=datetime.datetime(2027, 3, 1, 7, tzinfo=datetime.UTC),
         method="REQUEST",
     )
     mail = make_mail(ics=ics, ics_method="REQUEST")
@@ -74,13 +74,15 @@ def test_mail_arrives_with_recipients_parts_calendar_and_stable_message_id(
     assert message["To"] == ", ".join(mail.recipients)
     assert message["Content-Language"] == "de"
     assert message["Message-ID"] == mail.message_id == resent.message["Message-ID"]
-    assert message.get_body(("plain",)).get_content() == mail.text  # type: ignore[union-attr]
-    assert message.get_body(("html",)).get_content().strip() == mail.html  # type: ignore[union-attr]
+    text_part, html_part = message.get_body(("plain",)), message.get_body(("html",))
+    assert text_part is not None and html_part is not None
+    assert text_part.get_content() == mail.text
+    assert html_part.get_content().strip() == mail.html
     [attachment] = message.iter_attachments()
     assert attachment.get_content_type() == "text/calendar"
     assert attachment.get_param("method") == "REQUEST"
     assert attachment.get_filename() == "frist.ics"
-    calendar = icalendar.Calendar.from_ical(attachment.get_payload(decode=True))
+    calendar = icalendar.Calendar.from_ical(attachment.get_content())
     [event] = calendar.events
     assert event.uid == "frist-09162000-2-bestandsaufnahme@zyklus"
     assert event.start == datetime.date(2027, 3, 15)
@@ -216,6 +218,10 @@ def test_server_down_means_retry(unused_smtp_port: int) -> None:
 
     assert [(o.key, o.status) for o in outcomes] == [("a", "retry"), ("b", "retry"), ("c", "retry")]
     assert all("Error connecting" in o.reply for o in outcomes)
+
+
+def test_empty_batch_has_no_outcomes(unused_smtp_port: int) -> None:
+    assert deliver_sync([], plain(unused_smtp_port)) == []
 
 
 def test_per_operation_timeout_means_retry(start_smtp_server: StartServer) -> None:

@@ -1,0 +1,44 @@
+"""`zyklus calendar AGS`: every deadline and programme date of a municipality as one .ics file.
+
+It uses the same UIDs and SEQUENCE numbers as the mails' attachments, so importing the file
+after receiving reminders updates entries instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from engine.db.tables import Cycle
+from engine.i18n import Language
+from engine.service import Service
+from notifications.compose import calendar_item
+from notifications.ics import DeadlineItem, deadline_calendar
+from notifications.tables import Timer
+
+
+def export(service: Service, ags: str, domain: str, lang: Language) -> bytes:
+    items: dict[str, DeadlineItem] = {}
+    with Session(service.engine) as session:
+        municipality = service.municipality_in(session, ags)
+        cycles = session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id,
+                                                  Cycle.status == "running")).all()
+        for cycle in cycles:
+            definition = service.definition(session, cycle.definition_id)
+            if cycle.due_on is not None:
+                sequence = session.exec(select(func.max(Timer.sequence)).where(
+                    Timer.cycle_id == cycle.id, Timer.phase == cycle.phase)).one() or 0
+                timer = Timer(cycle_id=cycle.id, phase=cycle.phase, kind="due", rule="due", sequence=sequence,
+                              fire_on=cycle.due_on, fire_at=service.clock.now(), due_on=cycle.due_on, roles=[])
+                item = calendar_item(timer, definition, municipality, cycle, lang, domain)
+                items[item.uid] = item
+            for timer in session.exec(select(Timer).where(Timer.cycle_id == cycle.id,
+                                                          col(Timer.kind).in_(("review", "event")))
+                                      .order_by(col(Timer.fire_on))):
+                item = calendar_item(timer, definition, municipality, cycle, lang, domain)
+                items.setdefault(item.uid, item)
+    if not items:
+        return b""
+    return deadline_calendar(sorted(items.values(), key=lambda i: i.due), stamp=service.clock.now(), method=None)

@@ -1,0 +1,118 @@
+"""Commands of the notifications add-on: remind, serve, outbox, calendar.
+
+Like the engine's commands they read the service and settings from ``ctx.obj``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+outbox_app = typer.Typer(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox.",
+                         invoke_without_command=True)
+console = Console(highlight=False)
+
+
+def _sweeper(app: Any):
+    from notifications.setup import sweeper_for
+
+    return sweeper_for(app.service, app.settings)
+
+
+def remind(
+    ctx: typer.Context,
+    now: Annotated[Optional[str], typer.Option("--now", help="Zeitpunkt der Erinnerungsrunde (ISO 8601).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur anzeigen, was gesendet würde.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Ergebnis als JSON.")] = False,
+) -> None:
+    """Eine Erinnerungsrunde: fällige Erinnerungen erzeugen und zustellen / run one reminder sweep."""
+    from engine import validate
+
+    app = ctx.obj
+    if now:
+        app.now = validate.moment(now, app.tz, app.lang)
+    report = _sweeper(app).sweep(dry_run=dry_run)
+    data = report.as_dict()
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    de = app.lang == "de"
+    delivery = data["delivery"]
+    typer.echo((f"Erinnerungsrunde {data['now']}: {data['queued']} E-Mails erzeugt, "
+                f"{delivery.get('sent', 0)} gesendet, {delivery.get('retry', 0)} später erneut, "
+                f"{delivery.get('failed', 0)} fehlgeschlagen.") if de else
+               (f"Reminder sweep {data['now']}: {data['queued']} mails queued, {delivery.get('sent', 0)} sent, "
+                f"{delivery.get('retry', 0)} to retry, {delivery.get('failed', 0)} failed."))
+    for restarted in data["restarted"]:
+        typer.echo((f"{restarted['ags']}: Zyklus {restarted['cycle']} begonnen.") if de else
+                   (f"{restarted['ags']}: cycle {restarted['cycle']} began."))
+    for mail in data["mails"]:
+        typer.echo(f"  → {mail['to']}: {mail['subject']}")
+
+
+def serve(ctx: typer.Context) -> None:
+    """Dauerbetrieb: Erinnerungsrunden im eingestellten Takt (APScheduler) / run the scheduler."""
+    from notifications.scheduler import serve as run_scheduler
+
+    app = ctx.obj
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s")
+    sweeper = _sweeper(app)
+    run_scheduler(lambda: sweeper.sweep().as_dict(), app.settings.get("scheduler", "interval_seconds"),
+                  app.settings.timezone)
+
+
+@outbox_app.callback()
+def outbox(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="Nur fehlgeschlagene E-Mails.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
+) -> None:
+    """Postausgang anzeigen / show the outbox."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from notifications.outbox import listing
+
+    app = ctx.obj
+    rows = listing(app.service.engine, failed_only=failed)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("#", "Status", "An" if app.lang == "de" else "To", "Betreff" if app.lang == "de" else "Subject",
+                  "Versuche" if app.lang == "de" else "Attempts", "Fehler" if app.lang == "de" else "Error")
+    for row in rows:
+        table.add_row(str(row["id"]), row["status"], row["recipient"], row["subject"], str(row["attempts"]),
+                      row["last_error"] or "")
+    console.print(table)
+
+
+@outbox_app.command("retry")
+def outbox_retry(ctx: typer.Context, outbox_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Eine fehlgeschlagene E-Mail erneut senden / send a failed mail again."""
+    from notifications.outbox import retry
+
+    app = ctx.obj
+    row = retry(app.service.engine, outbox_id, app.clock.now(), app.lang)
+    typer.echo((f"#{row.id} wird bei der nächsten Erinnerungsrunde erneut gesendet.") if app.lang == "de" else
+               (f"#{row.id} will be sent again by the next sweep."))
+
+
+def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:
+    """Alle Fristen einer Kommune als iCalendar (.ics) auf die Standardausgabe / deadlines as .ics."""
+    from notifications.calendar_export import export
+
+    app = ctx.obj
+    data = export(app.service, ags, app.settings.get("mail", "message_id_domain"), app.lang)
+    sys.stdout.buffer.write(data)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("remind")(remind)
+    app.command("serve")(serve)
+    app.add_typer(outbox_app, name="outbox")
+    app.command("calendar")(calendar)

@@ -1,0 +1,146 @@
+"""Turning one claimed timer into outbox rows: who gets it, in which language, with which text.
+
+The rendered subject, bodies and calendar attachment are stored in the row, so a retry days
+later sends exactly what was decided at the time, and a crash never re-renders differently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from engine.clock import to_db
+from engine.db.tables import Cycle, Municipality, Person
+from engine.definitions.model import Definition
+from engine.roles import effective_roles
+from engine.service import Service
+from notifications.ics import DeadlineItem, deadline_calendar
+from notifications.mail import message_id_for
+from notifications.render import MailRenderer
+from notifications.tables import Outbox, Timer
+
+TEMPLATE_FOR_KIND = {"enter": "phase_entered", "before": "reminder", "due": "reminder", "overdue": "reminder",
+                     "escalation": "reminder", "review": "review", "event": "review",
+                     "cycle_started": "cycle_started"}
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str
+    domain: str
+
+
+def outbox_key(timer: Timer, recipient: str) -> str:
+    """(cycle, phase, deadline generation, rule, occurrence, recipient): the reminder's identity."""
+    return f"{timer.cycle_id}:{timer.phase or 'cycle'}:{timer.sequence}:{timer.rule}:{timer.occurrence}:{recipient}"
+
+
+def recipients(people: list[Person], roles: list[str]) -> list[Person]:
+    wanted = set(roles)
+    seen: dict[str, Person] = {}
+    for person in people:
+        if effective_roles(person.roles) & wanted:
+            seen.setdefault(person.email, person)
+    return list(seen.values())
+
+
+class Composer:
+    def __init__(self, service: Service, renderer: MailRenderer, settings: MailSettings) -> None:
+        self.service = service
+        self.renderer = renderer
+        self.settings = settings
+
+    def compose(self, session: Session, timer: Timer, cycle: Cycle, municipality: Municipality,
+                people: list[Person], now: dt.datetime) -> list[Outbox]:
+        definition = self.service.definition(session, cycle.definition_id)
+        statuses: dict[str, dict[str, Any]] = {}
+        base_roles = set(self._base_roles(definition, timer))
+        rows = []
+        for person in recipients(people, timer.roles):
+            lang = "en" if person.language == "en" else "de"
+            if lang not in statuses:
+                statuses[lang] = self.service.status_in(session, municipality.ags, lang)
+            kind = timer.kind
+            if kind == "escalation" and effective_roles(person.roles) & base_roles:
+                kind = "overdue"  # the coordinators get the overdue text; escalation goes to the others
+            context = self._context(timer, kind, definition, municipality, cycle, statuses[lang], person, lang)
+            rendered = self.renderer.render(TEMPLATE_FOR_KIND[timer.kind], lang, context)
+            key = outbox_key(timer, person.email)
+            rows.append(Outbox(
+                key=key, cycle_id=cycle.id, kind=timer.kind, recipient=person.email, recipient_name=person.name,
+                language=lang, subject=rendered.subject, text=rendered.text, html=rendered.html,
+                ics=self._ics(timer, definition, municipality, cycle, lang, now),
+                message_id=message_id_for(key, self.settings.domain),
+                status="held" if person.digest else "pending", next_attempt_at=to_db(now), created_at=to_db(now)))
+        return rows
+
+    @staticmethod
+    def _base_roles(definition: Definition, timer: Timer) -> tuple[str, ...]:
+        phase = definition.phases.get(timer.phase)
+        return tuple(phase.reminders.roles) if phase is not None and phase.reminders else ("coordination",)
+
+    def _context(self, timer: Timer, kind: str, definition: Definition, municipality: Municipality, cycle: Cycle,
+                 status: dict[str, Any], person: Person, lang: str) -> dict[str, Any]:
+        today = self.service.today()
+        phase_key = timer.phase if timer.phase in definition.phases else cycle.phase
+        phase = definition.phases.get(phase_key)
+        context: dict[str, Any] = {
+            "recipient_name": person.name, "municipality": municipality.name, "ags": municipality.ags,
+            "cycle_number": cycle.number, "kind": kind,
+            "phase_label": definition.phase_label(phase_key, lang),  # type: ignore[arg-type]
+            "phase_description": phase.description.get(lang) if phase and phase.description else "",  # type: ignore[arg-type]
+            "due_on": timer.due_on or cycle.due_on,
+            "days_left": (timer.due_on - today).days if timer.due_on else 0,
+            "missing": [g["message"] for g in status.get("unmet", [])],
+            "next_steps": status.get("next_steps", []),
+        }
+        if timer.kind in ("review", "event"):
+            context["event_label"] = self._label(definition, timer, lang)
+            context["event_on"] = timer.due_on
+        if timer.kind == "cycle_started":
+            context["previous_cycle_number"] = cycle.number - 1
+        return context
+
+    @staticmethod
+    def _label(definition: Definition, timer: Timer, lang: str) -> str:
+        key = timer.label or ""
+        if timer.kind == "event" and key in definition.events:
+            return definition.events[key].label.get(lang)  # type: ignore[arg-type]
+        phase = definition.phases.get(timer.phase)
+        if phase is not None and key in phase.reviews:
+            return phase.reviews[key].label.get(lang)  # type: ignore[arg-type]
+        return key
+
+    def _ics(self, timer: Timer, definition: Definition, municipality: Municipality, cycle: Cycle, lang: str,
+             now: dt.datetime) -> bytes | None:
+        if timer.due_on is None or timer.kind == "cycle_started":
+            return None
+        return deadline_calendar([calendar_item(timer, definition, municipality, cycle, lang, self.settings.domain)],
+                                 stamp=now, method="PUBLISH")
+
+
+def calendar_item(timer: Timer, definition: Definition, municipality: Municipality, cycle: Cycle, lang: str,
+                  domain: str) -> DeadlineItem:
+    """One calendar entry per deadline or event: the UID is stable for a cycle's phase, the
+    SEQUENCE is the deadline's generation, so a moved deadline moves the entry."""
+    if timer.kind in ("review", "event"):
+        label = Composer._label(definition, timer, lang)
+        uid = f"zyklus-{municipality.ags}-{cycle.number}-{timer.label}-{timer.occurrence}@{domain}"
+        summary = f"{label} ({municipality.name})"
+        sequence = 0
+    else:
+        label = definition.phase_label(timer.phase, lang)  # type: ignore[arg-type]
+        uid = f"zyklus-{municipality.ags}-{cycle.number}-{timer.phase}@{domain}"
+        summary = (f"Frist: {label} ({municipality.name})" if lang == "de" else f"Deadline: {label} ({municipality.name})")
+        sequence = timer.sequence
+    return DeadlineItem(uid=uid, sequence=sequence, summary=summary,
+                        description=f"{municipality.name} (AGS {municipality.ags}), "
+                                    f"{'Zyklus' if lang == 'de' else 'cycle'} {cycle.number}: {label}",
+                        due=timer.due_on)  # type: ignore[arg-type]
+
+
+def people_of(session: Session, municipality_id: int) -> list[Person]:
+    return list(session.exec(select(Person).where(Person.municipality_id == municipality_id)))

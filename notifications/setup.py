@@ -1,0 +1,74 @@
+"""Building the notification machinery from configuration, for entry points and tests alike."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from engine.service import Service
+from notifications.compose import Composer, MailSettings
+from notifications.mail import OutgoingMail
+from notifications.maildir import deliver_to_maildir
+from notifications.outbox import RetryPolicy, Transport
+from notifications.render import MailRenderer
+from notifications.smtp import DeliveryOutcome, SmtpSettings, deliver_sync
+from notifications.sweep import Sweeper
+from notifications.timers import TimerPlanner
+
+PASSWORD_ENV = "ZYKLUS_SMTP_PASSWORD"
+
+
+class SettingsLike(Protocol):
+    def get(self, section: str, key: str) -> Any: ...
+
+    def resolve(self, value: str) -> Path: ...
+
+    @property
+    def template_dir(self) -> Path | None: ...
+
+
+def smtp_settings(settings: SettingsLike) -> SmtpSettings | None:
+    """None when no SMTP host is configured: mail then goes to the local maildir."""
+    host = settings.get("smtp", "host")
+    if not host:
+        return None
+    return SmtpSettings(host=host, port=settings.get("smtp", "port"), security=settings.get("smtp", "security"),
+                        username=settings.get("smtp", "username") or None, password=os.environ.get(PASSWORD_ENV),
+                        timeout=float(settings.get("smtp", "timeout")),
+                        send_timeout=float(settings.get("smtp", "send_timeout")),
+                        concurrency=settings.get("smtp", "concurrency"),
+                        validate_certs=settings.get("smtp", "validate_certs"))
+
+
+def transport_for(settings: SettingsLike) -> Transport:
+    smtp = smtp_settings(settings)
+    if smtp is None:
+        maildir = settings.resolve(settings.get("mail", "maildir"))
+
+        def to_maildir(mails: Sequence[OutgoingMail]) -> list[DeliveryOutcome]:
+            return deliver_to_maildir(mails, maildir)
+
+        return to_maildir
+
+    def to_smtp(mails: Sequence[OutgoingMail]) -> list[DeliveryOutcome]:
+        return deliver_sync(mails, smtp)
+
+    return to_smtp
+
+
+def planner_for(service: Service, settings: SettingsLike) -> TimerPlanner:
+    return TimerPlanner(service, send_hour=settings.get("scheduler", "send_hour"))
+
+
+def sweeper_for(service: Service, settings: SettingsLike, transport: Transport | None = None) -> Sweeper:
+    composer = Composer(service, MailRenderer(settings.template_dir),
+                        MailSettings(sender=settings.get("smtp", "sender"),
+                                     domain=settings.get("mail", "message_id_domain")))
+    policy = RetryPolicy(max_attempts=settings.get("mail", "max_attempts"),
+                         base_seconds=settings.get("mail", "retry_base_seconds"),
+                         max_seconds=settings.get("mail", "retry_max_seconds"))
+    return Sweeper(service, composer, planner_for(service, settings), transport or transport_for(settings),
+                   sender=settings.get("smtp", "sender"), policy=policy,
+                   batch_size=settings.get("mail", "batch_size"))

@@ -1,0 +1,63 @@
+"""Timers and the outbox: every reminder and mail is a durable row before any side effect."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text
+from sqlmodel import Field, SQLModel
+
+
+class Timer(SQLModel, table=True):
+    """A reminder due at ``fire_at``. Claimed once (``claimed_at``) by exactly one sweep."""
+
+    __table_args__ = (Index("ix_timer_due", "claimed_at", "fire_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    phase: str = Field(max_length=100)
+    kind: str = Field(max_length=20)
+    """enter | before | due | overdue | escalation | review | event | cycle_started"""
+    rule: str = Field(max_length=100)
+    occurrence: int = 1
+    sequence: int = 0
+    """Generation of the phase's deadline; grows when the deadline changes (iCalendar SEQUENCE)."""
+    fire_on: dt.date
+    fire_at: dt.datetime
+    due_on: dt.date | None = None
+    """The deadline (or event date) this reminder is about."""
+    label: str | None = Field(default=None, max_length=300)
+    roles: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    claimed_at: dt.datetime | None = None
+    outcome: str | None = Field(default=None, max_length=20)
+    """queued | superseded | stale — what the sweep did with it."""
+
+
+class Outbox(SQLModel, table=True):
+    """One mail to one recipient. The unique key makes a second sweep a no-op."""
+
+    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=400, unique=True)
+    cycle_id: int | None = Field(default=None, foreign_key="cycle.id", index=True)
+    kind: str = Field(max_length=20)
+    recipient: str = Field(max_length=254, index=True)
+    recipient_name: str = Field(max_length=200)
+    language: str = Field(default="de", max_length=2)
+    subject: str = Field(max_length=998)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    html: str | None = Field(default=None, sa_column=Column(Text))
+    ics: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    message_id: str = Field(max_length=200)
+    status: str = Field(default="pending", max_length=20)
+    """held (waits for the recipient's digest) | pending | sending | sent | failed | digested"""
+    digest_key: str | None = Field(default=None, max_length=400)
+    attempts: int = 0
+    next_attempt_at: dt.datetime
+    lease_until: dt.datetime | None = None
+    """A 'sending' row whose lease ran out belongs to a worker that died; it is sent again."""
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    reply: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: dt.datetime
+    sent_at: dt.datetime | None = None

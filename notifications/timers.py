@@ -1,0 +1,95 @@
+"""The reminder planner: subscribes to the engine's events and keeps the timer rows in step.
+
+It runs inside the engine's unit of work, so a transition and its reminders commit together or
+not at all. Only unclaimed timers are ever deleted: what a sweep has claimed stays as a record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from engine.clock import to_db
+from engine.db.tables import Cycle
+from engine.events import CycleCompleted, CycleEvent, CycleStarted, DeadlineChanged, PhaseEntered
+from engine.service import Service
+from notifications.planning import CYCLE_WIDE, Planned, plan_events, plan_phase
+from notifications.tables import Timer
+
+DEADLINE_KINDS = ("before", "due", "overdue", "escalation")
+
+
+def fire_moment(day: dt.date, hour: int, tz: ZoneInfo) -> dt.datetime:
+    """Reminders of a day go out at the configured local morning hour, stored as naive UTC."""
+    return to_db(dt.datetime.combine(day, dt.time(hour), tzinfo=tz))
+
+
+class TimerPlanner:
+    def __init__(self, service: Service, send_hour: int = 7) -> None:
+        self.service = service
+        self.send_hour = send_hour
+
+    def __call__(self, event: CycleEvent, session: Session) -> None:
+        if isinstance(event, PhaseEntered):
+            self._phase_entered(event, session)
+        elif isinstance(event, DeadlineChanged):
+            self._deadline_changed(event, session)
+        elif isinstance(event, CycleCompleted):
+            self._drop(session, event.cycle_id, phase_only=False)
+        elif isinstance(event, CycleStarted):
+            self._cycle_started(event, session)
+
+    # -- event handlers ---------------------------------------------------------------------------
+    def _phase_entered(self, event: PhaseEntered, session: Session) -> None:
+        cycle = session.get(Cycle, event.cycle_id)
+        definition = self.service.definition(session, cycle.definition_id)
+        self._drop(session, event.cycle_id, phase_only=True)
+        sequence = self._next_sequence(session, event.cycle_id, event.phase)
+        planned = plan_phase(definition, event.phase, event.entered_on, event.due_on, self.service.today())
+        self.insert(session, event.cycle_id, planned, sequence)
+
+    def _deadline_changed(self, event: DeadlineChanged, session: Session) -> None:
+        cycle = session.get(Cycle, event.cycle_id)
+        definition = self.service.definition(session, cycle.definition_id)
+        sequence = self._next_sequence(session, event.cycle_id, event.phase)
+        session.execute(delete(Timer).where(col(Timer.cycle_id) == event.cycle_id, col(Timer.phase) == event.phase,
+                                            col(Timer.claimed_at).is_(None), col(Timer.kind).in_(DEADLINE_KINDS)))
+        planned = plan_phase(definition, event.phase, cycle.phase_entered_on, event.due_on, self.service.today())
+        self.insert(session, event.cycle_id, [p for p in planned if p.kind in DEADLINE_KINDS], sequence)
+
+    def _cycle_started(self, event: CycleStarted, session: Session) -> None:
+        cycle = session.get(Cycle, event.cycle_id)
+        definition = self.service.definition(session, cycle.definition_id)
+        today = self.service.today()
+        planned = plan_events(definition, event.number, event.started_on, today)
+        if event.previous_cycle_id is not None:
+            planned.append(Planned(CYCLE_WIDE, "cycle_started", "cycle_started", 1, max(event.started_on, today),
+                                   None, ("coordination",)))
+        self.insert(session, event.cycle_id, planned, 0)
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _drop(self, session: Session, cycle_id: int, *, phase_only: bool) -> None:
+        query = delete(Timer).where(col(Timer.cycle_id) == cycle_id, col(Timer.claimed_at).is_(None))
+        if phase_only:
+            query = query.where(col(Timer.phase) != CYCLE_WIDE)
+        session.execute(query)
+
+    def _next_sequence(self, session: Session, cycle_id: int, phase: str) -> int:
+        """The iCalendar SEQUENCE of the phase's deadline: one more than any earlier plan."""
+        current = session.exec(select(func.max(Timer.sequence)).where(Timer.cycle_id == cycle_id,
+                                                                     Timer.phase == phase)).one()
+        return 0 if current is None else current + 1
+
+    def insert(self, session: Session, cycle_id: int, planned: Iterable[Planned], sequence: int) -> None:
+        tz, now = self.service.tz, self.service.clock.now()
+        for p in planned:
+            fire_at = fire_moment(p.fire_on, self.send_hour, tz)
+            if p.kind in ("enter", "cycle_started"):
+                fire_at = min(fire_at, to_db(now)) if p.fire_on <= self.service.today() else fire_at
+            session.add(Timer(cycle_id=cycle_id, phase=p.phase, kind=p.kind, rule=p.rule, occurrence=p.occurrence,
+                              sequence=sequence, fire_on=p.fire_on, fire_at=fire_at, due_on=p.due_on,
+                              label=p.label_key, roles=list(p.roles)))

@@ -1,0 +1,178 @@
+"""Helpers for the engine tests: a service on a real SQLite file, gnk-thueringen data, replay.
+
+Plain functions (imported by the test modules and by the engine fixtures in conftest.py), so
+a test reads as the steps a coordinator takes: register, start, record, advance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from engine.clock import FixedClock
+from engine.db.database import make_engine
+from engine.db.tables import Cycle, Fact, History
+from engine.definitions.loader import Catalog
+from engine.service import Service
+
+AGS = "16051000"  # Erfurt, kreisfreie Stadt in Thüringen
+OTHER_AGS = "16055000"  # Weimar
+START = dt.date(2027, 1, 4)
+NOW = dt.datetime(2027, 1, 4, 8, 0, tzinfo=dt.timezone.utc)
+COORDINATOR = "anna.koordination@erfurt.de"
+DEPUTY = "bernd.koordination@erfurt.de"
+STEERING_ONLY = "sigrid.steuerung@erfurt.de"
+
+PHASES = ("application", "setup", "inventory", "strategy", "council_resolution", "implementation", "evaluation")
+"""The phases of gnk-thueringen in the order a first cycle meets them."""
+
+# Values that satisfy every field (required or not) of each fact type of gnk-thueringen.
+FACT_VALUES: dict[str, dict[str, str]] = {
+    "application": {"date": "2027-01-10", "url": "https://erfurt.de/gnk/bewerbung.pdf"},
+    "letter_of_intent": {"signed_by": "Oberbürgermeister", "date": "2027-01-08"},
+    "participation_resolution": {"date": "2027-02-15", "body": "Stadtrat", "reference": "DS 0123/27"},
+    "public_information": {"channel": "Pressemitteilung und Website"},
+    "inventory_report": {"title": "Bestandsaufnahme 2027", "theme_fields": "Klima und Energie; Mobilität"},
+    "workshop": {"topic": "Leitlinien", "participants": "18"},
+    "action_programme": {
+        "title": "Handlungsprogramm Nachhaltigkeit", "guidelines": "Leitlinien",
+        "strategic_goals": "Strategische Ziele", "operative_goals": "Operative Ziele",
+        "measures": "Maßnahmen", "resources": "Ressourcenplanung", "indicators": "Indikatoren",
+    },
+    "council_resolution": {"date": "2028-03-09", "body": "Stadtrat", "reference": "DS 0371/27"},
+    "monitoring_report": {"period": "2028"},
+    "evaluation": {"summary": "Ziele überwiegend erreicht"},
+    "report_published": {"date": "2030-05-01", "where": "Amtsblatt und Website"},
+}
+
+# Everything each phase needs so that its transition passes without a single warning.
+PHASE_FACTS: dict[str, tuple[str, ...]] = {
+    "application": ("application", "letter_of_intent", "participation_resolution"),
+    "setup": ("public_information",),
+    "inventory": ("inventory_report",),
+    "strategy": ("workshop",) * 4 + ("action_programme",),
+    "council_resolution": ("council_resolution",),
+    "implementation": ("monitoring_report",),
+    "evaluation": ("evaluation", "report_published"),
+}
+
+
+def make_service(url: str, clock: FixedClock, catalog: Catalog | None = None, *, lang: str = "de") -> Service:
+    """A service on a real database, schema created; each call has its own engine (connections)."""
+    service = Service(make_engine(url), catalog or Catalog(), clock, lang=lang)  # type: ignore[arg-type]
+    service.init_db()
+    return service
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    email: str
+    roles: tuple[str, ...]
+
+
+def structure(coordination: int = 2, core_team: int = 4, steering_group: int = 9,
+              domain: str = "erfurt.de") -> list[Member]:
+    """People registered with exactly one role each. With nesting the defaults count as
+    coordination 2, core team 6, steering group 15: inside every bound of gnk-thueringen."""
+    people: list[Member] = []
+    emails = iter((COORDINATOR, DEPUTY)) if domain == "erfurt.de" else iter(())
+    for i in range(coordination):
+        email = next(emails, f"koordination{i}@{domain}")
+        people.append(Member(f"Koordination {i}", email, ("coordination",)))
+    people += [Member(f"Kernteam {i}", f"kernteam{i}@{domain}", ("core_team",)) for i in range(core_team)]
+    people += [Member(f"Steuerung {i}", f"steuerung{i}@{domain}", ("steering_group",)) for i in range(steering_group)]
+    return people
+
+
+def register(service: Service, ags: str, people: Iterable[Member]) -> None:
+    for m in people:
+        service.add_person(ags, name=m.name, email=m.email, roles=list(m.roles))
+
+
+def setup_municipality(service: Service, ags: str = AGS, name: str = "Erfurt",
+                       people: Sequence[Member] | None = None, *, start: bool = True,
+                       on: dt.date = START) -> None:
+    service.add_municipality(ags, name, state="TH", kind="stadt")
+    register(service, ags, structure() if people is None else people)
+    if start:
+        service.start_cycle(ags, on=on)
+
+
+def record(service: Service, fact: str, *, ags: str = AGS, actor: str = COORDINATOR,
+           on: dt.date | None = None, **overrides: str) -> None:
+    values = {**FACT_VALUES[fact], **overrides}
+    service.record(ags, fact, actor=actor, values={k: v for k, v in values.items() if v is not None}, on=on)
+
+
+def record_phase(service: Service, phase: str, *, ags: str = AGS, actor: str = COORDINATOR,
+                 on: dt.date | None = None, skip: Iterable[str] = ()) -> None:
+    skipped = list(skip)
+    for fact in PHASE_FACTS[phase]:
+        if fact in skipped:
+            skipped.remove(fact)  # skip one occurrence (one of the four workshops, say)
+            continue
+        record(service, fact, ags=ags, actor=actor, on=on)
+
+
+def drive_to(service: Service, phase: str, *, ags: str = AGS, actor: str = COORDINATOR,
+             start: dt.date = START) -> dt.date:
+    """Complete every phase before ``phase`` (first cycle); return the day ``phase`` was entered."""
+    on = start
+    for current in PHASES[:PHASES.index(phase)]:
+        on = on + dt.timedelta(days=30)
+        record_phase(service, current, ags=ags, actor=actor, on=on)
+        service.advance(ags, actor=actor, on=on)
+    return on
+
+
+# -- reading the database directly (to check what the service wrote) -----------------------------
+def cycles(service: Service, ags: str = AGS) -> list[Cycle]:
+    from engine.db.tables import Municipality
+
+    with Session(service.engine) as session:
+        municipality = session.exec(select(Municipality).where(Municipality.ags == ags)).one()
+        return list(session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id)
+                                 .order_by(Cycle.number)))
+
+
+def history_rows(service: Service, cycle_id: int) -> list[History]:
+    with Session(service.engine) as session:
+        return list(session.exec(select(History).where(History.cycle_id == cycle_id).order_by(History.seq)))
+
+
+def facts(service: Service, cycle_id: int) -> list[Fact]:
+    with Session(service.engine) as session:
+        return list(session.exec(select(Fact).where(Fact.cycle_id == cycle_id).order_by(Fact.id)))
+
+
+def replay_phase(rows: Iterable[History]) -> str | None:
+    """The phase a cycle is in according to its history alone (start, transition, complete).
+    Raises AssertionError when a row does not continue from where the previous one left off."""
+    phase: str | None = None
+    for row in rows:
+        if row.kind == "start":
+            assert phase is None, f"second start row (seq {row.seq})"
+            phase = row.to_phase
+        elif row.kind in ("transition", "complete"):
+            assert row.from_phase == phase, f"seq {row.seq} leaves {row.from_phase!r}, cycle was in {phase!r}"
+            phase = row.to_phase
+    return phase
+
+
+def dump(db_file: Path) -> list[str]:
+    """The database as SQL text, to show that a refused command changed nothing."""
+    connection = sqlite3.connect(db_file)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()

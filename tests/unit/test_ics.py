@@ -1,0 +1,100 @@
+"""iCalendar export: parse the output back with icalendar and check the semantics."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from icalendar import Alarm, Calendar
+
+from notifications.ics import PRODID, DeadlineItem, deadline_calendar, deadline_event
+
+STAMP = datetime.datetime(2027, 3, 1, 8, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+
+
+def item(uid: str = "frist-bestandsaufnahme@zyklus", due: datetime.date = datetime.date(2027, 3, 15)) -> DeadlineItem:
+    return DeadlineItem(
+        uid=uid,
+        sequence=4,
+        summary="Frist: Bestandsaufnahme (Musterstadt)",
+        description="Bitte schließen Sie die Bestandsaufnahme ab; Details: zyklus status 09162000",
+        due=due,
+        organizer="noreply@musterstadt.example",
+        attendees=("anna.mueller@musterstadt.example", "ben.schulz@musterstadt.example"),
+    )
+
+
+def test_single_deadline_event() -> None:
+    raw = deadline_event(
+        uid="frist-1@zyklus",
+        sequence=2,
+        summary="Frist: Bestandsaufnahme",
+        description="Zeile 1\nZeile 2, mit Komma; und Semikolon",
+        due=datetime.date(2027, 3, 15),
+        organizer="noreply@musterstadt.example",
+        attendees=["anna.mueller@musterstadt.example"],
+        stamp=STAMP,
+        method="REQUEST",
+    )
+
+    calendar = Calendar.from_ical(raw)
+    assert calendar["PRODID"] == PRODID == "-//zyklus//DE"
+    assert calendar["METHOD"] == "REQUEST" and calendar["VERSION"] == "2.0"
+    [event] = calendar.events
+    assert event.uid == "frist-1@zyklus"
+    assert event.sequence == 2
+    assert event.start == datetime.date(2027, 3, 15)
+    assert event.end == datetime.date(2027, 3, 16)
+    assert datetime.datetime(2027, 3, 1, 7, 30, tzinfo=datetime.UTC) == event.DTSTAMP
+    assert event.summary == "Frist: Bestandsaufnahme"
+    assert event.description == "Zeile 1\nZeile 2, mit Komma; und Semikolon"
+    assert event.organizer.email == "noreply@musterstadt.example"
+    assert [attendee.email for attendee in event.attendees] == ["anna.mueller@musterstadt.example"]
+    assert event["TRANSP"] == "TRANSPARENT"
+    [alarm] = event.walk("VALARM")
+    assert isinstance(alarm, Alarm)
+    assert alarm["ACTION"] == "DISPLAY"
+    assert alarm.TRIGGER == datetime.timedelta(days=-1)
+    assert alarm["DESCRIPTION"] == "Frist: Bestandsaufnahme"
+
+
+def test_output_is_deterministic() -> None:
+    assert deadline_calendar([item()], stamp=STAMP) == deadline_calendar([item()], stamp=STAMP)
+
+
+def test_many_deadlines_in_one_calendar() -> None:
+    items = [item(f"frist-{n}@zyklus", datetime.date(2027, n, 1)) for n in range(1, 13)]
+
+    calendar = Calendar.from_ical(deadline_calendar(items, stamp=STAMP, method=None))
+
+    assert "METHOD" not in calendar
+    assert [event.uid for event in calendar.events] == [i.uid for i in items]
+    assert [event.start for event in calendar.events] == [i.due for i in items]
+
+
+def test_event_without_organizer_or_attendees() -> None:
+    plain = DeadlineItem(uid="u@zyklus", sequence=0, summary="S", description="D", due=datetime.date(2027, 1, 1))
+    [event] = Calendar.from_ical(deadline_calendar([plain], stamp=STAMP)).events
+    assert "ORGANIZER" not in event and "ATTENDEE" not in event
+
+
+def test_request_without_organizer_is_rejected() -> None:
+    plain = DeadlineItem(uid="u@zyklus", sequence=0, summary="S", description="D", due=datetime.date(2027, 1, 1))
+    with pytest.raises(ValueError, match="organizer"):
+        deadline_calendar([plain], stamp=STAMP, method="REQUEST")
+
+
+def test_naive_stamp_and_empty_calendar_are_rejected() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        deadline_calendar([item()], stamp=datetime.datetime(2027, 3, 1, 8, 30))
+    with pytest.raises(ValueError, match="at least one"):
+        deadline_calendar([], stamp=STAMP)
+
+
+@given(due=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(9998, 12, 30)))
+def test_all_day_event_spans_exactly_the_due_date(due: datetime.date) -> None:
+    [event] = Calendar.from_ical(deadline_calendar([item(due=due)], stamp=STAMP)).events
+    assert event.start == due
+    assert event.end - event.start == datetime.timedelta(days=1)

@@ -1,0 +1,17 @@
+"""The one place where the engine meets its notifications add-on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.service import Service
+    from zyklus.context import AppContext
+
+
+def wire_notifications(service: "Service", ctx: "AppContext") -> None:
+    """Subscribe the reminder planner, so every transition plans its reminders in the same
+    transaction; importing the planner also registers the timer and outbox tables."""
+    from notifications.setup import planner_for
+
+    service.bus.subscribe(planner_for(service, ctx.settings))

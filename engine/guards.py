@@ -133,7 +133,9 @@ class FieldsPresent(GuardType):
         if not facts:
             names = ", ".join(p.fields)
             return False, t("guard.fields_present.no_fact", lang, fact=label, fields=names), {"missing": 1}
-        latest = max(facts, key=lambda f: f.on)
+        # Facts come in recording order; on a tie of dates the one recorded last is the latest
+        # (a draft corrected the same day), and max() keeps the first of equals, hence reversed.
+        latest = max(reversed(facts), key=lambda f: f.on)
         absent = [f for f in p.fields if latest.fields.get(f) in (None, "")]
         return not absent, t("guard.fields_present", lang, fact=label, fields=", ".join(absent or p.fields)), {
             "missing": 1 if absent else 0, "absent": absent}

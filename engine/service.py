@@ -479,7 +479,9 @@ class Service:
             rows = session.exec(select(Cycle, DefinitionVersion).join(DefinitionVersion)
                                 .where(Cycle.municipality_id == municipality.id).order_by(Cycle.number)).all()
             return [{"number": c.number, "workflow": d.variant, "version": d.version, "status": c.status,
-                     "phase": c.phase, "started_on": c.started_on.isoformat(),
+                     "phase": c.phase,
+                     "phase_label": self.definition(session, c.definition_id).phase_label(c.phase, self.lang),
+                     "started_on": c.started_on.isoformat(),
                      "completed_on": c.completed_on.isoformat() if c.completed_on else None,
                      "restart_on": c.restart_on.isoformat() if c.restart_on else None} for c, d in rows]
 

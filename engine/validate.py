@@ -58,8 +58,9 @@ def kind(value: str, lang: Language = "de") -> str:
 
 
 def single_line(value: str, field: str, lang: Language = "de", limit: int = MAX_NAME) -> str:
-    """Names end up in mail headers and reports: no CR/LF or other control characters."""
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
+    """Names end up in mail headers and reports: no CR/LF, no Unicode line or paragraph
+    separator (U+2028/U+2029, which ``str.splitlines`` breaks on), no other control characters."""
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
         raise InvalidInput(t("text.control", lang, field=field))
     value = value.strip()
     if not value:

@@ -118,10 +118,13 @@ class Sweeper:
         latest = self._latest_deadline_timers(timers)
         outcomes: dict[int, str] = {}
         rows: list[Outbox] = []
+        today = self.service.today()
         for timer in timers:
             cycle = cycles[timer.cycle_id]
             if cycle.status != "running" or (timer.phase != CYCLE_WIDE and timer.phase != cycle.phase):
                 outcomes[timer.id] = "stale"
+            elif timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < today:
+                outcomes[timer.id] = "missed"  # a reminder of a date already past helps nobody
             elif latest.get(_subject(timer), timer.id) != timer.id:
                 outcomes[timer.id] = "superseded"  # after downtime, one mail says where things stand
             else:
@@ -136,7 +139,7 @@ class Sweeper:
                 self._plan_next_review(session, timer, cycles[timer.cycle_id])
         report.queued += insert_ignoring_duplicates(session, rows)
         report.superseded += sum(1 for o in outcomes.values() if o == "superseded")
-        report.stale += sum(1 for o in outcomes.values() if o == "stale")
+        report.stale += sum(1 for o in outcomes.values() if o in ("stale", "missed"))
         if collect:
             report.planned_mails += [{"to": r.recipient, "subject": r.subject, "kind": r.kind} for r in rows]
         by_outcome: dict[str, list[int]] = defaultdict(list)

@@ -30,7 +30,7 @@ class Timer(SQLModel, table=True):
     roles: list[str] = Field(sa_column=Column(JSON, nullable=False))
     claimed_at: dt.datetime | None = None
     outcome: str | None = Field(default=None, max_length=20)
-    """queued | superseded | stale — what the sweep did with it."""
+    """queued | superseded | stale (the cycle moved on) | missed (its date had passed)."""
 
 
 class Outbox(SQLModel, table=True):

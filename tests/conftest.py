@@ -43,3 +43,30 @@ def unused_smtp_port() -> Iterator[int]:
     """A port where no server listens, for the "server down" case."""
     with dead_port() as port:
         yield port
+
+
+# Engine fixtures -----------------------------------------------------------
+# A service on a real SQLite file in tmp_path, time from a FixedClock (never the wall clock).
+# Helpers and gnk-thueringen test data live in tests/engine_support.py.
+
+from engine.clock import FixedClock  # noqa: E402
+from engine.service import Service  # noqa: E402
+from engine_support import NOW, make_service, sqlite_url  # noqa: E402
+
+
+@pytest.fixture
+def engine_clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def engine_db(tmp_path: Path) -> Path:
+    return tmp_path / "zyklus.db"
+
+
+@pytest.fixture
+def engine_service(engine_db: Path, engine_clock: FixedClock) -> Iterator[Service]:
+    """An initialised service on ``engine_db`` using the shipped workflows."""
+    service = make_service(sqlite_url(engine_db), engine_clock)
+    yield service
+    service.engine.dispose()

@@ -14,6 +14,7 @@ import typer
 
 from engine import cli as engine_cli
 from notifications import cli as notifications_cli
+from zyklus import demo
 from engine.errors import ZyklusError
 
 app = typer.Typer(
@@ -58,6 +59,7 @@ def _tz(name: str):
 
 engine_cli.register(app)
 notifications_cli.register(app)
+app.command("demo")(demo.demo)
 
 
 

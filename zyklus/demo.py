@@ -1,0 +1,200 @@
+"""`zyklus demo`: one municipality's whole cycle in simulated time, on a throwaway database.
+
+It drives the same service, planner, sweep and SMTP delivery a real installation uses; only
+the clock is simulated and the mail server is an in-process aiosmtpd on 127.0.0.1, so a fresh
+machine needs nothing but Python to watch reminders arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import socket
+import tempfile
+from dataclasses import dataclass, field
+from email.header import decode_header, make_header
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from engine.i18n import format_date
+
+AGS = "16099001"
+TZ = ZoneInfo("Europe/Berlin")
+CO1, CO2 = "koordination@musterstadt.example", "stellvertretung@musterstadt.example"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Inbox:
+    """aiosmtpd handler: collects what arrives over SMTP."""
+
+    mails: list[tuple[str, str]] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001 (aiosmtpd signature)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        subject = str(make_header(decode_header(message["Subject"] or "")))
+        for rcpt in envelope.rcpt_tos:
+            self.mails.append((rcpt, subject))
+        return "250 OK"
+
+
+class Demo:
+    def __init__(self, workdir: Path, console: Console, lang: str) -> None:
+        from aiosmtpd.controller import Controller
+
+        from engine.clock import FixedClock
+        from engine.db.database import make_engine
+        from engine.definitions.loader import Catalog
+        from engine.service import Service
+        from notifications.setup import planner_for, sweeper_for
+        from notifications.smtp import SmtpSettings, deliver_sync
+        from zyklus.config import load_settings
+
+        self.console = console
+        self.lang = lang
+        self.inbox = Inbox()
+        port = _free_port()
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=port)
+        self.controller.start()
+        self.clock = FixedClock(dt.datetime(2027, 1, 11, 9, 0, tzinfo=TZ))
+        settings = load_settings(None, lang)  # defaults (or ./config.toml) for hours, retries, templates
+        self.service = Service(make_engine(f"sqlite:///{workdir / 'demo.db'}"), Catalog(), self.clock, lang=lang)
+        self.service.init_db()
+        self.service.bus.subscribe(planner_for(self.service, settings))
+        smtp = SmtpSettings(host="127.0.0.1", port=port, security="none")
+        self.sweeper = sweeper_for(self.service, settings, transport=lambda mails: deliver_sync(mails, smtp))
+        self.seen = 0
+
+    def close(self) -> None:
+        self.controller.stop()
+
+    # -- narration --------------------------------------------------------------------------------
+    def on(self, day: dt.date) -> None:
+        """Travel to 09:00 on ``day``, run the sweep as the scheduler would, show arrivals."""
+        self.clock.moment = dt.datetime.combine(day, dt.time(9), tzinfo=TZ)
+        self.sweeper.sweep()
+        for rcpt, subject in self.inbox.mails[self.seen:]:
+            self.line(day, "✉", f"{subject} [dim]→ {rcpt}[/dim]")
+        self.seen = len(self.inbox.mails)
+
+    def line(self, day: dt.date, mark: str, text: str) -> None:
+        self.console.print(f"[cyan]{format_date(day, self.lang)}[/cyan]  {mark} {text}", soft_wrap=True)
+
+    def record(self, day: dt.date, fact: str, **values: str) -> None:
+        self.on(day)
+        result = self.service.record(AGS, fact, actor=CO1, values=values, on=day)
+        self.line(day, "📝", f"{result.label}")
+
+    def advance(self, day: dt.date) -> None:
+        from engine.errors import TransitionRefused
+
+        self.on(day)
+        try:
+            result = self.service.advance(AGS, actor=CO1, on=day)
+        except TransitionRefused as refused:
+            self.line(day, "[red]✗[/red]", f"[red]{refused.message}[/red]")
+            for guard in refused.unmet:
+                self.console.print(f"              [red]– {guard.message}[/red]")
+            return
+        self.line(day, "[green]→[/green]", f"[bold]{result.source_label} → {result.dest_label}[/bold]")
+        for warning in result.warnings:
+            self.console.print(f"              [yellow]! {warning.message}[/yellow]")
+        if result.next_cycle:
+            self.line(day, "[green]↻[/green]", f"[bold]Zyklus {result.next_cycle}: {result.next_phase}[/bold]"
+                      if self.lang == "de" else f"[bold]Cycle {result.next_cycle}: {result.next_phase}[/bold]")
+        self.on(day)  # the scheduler's next tick: the new phase's mail goes out at once
+
+    # -- the story --------------------------------------------------------------------------------
+    def run(self) -> None:
+        s, d = self.service, dt.date
+        de = self.lang == "de"
+        s.add_municipality(AGS, "Musterstadt", state="TH", kind="stadt")
+        s.add_person(AGS, name="Clara Koordinatorin", email=CO1, roles=["coordination"])
+        s.add_person(AGS, name="David Stellvertreter", email=CO2, roles=["coordination"])
+        for i in range(1, 5):
+            s.add_person(AGS, name=f"Kernteam {i}", email=f"kernteam{i}@musterstadt.example", roles=["core_team"])
+        for i in range(1, 11):
+            s.add_person(AGS, name=f"Steuerungsgruppe {i}", email=f"sg{i}@musterstadt.example",
+                         roles=["steering_group"])
+        s.add_person(AGS, name="Büro des Oberbürgermeisters", email="ob-buero@musterstadt.example",
+                     roles=["mayor_office"])
+        self.console.rule("Musterstadt (AGS 16099001) · Global Nachhaltige Kommune Thüringen")
+        s.start_cycle(AGS, workflow="gnk-thueringen", on=d(2027, 1, 11))
+        self.line(d(2027, 1, 11), "▶", "Zyklus 1 beginnt" if de else "Cycle 1 begins")
+        self.on(d(2027, 1, 11))
+        self.record(d(2027, 1, 20), "application", date="2027-01-20")
+        self.record(d(2027, 2, 3), "letter_of_intent", signed_by="Oberbürgermeisterin", date="2027-02-03")
+        self.on(d(2027, 3, 4))
+        self.record(d(2027, 3, 18), "participation_resolution", date="2027-03-18", body="Stadtrat",
+                    reference="DS 0112/27")
+        self.advance(d(2027, 3, 22))
+        self.record(d(2027, 4, 12), "public_information", channel="Pressemitteilung und Bürgerversammlung")
+        self.advance(d(2027, 5, 3))
+        self.on(d(2027, 10, 4))
+        self.record(d(2027, 10, 25), "inventory_report", title="Bestandsaufnahme Musterstadt 2027",
+                    theme_fields="Klima, Mobilität, Bildung, Beschaffung, Globale Verantwortung")
+        self.advance(d(2027, 11, 2))
+        for i, day in enumerate((d(2028, 1, 19), d(2028, 3, 22), d(2028, 5, 24), d(2028, 7, 5)), start=1):
+            self.record(day, "workshop", topic=f"Workshop {i} der Steuerungsgruppe", participants="19")
+        self.record(d(2028, 8, 30), "action_programme", title="Handlungsprogramm Musterstadt 2028",
+                    guidelines="5 Leitlinien", strategic_goals="12", operative_goals="31", measures="48",
+                    resources="Haushaltsplan 2029/30", indicators="24 SDG-Indikatoren")
+        self.advance(d(2028, 9, 4))
+        self.console.print("[dim]              " + ("Ohne Ratsbeschluss keine Umsetzung:" if de else
+                                                    "No implementation without a council resolution:") + "[/dim]")
+        self.advance(d(2028, 10, 9))
+        self.record(d(2028, 11, 23), "council_resolution", date="2028-11-23", body="Stadtrat",
+                    reference="DS 0371/28")
+        self.advance(d(2028, 11, 27))
+        self.on(d(2029, 2, 20))
+        self.record(d(2029, 11, 30), "monitoring_report", period="2029")
+        self.advance(d(2030, 11, 4))
+        self.record(d(2031, 2, 10), "evaluation", summary="18 von 24 Indikatoren auf Kurs")
+        self.record(d(2031, 3, 31), "report_published", date="2031-03-31", where="Amtsblatt und Website",
+                    url="https://musterstadt.example/nachhaltigkeitsbericht-2031")
+        self.advance(d(2031, 4, 7))
+        self.on(d(2031, 4, 8))
+        self.summary()
+
+    def summary(self) -> None:
+        de = self.lang == "de"
+        self.console.rule("Ergebnis" if de else "Result")
+        table = Table("Zyklus" if de else "Cycle", "Workflow", "Phase", "Beginn" if de else "Start",
+                      "Abschluss" if de else "Completed")
+        for row in self.service.cycles(AGS):
+            table.add_row(str(row["number"]), f"{row['workflow']} {row['version']}", row["phase_label"],
+                          _date(row["started_on"], self.lang), _date(row["completed_on"], self.lang))
+        self.console.print(table)
+        status = self.service.status(AGS)
+        self.console.print(("Jetzt: " if de else "Now: ") + f"{status['phase_label']}, "
+                           + ("fällig am " if de else "due on ") + _date(status["due_on"], self.lang))
+        history = self.service.history(AGS)
+        self.console.print((f"{len(history)} Einträge im Verlauf, {len(self.inbox.mails)} E-Mails über SMTP "
+                            "zugestellt.") if de else
+                           (f"{len(history)} history entries, {len(self.inbox.mails)} mails delivered over SMTP."))
+
+
+def _date(value: str | None, lang: str) -> str:
+    return format_date(dt.date.fromisoformat(value), lang) if value else ""  # type: ignore[arg-type]
+
+
+def demo(ctx: typer.Context) -> None:
+    """Ein ganzer Zyklus einer Beispielkommune in simulierter Zeit / a whole cycle, simulated."""
+    lang = ctx.obj.lang if ctx.obj else "de"
+    console = Console(highlight=False)
+    with tempfile.TemporaryDirectory(prefix="zyklus-demo-") as workdir:
+        demo_run = Demo(Path(workdir), console, lang)
+        try:
+            demo_run.run()
+        finally:
+            demo_run.close()

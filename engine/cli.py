@@ -43,9 +43,9 @@ def _date(value: Any, lang: str) -> str:
 
 # -- init ----------------------------------------------------------------------------------------
 def init(ctx: typer.Context) -> None:
-    """Datenbank einrichten (SQLite-Datei als Standard) / initialise the database."""
+    """Datenbank einrichten oder auf den neuesten Stand bringen / create or upgrade the database."""
     app = ctx.obj
-    app.build_service(require_schema=False).init_db()
+    app.init_database()
     typer.echo(t("init.done", app.lang, url=app.db_url))
 
 
@@ -283,16 +283,16 @@ def describe(row: dict[str, Any], lang: str) -> str:
     """One history row in words, for the table and the demo's timeline."""
     kind = row["kind"]
     if kind == "start":
-        return f"{t('history.start', lang)} → {row['to']}"
+        return f"{t('history.start', lang)} → {row['to_label']}"
     if kind == "complete":
-        return f"{row['from']} → {t('history.complete', lang)}"
+        return f"{row['from_label']} → {t('history.complete', lang)}"
     if kind == "deadline":
         return t("history.deadline", lang, due=_date(row["details"]["due_on"], lang))
     if kind == "fact":
-        return t("history.fact", lang, fact=row["trigger"])
+        return t("history.fact", lang, fact=row["fact_label"])
     if kind == "migrate":
         return t("history.migrate", lang)
-    return f"{row['from']} → {row['to']}"
+    return f"{row['from_label']} → {row['to_label']}"
 
 
 @deadline_app.command("set")

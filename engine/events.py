@@ -14,7 +14,12 @@ from sqlmodel import Session
 
 
 @dataclass(frozen=True)
-class CycleEvent:
+class DomainEvent:
+    """Anything the engine tells its subscribers about."""
+
+
+@dataclass(frozen=True)
+class CycleEvent(DomainEvent):
     cycle_id: int
     ags: str
     number: int
@@ -52,7 +57,15 @@ class CycleStarted(CycleEvent):
     started_on: dt.date
 
 
-Subscriber = Callable[[CycleEvent, Session], None]
+@dataclass(frozen=True)
+class PersonForgotten(DomainEvent):
+    """GDPR Art. 17: subscribers remove the address and name from what they keep."""
+
+    email: str
+    pseudonym: str
+
+
+Subscriber = Callable[[DomainEvent, Session], None]
 
 
 class EventBus:
@@ -62,6 +75,6 @@ class EventBus:
     def subscribe(self, subscriber: Subscriber) -> None:
         self._subscribers.append(subscriber)
 
-    def publish(self, event: CycleEvent, session: Session) -> None:
+    def publish(self, event: DomainEvent, session: Session) -> None:
         for subscriber in self._subscribers:
             subscriber(event, session)

@@ -37,15 +37,10 @@ def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang
             raise ValueError(t("value.integer", lang, value=raw))
         return int(value)
     if spec_type == "number":
-        # German users write 12,5; accept it alongside 12.5, but never a thousands separator.
-        candidate = value.replace(",", ".") if value.count(",") == 1 and "." not in value else value
         try:
-            number = float(candidate)
-        except ValueError:
-            raise ValueError(t("value.number", lang, value=raw)) from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise ValueError(t("value.number", lang, value=raw))
-        return number
+            return validate.number(raw, lang)
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
     if spec_type == "url":
         if not _URL.fullmatch(value) or len(value) > 2000:
             raise ValueError(t("value.url", lang, value=raw))

@@ -98,6 +98,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{email} ist für {ags} nicht als Person registriert.",
         "en": "{email} is not registered as a person of {ags}.",
     },
+    "person.nowhere": {
+        "de": "{email} ist bei keiner Kommune registriert.",
+        "en": "{email} is not registered with any municipality.",
+    },
+    "person.forgotten": {
+        "de": "{email} wurde gelöscht; im Verlauf steht nun {pseudonym}.",
+        "en": "{email} was erased; the history now shows {pseudonym}.",
+    },
     "workflow.unknown": {
         "de": "Unbekannter Ablauf {name!r}; verfügbar: {allowed}.",
         "en": "Unknown workflow {name!r}; available: {allowed}.",

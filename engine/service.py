@@ -28,7 +28,7 @@ from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipali
 from engine.definitions.loader import Catalog
 from engine.definitions.model import COMPLETED, Definition
 from engine.errors import Conflict, DefinitionError, InvalidInput, NotFound, PermissionDenied, TransitionRefused
-from engine.events import (CycleCompleted, CycleEvent, CycleStarted, DeadlineChanged, EventBus, FactRecorded,
+from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DomainEvent, EventBus, FactRecorded,
                            PhaseEntered)
 from engine.facts import parse_fields
 from engine.guards import GuardResult, blocking_unmet, evaluate_all
@@ -94,7 +94,7 @@ class Service:
         create_schema(self.engine)
 
     @contextmanager
-    def _unit(self, ags: str | None = None) -> Iterator[Session]:
+    def unit(self, ags: str | None = None) -> Iterator[Session]:
         """One transaction; a lost race or a locked database surfaces as a clear Conflict."""
         with Session(self.engine, expire_on_commit=False) as session:
             try:
@@ -112,7 +112,7 @@ class Service:
     def today(self) -> dt.date:
         return local_today(self.clock, self.tz)
 
-    def _publish(self, event: CycleEvent, session: Session) -> None:
+    def _publish(self, event: DomainEvent, session: Session) -> None:
         self.bus.publish(event, session)
 
     def definition(self, session: Session, definition_id: int) -> Definition:
@@ -216,7 +216,7 @@ class Service:
         name = validate.single_line(name, "Name", self.lang)
         state = validate.state(state, self.lang)
         kind = validate.kind(kind, self.lang)
-        with self._unit(ags) as session:
+        with self.unit(ags) as session:
             if session.exec(select(Municipality).where(Municipality.ags == ags)).first():
                 raise Conflict(t("municipality.duplicate", self.lang, ags=ags))
             row = Municipality(ags=ags, name=name, state=state, kind=kind,
@@ -241,7 +241,7 @@ class Service:
                 raise InvalidInput(t("role.invalid", self.lang, value=role, allowed=", ".join(ROLES)))
         if language not in ("de", "en"):
             raise InvalidInput(t("kind.invalid", self.lang, value=language, allowed="de, en"))
-        with self._unit(ags) as session:
+        with self.unit(ags) as session:
             municipality = self.municipality_in(session, ags)
             exists = session.exec(select(Person).where(Person.municipality_id == municipality.id,
                                                        Person.email == email)).first()
@@ -264,7 +264,7 @@ class Service:
                     actor: str = "system") -> Cycle:
         on = self._on(on)
         definition = self._workflow(workflow or self.default_workflow)
-        with self._unit(ags) as session:
+        with self.unit(ags) as session:
             municipality = self.municipality_in(session, ags)
             previous = self._latest_cycle(session, municipality)
             if previous is not None and previous.status == "running":
@@ -301,7 +301,7 @@ class Service:
     def record(self, ags: str, fact: str, *, actor: str, values: dict[str, str],
                on: dt.date | str | None = None) -> RecordResult:
         on = self._on(on)
-        with self._unit(ags) as session:
+        with self.unit(ags) as session:
             loaded = self._load(session, ags)
             definition = loaded.definition
             person = self._actor(loaded, actor)
@@ -323,7 +323,7 @@ class Service:
                 trigger: str = "advance") -> AdvanceResult:
         on = self._on(on)
         reason = validate.text(reason, "Begründung", self.lang, limit=2000) if reason else None
-        with self._unit(ags) as session:
+        with self.unit(ags) as session:
             loaded = self._load(session, ags)
             cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
             person = self._actor(loaded, actor)
@@ -401,7 +401,7 @@ class Service:
         started: list[tuple[str, int]] = []
         for cycle_id, ags in due:
             try:
-                with self._unit(ags) as session:
+                with self.unit(ags) as session:
                     cycle = session.get(Cycle, cycle_id)
                     if cycle is None or cycle.restart_on is None:
                         continue
@@ -419,7 +419,7 @@ class Service:
         reason = validate.text(reason, "Begründung", self.lang, limit=2000)
         if not reason:
             raise InvalidInput(t("text.empty", self.lang, field="--reason"))
-        with self._unit(ags) as session:
+        with self.unit(ags) as session:
             loaded = self._load(session, ags)
             person = self._actor(loaded, actor)
             cycle = loaded.cycle
@@ -468,10 +468,18 @@ class Service:
                      .where(Cycle.municipality_id == municipality.id))
             if number is not None:
                 query = query.where(Cycle.number == number)
-            rows = session.exec(query.order_by(col(Cycle.number), col(History.seq))).all()
-            return [{"cycle": n, "seq": h.seq, "at": h.at.isoformat(), "on": h.on.isoformat(),
-                     "actor": h.actor, "kind": h.kind, "trigger": h.trigger, "from": h.from_phase,
-                     "to": h.to_phase, "reason": h.reason, "details": h.details} for h, n in rows]
+            rows = session.exec(query.add_columns(Cycle.definition_id)
+                                .order_by(col(Cycle.number), col(History.seq))).all()
+            out = []
+            for h, n, definition_id in rows:
+                definition = self.definition(session, definition_id)
+                label = (lambda phase: definition.phase_label(phase, self.lang) if phase else None)
+                out.append({"cycle": n, "seq": h.seq, "at": h.at.isoformat(), "on": h.on.isoformat(),
+                            "actor": h.actor, "kind": h.kind, "trigger": h.trigger, "from": h.from_phase,
+                            "to": h.to_phase, "from_label": label(h.from_phase), "to_label": label(h.to_phase),
+                            "fact_label": definition.fact_label(h.trigger, self.lang) if h.kind == "fact" else None,
+                            "reason": h.reason, "details": h.details})
+            return out
 
     def cycles(self, ags: str) -> list[dict[str, Any]]:
         with Session(self.engine) as session:

@@ -64,6 +64,7 @@ def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, 
         "workflow": definition.name, "version": definition.version,
         "phase": cycle.phase, "phase_label": definition.phase_label(cycle.phase, lang),
         "entered_on": cycle.phase_entered_on.isoformat(),
+        "entered_at": cycle.phase_entered_on.isoformat(),  # the name for the same day
         "due_on": cycle.due_on.isoformat() if cycle.due_on else None,
         "overdue": bool(cycle.due_on and cycle.due_on < today),
         "restart_on": cycle.restart_on.isoformat() if cycle.restart_on else None,

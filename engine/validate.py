@@ -7,6 +7,7 @@ opens a transaction, so bad input never changes the database.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
@@ -97,6 +98,20 @@ def date(value: str, lang: Language = "de") -> dt.date:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(t("date.invalid", lang, value=value)) from None
+
+
+def number(value: str, lang: Language = "de") -> float:
+    """A finite number. German users write 12,5; accept it alongside 12.5, but never a
+    thousands separator (1.234,5 is refused rather than guessed)."""
+    text_value = value.strip()
+    candidate = text_value.replace(",", ".") if text_value.count(",") == 1 and "." not in text_value else text_value
+    try:
+        parsed = float(candidate)
+    except ValueError:
+        raise InvalidInput(t("value.number", lang, value=value)) from None
+    if not math.isfinite(parsed):
+        raise InvalidInput(t("value.number", lang, value=value))
+    return parsed
 
 
 def moment(value: str, tz: dt.tzinfo, lang: Language = "de") -> dt.datetime:

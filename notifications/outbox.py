@@ -48,8 +48,9 @@ def insert_ignoring_duplicates(session: Session, rows: Sequence[Outbox]) -> int:
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     values = [r.model_dump(exclude={"id"}) for r in rows]
-    result = session.execute(insert(Outbox).values(values).on_conflict_do_nothing(index_elements=["key"]))
-    return result.rowcount or 0
+    inserted = session.execute(insert(Outbox).values(values).on_conflict_do_nothing(index_elements=["key"])
+                               .returning(Outbox.id)).scalars().all()
+    return len(inserted)  # RETURNING counts reliably where rowcount of a multi-row INSERT does not
 
 
 def _due(now: dt.datetime):

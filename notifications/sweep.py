@@ -115,7 +115,7 @@ class Sweeper:
         people: dict[int, list[Person]] = defaultdict(list)
         for person in session.exec(select(Person).where(col(Person.municipality_id).in_(municipalities))):
             people[person.municipality_id].append(person)
-        latest = self._latest_deadline_timers(timers)
+        latest = self._latest_deadline_timers(timers + self._due_unclaimed(session, timers, now))
         outcomes: dict[int, str] = {}
         rows: list[Outbox] = []
         today = self.service.today()
@@ -132,7 +132,7 @@ class Sweeper:
                 composed = self.composer.compose(session, timer, cycle, municipality, people[municipality.id], now)
                 for row in composed:
                     if row.status == "held":
-                        row.next_attempt_at = self._next_send_moment(now)
+                        row.next_attempt_at = self._next_send_moment(timer.fire_at)
                 rows.extend(composed)
                 outcomes[timer.id] = "queued"
             if timer.kind == "review" and outcomes[timer.id] != "stale":
@@ -160,6 +160,17 @@ class Sweeper:
                 latest[key] = timer
         return {key: timer.id for key, timer in latest.items()}
 
+    @staticmethod
+    def _due_unclaimed(session: Session, timers: list[Timer], now: dt.datetime) -> list[Timer]:
+        """Reminders of the batch's cycles that are due too but fall to a later batch: a later
+        reminder about the same deadline or event supersedes this batch's across batches as well."""
+        cycle_ids = {t.cycle_id for t in timers if _subject(t) is not None}
+        if not cycle_ids:
+            return []
+        return list(session.exec(select(Timer).where(col(Timer.cycle_id).in_(cycle_ids), col(Timer.claimed_at).is_(None),
+                                                     col(Timer.fire_at) <= to_db(now),
+                                                     col(Timer.kind).in_(DEADLINE_KINDS + ("review", "event")))))
+
     def _plan_next_review(self, session: Session, timer: Timer, cycle: Cycle) -> None:
         """Reviews recur for as long as the phase lasts: each occurrence plans the next one."""
         definition = self.service.definition(session, cycle.definition_id)
@@ -168,20 +179,27 @@ class Sweeper:
             return
         already = session.exec(select(Timer.id).where(Timer.cycle_id == cycle.id, Timer.kind == "review",
                                                       Timer.label == review_id,
-                                                      Timer.occurrence == timer.occurrence + 1)).first()
+                                                      col(Timer.occurrence) > timer.occurrence)).first()
         if already is not None:
             return
         session.flush()  # a sibling reminder of this occurrence may have planned it in this batch
-        planned = plan_review(definition, timer.phase, review_id, cycle.phase_entered_on, self.service.today(),
-                              occurrence=timer.occurrence + 1)
+        today, occurrence = self.service.today(), timer.occurrence + 1
+        planned = plan_review(definition, timer.phase, review_id, cycle.phase_entered_on, today, occurrence=occurrence)
+        while planned and all(p.due_on < today for p in planned):
+            # After downtime, continue with the first review still ahead: walking the past ones one
+            # sweep at a time would delay (and could make miss) the reminder of the next.
+            occurrence += 1
+            planned = plan_review(definition, timer.phase, review_id, cycle.phase_entered_on, today,
+                                  occurrence=occurrence)
         self.planner.insert(session, cycle.id, planned, timer.sequence)
 
-    def _next_send_moment(self, now: dt.datetime) -> dt.datetime:
-        """Digest recipients get the day's collection at the send hour (today's or tomorrow's)."""
-        today = self.service.today()
-        moment = fire_moment(today, self.planner.send_hour, self.service.tz)
-        return moment if moment >= to_db(now) else fire_moment(today + dt.timedelta(days=1),
-                                                               self.planner.send_hour, self.service.tz)
+    def _next_send_moment(self, fire_at: dt.datetime) -> dt.datetime:
+        """Digest recipients get the collection at the first send hour at or after the reminder fell
+        due: a reminder of 07:00 is in that morning's digest even if the sweep runs at 07:04."""
+        day = fire_at.astimezone(self.service.tz).date()
+        moment = fire_moment(day, self.planner.send_hour, self.service.tz)
+        return moment if moment >= to_db(fire_at) else fire_moment(day + dt.timedelta(days=1),
+                                                                   self.planner.send_hour, self.service.tz)
 
     # -- digests ----------------------------------------------------------------------------------
     def _digests(self, now: dt.datetime) -> int:

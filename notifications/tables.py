@@ -51,7 +51,8 @@ class Outbox(SQLModel, table=True):
     ics: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     message_id: str = Field(max_length=200)
     status: str = Field(default="pending", max_length=20)
-    """held (waits for the recipient's digest) | pending | sending | sent | failed | digested"""
+    """held (waits for the recipient's digest) | pending | sending | sent | failed | digested |
+    cancelled (the recipient was erased before it went out)"""
     digest_key: str | None = Field(default=None, max_length=400)
     attempts: int = 0
     next_attempt_at: dt.datetime

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from engine.clock import to_db
 from engine.db.tables import Cycle
-from engine.events import CycleCompleted, CycleEvent, CycleStarted, DeadlineChanged, PhaseEntered
+from engine.events import CycleCompleted, CycleStarted, DeadlineChanged, DomainEvent, PhaseEntered
 from engine.service import Service
 from notifications.planning import CYCLE_WIDE, Planned, plan_events, plan_phase
 from notifications.tables import Timer
@@ -33,7 +33,7 @@ class TimerPlanner:
         self.service = service
         self.send_hour = send_hour
 
-    def __call__(self, event: CycleEvent, session: Session) -> None:
+    def __call__(self, event: DomainEvent, session: Session) -> None:
         if isinstance(event, PhaseEntered):
             self._phase_entered(event, session)
         elif isinstance(event, DeadlineChanged):
@@ -88,8 +88,8 @@ class TimerPlanner:
         tz, now = self.service.tz, self.service.clock.now()
         for p in planned:
             fire_at = fire_moment(p.fire_on, self.send_hour, tz)
-            if p.kind in ("enter", "cycle_started"):
-                fire_at = min(fire_at, to_db(now)) if p.fire_on <= self.service.today() else fire_at
+            if p.kind in ("enter", "cycle_started") and p.fire_on <= self.service.today():
+                fire_at = to_db(now)  # what it announces happens now (a digest takes it at the next send hour)
             session.add(Timer(cycle_id=cycle_id, phase=p.phase, kind=p.kind, rule=p.rule, occurrence=p.occurrence,
                               sequence=sequence, fire_on=p.fire_on, fire_at=fire_at, due_on=p.due_on,
                               label=p.label_key, roles=list(p.roles)))

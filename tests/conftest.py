@@ -70,3 +70,31 @@ def engine_service(engine_db: Path, engine_clock: FixedClock) -> Iterator[Servic
     service = make_service(sqlite_url(engine_db), engine_clock)
     yield service
     service.engine.dispose()
+
+
+# Notification fixtures -----------------------------------------------------
+# Reminders and delivery: a service with the reminder planner and a sweeper on a real SQLite file
+# in tmp_path, time from a FixedClock the test moves. Helpers: tests/notification_support.py.
+
+import datetime as _dt  # noqa: E402
+
+from notification_support import Rig, build_rig  # noqa: E402
+from zyklus.config import Settings  # noqa: E402
+
+
+@pytest.fixture
+def make_rig(tmp_path: Path) -> Iterator[Callable[..., Rig]]:
+    """``make_rig(settings, moment)``: a Rig on ``tmp_path/zyklus.db``. Every call is one more
+    process's view of the same file (its own engine, sweeper and clock)."""
+    rigs: list[Rig] = []
+
+    def make(settings: Settings, moment: _dt.datetime, db_file: Path | None = None) -> Rig:
+        from engine.clock import FixedClock
+
+        rig = build_rig(db_file or tmp_path / "zyklus.db", FixedClock(moment), settings)
+        rigs.append(rig)
+        return rig
+
+    yield make
+    for rig in rigs:
+        rig.service.engine.dispose()

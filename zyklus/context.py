@@ -37,6 +37,13 @@ class AppContext:
     def clock(self) -> Clock:
         return FixedClock(self.now) if self.now else SystemClock()
 
+    def init_database(self) -> None:
+        """Create the database or upgrade it to the newest schema (alembic), keeping every row."""
+        from engine.db.database import make_engine
+        from zyklus.schema import upgrade
+
+        upgrade(make_engine(self.db_url))
+
     @cached_property
     def service(self) -> "Service":
         return self.build_service(require_schema=True)

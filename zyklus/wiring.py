@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
 def wire_notifications(service: "Service", ctx: "AppContext") -> None:
     """Subscribe the reminder planner, so every transition plans its reminders in the same
-    transaction; importing the planner also registers the timer and outbox tables."""
+    transaction, and the outbox's erasure handler; importing them registers their tables."""
+    from notifications.privacy import scrub_outbox
     from notifications.setup import planner_for
 
     service.bus.subscribe(planner_for(service, ctx.settings))
+    service.bus.subscribe(scrub_outbox)

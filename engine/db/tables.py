@@ -104,3 +104,8 @@ class History(SQLModel, table=True):
     to_phase: str | None = Field(default=None, max_length=100)
     reason: str | None = Field(default=None, sa_column=Column(Text))
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# The action programme's tables (goals, measures, indicators) live in their own module; importing
+# it here registers them wherever the engine's tables are registered (create_schema, migrations).
+from engine.db import indicator_tables as _indicator_tables  # noqa: E402,F401

@@ -51,6 +51,18 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
     return result
 
 
+def _stamps(paths: Iterable[Path]) -> tuple[tuple[Path, int, int], ...]:
+    """What identifies a file's content without reading it: modification time and size."""
+    out = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        out.append((path, stat.st_mtime_ns if stat else -1, stat.st_size if stat else -1))
+    return tuple(out)
+
+
 def _loc(loc: Iterable[Any]) -> str:
     out = ""
     for part in loc:
@@ -64,7 +76,8 @@ class Catalog:
 
     def __init__(self, extra_dirs: Iterable[Path] = ()) -> None:
         self.dirs = [Path(d) for d in extra_dirs] + [SHIPPED_DIR]
-        self._cache: dict[Path, tuple[float, Definition]] = {}
+        # Keyed by the file; valid while no file of its ``extends`` chain changed on disk.
+        self._cache: dict[Path, tuple[tuple[tuple[Path, int, int], ...], Definition]] = {}
 
     def names(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -107,10 +120,10 @@ class Catalog:
         """Load without raising: the definition (if it is valid) and all errors and warnings."""
         path = self.resolve(name_or_path)
         cached = self._cache.get(path)
-        mtime = path.stat().st_mtime
-        if cached and cached[0] == mtime:
+        if cached and cached[0] == _stamps(p for p, _, _ in cached[0]):
             return cached[1], []
-        raw, problems = self._raw(path, chain=())
+        files: list[Path] = []
+        raw, problems = self._raw(path, chain=(), files=files)
         if raw is None:
             return None, problems
         if raw.get("name") != path.stem and "name" in raw:
@@ -124,11 +137,13 @@ class Catalog:
         for path_, message, warning in check_definition(definition):
             problems.append(Problem(path.name, path_, message, warning))
         if not any(not p.warning for p in problems):
-            self._cache[path] = (mtime, definition)
+            self._cache[path] = (_stamps(files), definition)
             return definition, problems
         return None, problems
 
-    def _raw(self, path: Path, chain: tuple[str, ...]) -> tuple[dict[str, Any] | None, list[Problem]]:
+    def _raw(self, path: Path, chain: tuple[str, ...],
+             files: list[Path]) -> tuple[dict[str, Any] | None, list[Problem]]:
+        files.append(path)
         try:
             with path.open("rb") as fh:
                 raw = tomllib.load(fh)
@@ -147,7 +162,7 @@ class Catalog:
         parent_path = self.path_of(parent)
         if parent_path is None or parent_path == path:
             return None, [Problem(path.name, "extends", f"unknown variant {parent!r}")]
-        base, problems = self._raw(parent_path, (*chain, path.stem))
+        base, problems = self._raw(parent_path, (*chain, path.stem), files)
         if base is None:
             return None, problems
         merged = merge(base, raw)

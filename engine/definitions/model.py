@@ -213,9 +213,11 @@ class Definition(_Model):
     # -- derived views -----------------------------------------------------------------------
     @cached_property
     def canonical_json(self) -> str:
-        """The resolved definition (after ``extends``) as stored with a cycle."""
+        """The resolved definition (after ``extends``) as stored with a cycle. Keys keep the file's
+        order: it is meaning (the Machine tries transitions in it, status lists guards and fields
+        in it), so a cycle read back from the database must see the same order as the file."""
         return json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True),
-                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+                          ensure_ascii=False, separators=(",", ":"))
 
     @cached_property
     def version(self) -> str:

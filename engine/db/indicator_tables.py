@@ -1,0 +1,126 @@
+"""Tables of the action programme and its monitoring: goals, measures, indicators and their values.
+
+Goals, measures and indicator definitions belong to one cycle, because each cycle's action
+programme may revise them (a new cycle copies them, see ``engine.indicators.carry_over``).
+Indicator *values* belong to the municipality and the indicator's key, not to a cycle: the
+weather-symbol method looks back five years, which is longer than most cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+DIRECTIONS = ("increase", "decrease", "band")
+MEASURE_STATUSES = ("planned", "in_progress", "done", "delayed", "dropped")
+OPEN_MEASURE_STATUSES = ("planned", "in_progress", "delayed")
+
+
+class Goal(SQLModel, table=True):
+    """A strategic or operative goal of the action programme, inside one theme field."""
+
+    __table_args__ = (UniqueConstraint("cycle_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    key: str = Field(max_length=64)
+    title: str = Field(max_length=300)
+    theme_field: str = Field(max_length=200)
+    created_at: dt.datetime
+
+
+class Indicator(SQLModel, table=True):
+    """An indicator as the cycle's action programme defines it (domain.md §2.5)."""
+
+    __table_args__ = (UniqueConstraint("cycle_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    key: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    sdg: int
+    """The SDG goal, 1–17."""
+    unit: str = Field(max_length=80)
+    decimals: int = 1
+    direction: str = Field(max_length=10)
+    """increase | decrease | band (keep the value between band_low and band_high)"""
+    band_low: float | None = None
+    band_high: float | None = None
+    baseline_year: int | None = None
+    baseline_value: float | None = None
+    source: str | None = Field(default=None, max_length=300)
+    """Where the values come from (e.g. "Wegweiser Kommune / INKAR")."""
+    theme_field: str | None = Field(default=None, max_length=200)
+    goal_id: int | None = Field(default=None, foreign_key="goal.id")
+    definition: str | None = Field(default=None, sa_column=Column(Text))
+    catalogue_id: str | None = Field(default=None, max_length=64)
+    """The starter-catalogue entry it was adopted from, if any."""
+    created_at: dt.datetime
+
+
+class IndicatorTarget(SQLModel, table=True):
+    __tablename__ = "indicator_target"
+    __table_args__ = (UniqueConstraint("indicator_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    year: int
+    value: float
+
+
+class IndicatorValue(SQLModel, table=True):
+    """One observed yearly value; recording the same year again corrects it."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (UniqueConstraint("municipality_id", "key", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    key: str = Field(max_length=64)
+    year: int
+    value: float
+    source: str | None = Field(default=None, max_length=300)
+    recorded_by: str = Field(max_length=254)
+    recorded_at: dt.datetime
+
+
+class Measure(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("cycle_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    key: str = Field(max_length=64)
+    title: str = Field(max_length=300)
+    goal_id: int | None = Field(default=None, foreign_key="goal.id")
+    theme_field: str | None = Field(default=None, max_length=200)
+    responsible: str | None = Field(default=None, max_length=200)
+    """An office or function, never a private person's name (it appears in the public report)."""
+    status: str = Field(default="planned", max_length=20)
+    """planned | in_progress | done | delayed | dropped"""
+    status_on: dt.date
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    started_on: dt.date | None = None
+    finished_on: dt.date | None = None
+    """The day it was done or dropped."""
+    carried_from_id: int | None = Field(default=None, foreign_key="measure.id")
+    created_at: dt.datetime
+
+
+class MeasureEvent(SQLModel, table=True):
+    """Append-only log of a measure's status changes: who said what, when."""
+
+    __tablename__ = "measure_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    on: dt.date
+    status: str = Field(max_length=20)
+    actor: str = Field(max_length=254)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    at: dt.datetime

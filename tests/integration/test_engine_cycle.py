@@ -1,0 +1,169 @@
+"""The full gnk-thueringen cycle on a real SQLite file, and the restart into cycle 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, select
+
+from engine import dates
+from engine.db.tables import DefinitionVersion
+from engine.errors import Conflict, InvalidInput, NotFound, TransitionRefused
+from engine.service import Service
+from engine_support import (AGS, COORDINATOR, DEPUTY, PHASE_FACTS, PHASES, START, cycles, drive_to, facts,
+                            history_rows, record, record_phase, replay_phase, setup_municipality)
+
+D = dt.date
+
+
+def test_full_cycle_with_restart_into_cycle_2(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service, start=False)
+    started = service.start_cycle(AGS, on=START)
+    assert (started.number, started.phase, started.phase_entered_on) == (1, "application", START)
+    assert started.due_on == dates.due_date(START, dates.Duration(months=3), "TH")
+
+    on = START
+    expected_dest = [*PHASES[1:], "completed"]
+    for phase, dest in zip(PHASES, expected_dest):
+        on += dt.timedelta(days=45)
+        record_phase(service, phase, on=on)
+        assert service.status(AGS)["ready"] is True, phase
+        result = service.advance(AGS, actor=COORDINATOR, on=on, reason=f"{phase} erledigt")
+        assert (result.source, result.dest, result.number, result.on) == (phase, dest, 1, on)
+        assert result.warnings == []  # everything recorded: not even a warning
+        if dest != "completed":
+            status = service.status(AGS)
+            assert (status["phase"], status["entered_on"]) == (dest, on.isoformat())
+            duration = service.catalog.load("gnk-thueringen").phases[dest].duration_value
+            assert status["due_on"] == dates.due_date(on, duration, "TH").isoformat()
+
+    # The evaluation completed cycle 1 and began cycle 2 at once, in the restart phase.
+    assert result.next_cycle == 2
+    assert result.next_phase == "Er-/Überarbeitung der Nachhaltigkeitsstrategie"
+    first, second = cycles(service)
+    assert (first.status, first.phase, first.completed_on, first.restart_on) == ("completed", "completed", on, None)
+    assert (second.number, second.status, second.phase) == (2, "running", "strategy")
+    assert second.previous_cycle_id == first.id
+    assert (second.started_on, second.phase_entered_on) == (on, on)
+    assert second.definition_id == first.definition_id
+    assert second.due_on == dates.due_date(on, dates.Duration(months=10), "TH")
+
+    # History: who did what, when, why; replaying it gives the stored phase.
+    rows = history_rows(service, first.id)
+    assert replay_phase(rows) == "completed"
+    moves = [(r.kind, r.from_phase, r.to_phase, r.actor) for r in rows if r.kind != "fact"]
+    assert moves == [("start", None, "application", "system"),
+                     *[("transition", a, b, COORDINATOR) for a, b in zip(PHASES, PHASES[1:])],
+                     ("complete", "evaluation", "completed", COORDINATOR)]
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
+    transitions = [r for r in rows if r.kind in ("transition", "complete")]
+    assert [r.reason for r in transitions] == [f"{p} erledigt" for p in PHASES]
+    assert all(r.details["guards"] and all(g["ok"] for g in r.details["guards"]) for r in transitions)
+    assert [r.trigger for r in rows if r.kind == "fact"] == [f for p in PHASES for f in PHASE_FACTS[p]]
+    second_rows = history_rows(service, second.id)
+    assert [(r.kind, r.to_phase, r.details["previous_cycle"]) for r in second_rows] == [("start", "strategy", 1)]
+    assert replay_phase(second_rows) == "strategy"
+
+    # The working structures are kept: the same coordinators carry on in cycle 2 ...
+    status = service.status(AGS)
+    assert (status["cycle"], status["phase"], status["cycle_status"]) == (2, "strategy", "running")
+    # ... but facts belong to their cycle: cycle 1's workshops and programme do not count.
+    assert {g["id"] for g in status["unmet"]} == {"workshops", "workshops_usual", "programme"}
+    assert facts(service, second.id) == []
+    on += dt.timedelta(days=60)
+    record_phase(service, "strategy", actor=DEPUTY, on=on)
+    assert service.advance(AGS, actor=DEPUTY, on=on).dest == "council_resolution"
+    # Cycle 1's council resolution does not open implementation in cycle 2.
+    with pytest.raises(TransitionRefused) as refused:
+        service.advance(AGS, actor=COORDINATOR, on=on)
+    assert [g.id for g in refused.value.unmet] == ["resolution"]
+    record(service, "council_resolution", on=on, reference="DS 0815/29")
+    assert service.advance(AGS, actor=COORDINATOR, on=on).dest == "implementation"
+    assert [c["number"] for c in service.cycles(AGS)] == [1, 2]
+
+
+def test_status_lists_what_is_missing_with_the_facts_fields(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service)
+    status = service.status(AGS)
+    assert {k: status[k] for k in ("ags", "cycle", "workflow", "phase", "phase_label", "entered_on", "due_on")} == {
+        "ags": AGS, "cycle": 1, "workflow": "gnk-thueringen", "phase": "application",
+        "phase_label": "Bewerbung und Teilnahmebeschluss", "entered_on": "2027-01-04", "due_on": "2027-04-05"}
+    assert status["entered_at"] == "2027-01-04"
+    assert status["version"] == service.catalog.load("gnk-thueringen").version
+    assert [g["id"] for g in status["unmet"]] == ["application", "letter_of_intent", "participation"]
+    participation = status["unmet"][2]
+    assert (participation["severity"], participation["fact"], participation["missing"]) == (
+        "block", "participation_resolution", 1)
+    assert {f["name"]: (f["type"], f["required"], f["choices"][:3]) for f in participation["fields"]} == {
+        "date": ("date", True, []), "reference": ("text", True, []),
+        "body": ("choice", True, ["Stadtrat", "Gemeinderat", "Kreistag"])}
+    assert status["ready"] is False
+    assert status["next_steps"][2] == (f'zyklus record {AGS} participation_resolution --as {COORDINATOR} '
+                                       '--set date="…" --set body="…" --set reference="…"')
+
+
+def test_status_counts_how_many_workshops_are_still_missing(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service)
+    on = drive_to(service, "strategy")
+    record(service, "workshop", on=on)
+    unmet = {g["id"]: g for g in service.status(AGS)["unmet"]}
+    assert (unmet["workshops"]["missing"], unmet["workshops"]["severity"]) == (1, "block")
+    assert (unmet["workshops_usual"]["missing"], unmet["workshops_usual"]["severity"]) == (3, "warn")
+    assert unmet["programme"]["absent_fields"] == ["guidelines", "strategic_goals", "operative_goals",
+                                                   "measures", "resources", "indicators"]
+    assert [f["name"] for f in unmet["workshops"]["fields"]] == ["topic", "participants"]
+
+
+def test_a_fact_may_be_dated_in_the_past(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service)
+    record(service, "application", on=D(2026, 11, 30))
+    (row,) = facts(service, cycles(service)[0].id)
+    assert (row.on, row.phase, row.actor, row.fields["date"]) == (D(2026, 11, 30), "application", COORDINATOR,
+                                                                  "2027-01-10")
+    assert row.recorded_at.date() == D(2027, 1, 4)  # when it was typed in, from the clock
+
+
+def test_advance_cannot_be_dated_before_the_phase_began(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service)
+    record_phase(service, "application")
+    with pytest.raises(InvalidInput, match="04.01.2027"):
+        service.advance(AGS, actor=COORDINATOR, on=D(2027, 1, 3))
+    assert cycles(service)[0].phase == "application"
+
+
+def test_a_second_cycle_cannot_start_while_one_runs(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service)
+    with pytest.raises(Conflict, match="Zyklus 1"):
+        service.start_cycle(AGS, on=START)
+    assert len(cycles(service)) == 1
+
+
+def test_one_definition_version_row_per_version(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service)
+    setup_municipality(service, "16055000", "Weimar", people=[])
+    with Session(service.engine) as session:
+        rows = session.exec(select(DefinitionVersion)).all()
+    assert [(r.variant, r.version) for r in rows] == [("gnk-thueringen", service.status(AGS)["version"])]
+
+
+def test_unknown_things_are_not_found(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service, start=False)
+    with pytest.raises(NotFound, match="kein Zyklus"):
+        service.advance(AGS, actor=COORDINATOR)
+    with pytest.raises(NotFound, match="16999999"):
+        service.status("16999999")
+    with pytest.raises(NotFound, match="nope"):
+        service.start_cycle(AGS, workflow="nope")
+    service.start_cycle(AGS, on=START)
+    with pytest.raises(NotFound, match="'nope'"):
+        service.record(AGS, "nope", actor=COORDINATOR, values={})
+    assert len(history_rows(service, cycles(service)[0].id)) == 1

@@ -188,9 +188,9 @@ def advance(
         result = app.service.advance(ags, actor=actor, on=on, reason=reason)
     except TransitionRefused as refused:
         err = Console(stderr=True, highlight=False)
-        err.print(refused.message, markup=False)
+        err.print(refused.message, markup=False, soft_wrap=True)
         for guard in refused.unmet:
-            err.print(f"  ✗ {guard.message}", markup=False)
+            err.print(f"  ✗ {guard.message}", markup=False, soft_wrap=True)  # one line per guard
         raise typer.Exit(3) from None
     if result.dest == "completed":
         typer.echo(t("advance.completed", app.lang, ags=result.ags, number=result.number,
@@ -271,8 +271,9 @@ def history(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: 
     if not rows:
         typer.echo(t("history.empty", app.lang))
         return
-    table = Table(t("col.cycle", app.lang), t("col.on", app.lang), t("col.actor", app.lang),
-                  t("col.what", app.lang), t("col.reason", app.lang))
+    table = Table()
+    for key in ("col.cycle", "col.on", "col.actor", "col.what", "col.reason"):
+        table.add_column(t(key, app.lang), overflow="fold")  # wrap, never cut off who or why
     for row in rows:
         table.add_row(str(row["cycle"]), _date(row["on"], app.lang), row["actor"], describe(row, app.lang),
                       row["reason"] or "")
@@ -291,7 +292,9 @@ def describe(row: dict[str, Any], lang: str) -> str:
     if kind == "fact":
         return t("history.fact", lang, fact=row["fact_label"])
     if kind == "migrate":
-        return t("history.migrate", lang)
+        details = row["details"]
+        moved = f"; {row['from_label']} → {row['to_label']}" if row["from"] != row["to"] else ""
+        return f"{t('history.migrate', lang)}: {details.get('from_version')} → {details.get('to_version')}{moved}"
     return f"{row['from_label']} → {row['to_label']}"
 
 
@@ -322,3 +325,9 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("history")(history)
     app.add_typer(deadline_app, name="deadline")
+    from engine.workflow_cli import workflow_app  # validate, list, show, migrate (simulate: notifications)
+
+    app.add_typer(workflow_app, name="workflow")
+    from engine.indicators.cli import register as register_programme  # indicators, measures, evaluation, report
+
+    register_programme(app)

@@ -58,6 +58,17 @@ class CycleStarted(CycleEvent):
 
 
 @dataclass(frozen=True)
+class DefinitionMigrated(CycleEvent):
+    """A running cycle moved to another version of its workflow (`zyklus workflow migrate`);
+    subscribers re-plan what they derived from the old version (reminders, programme dates)."""
+
+    from_phase: str
+    phase: str
+    from_version: str
+    to_version: str
+
+
+@dataclass(frozen=True)
 class PersonForgotten(DomainEvent):
     """GDPR Art. 17: subscribers remove the address and name from what they keep."""
 

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.definitions.model import Definition, GuardSpec
 from engine.i18n import Language, t
@@ -61,6 +61,10 @@ class GuardType(ABC):
         """A reason the guard can never pass, reported as a validation warning."""
         return None
 
+    @abstractmethod
+    def describe(self, p: Any, d: Definition, lang: Language) -> str:
+        """What the guard asks for, without a cycle: the label `workflow show` prints."""
+
 
 class FactRecorded(GuardType):
     name = "fact_recorded"
@@ -71,6 +75,9 @@ class FactRecorded(GuardType):
     def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
         ok = bool(snap.facts_of(p.fact))
         return ok, t("guard.fact_recorded", lang, fact=d.fact_label(p.fact, lang)), {"missing": 0 if ok else 1}
+
+    def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        return t("guard.label.fact_recorded", lang, fact=d.fact_label(p.fact, lang))
 
 
 class FactCount(GuardType):
@@ -85,6 +92,9 @@ class FactCount(GuardType):
         msg = t("guard.fact_count", lang, fact=d.fact_label(p.fact, lang), min=p.min, count=count)
         return count >= p.min, msg, {"missing": max(0, p.min - count), "count": count}
 
+    def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        return t("guard.label.fact_count", lang, fact=d.fact_label(p.fact, lang), min=p.min)
+
 
 class RoleCount(GuardType):
     name = "role_count"
@@ -94,23 +104,31 @@ class RoleCount(GuardType):
         min: int = Field(default=0, ge=0)
         max: int | None = Field(default=None, ge=0)
 
-        @model_validator(mode="after")
-        def _known_role(self) -> "RoleCount.Params":
-            if self.role not in ROLES:
-                raise ValueError(f"unknown role {self.role!r}; roles: {', '.join(ROLES)}")
-            return self
+        @field_validator("role")
+        @classmethod
+        def _known_role(cls, value: str) -> str:
+            if value not in ROLES:
+                raise ValueError(f"unknown role {value!r}; roles: {', '.join(ROLES)}")
+            return value
+
+    @staticmethod
+    def _wording(p: Params) -> str:
+        if p.max is None:
+            return "min"
+        if p.max == p.min:
+            return "exact"
+        return "range" if p.min else "max"
 
     def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
         count = snap.role_counts.get(p.role, 0)
         role = t(f"role.{p.role}", lang)
-        if p.max is None:
-            key = "guard.role_count.min"
-        elif p.max == p.min:
-            key = "guard.role_count.exact"
-        else:
-            key = "guard.role_count.range" if p.min else "guard.role_count.max"
         ok = count >= p.min and (p.max is None or count <= p.max)
-        return ok, t(key, lang, role=role, min=p.min, max=p.max, count=count), {"count": count, "role": p.role}
+        message = t(f"guard.role_count.{self._wording(p)}", lang, role=role, min=p.min, max=p.max, count=count)
+        return ok, message, {"count": count, "role": p.role}
+
+    def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        return t(f"guard.label.role_count.{self._wording(p)}", lang, role=t(f"role.{p.role}", lang),
+                 min=p.min, max=p.max)
 
     def never_met(self, p: Params) -> str | None:
         if p.max is not None and p.max < p.min:
@@ -140,6 +158,9 @@ class FieldsPresent(GuardType):
         return not absent, t("guard.fields_present", lang, fact=label, fields=", ".join(absent or p.fields)), {
             "missing": 1 if absent else 0, "absent": absent}
 
+    def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        return t("guard.label.fields_present", lang, fact=d.fact_label(p.fact, lang), fields=", ".join(p.fields))
+
 
 REGISTRY: dict[str, GuardType] = {g.name: g for g in (FactRecorded(), FactCount(), RoleCount(), FieldsPresent())}
 
@@ -147,6 +168,13 @@ REGISTRY: dict[str, GuardType] = {g.name: g for g in (FactRecorded(), FactCount(
 def parse_params(spec: GuardSpec) -> Any:
     """Validate a guard's parameters against its type; raises KeyError or ValidationError."""
     return REGISTRY[spec.type].Params(**spec.params)
+
+
+def describe(spec: GuardSpec, d: Definition, lang: Language) -> str:
+    """The label of a guard of a valid definition: its own ``message`` if the file gives one."""
+    if spec.message is not None:
+        return spec.message.get(lang)
+    return REGISTRY[spec.type].describe(parse_params(spec), d, lang)
 
 
 def evaluate(guard_id: str, spec: GuardSpec, snap: CycleSnapshot, d: Definition, lang: Language) -> GuardResult:

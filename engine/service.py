@@ -88,6 +88,11 @@ class Service:
         self.default_workflow = default_workflow
         self.bus = bus or EventBus()
         self._definitions: dict[int, Definition] = {}
+        # A new cycle inherits the action programme (goals, indicators, open measures) in the same
+        # transaction that starts it; see engine/indicators/carry_over.py.
+        from engine.indicators.carry_over import CarryOver
+
+        self.bus.subscribe(CarryOver(clock))
 
     # -- infrastructure -----------------------------------------------------------------------
     def init_db(self) -> None:

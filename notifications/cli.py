@@ -54,6 +54,9 @@ def remind(
                    (f"{restarted['ags']}: cycle {restarted['cycle']} began."))
     for mail in data["mails"]:
         typer.echo(f"  → {mail['to']}: {mail['subject']}")
+    for problem in data["template_errors"]:
+        typer.echo(("Warnung: eigene Vorlage fehlerhaft, Standardvorlage verwendet: " if de else
+                    "Warning: administrator template failed, shipped template used: ") + problem, err=True)
 
 
 def serve(ctx: typer.Context) -> None:
@@ -116,3 +119,7 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.add_typer(outbox_app, name="outbox")
     app.command("calendar")(calendar)
+    from engine.workflow_cli import workflow_app
+    from notifications.simulate_cli import register as register_simulate
+
+    register_simulate(workflow_app)  # `zyklus workflow simulate` shows the reminder planning of this add-on

@@ -13,10 +13,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from engine.clock import to_db
-from engine.db.tables import Cycle, Municipality, Person
+from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.definitions.model import Definition
 from engine.roles import effective_roles
-from engine.service import Service
+from engine.service import Loaded, Service
+from engine.status import build_status
 from notifications.ics import DeadlineItem, deadline_calendar
 from notifications.mail import message_id_for
 from notifications.render import MailRenderer
@@ -54,15 +55,20 @@ class Composer:
         self.settings = settings
 
     def compose(self, session: Session, timer: Timer, cycle: Cycle, municipality: Municipality,
-                people: list[Person], now: dt.datetime) -> list[Outbox]:
+                people: list[Person], facts: list[Fact], now: dt.datetime) -> list[Outbox]:
+        """``people`` and ``facts`` come from the sweep's batched reads, so the status a mail
+        quotes costs no query of its own, and the calendar is built once per language."""
         definition = self.service.definition(session, cycle.definition_id)
+        loaded = Loaded(municipality, cycle, definition, people, facts)
         statuses: dict[str, dict[str, Any]] = {}
+        calendars: dict[str, bytes | None] = {}
         base_roles = set(self._base_roles(definition, timer))
         rows = []
         for person in recipients(people, timer.roles):
             lang = "en" if person.language == "en" else "de"
             if lang not in statuses:
-                statuses[lang] = self.service.status_in(session, municipality.ags, lang)
+                statuses[lang] = build_status(loaded, self.service.today(), lang)  # type: ignore[arg-type]
+                calendars[lang] = self._ics(timer, definition, municipality, cycle, lang, now)
             kind = timer.kind
             if kind == "escalation" and effective_roles(person.roles) & base_roles:
                 kind = "overdue"  # the coordinators get the overdue text; escalation goes to the others
@@ -72,7 +78,7 @@ class Composer:
             rows.append(Outbox(
                 key=key, cycle_id=cycle.id, kind=timer.kind, recipient=person.email, recipient_name=person.name,
                 language=lang, subject=rendered.subject, text=rendered.text, html=rendered.html,
-                ics=self._ics(timer, definition, municipality, cycle, lang, now),
+                ics=calendars[lang],
                 message_id=message_id_for(key, self.settings.domain),
                 status="held" if person.digest else "pending", next_attempt_at=to_db(now), created_at=to_db(now)))
         return rows

@@ -81,10 +81,14 @@ def plan_review(d: Definition, phase: str, review_id: str, entered_on: dt.date, 
     """Reminders for one occurrence of a recurring review: the given one, or the first that is
     still ahead. Reviews roll: when an occurrence fires, the sweep plans the next one."""
     review = d.phases[phase].reviews[review_id]
-    first, every = review_dates(d, phase, review_id, entered_on)
+    every = Duration.parse(review.every)
+    lead = Duration.parse(review.first_after) if review.first_after else every
     n = occurrence or 1
     while True:
-        on = add(first, Duration(every.years * (n - 1), every.months * (n - 1), every.days * (n - 1)))
+        # Counted from the day the phase began, not from a clamped first date: entered on
+        # 30 November, a quarterly review falls on 28/29 February, then 30 May, not 29 May.
+        on = add(entered_on, Duration(lead.years + every.years * (n - 1), lead.months + every.months * (n - 1),
+                                      lead.days + every.days * (n - 1)))
         if occurrence is not None or on >= today:
             break
         n += 1

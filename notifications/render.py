@@ -8,6 +8,8 @@ Python internals; the trusted environment never loads them.
 
 from __future__ import annotations
 
+import logging
+
 import datetime
 import re
 from collections.abc import Callable, Mapping
@@ -24,6 +26,7 @@ from notifications.mail import HeaderInjectionError
 Language = Literal["de", "en"]
 LANGUAGES: tuple[Language, ...] = ("de", "en")
 FALLBACK_LANGUAGE: Language = "de"
+log = logging.getLogger("zyklus.render")
 SHIPPED_DIR = Path(__file__).parent / "templates"
 
 _TEMPLATE_NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -49,8 +52,11 @@ class MailRenderer:
     replace a single part (e.g. only the subject) of a single mail kind.
     """
 
-    def __init__(self, override_dir: Path | None, shipped_dir: Path = SHIPPED_DIR) -> None:
+    def __init__(self, override_dir: Path | None, shipped_dir: Path = SHIPPED_DIR, *,
+                 fallback_to_shipped: bool = False) -> None:
         self._override_dir = override_dir
+        self._fallback = fallback_to_shipped
+        self.override_errors: list[str] = []
         self._shipped_dir = shipped_dir
         shipped_loader = jinja2.FileSystemLoader(shipped_dir)
         self._trusted = {lang: _environment(jinja2.Environment, shipped_loader, lang) for lang in LANGUAGES}
@@ -63,31 +69,49 @@ class MailRenderer:
             }
 
     def render(self, template: str, language: Language, context: Mapping[str, Any]) -> RenderedMail:
-        """Render all three parts; the subject is stripped and must be a single line."""
+        """Render all three parts; the subject is stripped and must be a single line.
+
+        With ``fallback_to_shipped`` a broken administrator template (an undefined variable, a
+        sandbox violation, a multi-line subject) does not stop the reminders of every
+        municipality: the shipped template is used instead and the problem is kept in
+        ``override_errors`` for the operator to see."""
         if not _TEMPLATE_NAME.fullmatch(template):
             raise ValueError(f"invalid template name {template!r}")
-        subject = self._render_part(template, "subject", language, context).strip()
+        try:
+            return self._render(template, language, context, overrides=True)
+        except (jinja2.TemplateError, HeaderInjectionError) as exc:
+            if not self._fallback or self._override_dir is None:
+                raise
+            problem = f"{template} ({language}): {exc}"
+            self.override_errors.append(problem)
+            log.warning("administrator template failed, shipped template used instead: %s", problem)
+            return self._render(template, language, context, overrides=False)
+
+    def _render(self, template: str, language: Language, context: Mapping[str, Any], *,
+                overrides: bool) -> RenderedMail:
+        subject = self._render_part(template, "subject", language, context, overrides).strip()
         if "\r" in subject or "\n" in subject:
             raise HeaderInjectionError(f"subject of {template!r} renders to more than one line: {subject!r}")
         return RenderedMail(
             subject=subject,
-            text=self._render_part(template, "txt", language, context),
-            html=self._render_part(template, "html", language, context),
+            text=self._render_part(template, "txt", language, context, overrides),
+            html=self._render_part(template, "html", language, context, overrides),
         )
 
-    def _render_part(self, template: str, part: str, language: Language, context: Mapping[str, Any]) -> str:
-        found = self._find(template, part, language)
+    def _render_part(self, template: str, part: str, language: Language, context: Mapping[str, Any],
+                     overrides: bool) -> str:
+        found = self._find(template, part, language, overrides)
         try:
             return found.render(context)
         except jinja2.exceptions.SecurityError as exc:
             raise UnsafeTemplateError(f"{found.name}: unsafe operation blocked by sandbox: {exc}") from exc
 
-    def _find(self, template: str, part: str, language: Language) -> jinja2.Template:
+    def _find(self, template: str, part: str, language: Language, overrides: bool) -> jinja2.Template:
         for lang in dict.fromkeys((language, FALLBACK_LANGUAGE)):
             if lang not in LANGUAGES:
                 continue
             name = f"{lang}/{template}.{part}.j2"
-            if self._override_dir is not None and (self._override_dir / name).is_file():
+            if overrides and self._override_dir is not None and (self._override_dir / name).is_file():
                 return self._sandboxed[lang].get_template(name)
             if (self._shipped_dir / name).is_file():
                 return self._trusted[lang].get_template(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,7 +40,14 @@ def smtp_settings(settings: SettingsLike) -> SmtpSettings | None:
                         timeout=float(settings.get("smtp", "timeout")),
                         send_timeout=float(settings.get("smtp", "send_timeout")),
                         concurrency=settings.get("smtp", "concurrency"),
-                        validate_certs=settings.get("smtp", "validate_certs"))
+                        validate_certs=settings.get("smtp", "validate_certs"),
+                        tls_context=_tls_context(settings))
+
+
+def _tls_context(settings: SettingsLike) -> ssl.SSLContext | None:
+    """A town hall's relay often has a certificate from the municipal IT's own CA."""
+    ca_file = settings.get("smtp", "ca_file")
+    return ssl.create_default_context(cafile=str(settings.resolve(ca_file))) if ca_file else None
 
 
 def transport_for(settings: SettingsLike) -> Transport:
@@ -63,7 +71,7 @@ def planner_for(service: Service, settings: SettingsLike) -> TimerPlanner:
 
 
 def sweeper_for(service: Service, settings: SettingsLike, transport: Transport | None = None) -> Sweeper:
-    composer = Composer(service, MailRenderer(settings.template_dir),
+    composer = Composer(service, MailRenderer(settings.template_dir, fallback_to_shipped=True),
                         MailSettings(sender=settings.get("smtp", "sender"),
                                      domain=settings.get("mail", "message_id_domain")))
     policy = RetryPolicy(max_attempts=settings.get("mail", "max_attempts"),

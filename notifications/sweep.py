@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
-from engine.db.tables import Cycle, Municipality, Person
+from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.service import Service
 from notifications.compose import Composer
 from notifications.mail import message_id_for
@@ -38,12 +38,14 @@ class SweepReport:
     digests: int = 0
     delivery: dict[str, int] = field(default_factory=dict)
     planned_mails: list[dict[str, str]] = field(default_factory=list)
+    template_errors: list[str] = field(default_factory=list)
+    """Administrator templates that failed; the shipped ones were used instead."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"now": self.now.isoformat(), "claimed": self.claimed, "queued": self.queued,
                 "superseded": self.superseded, "stale": self.stale,
                 "restarted": [{"ags": a, "cycle": n} for a, n in self.restarted], "digests": self.digests,
-                "delivery": self.delivery, "mails": self.planned_mails}
+                "delivery": self.delivery, "mails": self.planned_mails, "template_errors": self.template_errors}
 
 
 def _subject(timer: Timer) -> tuple[Any, ...] | None:
@@ -89,6 +91,8 @@ class Sweeper:
             if len(batch) < self.batch_size:
                 break
         report.digests = self._digests(now)
+        report.template_errors = list(dict.fromkeys(self.composer.renderer.override_errors))
+        self.composer.renderer.override_errors.clear()
         if deliver:
             report.delivery = dispatch(self.service.engine, now, self.transport, self.sender, self.policy,
                                        self.batch_size)
@@ -115,6 +119,9 @@ class Sweeper:
         people: dict[int, list[Person]] = defaultdict(list)
         for person in session.exec(select(Person).where(col(Person.municipality_id).in_(municipalities))):
             people[person.municipality_id].append(person)
+        facts: dict[int, list[Fact]] = defaultdict(list)  # for the status each mail quotes, one read per batch
+        for fact in session.exec(select(Fact).where(col(Fact.cycle_id).in_(cycle_ids)).order_by(col(Fact.id))):
+            facts[fact.cycle_id].append(fact)
         latest = self._latest_deadline_timers(timers + self._due_unclaimed(session, timers, now))
         outcomes: dict[int, str] = {}
         rows: list[Outbox] = []
@@ -129,7 +136,8 @@ class Sweeper:
                 outcomes[timer.id] = "superseded"  # after downtime, one mail says where things stand
             else:
                 municipality = municipalities[cycle.municipality_id]
-                composed = self.composer.compose(session, timer, cycle, municipality, people[municipality.id], now)
+                composed = self.composer.compose(session, timer, cycle, municipality, people[municipality.id],
+                                                 facts[cycle.id], now)
                 for row in composed:
                     if row.status == "held":
                         row.next_attempt_at = self._next_send_moment(timer.fire_at)
@@ -212,9 +220,17 @@ class Sweeper:
             for row in held:
                 groups[row.recipient].append(row)
             day = self.service.today()
-            for recipient, rows in groups.items():
+            for recipient, candidates in groups.items():
+                key = f"digest:{recipient}:{day.isoformat()}:{candidates[0].id}"
+                # Take the rows first: of two sweeps racing here, each digests only the rows its
+                # own UPDATE returned, so no row ends up marked for a digest that lacks it.
+                taken = set(session.execute(
+                    update(Outbox).where(col(Outbox.id).in_([r.id for r in candidates]), col(Outbox.status) == "held")
+                    .values(status="digested", digest_key=key).returning(Outbox.id)).scalars())
+                rows = [r for r in candidates if r.id in taken]
+                if not rows:
+                    continue
                 first = rows[0]
-                key = f"digest:{recipient}:{day.isoformat()}:{first.id}"
                 rendered = self.composer.renderer.render(
                     "digest", first.language,  # type: ignore[arg-type]
                     {"recipient_name": first.recipient_name, "day": day,
@@ -223,10 +239,6 @@ class Sweeper:
                                 language=first.language, subject=rendered.subject, text=rendered.text,
                                 html=rendered.html, message_id=message_id_for(key, self.composer.settings.domain),
                                 next_attempt_at=moment, created_at=moment)
-                if insert_ignoring_duplicates(session, [digest]):
-                    made += 1
-                session.execute(update(Outbox).where(col(Outbox.id).in_([r.id for r in rows]),
-                                                     col(Outbox.status) == "held")
-                                .values(status="digested", digest_key=key))
+                made += insert_ignoring_duplicates(session, [digest])
             session.commit()
         return made

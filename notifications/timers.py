@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 
 from engine.clock import to_db
 from engine.db.tables import Cycle
-from engine.events import CycleCompleted, CycleStarted, DeadlineChanged, DomainEvent, PhaseEntered
+from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DefinitionMigrated, DomainEvent,
+                           PhaseEntered)
 from engine.service import Service
 from notifications.planning import CYCLE_WIDE, Planned, plan_events, plan_phase
 from notifications.tables import Timer
@@ -42,6 +43,8 @@ class TimerPlanner:
             self._drop(session, event.cycle_id, phase_only=False)
         elif isinstance(event, CycleStarted):
             self._cycle_started(event, session)
+        elif isinstance(event, DefinitionMigrated):
+            self._migrated(event, session)
 
     # -- event handlers ---------------------------------------------------------------------------
     def _phase_entered(self, event: PhaseEntered, session: Session) -> None:
@@ -70,6 +73,20 @@ class TimerPlanner:
             planned.append(Planned(CYCLE_WIDE, "cycle_started", "cycle_started", 1, max(event.started_on, today),
                                    None, ("coordination",)))
         self.insert(session, event.cycle_id, planned, 0)
+
+    def _migrated(self, event: DefinitionMigrated, session: Session) -> None:
+        """Re-plan what the old version decided: the phase's reminders and reviews, and the
+        programme dates. A cycle that stayed in its phase gets no second "phase begins" mail."""
+        cycle = session.get(Cycle, event.cycle_id)
+        definition = self.service.definition(session, cycle.definition_id)
+        today = self.service.today()
+        session.execute(delete(Timer).where(col(Timer.cycle_id) == event.cycle_id, col(Timer.claimed_at).is_(None),
+                                            col(Timer.kind) != "cycle_started"))
+        moved = event.phase != event.from_phase
+        planned = [p for p in plan_phase(definition, cycle.phase, cycle.phase_entered_on, cycle.due_on, today)
+                   if moved or p.kind != "enter"]
+        planned += plan_events(definition, cycle.number, cycle.started_on, today)
+        self.insert(session, event.cycle_id, planned, self._next_sequence(session, event.cycle_id, cycle.phase))
 
     # -- helpers ----------------------------------------------------------------------------------
     def _drop(self, session: Session, cycle_id: int, *, phase_only: bool) -> None:

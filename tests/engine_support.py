@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,3 +178,19 @@ def dump(db_file: Path) -> list[str]:
         return list(connection.iterdump())
     finally:
         connection.close()
+
+
+# -- the CLI as a user types it -------------------------------------------------------------------
+CLI_NOW = "2027-03-01T09:00"
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """A clean environment: no ZYKLUS_* of the developer's shell, no terminal width (so output is
+    wrapped as in a pipe), and a fixed `now` so "today" does not depend on the wall clock."""
+    return {"PATH": "/usr/bin:/bin", "ZYKLUS_NOW": CLI_NOW, **extra}
+
+
+def zyklus(*args: str, cwd: Path, env: dict[str, str] | None = None,
+           timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "zyklus.main", *args], cwd=cwd, env=env or cli_env(),
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)

@@ -127,9 +127,9 @@ def build_rig(db_file: Path, clock: FixedClock, settings: Settings) -> Rig:
 
 def add_erfurt(service: Service, *, workflow: str = "kommune", on: dt.date | None = None,
                digest_for: tuple[str, ...] = (), ags: str = AGS, name: str = "Erfurt",
-               people: tuple[str, ...] = (ANNA, JOHN, KAI, OLGA, SIGRID)) -> None:
+               people: tuple[str, ...] = (ANNA, JOHN, KAI, OLGA, SIGRID), catholic: bool = False) -> None:
     """A municipality with one person per kind of recipient, and (with ``on``) a running cycle."""
-    service.add_municipality(ags, name, state="TH", kind="stadt")
+    service.add_municipality(ags, name, state="TH", kind="stadt", catholic_holidays=catholic)
     known = {ANNA: ("Anna Koordination", ["coordination"], "de"),
              JOHN: ("John Coordinator", ["coordination"], "en"),
              KAI: ("Kai Kernteam", ["core_team"], "de"),

@@ -39,6 +39,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "send_timeout": ((int, float), 120),
         "concurrency": (int, 2),
         "validate_certs": (bool, True),
+        "ca_file": (str, ""),
     },
     "mail": {
         "maildir": (str, "mail"),
@@ -162,5 +163,8 @@ def _semantic_checks(settings: Settings, shown: str, lang: Language) -> None:
     for key in ("max_attempts", "retry_base_seconds", "batch_size"):
         if settings.get("mail", key) < 1:
             raise bad(f"mail.{key}", "must be at least 1")
+    ca_file = settings.get("smtp", "ca_file")
+    if ca_file and not settings.resolve(ca_file).is_file():
+        raise bad("smtp.ca_file", f"file not found: {settings.resolve(ca_file)}")
     if settings.get("scheduler", "interval_seconds") < 1:
         raise bad("scheduler.interval_seconds", "must be at least 1")

@@ -27,6 +27,10 @@ app = typer.Typer(
 )
 
 
+_language: list[str] = ["de"]
+"""The output language of this invocation, for errors caught outside any command."""
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -45,6 +49,7 @@ def main(
     language = lang or settings.language
     if language not in ("de", "en"):
         raise typer.BadParameter("de | en", param_hint="--lang")
+    _language[0] = language
     moment = validate.moment(now, _tz(settings.timezone), language) if now else None
     ctx.obj = AppContext(settings=settings, lang=language,  # type: ignore[arg-type]
                          db_url=settings.normalise_db_url(db) if db else settings.db_url,
@@ -65,6 +70,17 @@ privacy.register(engine_cli.person_app)
 
 
 
+class _NeverRaised(Exception):
+    pass
+
+
+def _operational_error() -> type[Exception]:
+    """SQLAlchemy's OperationalError, without importing SQLAlchemy for `--help`: a command that
+    never loaded it cannot have raised it (the except clause is evaluated only on the way out)."""
+    loaded = sys.modules.get("sqlalchemy.exc")
+    return loaded.OperationalError if loaded is not None else _NeverRaised
+
+
 def run(argv: list[str] | None = None) -> int:
     """Console-script entry point. Typer (click) handles usage errors and ``typer.Exit`` itself
     by raising SystemExit; zyklus's own errors become one line and their exit code."""
@@ -75,6 +91,13 @@ def run(argv: list[str] | None = None) -> int:
         for problem in getattr(exc, "problems", [])[1:]:
             print(problem, file=sys.stderr)
         return exc.exit_code
+    except _operational_error() as exc:
+        # The database server is down or the file unreachable: say so in one line. Nothing was
+        # committed, so the next run (or the scheduler's next sweep) simply catches up.
+        from engine.i18n import t
+
+        print(t("db.unreachable", _language[0], error=str(exc.orig).strip().splitlines()[0]), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -13,7 +13,7 @@ def wire_notifications(service: "Service", ctx: "AppContext") -> None:
     """Subscribe the reminder planner, so every transition plans its reminders in the same
     transaction, and the outbox's erasure handler; importing them registers their tables."""
     from notifications.privacy import scrub_outbox
-    from notifications.setup import planner_for
+    from notifications.timers import TimerPlanner  # not notifications.setup: that loads mail, SMTP, ICS
 
-    service.bus.subscribe(planner_for(service, ctx.settings))
+    service.bus.subscribe(TimerPlanner(service, send_hour=ctx.settings.get("scheduler", "send_hour")))
     service.bus.subscribe(scrub_outbox)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel, create_engine
 
 from engine.errors import ConfigError
@@ -45,7 +44,5 @@ def create_schema(engine: Engine) -> None:
 
 
 def is_initialised(engine: Engine) -> bool:
-    try:
-        return inspect(engine).has_table("cycle")
-    except OperationalError:
-        return False
+    """Raises OperationalError when the database cannot be reached: that is not "uninitialised"."""
+    return inspect(engine).has_table("cycle")

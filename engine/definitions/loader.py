@@ -6,16 +6,16 @@ administrator fixes a file in one pass instead of one error per run.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from engine.definitions.checks import check_definition
 from engine.definitions.model import Definition
+from engine.definitions.schema_errors import one_line
+from engine.definitions.validation import validate_raw
 from engine.errors import DefinitionError
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent.parent / "workflows"
@@ -30,7 +30,36 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.path}: " if self.path else f"{self.file}: "
-        return where + self.message
+        return one_line(where + self.message)
+
+
+_TOML_WHERE = re.compile(r"^(?P<what>.*?) \((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$")
+
+
+def _toml_problem(file: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    """tomllib says "Cannot declare ('phases', 'a') twice (at line 9, column 11)"; the position
+    comes first so an administrator's editor can jump to it."""
+    match = _TOML_WHERE.match(str(exc))
+    if match is None:
+        return Problem(file, "", f"malformed TOML: {exc}")
+    where = f"line {match['line']}, column {match['column']}" if match["line"] else "end of file"
+    return Problem(file, "", f"malformed TOML at {where}: {_toml_what(match['what'])}")
+
+
+def _toml_what(what: str) -> str:
+    """TOML itself refuses a table or key given twice; in a definition that is a duplicate id."""
+    import ast
+
+    table = re.fullmatch(r"Cannot declare (\(.*\)) twice", what)
+    if table:
+        try:
+            keys = ast.literal_eval(table[1])
+        except (ValueError, SyntaxError):
+            return what
+        return f"[{'.'.join(map(str, keys))}] is declared twice (duplicate id)"
+    if what == "Cannot overwrite a value":
+        return "a key is given twice (duplicate key)"
+    return what
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,13 +92,6 @@ def _stamps(paths: Iterable[Path]) -> tuple[tuple[Path, int, int], ...]:
     return tuple(out)
 
 
-def _loc(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 class Catalog:
     """The variants an installation knows: administrators' folders first, then the shipped ones,
     so a local file may replace a shipped variant of the same name."""
@@ -77,7 +99,7 @@ class Catalog:
     def __init__(self, extra_dirs: Iterable[Path] = ()) -> None:
         self.dirs = [Path(d) for d in extra_dirs] + [SHIPPED_DIR]
         # Keyed by the file; valid while no file of its ``extends`` chain changed on disk.
-        self._cache: dict[Path, tuple[tuple[tuple[Path, int, int], ...], Definition]] = {}
+        self._cache: dict[Path, tuple[tuple[tuple[Path, int, int], ...], Definition, list[Problem]]] = {}
 
     def names(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -121,23 +143,17 @@ class Catalog:
         path = self.resolve(name_or_path)
         cached = self._cache.get(path)
         if cached and cached[0] == _stamps(p for p, _, _ in cached[0]):
-            return cached[1], []
+            return cached[1], list(cached[2])
         files: list[Path] = []
         raw, problems = self._raw(path, chain=(), files=files)
         if raw is None:
             return None, problems
         if raw.get("name") != path.stem and "name" in raw:
             problems.append(Problem(path.name, "name", f"must equal the file name {path.stem!r}"))
-        try:
-            definition = Definition.model_validate(raw)
-        except ValidationError as exc:
-            for err in exc.errors():
-                problems.append(Problem(path.name, _loc(err["loc"]), err["msg"]))
-            return None, problems
-        for path_, message, warning in check_definition(definition):
-            problems.append(Problem(path.name, path_, message, warning))
-        if not any(not p.warning for p in problems):
-            self._cache[path] = (_stamps(files), definition)
+        definition, findings = validate_raw(raw)
+        problems += [Problem(path.name, path_, message, warning) for path_, message, warning in findings]
+        if definition is not None and not any(not p.warning for p in problems):
+            self._cache[path] = (_stamps(files), definition, problems)
             return definition, problems
         return None, problems
 
@@ -148,7 +164,7 @@ class Catalog:
             with path.open("rb") as fh:
                 raw = tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
-            return None, [Problem(path.name, "", f"malformed TOML: {exc}")]
+            return None, [_toml_problem(path.name, exc)]
         except UnicodeDecodeError as exc:
             return None, [Problem(path.name, "", f"not UTF-8: {exc}")]
         parent = raw.get("extends")

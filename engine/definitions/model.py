@@ -7,12 +7,15 @@ Models are frozen so a loaded definition can be shared by every cycle pinned to 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from functools import cached_property
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, field_serializer, field_validator,
+                      model_validator)
 
 from engine.dates import Duration
 from engine.i18n import Language
@@ -22,6 +25,29 @@ COMPLETED = "completed"
 """Reserved destination: a transition into it completes the cycle (then the restart rule applies)."""
 
 _ID = r"^[a-z][a-z0-9_]*$"
+_MAX_MONTHS = 100 * 12
+"""No duration in a council calendar is longer than a century; the cap keeps date arithmetic
+(and the simulator) inside the years Python can represent."""
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value quoted for a one-line message, cut short so a pasted paragraph stays one line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _check_id(value: str) -> str:
+    """Ids appear in commands (`zyklus record AGS FACT`), history rows and diagrams, so they are
+    plain lower-case words: two ids that differ only in case or spacing would confuse everyone."""
+    import re
+
+    if not re.fullmatch(_ID, value):
+        raise ValueError(f"{_shown(value)} is not a valid id: use lower-case letters, digits and '_', "
+                         "starting with a letter")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
 
 
 class _Model(BaseModel):
@@ -44,8 +70,49 @@ class Text(_Model):
 
 
 def _duration(value: str) -> str:
-    Duration.parse(value)
+    try:
+        parsed = Duration.parse(value)
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 date duration such as P3M or P14D: {_shown(value)}") from None
+    if parsed.years * 12 + parsed.months + parsed.days // 31 > _MAX_MONTHS:
+        raise ValueError(f"{_shown(value)} is longer than 100 years")
     return value
+
+
+def _positive_duration(value: str) -> str:
+    """A phase, a repetition or a review interval of zero days would never let time pass."""
+    _duration(value)
+    if Duration.parse(value).is_zero:
+        raise ValueError(f"must be longer than zero days: {_shown(value)}")
+    return value
+
+
+def _unique(values: Sequence[Any], key: Any = None) -> None:
+    """Arrays list distinct things: the same reminder offset twice would plan two identical mails."""
+    seen: dict[Any, Any] = {}
+    for value in values:
+        k = key(value) if key else value
+        if k in seen:
+            same = "" if seen[k] == value else f" (same as {_shown(seen[k])})"
+            raise ValueError(f"{_shown(value)} is listed twice{same}")
+        seen[k] = value
+
+
+def _unique_roles(values: tuple[str, ...]) -> tuple[str, ...]:
+    _unique(values)
+    return values
+
+
+def _unique_durations(values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        _duration(value)
+    _unique(values, key=Duration.parse)
+    return values
+
+
+def _false_is_none(value: Any) -> Any:
+    """TOML has no null: ``reminders = false`` is how a file switches reminders off."""
+    return None if value is False else value
 
 
 class OverdueRule(_Model):
@@ -57,7 +124,8 @@ class OverdueRule(_Model):
     escalate_after: str | None = None
     escalate_to: tuple[str, ...] = ()
 
-    _check_every = field_validator("every")(_duration)
+    _check_every = field_validator("every")(_positive_duration)
+    _check_escalate_to = field_validator("escalate_to")(_unique_roles)
 
     @field_validator("escalate_after")
     @classmethod
@@ -74,7 +142,14 @@ class ReviewRule(_Model):
     before: tuple[str, ...] = ()
     roles: tuple[str, ...] = ("coordination",)
 
-    _check_every = field_validator("every")(_duration)
+    _check_every = field_validator("every")(_positive_duration)
+    _check_before = field_validator("before")(_unique_durations)
+    _check_roles = field_validator("roles")(_unique_roles)
+
+    @field_validator("first_after")
+    @classmethod
+    def _check_first_after(cls, value: str | None) -> str | None:
+        return None if value is None else _duration(value)
 
 
 class Reminders(_Model):
@@ -86,12 +161,19 @@ class Reminders(_Model):
     overdue: OverdueRule | None = OverdueRule()
     roles: tuple[str, ...] = ("coordination",)
 
-    @field_validator("before")
-    @classmethod
-    def _check_before(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        for value in values:
-            _duration(value)
-        return values
+    _check_before = field_validator("before")(_unique_durations)
+    _check_roles = field_validator("roles")(_unique_roles)
+    _overdue_off = field_validator("overdue", mode="before")(_false_is_none)
+
+    @field_serializer("overdue")
+    def _dump_overdue(self, value: OverdueRule | None) -> Any:
+        return False if value is None else value.model_dump(mode="json", exclude_none=True)
+
+    @property
+    def silent(self) -> bool:
+        """Whether these rules can never send a mail (nothing switched on, or nobody to tell)."""
+        overdue = self.overdue is not None and self.overdue.max > 0
+        return not self.roles or not (self.on_enter or self.before or self.on_due or overdue)
 
 
 class Phase(_Model):
@@ -100,12 +182,18 @@ class Phase(_Model):
     duration: str | None = None
     """Default time allowed for the phase; None for open-ended phases (none ships that way)."""
     reminders: Reminders | None = Reminders()
-    reviews: dict[str, ReviewRule] = {}
+    reviews: dict[Id, ReviewRule] = {}
+
+    _reminders_off = field_validator("reminders", mode="before")(_false_is_none)
+
+    @field_serializer("reminders")
+    def _dump_reminders(self, value: Reminders | None) -> Any:
+        return False if value is None else value.model_dump(mode="json", exclude_none=True)
 
     @field_validator("duration")
     @classmethod
     def _check_duration(cls, value: str | None) -> str | None:
-        return None if value is None else _duration(value)
+        return None if value is None else _positive_duration(value)
 
     @cached_property
     def duration_value(self) -> Duration | None:
@@ -133,7 +221,9 @@ class Transition(_Model):
     source: str
     dest: str
     roles: tuple[str, ...] = ("coordination",)
-    guards: dict[str, GuardSpec] = {}
+    guards: dict[Id, GuardSpec] = {}
+
+    _check_roles = field_validator("roles")(_unique_roles)
 
 
 FieldType = Literal["date", "text", "integer", "number", "url", "choice"]
@@ -145,6 +235,8 @@ class FieldSpec(_Model):
     label: Text | None = None
     choices: tuple[str, ...] = ()
 
+    _check_choices = field_validator("choices")(_unique_roles)
+
     @model_validator(mode="after")
     def _choices_need_choice(self) -> "FieldSpec":
         if self.type == "choice" and not self.choices:
@@ -155,7 +247,7 @@ class FieldSpec(_Model):
 class FactType(_Model):
     label: Text
     description: Text | None = None
-    fields: dict[str, FieldSpec] = {}
+    fields: dict[Id, FieldSpec] = {}
 
 
 class RestartRule(_Model):
@@ -172,6 +264,13 @@ class RestartRule(_Model):
 
     _check_after = field_validator("after")(_duration)
 
+    def next_start(self, started_on: dt.date, completed_on: dt.date) -> dt.date:
+        """The day the next cycle begins, for a cycle that began and completed on these days."""
+        from engine.dates import add
+
+        anchor = completed_on if self.anchor == "completion" else started_on
+        return max(completed_on, add(anchor, Duration.parse(self.after)))
+
 
 class DatedEvent(_Model):
     """A programme date the definition names (a network conference) with its own reminders."""
@@ -181,8 +280,33 @@ class DatedEvent(_Model):
     after_start: str | None = None
     before: tuple[str, ...] = ("P14D", "P3D")
     roles: tuple[str, ...] = ("coordination",)
-    only_cycle: int | None = 1
-    """Programme events belong to the programme run, i.e. the first cycle, unless set otherwise."""
+    only_cycle: int | None = Field(default=1, ge=1)
+    """Programme events belong to the programme run, i.e. the first cycle, unless set otherwise;
+    ``only_cycle = false`` repeats the event in every cycle."""
+
+    _every_cycle = field_validator("only_cycle", mode="before")(_false_is_none)
+    _check_before = field_validator("before")(_unique_durations)
+
+    @field_serializer("only_cycle")
+    def _dump_only_cycle(self, value: int | None) -> int | bool:
+        return False if value is None else value
+    _check_roles = field_validator("roles")(_unique_roles)
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _toml_date(cls, value: Any) -> Any:
+        """``on = 2027-02-21`` (a TOML date) and ``on = "2027-02-21"`` mean the same day."""
+        return value.isoformat() if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else value
+
+    @field_validator("on")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"not a date YYYY-MM-DD: {_shown(value)}") from None
+        return value
 
     @model_validator(mode="after")
     def _one_anchor(self) -> "DatedEvent":
@@ -200,11 +324,11 @@ class Definition(_Model):
     label: Text
     description: Text | None = None
     initial: str
-    phases: dict[str, Phase]
-    transitions: dict[str, Transition]
-    facts: dict[str, FactType] = {}
+    phases: dict[Id, Phase]
+    transitions: dict[Id, Transition]
+    facts: dict[Id, FactType] = {}
     restart: RestartRule | None = None
-    events: dict[str, DatedEvent] = {}
+    events: dict[Id, DatedEvent] = {}
     label_award: Text | None = None
     """Text of a label awarded when the first cycle completes (GNK: „Global Nachhaltige Kommune“)."""
 
@@ -229,7 +353,8 @@ class Definition(_Model):
 
         if phase == COMPLETED:
             return t("phase.completed", lang)
-        return self.phases[phase].label.get(lang)
+        # A history row may name a phase an older version had (before a migration): its id then.
+        return self.phases[phase].label.get(lang) if phase in self.phases else phase
 
     def fact_label(self, fact: str, lang: Language) -> str:
         return self.facts[fact].label.get(lang) if fact in self.facts else fact

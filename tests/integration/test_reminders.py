@@ -16,7 +16,8 @@ from notification_support import (AGS, ANNA, DOMAIN, JOHN, KAI, OLGA, OTHER_AGS,
                                   by_recipient, local, make_settings, parts, the_event)
 from smtp_server import ScriptedHandler
 
-from engine_support import drive_to, record_phase, setup_municipality
+from engine_support import COORDINATOR, NOW, drive_to, record_phase, setup_municipality
+from engine.dates import Duration, add
 from notifications.mail import message_id_for
 
 MakeRig = Callable[..., Rig]
@@ -50,11 +51,11 @@ def test_phase_entered_mail_goes_to_the_coordinators_with_what_is_missing(
     assert german["Content-Language"] == "de"
     text, html, calendar = parts(german)
     assert text.startswith("Guten Tag Anna Koordination,")
-    assert "Die Phase soll bis zum 15. März 2027 abgeschlossen sein." in text
+    assert "Die Phase soll bis zum 15.03.2027 abgeschlossen sein." in text
     # what the phase still needs (the unmet guards) and the commands that meet them
     assert "Für den Abschluss der Phase sind folgende Voraussetzungen zu erfüllen:" in text
     assert f"zyklus record {AGS} public_information --as" in text
-    assert "<strong>15. März 2027</strong>" in html and "<h1" in html
+    assert "<strong>15.03.2027</strong>" in html and "<h1" in html
     event = the_event(calendar)
     assert str(event["UID"]) == SETUP_UID and event["SEQUENCE"] == 0
     assert event.start == DUE
@@ -76,9 +77,9 @@ def test_deadline_reminder_in_german_and_english_with_a_calendar_entry(
     [german] = mails[ANNA]
     assert german["Subject"] == "Erinnerung: Aufbau der Arbeitsstrukturen – Frist am 15.03.2027 (Erfurt)"
     text, html, calendar = parts(german)
-    assert "endet die Frist am 15. März 2027. Bis dahin bleiben noch 14 Tage." in text
+    assert "endet die Frist am 15.03.2027. Bis dahin bleiben noch 14 Tage." in text
     assert "Mit freundlichen Grüßen" in text
-    assert "<strong>15. März 2027</strong>" in html
+    assert "<strong>15.03.2027</strong>" in html
     event = the_event(calendar)
     assert (str(event["UID"]), event["SEQUENCE"], event.start) == (SETUP_UID, 0, DUE)
     assert str(event["SUMMARY"]) == "Frist: Aufbau der Arbeitsstrukturen (Erfurt)"
@@ -120,19 +121,22 @@ def test_escalation_adds_core_team_and_mayor_office(rig: Rig, smtp_handler: Scri
 # --- due dates on holidays and weekends ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("start", "computed", "moved_to"), [
-    (dt.date(2028, 7, 3), dt.date(2028, 10, 3), dt.date(2028, 10, 4)),  # Tag der Deutschen Einheit (Tue)
-    (dt.date(2027, 3, 13), dt.date(2027, 6, 13), dt.date(2027, 6, 14)),  # a Sunday
-    (dt.date(2026, 11, 30), dt.date(2027, 2, 28), dt.date(2027, 3, 1)),  # 30 Nov + 3 months, a Sunday
-], ids=["3-october", "sunday", "month-end-sunday"])
+@pytest.mark.parametrize(("start", "catholic", "computed", "moved_to"), [
+    (dt.date(2028, 7, 3), False, dt.date(2028, 10, 3), dt.date(2028, 10, 4)),  # Tag der Deutschen Einheit (Tue)
+    (dt.date(2027, 3, 13), False, dt.date(2027, 6, 13), dt.date(2027, 6, 14)),  # a Sunday
+    (dt.date(2026, 11, 30), False, dt.date(2027, 2, 28), dt.date(2027, 3, 1)),  # 30 Nov + 3 months, a Sunday
+    (dt.date(2027, 2, 27), True, dt.date(2027, 5, 27), dt.date(2027, 5, 28)),  # Fronleichnam, Eichsfeld only
+    (dt.date(2027, 2, 27), False, dt.date(2027, 5, 27), dt.date(2027, 5, 27)),  # ... a working day elsewhere
+], ids=["3-october", "sunday", "month-end-sunday", "fronleichnam-catholic", "fronleichnam-elsewhere"])
 def test_due_date_on_a_holiday_or_sunday_moves_to_the_next_working_day(
         make_rig: MakeRig, smtp_port: int, smtp_handler: ScriptedHandler, tmp_path,
-        start: dt.date, computed: dt.date, moved_to: dt.date) -> None:
+        start: dt.date, catholic: bool, computed: dt.date, moved_to: dt.date) -> None:
     rig = make_rig(make_settings(tmp_path, smtp_port=smtp_port), local(start.year, start.month, start.day, 9))
-    add_erfurt(rig.service, on=start, people=(ANNA,))
+    add_erfurt(rig.service, on=start, people=(ANNA,), catholic=catholic)
 
     [cycle] = [rig.service.status(AGS)]
-    assert dt.date.fromisoformat(cycle["due_on"]) == moved_to != computed
+    assert dt.date.fromisoformat(cycle["due_on"]) == moved_to
+    assert add(start, Duration(months=3)) == computed  # the phase's three months, before moving
     rig.sweep()
     reminder_day = moved_to - dt.timedelta(days=3)
     rig.at(local(reminder_day.year, reminder_day.month, reminder_day.day)).sweep()
@@ -269,8 +273,6 @@ def test_jumping_far_ahead_sends_one_mail_about_the_deadline(
 
 def test_quarterly_review_rolls_forward_after_each_occurrence(
         make_rig: MakeRig, smtp_port: int, smtp_handler: ScriptedHandler, tmp_path) -> None:
-    from engine_support import COORDINATOR, NOW
-
     rig = make_rig(make_settings(tmp_path, smtp_port=smtp_port), NOW)
     setup_municipality(rig.service)  # gnk-thueringen, started 04.01.2027
     entered = drive_to(rig.service, "implementation")
@@ -305,8 +307,6 @@ def test_reviews_catch_up_in_one_sweep_after_a_long_downtime(
         make_rig: MakeRig, smtp_port: int, smtp_handler: ScriptedHandler, tmp_path) -> None:
     """A year without sweeps: past review dates are not mailed, and the series continues with the
     next review still ahead at once, not one missed occurrence per sweep."""
-    from engine_support import NOW
-
     rig = make_rig(make_settings(tmp_path, smtp_port=smtp_port), NOW)
     setup_municipality(rig.service)
     drive_to(rig.service, "implementation")  # entered 03.06.2027: reviews on 3 Sep, 3 Dec, 3 Mar ...
@@ -331,8 +331,6 @@ def test_reviews_catch_up_in_one_sweep_after_a_long_downtime(
 
 def test_network_conferences_are_reminded_in_the_first_cycle_only(
         make_rig: MakeRig, smtp_port: int, smtp_handler: ScriptedHandler, tmp_path) -> None:
-    from engine_support import COORDINATOR, NOW
-
     rig = make_rig(make_settings(tmp_path, smtp_port=smtp_port), NOW)
     setup_municipality(rig.service)
     events = rig.timers(kind="event")

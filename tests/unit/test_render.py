@@ -90,7 +90,7 @@ def test_reminder_lists_missing_conditions_and_commands(renderer: MailRenderer) 
     mail = renderer.render("reminder", "de", CONTEXTS["reminder"])
     assert "  - Bericht hochladen\n" in mail.text
     assert "  zyklus status 09162000\n" in mail.text
-    assert "endet die Frist am 15. März 2027. Bis dahin bleiben noch 3 Tage." in mail.text
+    assert "endet die Frist am 15.03.2027. Bis dahin bleiben noch 3 Tage." in mail.text
 
 
 def test_missing_context_variable_is_an_error(renderer: MailRenderer) -> None:

@@ -1,0 +1,1 @@
+"""zyklus's benchmark suite: `python -m bench --scale small|full` (see docs/benchmarks.md)."""

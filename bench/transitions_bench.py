@@ -1,0 +1,146 @@
+"""Benchmark 1: committed transitions per second through ``Service.advance``.
+
+Each advance is what a coordinator's `zyklus advance` does: load the cycle, check the actor's
+role, evaluate the guards, fire the cached Machine, then in one transaction the compare-and-set
+UPDATE, the history row and the reminder planner (delete the old phase's timers, plan the new
+phase's). Random cycles are advanced, each once, so no cycle is warm in any cache.
+
+Baselines on the same file in the same run:
+ (a) the raw floor: the same number of commits, each one UPDATE of a cycle and one INSERT of a
+     history row through the stdlib ``sqlite3`` module with zyklus's own pragmas;
+ (b) the naive integration: the same service, but a `transitions` Machine built for every
+     request with the library's defaults (model attached, auto transitions), as the maintainers'
+     FAQ and our anchor study warn against.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from transitions import Machine, MachineError
+
+import engine.service
+from bench.common import NOW, TODAY, Result
+from bench.seed import ags_of, coordinator_of, service_for
+from engine.definitions.model import COMPLETED, Definition
+from engine.machine import CycleModel
+
+WARMUP = 20
+
+
+def naive_fire(definition: Definition, model: CycleModel, trigger: str) -> str | None:
+    """What a first integration of `transitions` does per request: build a Machine around the
+    model with the library's defaults, then call the trigger method the Machine added to it."""
+    spec = [{"trigger": tr.trigger, "source": tr.source, "dest": tr.dest,
+             "conditions": [lambda event, tid=tid: event.model.passed.get(tid, False)],
+             "before": [lambda event, tid=tid: setattr(event.model, "fired", tid)]}
+            for tid, tr in definition.transitions.items()]
+    Machine(model=model, states=list(definition.phases) + [COMPLETED], transitions=spec, initial=model.state,
+            send_event=True)
+    try:
+        moved = getattr(model, trigger)()
+    except (AttributeError, MachineError):
+        return None
+    return model.fired if moved else None
+
+
+@contextmanager
+def naive_machines() -> Iterator[None]:
+    """Swap the service's cached-Machine ``fire`` for the naive one, for baseline (b) only."""
+    cached = engine.service.fire
+    engine.service.fire = naive_fire
+    try:
+        yield
+    finally:
+        engine.service.fire = cached
+
+
+def _advance_all(path: Path, cycle_indexes: list[int]) -> tuple[float, float]:
+    """Transitions per second of ``Service.advance`` over the given cycles (after a warm-up), by
+    the wall clock and by this process's CPU time (robust when other work shares the machine)."""
+    service = service_for(path)
+    warm, measured = cycle_indexes[:WARMUP], cycle_indexes[WARMUP:]
+
+    def run(indexes: list[int]) -> None:
+        for i in indexes:
+            service.advance(ags_of(i), actor=coordinator_of(i), on=TODAY, reason="Benchmark")
+
+    run(warm)
+    start, cpu = time.perf_counter(), time.process_time()
+    run(measured)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    service.engine.dispose()
+    return len(measured) / elapsed, len(measured) / cpu
+
+
+def raw_floor(path: Path, commits: int, cycles: int, rng: random.Random) -> tuple[float, float]:
+    """Commits per second of one UPDATE + one INSERT each, stdlib sqlite3, same pragmas."""
+    conn = sqlite3.connect(path)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        conn.execute(f"PRAGMA {pragma}")
+    at = NOW.strftime("%Y-%m-%d %H:%M:%S.%f")
+    ids = [rng.randrange(1, cycles + 1) for _ in range(commits)]
+    start, cpu = time.perf_counter(), time.process_time()
+    for n, cycle_id in enumerate(ids):
+        # The phase stays: the cycles must still be where the zyklus run expects them.
+        conn.execute("UPDATE cycle SET phase_entered_on = ?, lock_version = lock_version + 1 WHERE id = ?",
+                     (TODAY.isoformat(), cycle_id))
+        conn.execute("INSERT INTO history (cycle_id, seq, at, \"on\", actor, kind, \"trigger\", from_phase, "
+                     "to_phase, reason, details) VALUES (?, ?, ?, ?, ?, 'transition', 'advance', 'inventory', "
+                     "'strategy', 'Benchmark', '{}')",
+                     (cycle_id, 1_000_000 + n, at, TODAY.isoformat(), coordinator_of(cycle_id - 1)))
+        conn.commit()
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    conn.execute("DELETE FROM history WHERE seq >= 1000000")  # leave the file as zyklus would see it
+    conn.commit()
+    conn.close()
+    return commits / elapsed, commits / cpu
+
+
+def run(path: Path, cycles: int, transitions: int, log: Callable[[str], None]) -> list[Result]:
+    """Measure the three figures on the seeded file ``path`` (which it changes)."""
+    rng = random.Random(cycles)
+    per_method = min(transitions, cycles // 2 - WARMUP)
+    picks = rng.sample(range(cycles), 2 * (per_method + WARMUP))
+    floor, floor_cpu = raw_floor(path, per_method, cycles, rng)
+    log(f"    raw sqlite3 floor: {floor:,.0f} commits/s ({floor_cpu:,.0f} per CPU second)")
+    ours, ours_cpu = _advance_all(path, picks[:per_method + WARMUP])
+    log(f"    zyklus advance:    {ours:,.0f} transitions/s ({ours_cpu:,.0f} per CPU second)")
+    with naive_machines():
+        naive, naive_cpu = _advance_all(path, picks[per_method + WARMUP:])
+    log(f"    naive Machine:     {naive:,.0f} transitions/s ({naive_cpu:,.0f} per CPU second)")
+    details = {"cycles": cycles, "transitions": per_method, "zyklus_per_s": ours, "raw_floor_per_s": floor,
+               "naive_per_s": naive, "zyklus_ms": 1000 / ours, "raw_floor_ms": 1000 / floor,
+               "naive_ms": 1000 / naive, "zyklus_per_cpu_s": ours_cpu, "raw_floor_per_cpu_s": floor_cpu,
+               "naive_per_cpu_s": naive_cpu}
+    return [
+        Result("1 transitions", f"advance/s, N={cycles:,}", ours, "/s", floor, "raw sqlite3 UPDATE+INSERT",
+               "≥ 25 % of raw", ours >= 0.25 * floor, details=details),
+        Result("1 transitions", f"vs naive, N={cycles:,}", ours, "/s", naive, "Machine per request",
+               "well ahead", ours >= 1.2 * naive, details=details),
+    ]
+
+
+def profile(path: Path, cycles: int, count: int, out: Path) -> None:
+    """A pyinstrument profile of ``count`` advances of cycles no measured run touched."""
+    from pyinstrument import Profiler
+
+    service = service_for(path)
+    with sqlite3.connect(path) as conn:  # untouched: still only their start in the history
+        untouched = [row[0] - 1 for row in conn.execute(
+            "SELECT cycle_id FROM history GROUP BY cycle_id HAVING count(*) = 1 LIMIT ?", (count + WARMUP,))]
+    conn.close()
+    for i in untouched[:WARMUP]:
+        service.advance(ags_of(i), actor=coordinator_of(i), on=TODAY)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for i in untouched[WARMUP:]:
+        service.advance(ags_of(i), actor=coordinator_of(i), on=TODAY)
+    profiler.stop()
+    service.engine.dispose()
+    out.write_text(profiler.output_text(unicode=False, color=False, show_all=False), encoding="utf-8")

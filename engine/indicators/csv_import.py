@@ -1,0 +1,79 @@
+"""Reading a municipality's own indicators from a CSV file, all or nothing.
+
+Spreadsheets in German town halls save CSV with ``;`` and often in Windows-1252; both that and
+UTF-8 with ``,`` are accepted. Every problem in every row is reported at once with its line
+and column, so the file is fixed in one pass; nothing is stored unless every row is right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from engine.errors import InvalidInput
+from engine.i18n import Language, t
+from engine.indicators.spec import FIELDS, REQUIRED, IndicatorSpec, SpecInvalid, parse_spec
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    spec: IndicatorSpec
+
+
+class ImportRejected(InvalidInput):
+    """The file was refused; ``problems`` is the headline followed by one line per problem
+    (the shape the entry point prints, as for definition errors)."""
+
+    def __init__(self, file: str, lines: list[str], lang: Language) -> None:
+        headline = t("import.rejected", lang, file=file, count=len(lines))
+        super().__init__(headline)
+        self.problems = [headline, *lines]
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_csv(text: str, file: str, lang: Language = "de", *, this_year: int) -> list[Row]:
+    first_line = text.split("\n", 1)[0]
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if ";" in first_line else ",")
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    unknown = [name for name in header if name not in FIELDS]
+    missing = [name for name in REQUIRED if name not in header]
+    if unknown or missing:
+        problem = t("import.columns", lang, unknown=", ".join(unknown) or "–", missing=", ".join(missing) or "–",
+                    expected=", ".join(FIELDS))
+        raise ImportRejected(file, [problem], lang)
+    reader.fieldnames = header
+    rows: list[Row] = []
+    lines: list[str] = []
+    seen: dict[str, int] = {}
+    for record in reader:
+        if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
+            continue
+        line = reader.line_num
+        if None in record:  # more cells than columns
+            lines.append(t("import.row", lang, line=line, column="–", problem=t("import.extra_cells", lang)))
+            continue
+        try:
+            spec = parse_spec(record, lang, this_year=this_year)
+        except SpecInvalid as invalid:
+            lines += [t("import.row", lang, line=line, column=column, problem=problem)
+                      for column, problem in invalid.field_problems]
+            continue
+        if spec.key in seen:
+            lines.append(t("import.row", lang, line=line, column="id",
+                           problem=t("import.duplicate", lang, key=spec.key, other=seen[spec.key])))
+            continue
+        seen[spec.key] = line
+        rows.append(Row(line, spec))
+    if lines:
+        raise ImportRejected(file, lines, lang)
+    if not rows:
+        raise ImportRejected(file, [t("import.empty", lang)], lang)
+    return rows

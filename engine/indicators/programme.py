@@ -1,0 +1,371 @@
+"""Use cases of the action programme: goals, measures, indicators, targets and yearly values.
+
+Built on the engine's Service (its unit of work, lookups and actor check) rather than inside it,
+so the cycle's core stays small. Like the Service, every method validates its input before it
+opens a transaction, so a bad value leaves the database as it was. Changing the programme needs
+the core team (coordinators count in it); reading needs nobody.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from engine import validate
+from engine.clock import stamp
+from engine.db.indicator_tables import (MEASURE_STATUSES, Goal, Indicator, IndicatorTarget, IndicatorValue, Measure,
+                                        MeasureEvent)
+from engine.db.tables import Cycle, Person
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.i18n import format_date, t
+from engine.indicators import spec as specs
+from engine.indicators.catalogue import catalogue
+from engine.indicators.csv_import import ImportRejected, decode, parse_csv
+from engine.roles import effective_roles
+from engine.service import Loaded, Service
+
+EDITOR_ROLE = "core_team"
+"""Who may change the programme: the core team, which includes the coordinators."""
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """An indicator of one cycle with its targets and the municipality's observed values."""
+
+    row: Indicator
+    goal_key: str | None
+    targets: tuple[tuple[int, float], ...]
+    values: tuple[IndicatorValue, ...]
+
+    @property
+    def series(self) -> list[tuple[int, float]]:
+        return [(v.year, v.value) for v in self.values]
+
+    @property
+    def baseline(self) -> tuple[int, float] | None:
+        row = self.row
+        return (row.baseline_year, row.baseline_value) if row.baseline_year is not None else None  # type: ignore[return-value]
+
+    @property
+    def band(self) -> tuple[float, float] | None:
+        return (self.row.band_low, self.row.band_high) if self.row.direction == "band" else None  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    indicator: Indicator
+    value: IndicatorValue
+    corrected: float | None
+    """The value it replaced, when the year had been recorded before."""
+
+
+class Programme:
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.lang = service.lang
+
+    # -- common steps ---------------------------------------------------------------------------
+    def _editing(self, session: Session, ags: str, actor: str, *, running: bool = True) -> tuple[Loaded, Person]:
+        """The municipality's latest cycle and the acting person, who must be in the core team.
+        The programme of a completed cycle is history: it changes only in the next cycle."""
+        loaded = self.service._load(session, ags, running=False)
+        person = self.service._actor(loaded, actor)
+        if not effective_roles(person.roles) & {EDITOR_ROLE}:
+            raise PermissionDenied(t("programme.permission", self.lang, email=person.email,
+                                     roles=f'{t("role.coordination", self.lang)}, {t("role.core_team", self.lang)}'))
+        if running and loaded.cycle.status != "running":
+            raise InvalidInput(t("programme.cycle_completed", self.lang, ags=loaded.municipality.ags,
+                                 number=loaded.cycle.number,
+                                 on=format_date(loaded.cycle.restart_on, self.lang)))
+        return loaded, person
+
+    def _indicator(self, session: Session, loaded: Loaded, key: str) -> Indicator:
+        row = session.exec(select(Indicator).where(Indicator.cycle_id == loaded.cycle.id,
+                                                   Indicator.key == key)).first()
+        if row is None:
+            raise NotFound(t("indicator.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
+                             key=key))
+        return row
+
+    def _goal(self, session: Session, loaded: Loaded, key: str) -> Goal:
+        row = session.exec(select(Goal).where(Goal.cycle_id == loaded.cycle.id, Goal.key == key)).first()
+        if row is None:
+            raise NotFound(t("goal.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
+                             key=key))
+        return row
+
+    def _measure(self, session: Session, loaded: Loaded, key: str) -> Measure:
+        row = session.exec(select(Measure).where(Measure.cycle_id == loaded.cycle.id, Measure.key == key)).first()
+        if row is None:
+            raise NotFound(t("measure.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
+                             key=key))
+        return row
+
+    def _keys(self, session: Session, table: type[Indicator] | type[Goal] | type[Measure], cycle: Cycle) -> set[str]:
+        return set(session.exec(select(table.key).where(table.cycle_id == cycle.id)))
+
+    def _insert(self, session: Session, loaded: Loaded, spec: specs.IndicatorSpec, *,
+                catalogue_id: str | None = None, theme_field: str | None = None,
+                goal: Goal | None = None) -> Indicator:
+        theme = theme_field or spec.theme_field or (goal.theme_field if goal else None)
+        baseline_year, baseline_value = spec.baseline or (None, None)
+        row = Indicator(municipality_id=loaded.municipality.id, cycle_id=loaded.cycle.id, key=spec.key,
+                        name=spec.name, sdg=spec.sdg, unit=spec.unit, decimals=spec.decimals,
+                        direction=spec.direction, band_low=spec.band_low, band_high=spec.band_high,
+                        baseline_year=baseline_year, baseline_value=baseline_value, source=spec.source,
+                        theme_field=theme, goal_id=goal.id if goal else None, definition=spec.definition,
+                        catalogue_id=catalogue_id, created_at=stamp(self.service.clock))
+        session.add(row)
+        session.flush()
+        session.add_all(IndicatorTarget(indicator_id=row.id, year=y, value=v) for y, v in spec.targets)
+        return row
+
+    def _this_year(self) -> int:
+        return self.service.today().year
+
+    # -- indicators -----------------------------------------------------------------------------
+    def adopt(self, ags: str, keys: Sequence[str], *, actor: str, every: bool = False,
+              theme_field: str | None = None, goal: str | None = None) -> list[str]:
+        """Adopt starter-catalogue indicators into the running cycle. ``every`` adopts all that
+        are not adopted yet; naming one that is already there is a mistake worth saying."""
+        entries = catalogue()
+        if every:
+            keys = list(entries)
+        elif not keys:
+            raise InvalidInput(t("catalogue.nothing", self.lang))
+        for key in keys:
+            if key not in entries:
+                raise NotFound(t("catalogue.unknown", self.lang, key=key))
+        theme_field = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
+        goal = specs.key(goal, self.lang) if goal else None
+        with self.service.unit(ags) as session:
+            loaded, _ = self._editing(session, ags, actor)
+            goal_row = self._goal(session, loaded, goal) if goal else None
+            present = self._keys(session, Indicator, loaded.cycle)
+            if not every:
+                for key in keys:
+                    if key in present:
+                        raise Conflict(t("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
+                                         number=loaded.cycle.number, key=key))
+            adopted = [key for key in dict.fromkeys(keys) if key not in present]
+            for key in adopted:
+                self._insert(session, loaded, entries[key].spec, catalogue_id=key, theme_field=theme_field,
+                             goal=goal_row)
+        return adopted
+
+    def add(self, ags: str, raw: dict[str, str | None], *, actor: str) -> Indicator:
+        spec = specs.parse_spec(raw, self.lang, this_year=self._this_year())
+        with self.service.unit(ags) as session:
+            loaded, _ = self._editing(session, ags, actor)
+            if spec.key in self._keys(session, Indicator, loaded.cycle):
+                raise Conflict(t("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
+                                 number=loaded.cycle.number, key=spec.key))
+            goal = self._goal(session, loaded, spec.goal) if spec.goal else None
+            return self._insert(session, loaded, spec, goal=goal)
+
+    def import_csv(self, ags: str, path: str | Path, *, actor: str) -> list[str]:
+        """All rows or none: file problems, then clashes with the cycle (an id already there, a
+        goal that does not exist), each reported with its line."""
+        name = Path(path).name
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise InvalidInput(t("import.unreadable", self.lang, file=str(path), error=exc.strerror or exc)) from None
+        rows = parse_csv(decode(data), name, self.lang, this_year=self._this_year())
+        with self.service.unit(ags) as session:
+            loaded, _ = self._editing(session, ags, actor)
+            present = self._keys(session, Indicator, loaded.cycle)
+            goals = {g.key: g for g in session.exec(select(Goal).where(Goal.cycle_id == loaded.cycle.id))}
+            problems = []
+            for row in rows:
+                if row.spec.key in present:
+                    problems.append(t("import.row", self.lang, line=row.line, column="id", problem=t(
+                        "indicator.duplicate", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
+                        key=row.spec.key)))
+                if row.spec.goal and row.spec.goal not in goals:
+                    problems.append(t("import.row", self.lang, line=row.line, column="goal", problem=t(
+                        "goal.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
+                        key=row.spec.goal)))
+            if problems:
+                raise ImportRejected(name, problems, self.lang)
+            for row in rows:
+                self._insert(session, loaded, row.spec, goal=goals.get(row.spec.goal or ""))
+        return [row.spec.key for row in rows]
+
+    def set_target(self, ags: str, key: str, year: str, value: str, *,
+                   actor: str) -> tuple[Indicator, IndicatorTarget]:
+        target_year = specs.year(year, self.lang)
+        number = validate.number(value, self.lang)
+        with self.service.unit(ags) as session:
+            loaded, _ = self._editing(session, ags, actor)
+            indicator = self._indicator(session, loaded, specs.key(key, self.lang))
+            if indicator.direction == "band":
+                raise InvalidInput(t("indicator.band_targets", self.lang))
+            problems = specs.target_problems(indicator.baseline_year, ((target_year, number),), self.lang)
+            if problems:
+                raise InvalidInput(problems[0])
+            row = session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id,
+                                                             IndicatorTarget.year == target_year)).first()
+            row = row or IndicatorTarget(indicator_id=indicator.id, year=target_year, value=number)
+            row.value = number
+            session.add(row)
+        return indicator, row
+
+    def set_baseline(self, ags: str, key: str, year: str, value: str, *, actor: str) -> Indicator:
+        baseline_year = specs.year(year, self.lang, latest=self._this_year())
+        number = validate.number(value, self.lang)
+        with self.service.unit(ags) as session:
+            loaded, _ = self._editing(session, ags, actor)
+            indicator = self._indicator(session, loaded, specs.key(key, self.lang))
+            wanted = tuple(session.exec(select(IndicatorTarget.year, IndicatorTarget.value)
+                                        .where(IndicatorTarget.indicator_id == indicator.id)))
+            problems = specs.target_problems(baseline_year, wanted, self.lang)  # type: ignore[arg-type]
+            if problems:
+                raise InvalidInput(problems[0])
+            indicator.baseline_year, indicator.baseline_value = baseline_year, number
+            session.add(indicator)
+        return indicator
+
+    def record(self, ags: str, key: str, year: str, value: str, *, actor: str,
+               source: str | None = None) -> Recorded:
+        """A yearly value, in any phase (monitoring runs on while the next cycle is awaited).
+        A year recorded again is a correction: the new value replaces the old one."""
+        observed_year = specs.year(year, self.lang, latest=self._this_year())
+        number = validate.number(value, self.lang)
+        source = validate.single_line(source, "--source", self.lang, limit=300) if source else None
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor, running=False)
+            indicator = self._indicator(session, loaded, specs.key(key, self.lang))
+            row = session.exec(select(IndicatorValue).where(
+                IndicatorValue.municipality_id == loaded.municipality.id, IndicatorValue.key == indicator.key,
+                IndicatorValue.year == observed_year)).first()
+            previous = row.value if row else None
+            row = row or IndicatorValue(municipality_id=loaded.municipality.id, key=indicator.key,
+                                        year=observed_year, value=number, recorded_by=person.email,
+                                        recorded_at=stamp(self.service.clock))
+            row.value, row.source, row.recorded_by = number, source or indicator.source, person.email
+            row.recorded_at = stamp(self.service.clock)
+            session.add(row)
+        return Recorded(indicator, row, previous)
+
+    def indicators(self, ags: str, number: int | None = None, *, up_to: int | None = None) -> list[IndicatorView]:
+        with Session(self.service.engine) as session:
+            loaded = self.service._load(session, ags, number=number, running=False)
+            return self.indicator_views(session, loaded.cycle, up_to=up_to)
+
+    @staticmethod
+    def indicator_views(session: Session, cycle: Cycle, *, up_to: int | None = None) -> list[IndicatorView]:
+        """The cycle's indicators with targets and values (values up to the year ``up_to``)."""
+        rows = list(session.exec(select(Indicator).where(Indicator.cycle_id == cycle.id).order_by(
+            col(Indicator.sdg), col(Indicator.id))))
+        ids = [r.id for r in rows]
+        targets: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for target in session.exec(select(IndicatorTarget).where(col(IndicatorTarget.indicator_id).in_(ids))
+                                   .order_by(col(IndicatorTarget.year))):
+            targets[target.indicator_id].append((target.year, target.value))
+        query = select(IndicatorValue).where(IndicatorValue.municipality_id == cycle.municipality_id,
+                                             col(IndicatorValue.key).in_([r.key for r in rows]))
+        if up_to is not None:
+            query = query.where(IndicatorValue.year <= up_to)
+        values: dict[str, list[IndicatorValue]] = defaultdict(list)
+        for value in session.exec(query.order_by(col(IndicatorValue.year))):
+            values[value.key].append(value)
+        goals = dict(session.exec(select(Goal.id, Goal.key).where(Goal.cycle_id == cycle.id)).all())
+        return [IndicatorView(r, goals.get(r.goal_id), tuple(targets[r.id]), tuple(values[r.key]))  # type: ignore[arg-type]
+                for r in rows]
+
+    # -- goals --------------------------------------------------------------------------------------
+    def add_goal(self, ags: str, key: str, *, title: str, theme_field: str, actor: str) -> Goal:
+        key = specs.key(key, self.lang)
+        title = validate.single_line(title, "--title", self.lang, limit=300)
+        theme_field = validate.single_line(theme_field, "--theme", self.lang)
+        with self.service.unit(ags) as session:
+            loaded, _ = self._editing(session, ags, actor)
+            if key in self._keys(session, Goal, loaded.cycle):
+                raise Conflict(t("goal.duplicate", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
+                                 key=key))
+            row = Goal(municipality_id=loaded.municipality.id, cycle_id=loaded.cycle.id, key=key, title=title,
+                       theme_field=theme_field, created_at=stamp(self.service.clock))
+            session.add(row)
+        return row
+
+    def goals(self, ags: str, number: int | None = None) -> list[Goal]:
+        with Session(self.service.engine) as session:
+            loaded = self.service._load(session, ags, number=number, running=False)
+            return list(session.exec(select(Goal).where(Goal.cycle_id == loaded.cycle.id).order_by(col(Goal.id))))
+
+    # -- measures -------------------------------------------------------------------------------------
+    def add_measure(self, ags: str, key: str, *, title: str, actor: str, goal: str | None = None,
+                    theme_field: str | None = None, responsible: str | None = None,
+                    planned_start: str | None = None, planned_end: str | None = None) -> Measure:
+        key = specs.key(key, self.lang)
+        title = validate.single_line(title, "--title", self.lang, limit=300)
+        goal = specs.key(goal, self.lang) if goal else None
+        theme_field = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
+        if goal is None and theme_field is None:
+            raise InvalidInput(t("measure.no_theme", self.lang))
+        responsible = validate.single_line(responsible, "--responsible", self.lang) if responsible else None
+        start = validate.date(planned_start, self.lang) if planned_start else None
+        end = validate.date(planned_end, self.lang) if planned_end else None
+        if start and end and end < start:
+            raise InvalidInput(t("measure.dates", self.lang, start=format_date(start, self.lang),
+                                 end=format_date(end, self.lang)))
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            if key in self._keys(session, Measure, loaded.cycle):
+                raise Conflict(t("measure.duplicate", self.lang, ags=loaded.municipality.ags,
+                                 number=loaded.cycle.number, key=key))
+            goal_row = self._goal(session, loaded, goal) if goal else None
+            today = self.service.today()
+            row = Measure(municipality_id=loaded.municipality.id, cycle_id=loaded.cycle.id, key=key, title=title,
+                          goal_id=goal_row.id if goal_row else None,
+                          theme_field=theme_field or (goal_row.theme_field if goal_row else None),
+                          responsible=responsible, status="planned", status_on=today, planned_start=start,
+                          planned_end=end, created_at=stamp(self.service.clock))
+            session.add(row)
+            session.flush()
+            session.add(MeasureEvent(measure_id=row.id, on=today, status="planned", actor=person.email,
+                                     at=stamp(self.service.clock)))
+        return row
+
+    def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: str | None = None,
+                           note: str | None = None) -> Measure:
+        status = status.strip().lower()
+        if status not in MEASURE_STATUSES:
+            raise InvalidInput(t("measure.status_invalid", self.lang, value=status,
+                                 allowed=", ".join(MEASURE_STATUSES)))
+        day = validate.date(on, self.lang) if on else self.service.today()
+        note = validate.text(note, "--note", self.lang, limit=2000) if note else None
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            row = self._measure(session, loaded, specs.key(key, self.lang))
+            row.status, row.status_on = status, day
+            if status == "in_progress" and row.started_on is None:
+                row.started_on = day
+            row.finished_on = day if status in ("done", "dropped") else None
+            session.add(row)
+            session.add(MeasureEvent(measure_id=row.id, on=day, status=status, actor=person.email, note=note,
+                                     at=stamp(self.service.clock)))
+        return row
+
+    def measures(self, ags: str, number: int | None = None) -> list[Measure]:
+        with Session(self.service.engine) as session:
+            loaded = self.service._load(session, ags, number=number, running=False)
+            return self.measure_rows(session, loaded.cycle)
+
+    @staticmethod
+    def measure_rows(session: Session, cycle: Cycle) -> list[Measure]:
+        return list(session.exec(select(Measure).where(Measure.cycle_id == cycle.id).order_by(col(Measure.id))))
+
+    @staticmethod
+    def goal_keys(session: Session, cycle: Cycle) -> dict[int, str]:
+        return dict(session.exec(select(Goal.id, Goal.key).where(Goal.cycle_id == cycle.id)).all())  # type: ignore[arg-type]
+
+
+def as_date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None

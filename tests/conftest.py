@@ -98,3 +98,42 @@ def make_rig(tmp_path: Path) -> Iterator[Callable[..., Rig]]:
     yield make
     for rig in rigs:
         rig.service.engine.dispose()
+
+
+# Database fixtures ---------------------------------------------------------
+# `database_url` runs a test on a real SQLite file and, when ZYKLUS_TEST_PG names a PostgreSQL
+# server (`eval "$(.ci/start-postgres)"` starts one; .ci/run does), on PostgreSQL too, with a fresh
+# schema per test and one database per xdist worker.
+
+import os  # noqa: E402
+
+PG_BASE_URL = os.environ.get("ZYKLUS_TEST_PG", "")
+PG_SKIP = ("PostgreSQL run skipped: set ZYKLUS_TEST_PG=postgresql+psycopg://USER@HOST:PORT/DB to enable it "
+           '(`eval "$(.ci/start-postgres)"` starts a local server)')
+
+
+def fresh_postgres_url() -> str:
+    from sqlalchemy import create_engine, text
+
+    database = f"zyklus_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    url = PG_BASE_URL.rsplit("/", 1)[0] + "/" + database
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'zyklus.db'}"
+    if not PG_BASE_URL:
+        pytest.skip(PG_SKIP)
+    return fresh_postgres_url()

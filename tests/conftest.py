@@ -83,15 +83,16 @@ from zyklus.config import Settings  # noqa: E402
 
 
 @pytest.fixture
-def make_rig(tmp_path: Path) -> Iterator[Callable[..., Rig]]:
-    """``make_rig(settings, moment)``: a Rig on ``tmp_path/zyklus.db``. Every call is one more
-    process's view of the same file (its own engine, sweeper and clock)."""
+def make_rig(database_url: str) -> Iterator[Callable[..., Rig]]:
+    """``make_rig(settings, moment)``: a Rig on the test's database (SQLite, and PostgreSQL when
+    enabled). Every call is one more process's view of the same database (its own engine,
+    sweeper and clock)."""
     rigs: list[Rig] = []
 
-    def make(settings: Settings, moment: _dt.datetime, db_file: Path | None = None) -> Rig:
+    def make(settings: Settings, moment: _dt.datetime) -> Rig:
         from engine.clock import FixedClock
 
-        rig = build_rig(db_file or tmp_path / "zyklus.db", FixedClock(moment), settings)
+        rig = build_rig(database_url, FixedClock(moment), settings)
         rigs.append(rig)
         return rig
 

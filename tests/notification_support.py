@@ -119,8 +119,8 @@ class Rig:
             return list(session.exec(query))
 
 
-def build_rig(db_file: Path, clock: FixedClock, settings: Settings) -> Rig:
-    service = make_service(sqlite_url(db_file), clock)
+def build_rig(url: str, clock: FixedClock, settings: Settings) -> Rig:
+    service = make_service(url, clock)
     service.bus.subscribe(planner_for(service, settings))
     return Rig(service, clock, settings, sweeper_for(service, settings))
 

@@ -73,7 +73,7 @@ def _references(d: Definition) -> Iterator[Finding]:
             try:
                 params = parse_params(spec)
             except ValidationError as exc:
-                for path, message in schema_findings(exc, gpath):
+                for path, message in schema_findings(exc, gpath, root=REGISTRY[spec.type].Params):
                     yield path, message, False
                 continue
             fact, fields, _role = REGISTRY[spec.type].references(params)

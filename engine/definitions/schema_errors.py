@@ -105,6 +105,9 @@ def _message(err: dict[str, Any], root: type[BaseModel] | None) -> str:
         close = difflib.get_close_matches(key, known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
         return f"unknown key; {hint}"
+    if kind == "too_short":
+        least = err.get("ctx", {}).get("min_length", 1)
+        return "must not be empty" if least == 1 else f"needs at least {least} entries"
     if kind in _EXPECTED:
         got = _shown(err.get("input")) if kind != "missing" else None
         return _EXPECTED[kind] + (f", got {got}" if got is not None else "")

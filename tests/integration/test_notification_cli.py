@@ -46,6 +46,13 @@ class Cli:
         return json.loads(self(*args).stdout)
 
 
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """The CLI reads the same SQLite file the rig writes (and `dump` compares it byte for byte);
+    PostgreSQL is covered by the rig-level and multi-worker tests."""
+    return f"sqlite:///{tmp_path / 'zyklus.db'}"
+
 @pytest.fixture
 def setup(make_rig: MakeRig, tmp_path: Path):
     def make(port: int, *, workflow: str = "kommune", people=(ANNA,)) -> tuple[Rig, Cli]:

@@ -114,11 +114,36 @@ def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:
     sys.stdout.buffer.write(data)
 
 
+template_app = typer.Typer(help="Eigene E-Mail-Vorlagen prüfen / check administrator templates.",
+                           no_args_is_help=True)
+
+
+@template_app.command("check")
+def template_check(ctx: typer.Context) -> None:
+    """Alle eigenen Vorlagen mit Beispieldaten in der Sandbox rendern / render every override."""
+    from notifications.template_check import check_templates
+
+    app = ctx.obj
+    folder = app.settings.template_dir
+    de = app.lang == "de"
+    if folder is None or not folder.is_dir():
+        typer.echo(("Keine eigenen Vorlagen konfiguriert ([general] template_dir)." if de else
+                    "No administrator templates configured ([general] template_dir)."), err=True)
+        raise typer.Exit(1)
+    problems = check_templates(folder)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("Alle eigenen Vorlagen sind in Ordnung." if de else "All administrator templates render.")
+
+
 def register(app: typer.Typer) -> None:
     app.command("remind")(remind)
     app.command("serve")(serve)
     app.add_typer(outbox_app, name="outbox")
     app.command("calendar")(calendar)
+    app.add_typer(template_app, name="template")
     from engine.workflow_cli import workflow_app
     from notifications.simulate_cli import register as register_simulate
 

@@ -8,9 +8,8 @@ Python internals; the trusted environment never loads them.
 
 from __future__ import annotations
 
-import logging
-
 import datetime
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass

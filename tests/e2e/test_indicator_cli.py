@@ -91,9 +91,7 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
     run("person", "add", AGS, "--name", "Bernd Geheim", "--email", "bernd@erfurt.example", "--role", "core_team",
         "--organisation", "Umweltamt")
     run("person", "add", AGS, "--name", "Clara Privat", "--email", "clara@erfurt.example", "--role", "core_team")
-    for i in range(3):
-        run("person", "add", AGS, "--name", f"Stefan Steuer{i}", "--email", f"s{i}@erfurt.example",
-            "--role", "steering_group")
+    # (coordination ⊂ core team ⊂ steering group: these three fill the generic cycle's minimum sizes)
     run("cycle", "start", AGS, "--workflow", "kommune-zweijahre", "--on", "2027-01-04")
 
     # The action programme: a goal, a catalogue indicator, own indicators from CSV, measures.
@@ -155,7 +153,7 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
     assert "Emissionen der Haushalte senken" in text and "PV auf Schuldächern" in text
     assert "Das Handlungsprogramm hat der Stadtrat am 20.06.2027 beschlossen (DS 0371/27)." in text
     assert "Anna Koch" in text and "Umweltamt" in text and "N.N." in text
-    for hidden in ("Bernd Geheim", "Clara Privat", "Steuer0", "@erfurt.example"):
+    for hidden in ("Bernd Geheim", "Clara Privat", "@erfurt.example"):
         assert hidden not in text
     assert page.scripts == 0 and page.external == []
     assert len(page.svgs) == 1

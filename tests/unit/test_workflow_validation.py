@@ -98,10 +98,8 @@ def test_phase_unreachable_from_the_start(folder: Path) -> None:
 def test_phase_with_no_way_out_and_no_restart(folder: Path) -> None:
     text = base(**{'[transitions.b_done]_NL_source = "b"': '[transitions.b_done]_NL_source = "a"'})
     assert lines(folder, text) == [
-        "bad.toml: transitions.b_done: duplicate of transitions.a_done: same trigger 'advance' from 'a' and no "
-        "guard or role that tells them apart, so it could never fire"] or lines(folder, text)[-1] == (
         "bad.toml: phases.b: no transition leads out of this phase: a cycle here could never complete, so no "
-        "restart would ever begin the next one")
+        "restart would ever begin the next one"]
 
 
 def test_dead_end_phase(folder: Path) -> None:
@@ -244,7 +242,7 @@ def test_transition_duplicating_another_could_never_fire(folder: Path) -> None:
 
 
 def test_transitions_told_apart_by_a_guard_are_no_duplicates(folder: Path) -> None:
-    text = base(**{'[transitions.b_done]_NL_source = "b"': '[transitions.b_done]_NL_source = "b"'}) + textwrap.dedent("""
+    text = base() + textwrap.dedent("""
         [transitions.b_done.guards.doc]
         type = "fact_count"
         fact = "doc"
@@ -300,9 +298,7 @@ def test_malformed_toml_names_line_and_column(folder: Path) -> None:
 
 
 def test_malformed_toml_at_the_end(folder: Path) -> None:
-    assert lines(folder, 'name = "bad"\nroles = ["a",') == [
-        "bad.toml: malformed TOML at end of file: Invalid initial character for a key part"] or all(
-        "malformed TOML at " in line for line in lines(folder, 'name = "bad"\nroles = ["a",'))
+    assert lines(folder, 'name = "bad"\nroles = ["a",') == ["bad.toml: malformed TOML at end of file: Invalid value"]
 
 
 # -- all at once ------------------------------------------------------------------------------------
@@ -313,10 +309,10 @@ def test_every_error_is_listed_at_once_even_across_schema_and_references(folder:
     assert lines(folder, text) == [
         "bad.toml: phases.a.duration: not an ISO 8601 date duration such as P3M or P14D: 'P1X'",
         "bad.toml: events.conference.on: not a date YYYY-MM-DD: '2027-02-30'",
+        "bad.toml: transitions.a_done.guards.doc.fact: unknown fact 'memo'",
         "bad.toml: transitions.b_done.roles[1]: unknown role 'mayor'; "
         "roles: coordination, core_team, steering_group, mayor_office",
-        "bad.toml: transitions.a_done.guards.doc.fact: unknown fact 'memo'",
-    ] or sorted(lines(folder, text)) == sorted([])
+    ]
 
 
 def test_a_pruned_entry_does_not_echo_as_other_errors(folder: Path) -> None:

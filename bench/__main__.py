@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if "size" in wanted:
         log(f"6 size: {scale['size_cycles']} municipalities through a whole cycle")
         results += _publish("6-size", args.scale, size_bench.run(scale["size_cycles"], log))
+    results.sort(key=lambda r: r.bench)  # by benchmark number; stable within one
     if set(ALL) <= wanted:
         (RESULTS / "table.md").write_text(table(results) + "\n", encoding="utf-8")
     log("")

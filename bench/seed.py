@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import sqlite3
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -130,8 +132,6 @@ def _fields(fact: str, values: tuple[tuple[str, str], ...]) -> dict[str, Any]:
 def seed(path: Path, cycles: int, due: int, *, chunk: int = 20_000, rng_seed: int = 7) -> Seeded:
     """Create ``path`` with ``cycles`` municipalities and running cycles; ``due`` of them have a
     reminder due at NOW. Rows go in by chunks of ``chunk`` municipalities."""
-    import time
-
     start = time.perf_counter()
     path.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
@@ -226,8 +226,6 @@ def _bulk_insert(raw: Any, engine: Engine, table: Any, rows: list[dict[str, Any]
 def reset_due(path: Path, due_ids: list[int]) -> None:
     """Undo a sweep: unclaim the due reminders, empty the outbox. Lets one seeded file serve
     several measured sweeps and the memory probe."""
-    import sqlite3
-
     with sqlite3.connect(path) as conn:
         conn.executemany("UPDATE timer SET claimed_at = NULL, outcome = NULL WHERE id = ?", [(i,) for i in due_ids])
         conn.execute("DELETE FROM outbox")

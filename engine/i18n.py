@@ -47,6 +47,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Unbekannte Art der Kommune {value!r}; erlaubt: {allowed}.",
         "en": "Unknown kind of municipality {value!r}; allowed: {allowed}.",
     },
+    "language.invalid": {
+        "de": "Unbekannte Sprache {value!r}; erlaubt: {allowed}.",
+        "en": "Unknown language {value!r}; allowed: {allowed}.",
+    },
     "role.invalid": {
         "de": "Unbekannte Rolle {value!r}; erlaubt: {allowed}.",
         "en": "Unknown role {value!r}; allowed: {allowed}.",
@@ -653,8 +657,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{key} {year}: recorded {value} {unit} (replaces {old}).",
     },
     "indicator.none": {
-        "de": "{ags} hat in Zyklus {number} noch keine Indikatoren; z. B. `zyklus indicator adopt {ags} --all`.",
-        "en": "{ags} has no indicators in cycle {number} yet; e.g. `zyklus indicator adopt {ags} --all`.",
+        "de": "{ags} hat in diesem Zyklus noch keine Indikatoren; z. B. `zyklus indicator adopt {ags} --all --as …`.",
+        "en": "{ags} has no indicators in this cycle yet; e.g. `zyklus indicator adopt {ags} --all --as …`.",
     },
     "goal.added": {"de": "Ziel {key} für {ags} angelegt.", "en": "Added goal {key} for {ags}."},
     "measure.added": {"de": "Maßnahme {key} für {ags} angelegt.", "en": "Added measure {key} for {ags}."},

@@ -245,7 +245,7 @@ class Service:
             if role not in ROLES:
                 raise InvalidInput(t("role.invalid", self.lang, value=role, allowed=", ".join(ROLES)))
         if language not in ("de", "en"):
-            raise InvalidInput(t("kind.invalid", self.lang, value=language, allowed="de, en"))
+            raise InvalidInput(t("language.invalid", self.lang, value=language, allowed="de, en"))
         with self.unit(ags) as session:
             municipality = self.municipality_in(session, ags)
             exists = session.exec(select(Person).where(Person.municipality_id == municipality.id,
@@ -390,10 +390,7 @@ class Service:
 
     def _restart_on(self, definition: Definition, cycle: Cycle, completed_on: dt.date) -> dt.date | None:
         rule = definition.restart
-        if rule is None:
-            return None
-        anchor = completed_on if rule.anchor == "completion" else cycle.started_on
-        return max(completed_on, dates.add(anchor, dates.Duration.parse(rule.after)))
+        return None if rule is None else rule.next_start(cycle.started_on, completed_on)
 
     def start_due_restarts(self, today: dt.date | None = None) -> list[tuple[str, int]]:
         """Begin every next cycle whose restart date has come. Safe to run from several sweeps

@@ -101,8 +101,11 @@ def simulate(d: Definition, start: dt.date, state: str, catholic: bool = False) 
         day = due or day
     else:
         timeline.completed_on = day
-        if d.restart is not None:
-            timeline.restart_on = d.restart.next_start(start, day)
-    timeline.reminders += plan_events(d, 1, start, start)
+    try:
+        if timeline.completed_on and d.restart is not None:
+            timeline.restart_on = d.restart.next_start(start, timeline.completed_on)
+        timeline.reminders += plan_events(d, 1, start, start)
+    except (OverflowError, ValueError):
+        timeline.stopped_at = timeline.stopped_at or (timeline.phases[-1].phase if timeline.phases else d.initial)
     timeline.reminders.sort(key=lambda p: (p.fire_on, p.kind != "enter"))
     return timeline

@@ -72,7 +72,6 @@ class Assessment:
     """Role → how each member may be shown in public: name with consent, else organisation, else N.N."""
     facts: dict[str, dict[str, Any]]
     """The latest fields of each fact type recorded in the cycle (council resolution, report …)."""
-    goal_keys: dict[int, str]
 
 
 def publishable(person: Person, lang: Language) -> str:
@@ -104,8 +103,7 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
             completed_on=cycle.completed_on, restart_on=cycle.restart_on, today=today, reference_year=reference_year,
             timeline=[(visit, definition.phase_label(visit.phase, lang)) for visit in visits], measures=measures,
             summary=summarise_measures(measures, today), indicators=rated, themes=_themes(goals, measures, rated),
-            structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts},
-            goal_keys={g.id: g.key for g in goals})  # type: ignore[misc]
+            structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts})
 
 
 def _themes(goals: list[Goal], measures: list[Measure], rated: list[RatedIndicator]) -> list[ThemeSection]:

@@ -192,7 +192,7 @@ def indicator_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cy
                                   "recorded_at": x.recorded_at.isoformat()} for x in v.values]} for v in views])
         return
     if not views:
-        typer.echo(t("indicator.none", lang, ags=ags.strip(), number=cycle or "–"))
+        typer.echo(t("indicator.none", lang, ags=ags.strip()))
         return
     table = Table(t("col.id", lang), "SDG", t("col.indicator", lang), t("col.baseline", lang), t("col.target", lang),
                   t("col.latest", lang))

@@ -8,7 +8,6 @@ the core team (coordinators count in it); reading needs nobody.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -361,11 +360,3 @@ class Programme:
     @staticmethod
     def measure_rows(session: Session, cycle: Cycle) -> list[Measure]:
         return list(session.exec(select(Measure).where(Measure.cycle_id == cycle.id).order_by(col(Measure.id))))
-
-    @staticmethod
-    def goal_keys(session: Session, cycle: Cycle) -> dict[int, str]:
-        return dict(session.exec(select(Goal.id, Goal.key).where(Goal.cycle_id == cycle.id)).all())  # type: ignore[arg-type]
-
-
-def as_date(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None

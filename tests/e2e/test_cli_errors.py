@@ -2,7 +2,7 @@
 a refused transition lists every unmet guard (exit 3), wrong usage exits 2.
 
 One database is initialised with `zyklus init` and filled in-process; every case then runs the
-real CLI in its own process on its own copy of that file, two at a time, and compares an SQL
+real CLI in its own process on its own copy of that file, a few at a time, and compares an SQL
 dump of the copy before and after.
 """
 

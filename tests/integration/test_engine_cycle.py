@@ -12,7 +12,7 @@ from engine.db.tables import DefinitionVersion
 from engine.errors import Conflict, InvalidInput, NotFound, TransitionRefused
 from engine.service import Service
 from engine_support import (AGS, COORDINATOR, DEPUTY, PHASE_FACTS, PHASES, START, cycles, drive_to, facts,
-                            history_rows, record, record_phase, replay_phase, setup_municipality)
+                            history_rows, record, record_phase, replay_phase, setup_municipality, structure)
 
 D = dt.date
 
@@ -167,3 +167,55 @@ def test_unknown_things_are_not_found(engine_service: Service) -> None:
     with pytest.raises(NotFound, match="'nope'"):
         service.record(AGS, "nope", actor=COORDINATOR, values={})
     assert len(history_rows(service, cycles(service)[0].id)) == 1
+
+
+def test_a_deferred_restart_begins_on_its_day_exactly_once(tmp_path, engine_clock) -> None:
+    """A variant whose next cycle begins two years after the previous one started: completion
+    leaves the municipality waiting; the sweep begins cycle 2 on the day, once."""
+    from engine.definitions.loader import Catalog
+    from engine_support import make_service, sqlite_url
+
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (folder / "zweijahre.toml").write_text(
+        'name = "zweijahre"\nextends = "kommune"\n[restart]\nphase = "strategy"\n'
+        'anchor = "previous_start"\nafter = "P2Y"\n', encoding="utf-8")
+    url = sqlite_url(tmp_path / "zyklus.db")
+    service = make_service(url, engine_clock, Catalog([folder]))
+    setup_municipality(service, start=False)
+    service.start_cycle(AGS, workflow="zweijahre", on=START)
+    on = START
+    for phase in PHASES[1:]:
+        on += dt.timedelta(days=30)
+        record_phase(service, phase, on=on)
+        result = service.advance(AGS, actor=COORDINATOR, on=on)
+    assert (result.dest, result.next_cycle, result.restart_on) == ("completed", None, D(2029, 1, 4))
+
+    status = service.status(AGS)
+    assert (status["cycle"], status["cycle_status"], status["restart_on"]) == (1, "completed", "2029-01-04")
+    with pytest.raises(InvalidInput, match="abgeschlossen"):
+        record(service, "workshop", on=on)
+    assert service.start_due_restarts(D(2029, 1, 3)) == []
+    assert len(cycles(service)) == 1
+
+    other = make_service(url, engine_clock, Catalog([folder]))  # a second scheduler process
+    assert service.start_due_restarts(D(2029, 1, 4)) == [(AGS, 2)]
+    assert other.start_due_restarts(D(2029, 1, 5)) == []
+    first, second = cycles(service)
+    assert (first.restart_on, second.phase, second.started_on, second.previous_cycle_id) == (
+        None, "strategy", D(2029, 1, 4), first.id)
+    assert service.status(AGS)["workflow"] == "zweijahre"
+
+
+def test_registration_refuses_bad_values_with_the_right_words(engine_service: Service) -> None:
+    service = engine_service
+    setup_municipality(service, start=False)
+    with pytest.raises(InvalidInput, match="Sprache 'fr'"):
+        service.add_person(AGS, name="Carla Weiß", email="carla@erfurt.de", roles=["core_team"], language="fr")
+    with pytest.raises(InvalidInput, match="Rolle 'mayor'"):
+        service.add_person(AGS, name="Carla Weiß", email="carla@erfurt.de", roles=["mayor"])
+    with pytest.raises(InvalidInput, match="--role"):
+        service.add_person(AGS, name="Carla Weiß", email="carla@erfurt.de", roles=[])
+    with pytest.raises(Conflict, match="bereits"):
+        service.add_person(AGS, name="Anna", email=COORDINATOR, roles=["core_team"])
+    assert len(service.people(AGS)) == len(structure())

@@ -4,6 +4,7 @@ report, and what the next cycle inherits — also when two sweeps start it at th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from engine.outcomes import cycle_outcomes
 from engine.report.render import render_report
 from engine.service import Service
 from engine_support import (AGS, COORDINATOR, NOW, STEERING_ONLY, Member, cycles, dump, make_service, record_phase,
-                            setup_municipality, sqlite_url, structure)
+                            setup_municipality, structure)
 
 D = dt.date
 KOMMUNE = ("setup", "inventory", "strategy", "council_resolution", "implementation", "evaluation")
@@ -165,7 +166,16 @@ def test_csv_import_is_all_or_nothing(engine_service: Service, engine_db: Path, 
     assert views["rad"].targets == ((2030, 25.0),)
 
 
-def test_the_next_cycle_inherits_the_programme(engine_service: Service) -> None:
+@pytest.fixture
+def any_service(database_url: str) -> Iterator[Service]:
+    """A service on SQLite and, when a server is configured, on PostgreSQL."""
+    service = make_service(database_url, FixedClock(NOW))
+    yield service
+    service.engine.dispose()
+
+
+def test_the_next_cycle_inherits_the_programme(any_service: Service) -> None:
+    engine_service = any_service
     programme = start_kommune(engine_service)
     plan_climate(programme)
     complete_cycle(engine_service)
@@ -193,11 +203,11 @@ def test_the_next_cycle_inherits_the_programme(engine_service: Service) -> None:
         programme.indicators(AGS, 3)
 
 
-def test_two_sweeps_at_the_restart_date_start_exactly_one_cycle_2(tmp_path: Path) -> None:
+def test_two_sweeps_at_the_restart_date_start_exactly_one_cycle_2(tmp_path: Path, database_url: str) -> None:
     variants = tmp_path / "workflows"
     variants.mkdir()
     (variants / "kommune-zweijahre.toml").write_text(EVERY_TWO_YEARS, encoding="utf-8")
-    url = sqlite_url(tmp_path / "zyklus.db")
+    url = database_url
     first = make_service(url, FixedClock(NOW), Catalog([variants]))
     second = make_service(url, FixedClock(NOW), Catalog([variants]))
     try:

@@ -18,6 +18,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ungültiger Amtlicher Gemeindeschlüssel {value!r}: erwartet werden genau 8 Ziffern.",
         "en": "Invalid municipality key (AGS) {value!r}: exactly 8 digits expected.",
     },
+    "ags.state_mismatch": {
+        "de": "Der Schlüssel {ags} gehört nicht zu {state}: Schlüssel in {state} beginnen mit {prefix}.",
+        "en": "Key {ags} does not belong to {state}: keys in {state} begin with {prefix}.",
+    },
     "date.invalid": {
         "de": "Ungültiges Datum {value!r}: erwartet wird JJJJ-MM-TT, z. B. 2027-03-15.",
         "en": "Invalid date {value!r}: expected YYYY-MM-DD, e.g. 2027-03-15.",

@@ -9,6 +9,7 @@ history row and the subscribers' rows in one transaction guarded by a compare-an
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,8 @@ from engine.i18n import Language, format_date, t
 from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
 from engine.snapshot import CycleSnapshot, FactView
+
+log = logging.getLogger("zyklus.service")
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,17 @@ class Service:
                                  allowed=", ".join(self.catalog.names()))) from None
             raise
 
+    def _successor(self, pinned: Definition) -> Definition:
+        """The definition a restarted cycle runs on: the newest version of its variant, or — when
+        the file was deleted or broken meanwhile — the version the previous cycle ran on, so a
+        mistake in a file never stops a municipality's cycle from continuing."""
+        try:
+            return self.catalog.load(pinned.name)
+        except DefinitionError:
+            log.warning("workflow %r cannot be loaded; the next cycle continues on version %s",
+                        pinned.name, pinned.version)
+            return pinned
+
     # -- lookups ------------------------------------------------------------------------------
     def municipality_in(self, session: Session, ags: str) -> Municipality:
         ags = validate.ags(ags, self.lang)
@@ -221,6 +235,7 @@ class Service:
         name = validate.single_line(name, "Name", self.lang)
         state = validate.state(state, self.lang)
         kind = validate.kind(kind, self.lang)
+        validate.ags_in_state(ags, state, self.lang)
         with self.unit(ags) as session:
             if session.exec(select(Municipality).where(Municipality.ags == ags)).first():
                 raise Conflict(t("municipality.duplicate", self.lang, ags=ags))
@@ -373,7 +388,7 @@ class Service:
                                        restart_on=restart_on)
                 if restart_on is not None and restart_on <= on:
                     session.refresh(cycle)
-                    nxt = self._begin(session, municipality, self._workflow(definition.name), cycle, on, "system")
+                    nxt = self._begin(session, municipality, self._successor(definition), cycle, on, "system")
                     result = replace(result, next_cycle=nxt.number,
                                      next_phase=self.definition(session, nxt.definition_id)
                                      .phase_label(nxt.phase, self.lang))
@@ -408,8 +423,8 @@ class Service:
                     if cycle is None or cycle.restart_on is None:
                         continue
                     municipality = session.get(Municipality, cycle.municipality_id)
-                    variant = self.definition(session, cycle.definition_id).name
-                    nxt = self._begin(session, municipality, self._workflow(variant), cycle, cycle.restart_on,
+                    pinned = self.definition(session, cycle.definition_id)
+                    nxt = self._begin(session, municipality, self._successor(pinned), cycle, cycle.restart_on,
                                       "system")
                     started.append((ags, nxt.number))
             except Conflict:

@@ -44,6 +44,13 @@ def ags(value: str, lang: Language = "de") -> str:
     return value
 
 
+def ags_in_state(ags_value: str, state_code: str, lang: Language = "de") -> None:
+    """The AGS begins with the Land's number (16 = Thüringen): a mismatch is a typo in one of them."""
+    if ags_value[:2] != STATE_AGS_PREFIX[state_code]:
+        raise InvalidInput(t("ags.state_mismatch", lang, ags=ags_value, state=state_code,
+                             prefix=STATE_AGS_PREFIX[state_code]))
+
+
 def state(value: str, lang: Language = "de") -> str:
     code = value.strip().upper()
     if code not in STATES:

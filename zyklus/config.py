@@ -71,8 +71,9 @@ class Settings:
 
     @property
     def db_url(self) -> str:
-        url = os.environ.get("ZYKLUS_DB") or self.get("database", "url")
-        return self.normalise_db_url(url)
+        """ZYKLUS_DB (like --db) is taken as typed, relative to where the user is; the file's
+        value is relative to the file."""
+        return os.environ.get("ZYKLUS_DB") or self.normalise_db_url(self.get("database", "url"))
 
     def normalise_db_url(self, url: str) -> str:
         """A relative SQLite path is relative to the config file, not to wherever the user is."""

@@ -52,7 +52,7 @@ def main(
     _language[0] = language
     moment = validate.moment(now, _tz(settings.timezone), language) if now else None
     ctx.obj = AppContext(settings=settings, lang=language,  # type: ignore[arg-type]
-                         db_url=settings.normalise_db_url(db) if db else settings.db_url,
+                         db_url=db or settings.db_url,
                          now=moment, wiring=[wire_notifications])
 
 

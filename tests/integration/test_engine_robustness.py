@@ -1,0 +1,49 @@
+"""What a real installation meets over the years: files that change or vanish, keys typed wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from engine.definitions.loader import Catalog
+from engine.errors import InvalidInput
+from engine_support import AGS, COORDINATOR, PHASES, START, cycles, make_service, record_phase, \
+    setup_municipality, sqlite_url
+
+
+def test_the_next_cycle_continues_on_the_pinned_version_when_the_workflow_file_is_gone(tmp_path,
+                                                                                      engine_clock) -> None:
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    variant = folder / "eigene.toml"
+    variant.write_text('name = "eigene"\nextends = "kommune"\n', encoding="utf-8")
+    service = make_service(sqlite_url(tmp_path / "zyklus.db"), engine_clock, Catalog([folder]))
+    setup_municipality(service, start=False)
+    service.start_cycle(AGS, workflow="eigene", on=START)
+    on = START
+    for phase in PHASES[1:-1]:
+        on += dt.timedelta(days=30)
+        record_phase(service, phase, on=on)
+        service.advance(AGS, actor=COORDINATOR, on=on)
+    record_phase(service, "evaluation", on=on)
+    variant.unlink()  # an administrator removed (or broke) the file while the cycle ran
+
+    result = service.advance(AGS, actor=COORDINATOR, on=on)
+
+    assert (result.dest, result.next_cycle) == ("completed", 2)
+    first, second = cycles(service)
+    assert second.definition_id == first.definition_id  # the same pinned version carries on
+    assert second.phase == "inventory"  # kommune's restart phase, from the pinned definition
+
+
+@pytest.mark.parametrize("ags, state", [("05315000", "TH"), ("16051000", "NW"), ("09162000", "BW")])
+def test_an_ags_from_another_land_is_refused(engine_service, ags: str, state: str) -> None:
+    with pytest.raises(InvalidInput, match=f"gehört nicht zu {state}"):
+        engine_service.add_municipality(ags, "Irgendwo", state=state, kind="stadt")
+    assert engine_service.municipalities() == []
+
+
+def test_an_ags_of_its_own_land_is_accepted(engine_service) -> None:
+    engine_service.add_municipality("05315000", "Köln", state="NW", kind="stadt")
+    assert [m.ags for m in engine_service.municipalities()] == ["05315000"]

@@ -28,7 +28,7 @@ from engine.definitions.model import Definition
 from engine.errors import Conflict, InvalidInput, NotFound, ZyklusError
 from engine.events import DefinitionMigrated
 from engine.guards import GuardResult, evaluate_all
-from engine.i18n import t
+from engine.i18n import Language, t
 from engine.service import Loaded, Service
 from engine.versions import find_version
 
@@ -99,7 +99,7 @@ class MigrationPlan:
                 "map": dict(self.mapping), "cycles": [c.as_dict() for c in self.cycles]}
 
 
-def parse_map(items: Iterable[str], lang: str = "de") -> dict[str, str]:
+def parse_map(items: Iterable[str], lang: Language = "de") -> dict[str, str]:
     """``--map old=new`` given any number of times."""
     mapping: dict[str, str] = {}
     for item in items:

@@ -10,15 +10,17 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from engine.definitions.loader import SHIPPED_DIR, Catalog
 from engine.errors import NotFound
 from engine.i18n import format_date, t
+
+if TYPE_CHECKING:
+    from engine.definitions.loader import Catalog
 
 workflow_app = typer.Typer(help="Ablaufvarianten prüfen, ansehen, simulieren und migrieren / "
                                 "validate, show, simulate and migrate workflow variants.", no_args_is_help=True)
@@ -34,9 +36,12 @@ class Format(str, enum.Enum):
     json = "json"
 
 
-def catalog_for(app: Any, target: str) -> Catalog:
+def catalog_for(app: Any, target: str) -> "Catalog":
     """The installation's catalogue; for a file being written, its own folder comes first so it
-    may extend a sibling file that is not (yet) in a configured folder."""
+    may extend a sibling file that is not (yet) in a configured folder. (Imported here: loading
+    the definition models is not worth its time for every other command.)"""
+    from engine.definitions.loader import Catalog
+
     dirs = list(app.settings.workflow_dirs)
     if target.endswith(".toml") or "/" in target:
         path = Path(target)
@@ -80,6 +85,7 @@ def validate(ctx: typer.Context, target: Target, as_json: JsonOpt = False) -> No
 @workflow_app.command("list")
 def list_workflows(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Mitgelieferte und eigene Varianten mit ihren Versionen / shipped and local variants with versions."""
+    from engine.definitions.loader import SHIPPED_DIR, Catalog
     from engine.versions import database_if_present, stored_versions
 
     app = ctx.obj

@@ -7,15 +7,17 @@ reminder planning it shows lives here and the engine must not import it.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from engine import validate
-from engine.definitions.model import Definition
 from engine.i18n import Language, format_date, t
-from notifications.planning import Planned
-from notifications.simulation import Shift, Timeline, simulate
+
+if TYPE_CHECKING:  # the command is registered at start-up; what it computes with loads on use
+    from engine.definitions.model import Definition
+    from notifications.planning import Planned
+    from notifications.simulation import Shift, Timeline
 
 
 def _what(d: Definition, p: Planned, lang: Language) -> str:
@@ -97,6 +99,7 @@ def simulate_command(
     """Geplanter Ablauf eines Zyklus mit allen Fristen und Erinnerungen, ohne Datenbank /
     the planned timeline of one cycle with every due date and reminder, without a database."""
     from engine.workflow_cli import catalog_for
+    from notifications.simulation import simulate
 
     app = ctx.obj
     day = validate.date(start, app.lang)

@@ -35,10 +35,10 @@ def validate_raw(raw: dict[str, Any]) -> tuple[Definition | None, list[Finding]]
     data = copy.deepcopy(raw)
     exc = first
     for _ in range(_ROUNDS):
-        progressed = False
+        progressed, later_round = False, exc is not first
         for err in exc.errors():
             loc = tuple(err["loc"])
-            if pruned and not _touches(loc, pruned):
+            if later_round and not _touches(loc, pruned):
                 # Revealed only now (a model check that runs once its fields are valid): real.
                 findings += [(p, m, False) for p, m in schema_findings([err], root=Definition)]
             target = _prune(data, loc, err["type"])

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from engine.clock import FixedClock
-from engine.db.tables import Cycle, DefinitionVersion
+from engine.db.tables import DefinitionVersion
 from engine.definitions.loader import SHIPPED_DIR, Catalog
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.migration import CURRENT, MigrationRefused, apply, parse_map, plan

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.definitions.model import Definition, GuardSpec
-from engine.i18n import Language, t
+from engine.i18n import Language, people, t
 from engine.roles import ROLES
 from engine.snapshot import CycleSnapshot
 
@@ -123,7 +123,8 @@ class RoleCount(GuardType):
         count = snap.role_counts.get(p.role, 0)
         role = t(f"role.{p.role}", lang)
         ok = count >= p.min and (p.max is None or count <= p.max)
-        message = t(f"guard.role_count.{self._wording(p)}", lang, role=role, min=p.min, max=p.max, count=count)
+        message = t(f"guard.role_count.{self._wording(p)}", lang, role=role, min=p.min, max=p.max, count=count,
+                    min_people=people(p.min, lang), max_people=people(p.max, lang))
         return ok, message, {"count": count, "role": p.role}
 
     def describe(self, p: Params, d: Definition, lang: Language) -> str:

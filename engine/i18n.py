@@ -196,20 +196,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "At least {min} × “{fact}” needed, so far {count}.",
     },
     "guard.role_count.min": {
-        "de": "{role}: mindestens {min} Personen nötig, registriert sind {count}.",
-        "en": "{role}: at least {min} people needed, {count} registered.",
+        "de": "{role}: mindestens {min_people} nötig, registriert sind {count}.",
+        "en": "{role}: at least {min_people} needed, {count} registered.",
     },
     "guard.role_count.max": {
-        "de": "{role}: höchstens {max} Personen vorgesehen, registriert sind {count}.",
-        "en": "{role}: at most {max} people intended, {count} registered.",
+        "de": "{role}: höchstens {max_people} vorgesehen, registriert sind {count}.",
+        "en": "{role}: at most {max_people} intended, {count} registered.",
     },
     "guard.role_count.range": {
         "de": "{role}: vorgesehen sind ca. {min}–{max} Personen, registriert sind {count}.",
         "en": "{role}: about {min}–{max} people intended, {count} registered.",
     },
     "guard.role_count.exact": {
-        "de": "{role}: genau {min} Personen vorgesehen, registriert sind {count}.",
-        "en": "{role}: exactly {min} people intended, {count} registered.",
+        "de": "{role}: genau {min_people} vorgesehen, registriert sind {count}.",
+        "en": "{role}: exactly {min_people} intended, {count} registered.",
     },
     "guard.fields_present": {
         "de": "Im Nachweis „{fact}“ fehlen Angaben: {fields}.",
@@ -225,6 +225,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "guard.label.role_count.max": {"de": "{role}: höchstens {max}", "en": "{role}: at most {max}"},
     "guard.label.role_count.range": {"de": "{role}: {min} bis {max}", "en": "{role}: {min} to {max}"},
     "guard.label.role_count.exact": {"de": "{role}: genau {min}", "en": "{role}: exactly {min}"},
+    "people.one": {"de": "1 Person", "en": "1 person"},
+    "people.many": {"de": "{n} Personen", "en": "{n} people"},
     "guard.label.fields_present": {"de": "„{fact}“ mit {fields}", "en": "“{fact}” with {fields}"},
     # --- CLI output -------------------------------------------------------------------------
     "init.done": {"de": "Datenbank eingerichtet: {url}", "en": "Database ready: {url}"},
@@ -801,6 +803,11 @@ def t(key: str, lang: Language = "de", /, **values: object) -> str:
     """Translate ``key`` and fill in ``values``; fall back to German, never to a raw key."""
     entry = MESSAGES[key]
     return (entry.get(lang) or entry["de"]).format(**values)
+
+
+def people(n: int | None, lang: Language = "de") -> str:
+    """'1 Person', '3 Personen': counts of people read naturally in both languages."""
+    return t("people.one", lang) if n == 1 else t("people.many", lang, n=n)
 
 
 def format_date(value: dt.date | None, lang: Language = "de") -> str:

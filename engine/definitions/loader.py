@@ -109,8 +109,15 @@ class Catalog:
                     seen.setdefault(path.stem, None)
         return sorted(seen)
 
-    def path_of(self, name: str) -> Path | None:
-        for folder in self.dirs:
+    def path_of(self, name: str, after: Path | None = None) -> Path | None:
+        """The file of a variant; with ``after``, only folders searched after that one, so an
+        administrator's ``gnk-thueringen.toml`` may extend the shipped ``gnk-thueringen``."""
+        folders = self.dirs
+        if after is not None:
+            resolved = [folder.resolve() for folder in self.dirs]
+            start = resolved.index(after.resolve()) + 1 if after.resolve() in resolved else len(folders)
+            folders = self.dirs[start:]
+        for folder in folders:
             candidate = folder / f"{name}.toml"
             if candidate.is_file():
                 return candidate
@@ -172,11 +179,14 @@ class Catalog:
             return raw, []
         if not isinstance(parent, str):
             return None, [Problem(path.name, "extends", "must be the name of a variant")]
-        if parent in chain or parent == path.stem:
+        # A file extending its own name overrides the variant of that name found further down the
+        # search path (an administrator's local gnk-thueringen on top of the shipped one).
+        parent_path = self.path_of(parent, after=path.parent) if parent == path.stem else self.path_of(parent)
+        overrides_nothing = parent == path.stem and parent_path is None
+        if overrides_nothing or parent in chain and parent != path.stem or parent_path in files:
             loop = " -> ".join((*chain, path.stem, parent))
             return None, [Problem(path.name, "extends", f"loop: {loop}")]
-        parent_path = self.path_of(parent)
-        if parent_path is None or parent_path == path:
+        if parent_path is None:
             return None, [Problem(path.name, "extends", f"unknown variant {parent!r}")]
         base, problems = self._raw(parent_path, (*chain, path.stem), files)
         if base is None:

@@ -327,3 +327,13 @@ def test_an_edited_parent_is_read_again(admin: Path) -> None:
     os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
     after = catalog.load("child")
     assert after.phases["b"].duration == "P4M" and after.version != before.version
+
+
+def test_an_administrator_file_may_extend_the_shipped_variant_of_the_same_name(admin: Path) -> None:
+    write(admin, "gnk-thueringen", 'name = "gnk-thueringen"\nextends = "gnk-thueringen"\n'
+                                   '[phases.strategy]\nduration = "P14M"\n')
+    definition = Catalog([admin]).load("gnk-thueringen")
+    shipped = Catalog().load("gnk-thueringen")
+    assert definition.phases["strategy"].duration == "P14M"
+    assert definition.phases["application"] == shipped.phases["application"]  # the rest is inherited
+    assert definition.version != shipped.version

@@ -51,7 +51,7 @@ def unused_smtp_port() -> Iterator[int]:
 
 from engine.clock import FixedClock  # noqa: E402
 from engine.service import Service  # noqa: E402
-from engine_support import NOW, make_service, sqlite_url  # noqa: E402
+from engine_support import NOW, make_service  # noqa: E402
 
 
 @pytest.fixture
@@ -60,14 +60,15 @@ def engine_clock() -> FixedClock:
 
 
 @pytest.fixture
-def engine_db(tmp_path: Path) -> Path:
-    return tmp_path / "zyklus.db"
+def engine_db(database_url: str) -> str:
+    """The test's database URL: a SQLite file, and PostgreSQL too when ZYKLUS_TEST_PG is set."""
+    return database_url
 
 
 @pytest.fixture
-def engine_service(engine_db: Path, engine_clock: FixedClock) -> Iterator[Service]:
+def engine_service(engine_db: str, engine_clock: FixedClock) -> Iterator[Service]:
     """An initialised service on ``engine_db`` using the shipped workflows."""
-    service = make_service(sqlite_url(engine_db), engine_clock)
+    service = make_service(engine_db, engine_clock)
     yield service
     service.engine.dispose()
 

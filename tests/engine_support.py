@@ -171,13 +171,30 @@ def replay_phase(rows: Iterable[History]) -> str | None:
     return phase
 
 
-def dump(db_file: Path) -> list[str]:
-    """The database as SQL text, to show that a refused command changed nothing."""
-    connection = sqlite3.connect(db_file)
+def dump(database: Path | str) -> list[str]:
+    """The database's content as text, to show that a refused command changed nothing: a SQLite
+    file (path or URL) as its SQL dump, a PostgreSQL URL as every row of every table, in order."""
+    target = str(database)
+    if not target.startswith("postgresql"):
+        connection = sqlite3.connect(target.removeprefix("sqlite:///"))
+        try:
+            return list(connection.iterdump())
+        finally:
+            connection.close()
+    from sqlalchemy import MetaData, create_engine, select as sa_select
+
+    engine = create_engine(target)
     try:
-        return list(connection.iterdump())
+        metadata = MetaData()
+        metadata.reflect(engine)
+        lines = []
+        with engine.connect() as conn:
+            for table in metadata.sorted_tables:
+                rows = conn.execute(sa_select(table).order_by(*table.primary_key.columns)).all()
+                lines += [f"{table.name}: {tuple(row)!r}" for row in rows]
+        return lines
     finally:
-        connection.close()
+        engine.dispose()
 
 
 # -- the CLI as a user types it -------------------------------------------------------------------

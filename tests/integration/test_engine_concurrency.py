@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from engine.clock import FixedClock
 from engine.errors import Conflict
 from engine.service import Service
 from engine_support import (AGS, COORDINATOR, DEPUTY, cycles, history_rows, make_service, record, record_phase,
-                            setup_municipality, sqlite_url)
+                            setup_municipality)
 
 
 def hold_before_first_cycle_write(service: Service, barrier: threading.Barrier) -> None:
@@ -56,8 +55,9 @@ def race(services: list[Service], action: Callable[[Service, str], Any], actors:
 
 
 @pytest.fixture
-def two_services(tmp_path: Path, engine_clock: FixedClock) -> list[Service]:
-    url = sqlite_url(tmp_path / "zyklus.db")
+def two_services(database_url: str, engine_clock: FixedClock) -> list[Service]:
+    """Two processes' views of one database (SQLite, and PostgreSQL when enabled)."""
+    url = database_url
     first = make_service(url, engine_clock)
     setup_municipality(first)
     record_phase(first, "application")

@@ -169,18 +169,18 @@ def test_unknown_things_are_not_found(engine_service: Service) -> None:
     assert len(history_rows(service, cycles(service)[0].id)) == 1
 
 
-def test_a_deferred_restart_begins_on_its_day_exactly_once(tmp_path, engine_clock) -> None:
+def test_a_deferred_restart_begins_on_its_day_exactly_once(tmp_path, engine_clock, database_url) -> None:
     """A variant whose next cycle begins two years after the previous one started: completion
     leaves the municipality waiting; the sweep begins cycle 2 on the day, once."""
     from engine.definitions.loader import Catalog
-    from engine_support import make_service, sqlite_url
+    from engine_support import make_service
 
     folder = tmp_path / "workflows"
     folder.mkdir()
     (folder / "zweijahre.toml").write_text(
         'name = "zweijahre"\nextends = "kommune"\n[restart]\nphase = "strategy"\n'
         'anchor = "previous_start"\nafter = "P2Y"\n', encoding="utf-8")
-    url = sqlite_url(tmp_path / "zyklus.db")
+    url = database_url
     service = make_service(url, engine_clock, Catalog([folder]))
     setup_municipality(service, start=False)
     service.start_cycle(AGS, workflow="zweijahre", on=START)

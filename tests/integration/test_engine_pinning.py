@@ -14,7 +14,7 @@ from engine.db.tables import DefinitionVersion
 from engine.definitions.loader import SHIPPED_DIR, Catalog
 from engine.errors import TransitionRefused
 from engine_support import (AGS, COORDINATOR, OTHER_AGS, cycles, make_service, record, setup_municipality,
-                            sqlite_url, structure)
+                            structure)
 
 GUARD = """[transitions.application_done.guards.letter_of_intent]
 type = "fact_recorded"
@@ -30,12 +30,12 @@ def edit(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
 
 
-def test_a_running_cycle_keeps_its_version_after_the_file_is_edited(tmp_path: Path,
+def test_a_running_cycle_keeps_its_version_after_the_file_is_edited(tmp_path: Path, database_url: str,
                                                                   engine_clock: FixedClock) -> None:
     admin = tmp_path / "workflows"
     admin.mkdir()
     shutil.copy(SHIPPED_DIR / "gnk-thueringen.toml", admin / "gnk-thueringen.toml")
-    url = sqlite_url(tmp_path / "zyklus.db")
+    url = database_url
     service = make_service(url, engine_clock, Catalog([admin]))
     setup_municipality(service)
     old_version = service.status(AGS)["version"]
@@ -82,12 +82,13 @@ def test_a_running_cycle_keeps_its_version_after_the_file_is_edited(tmp_path: Pa
     assert erfurt_cycle.definition_id != weimar_cycle.definition_id
 
 
-def test_deleting_the_file_does_not_stop_a_running_cycle(tmp_path: Path, engine_clock: FixedClock) -> None:
+def test_deleting_the_file_does_not_stop_a_running_cycle(tmp_path: Path, engine_clock: FixedClock,
+                                                         database_url: str) -> None:
     admin = tmp_path / "workflows"
     admin.mkdir()
     (admin / "eigen.toml").write_text('name = "eigen"\nextends = "gnk-thueringen"\nlabel = "Eigener Ablauf"\n',
                                       encoding="utf-8")
-    url = sqlite_url(tmp_path / "zyklus.db")
+    url = database_url
     service = make_service(url, engine_clock, Catalog([admin]))
     setup_municipality(service, start=False)
     service.start_cycle(AGS, workflow="eigen")
@@ -99,10 +100,11 @@ def test_deleting_the_file_does_not_stop_a_running_cycle(tmp_path: Path, engine_
     assert fresh.advance(AGS, actor=COORDINATOR).dest == "setup"
 
 
-def test_the_stored_definition_behaves_like_the_file(tmp_path: Path, engine_clock: FixedClock) -> None:
+def test_the_stored_definition_behaves_like_the_file(tmp_path: Path, engine_clock: FixedClock,
+                                                      database_url: str) -> None:
     """The process that started a cycle and any later process read the same definition: same guard
     order, same field order, same transition order (the Machine tries transitions in that order)."""
-    url = sqlite_url(tmp_path / "zyklus.db")
+    url = database_url
     starter = make_service(url, engine_clock)
     setup_municipality(starter)
     later = make_service(url, FixedClock(engine_clock.moment))

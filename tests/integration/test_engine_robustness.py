@@ -9,16 +9,16 @@ import pytest
 from engine.definitions.loader import Catalog
 from engine.errors import InvalidInput
 from engine_support import AGS, COORDINATOR, PHASES, START, cycles, make_service, record_phase, \
-    setup_municipality, sqlite_url
+    setup_municipality
 
 
-def test_the_next_cycle_continues_on_the_pinned_version_when_the_workflow_file_is_gone(tmp_path,
-                                                                                      engine_clock) -> None:
+def test_the_next_cycle_continues_on_the_pinned_version_when_the_workflow_file_is_gone(tmp_path, engine_clock,
+                                                                                      database_url) -> None:
     folder = tmp_path / "workflows"
     folder.mkdir()
     variant = folder / "eigene.toml"
     variant.write_text('name = "eigene"\nextends = "kommune"\n', encoding="utf-8")
-    service = make_service(sqlite_url(tmp_path / "zyklus.db"), engine_clock, Catalog([folder]))
+    service = make_service(database_url, engine_clock, Catalog([folder]))
     setup_municipality(service, start=False)
     service.start_cycle(AGS, workflow="eigene", on=START)
     on = START

@@ -15,7 +15,7 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from engine.migration import CURRENT, MigrationRefused, apply, parse_map, plan
 from engine.service import Service
 from engine_support import (AGS, COORDINATOR, OTHER_AGS, START, cycles, dump, history_rows, make_service, record,
-                            register, sqlite_url, structure)
+                            register, structure)
 from notifications.tables import Timer
 from notifications.timers import TimerPlanner
 
@@ -42,10 +42,10 @@ def admin(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(engine_db: Path, engine_clock: FixedClock, admin: Path) -> Service:
+def service(engine_db: str, engine_clock: FixedClock, admin: Path) -> Service:
     """Erfurt in the inventory, Weimar in the set-up phase, both on the first version of `stadt`;
     the reminder planner is subscribed as in production."""
-    svc = make_service(sqlite_url(engine_db), engine_clock, Catalog([admin]))
+    svc = make_service(engine_db, engine_clock, Catalog([admin]))
     svc.bus.subscribe(TimerPlanner(svc))
     for ags, name, domain in ((AGS, "Erfurt", "erfurt.de"), (OTHER_AGS, "Weimar", "weimar.de")):
         svc.add_municipality(ags, name, state="TH", kind="stadt")
@@ -65,7 +65,7 @@ def timers(service: Service, ags: str) -> list[Timer]:
 
 
 def test_dry_run_reports_phases_due_dates_and_new_guards_and_writes_nothing(service: Service, admin: Path,
-                                                                             engine_db: Path) -> None:
+                                                                             engine_db: str) -> None:
     old_version = cycles(service, AGS)[0]
     write_stadt(admin, rename_setup=True, stricter_inventory=True)
     before = dump(engine_db)
@@ -82,7 +82,7 @@ def test_dry_run_reports_phases_due_dates_and_new_guards_and_writes_nothing(serv
 
 
 def test_a_phase_without_counterpart_refuses_the_whole_migration(service: Service, admin: Path,
-                                                                  engine_db: Path) -> None:
+                                                                  engine_db: str) -> None:
     write_stadt(admin, rename_setup=True)
     before = dump(engine_db)
     planned = plan(service, "stadt", CURRENT, every=True)

@@ -72,6 +72,19 @@ BAD_INPUT = [
     Case("malformed-config", ("status", AGS), "line 2, column", config='[database]\nurl = \n'),
     Case("password-in-config", ("status", AGS), "ZYKLUS_SMTP_PASSWORD",
          config='[smtp]\nhost = "mail.erfurt.example"\npassword = "geheim"\n'),
+    Case("unknown-config-key", ("status", AGS), "smtp.hostname", config='[smtp]\nhostname = "mail.example"\n'),
+    Case("unknown-config-section", ("status", AGS), "mailserver", config='[mailserver]\nhost = "x"\n'),
+    Case("unknown-state", ("municipality", "add", "16051001", "Erfurt-Nord", "--state", "XY", "--kind", "stadt"),
+         "Bundesland"),
+    Case("ags-of-another-land", ("municipality", "add", "05315000", "Köln", "--state", "TH", "--kind", "stadt"),
+         "gehört nicht zu TH"),
+    Case("german-date-where-iso-expected", ("record", AGS, "application", "--as", ANNA, "--set", "date=2027-01-04",
+                                            "--on", "31.12.2027"), "JJJJ-MM-TT"),
+    Case("name-with-carriage-return", ("person", "add", AGS, "--name", "Carla\rBcc: x@example.org", "--email",
+                                       "carla@erfurt.example", "--role", "core_team"), "Zeilenumbrüche"),
+    Case("huge-field-value", ("record", AGS, "application", "--as", ANNA, "--set", "date=2027-01-04",
+                              "--set", "url=https://erfurt.example/" + "x" * 100_000), "url"),
+    Case("huge-reason", ("advance", AGS, "--as", ANNA, "--reason", "x" * 100_000), "zu lang"),
 ]
 
 USAGE = [

@@ -19,7 +19,7 @@ municipality_app = typer.Typer(help="Kommunen registrieren und auflisten / regis
                                no_args_is_help=True)
 person_app = typer.Typer(help="Personen der Arbeitsstrukturen / people of the working structures.",
                          no_args_is_help=True)
-cycle_app = typer.Typer(help="Zyklen starten und auflisten / start and list cycles.", no_args_is_help=True)
+cycle_app = typer.Typer(help="Einen Zyklus starten (Liste: zyklus cycles AGS) / start a cycle.", no_args_is_help=True)
 deadline_app = typer.Typer(help="Fristen ändern / change deadlines.", no_args_is_help=True)
 
 console = Console(highlight=False)
@@ -138,22 +138,6 @@ def cycle_start(
     status = app.service.status(ags)
     typer.echo(t("cycle.started", app.lang, number=cycle.number, ags=status["ags"], workflow=status["workflow"],
                  version=status["version"], phase=status["phase_label"], due=_date(status["due_on"], app.lang)))
-
-
-@cycle_app.command("list")
-def cycle_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
-    """Alle Zyklen einer Kommune / all cycles of a municipality."""
-    app = ctx.obj
-    rows = app.service.cycles(ags)
-    if as_json:
-        _print_json(rows)
-        return
-    table = Table(t("col.cycle", app.lang), "Workflow", t("col.phase", app.lang), t("col.since", app.lang), "✓")
-    for row in rows:
-        table.add_row(str(row["number"]), f'{row["workflow"]} {row["version"]}', row["phase"],
-                      _date(row["started_on"], app.lang),
-                      _date(row["completed_on"], app.lang) if row["completed_on"] else "")
-    console.print(table)
 
 
 def record(

@@ -223,7 +223,8 @@ class Service:
         """The optimistic lock: exactly one of two concurrent writers matches the old version."""
         result = session.execute(
             update(Cycle).where(col(Cycle.id) == cycle.id, col(Cycle.lock_version) == cycle.lock_version)
-            .values(lock_version=cycle.lock_version + 1, **values))
+            .values(lock_version=cycle.lock_version + 1, **values)
+            .execution_options(synchronize_session=False))  # the row is expired below instead
         if result.rowcount != 1:
             raise Conflict(t("cycle.conflict", self.lang, ags=ags))
         session.expire(cycle)

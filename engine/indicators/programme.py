@@ -8,6 +8,8 @@ the core team (coordinators count in it); reading needs nobody.
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,25 +86,19 @@ class Programme:
         return loaded, person
 
     def _indicator(self, session: Session, loaded: Loaded, key: str) -> Indicator:
-        row = session.exec(select(Indicator).where(Indicator.cycle_id == loaded.cycle.id,
-                                                   Indicator.key == key)).first()
-        if row is None:
-            raise NotFound(t("indicator.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
-                             key=key))
-        return row
+        return self._by_key(session, loaded, Indicator, key, "indicator.unknown")
 
     def _goal(self, session: Session, loaded: Loaded, key: str) -> Goal:
-        row = session.exec(select(Goal).where(Goal.cycle_id == loaded.cycle.id, Goal.key == key)).first()
-        if row is None:
-            raise NotFound(t("goal.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
-                             key=key))
-        return row
+        return self._by_key(session, loaded, Goal, key, "goal.unknown")
 
     def _measure(self, session: Session, loaded: Loaded, key: str) -> Measure:
-        row = session.exec(select(Measure).where(Measure.cycle_id == loaded.cycle.id, Measure.key == key)).first()
+        return self._by_key(session, loaded, Measure, key, "measure.unknown")
+
+    def _by_key(self, session: Session, loaded: Loaded, table: Any, key: str, unknown: str) -> Any:
+        """A goal, indicator or measure of this cycle by its key, or the user's 'unknown …' line."""
+        row = session.exec(select(table).where(table.cycle_id == loaded.cycle.id, table.key == key)).first()
         if row is None:
-            raise NotFound(t("measure.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
-                             key=key))
+            raise NotFound(t(unknown, self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number, key=key))
         return row
 
     def _keys(self, session: Session, table: type[Indicator] | type[Goal] | type[Measure], cycle: Cycle) -> set[str]:

@@ -799,10 +799,21 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+_ECHO_LIMIT = 120
+
+
+def _clip(value: object) -> object:
+    """A message quotes what the user typed so they can find it, but a 10 MB value pasted by
+    mistake must not come back as a 10 MB error line."""
+    if isinstance(value, str) and len(value) > _ECHO_LIMIT:
+        return value[:_ECHO_LIMIT - 1] + "…"
+    return value
+
+
 def t(key: str, lang: Language = "de", /, **values: object) -> str:
     """Translate ``key`` and fill in ``values``; fall back to German, never to a raw key."""
     entry = MESSAGES[key]
-    return (entry.get(lang) or entry["de"]).format(**values)
+    return (entry.get(lang) or entry["de"]).format(**{name: _clip(value) for name, value in values.items()})
 
 
 def people(n: int | None, lang: Language = "de") -> str:

@@ -47,3 +47,16 @@ def test_an_ags_from_another_land_is_refused(engine_service, ags: str, state: st
 def test_an_ags_of_its_own_land_is_accepted(engine_service) -> None:
     engine_service.add_municipality("05315000", "Köln", state="NW", kind="stadt")
     assert [m.ags for m in engine_service.municipalities()] == ["05315000"]
+
+
+def test_a_ten_megabyte_field_value_is_refused_and_nothing_is_written(engine_service, engine_db) -> None:
+    from engine_support import dump
+
+    setup_municipality(engine_service)
+    before = dump(engine_db)
+    for fact, values in (("application", {"date": "2027-01-04", "url": "https://erfurt.example/" + "x" * 10_000_000}),
+                         ("workshop", {"topic": "x" * 10_000_000})):
+        with pytest.raises(InvalidInput) as refused:
+            engine_service.record(AGS, fact, actor=COORDINATOR, values=values)
+        assert len(refused.value.message) < 300 and "\n" not in refused.value.message  # one short line
+    assert dump(engine_db) == before

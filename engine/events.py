@@ -69,6 +69,40 @@ class DefinitionMigrated(CycleEvent):
 
 
 @dataclass(frozen=True)
+class IndicatorsAdded(CycleEvent):
+    """Indicators entered the cycle's action programme (`indicator add`, `adopt`, `import`);
+    subscribers plan the reminders that ask for their yearly values."""
+
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ValuesDueChanged(CycleEvent):
+    """An indicator's yearly due date moved (`indicator values-due`)."""
+
+    key: str
+    values_due: str
+
+
+@dataclass(frozen=True)
+class IndicatorValueRecorded(CycleEvent):
+    """A yearly value was recorded (or corrected); a reminder asking for it becomes needless.
+    The cycle is the municipality's latest, which may have completed (values outlive cycles)."""
+
+    key: str
+    year: int
+
+
+@dataclass(frozen=True)
+class MeasureStatusChanged(CycleEvent):
+    """A measure got a status: ``planned`` when it is added, then every `measure status`."""
+
+    key: str
+    status: str
+    on: dt.date
+
+
+@dataclass(frozen=True)
 class PersonForgotten(DomainEvent):
     """GDPR Art. 17: subscribers remove the address and name from what they keep."""
 

@@ -543,6 +543,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Unbekannte Zielrichtung {value!r}; erlaubt: {allowed}.",
         "en": "Unknown direction {value!r}; allowed: {allowed}.",
     },
+    "indicator.values_due_invalid": {
+        "de": "{value!r} ist kein Tag im Jahr: bitte MM-TT angeben, z. B. 03-31 für den 31. März (nicht 02-29).",
+        "en": "{value!r} is not a day of the year: give MM-DD, e.g. 03-31 for 31 March (not 02-29).",
+    },
     "indicator.target_malformed": {
         "de": "Zielwert {value!r}: erwartet wird JAHR=WERT, z. B. 2030=5,5.",
         "en": "Target {value!r}: expected YEAR=VALUE, e.g. 2030=5.5.",
@@ -645,6 +649,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "indicator.imported": {
         "de": "{count} Indikatoren aus {file} für {ags} importiert.",
         "en": "Imported {count} indicators from {file} for {ags}.",
+    },
+    "indicator.values_due_set": {
+        "de": "{key}: Der Vorjahreswert ist jedes Jahr am {day} fällig.",
+        "en": "{key}: the previous year's value is due on {day} each year.",
     },
     "indicator.target_set": {
         "de": "{key}: Zielwert {value} für {year} gespeichert.",

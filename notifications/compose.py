@@ -7,6 +7,7 @@ later sends exactly what was decided at the time, and a crash never re-renders d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,8 @@ from notifications.tables import Outbox, Timer
 
 TEMPLATE_FOR_KIND = {"enter": "phase_entered", "before": "reminder", "due": "reminder", "overdue": "reminder",
                      "escalation": "reminder", "review": "review", "event": "review",
-                     "cycle_started": "cycle_started"}
+                     "cycle_started": "cycle_started", "values_due": "values_due",
+                     "stale_measures": "stale_measures"}
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,11 @@ class Composer:
         self.settings = settings
 
     def compose(self, session: Session, timer: Timer, cycle: Cycle, municipality: Municipality,
-                people: list[Person], facts: list[Fact], now: dt.datetime) -> list[Outbox]:
+                people: list[Person], facts: list[Fact], now: dt.datetime,
+                extra: Callable[[str], Mapping[str, Any]] | None = None) -> list[Outbox]:
         """``people`` and ``facts`` come from the sweep's batched reads, so the status a mail
-        quotes costs no query of its own, and the calendar is built once per language."""
+        quotes costs no query of its own, and the calendar is built once per language.
+        ``extra`` adds template variables per language (what a monitoring reminder lists)."""
         definition = self.service.definition(session, cycle.definition_id)
         loaded = Loaded(municipality, cycle, definition, people, facts)
         statuses: dict[str, dict[str, Any]] = {}
@@ -73,6 +77,8 @@ class Composer:
             if kind == "escalation" and effective_roles(person.roles) & base_roles:
                 kind = "overdue"  # the coordinators get the overdue text; escalation goes to the others
             context = self._context(timer, kind, definition, municipality, cycle, statuses[lang], person, lang)
+            if extra is not None:
+                context.update(extra(lang))
             rendered = self.renderer.render(TEMPLATE_FOR_KIND[timer.kind], lang, context)
             key = outbox_key(timer, person.email)
             rows.append(Outbox(
@@ -94,7 +100,8 @@ class Composer:
         phase_key = timer.phase if timer.phase in definition.phases else cycle.phase
         phase = definition.phases.get(phase_key)
         context: dict[str, Any] = {
-            "recipient_name": person.name, "municipality": municipality.name, "ags": municipality.ags,
+            "recipient_name": person.name, "recipient_email": person.email, "municipality": municipality.name,
+            "ags": municipality.ags,
             "cycle_number": cycle.number, "kind": kind,
             "phase_label": definition.phase_label(phase_key, lang),  # type: ignore[arg-type]
             "phase_description": phase.description.get(lang) if phase and phase.description else "",  # type: ignore[arg-type]

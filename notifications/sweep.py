@@ -21,6 +21,7 @@ from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.service import Service
 from notifications.compose import Composer
 from notifications.mail import message_id_for
+from notifications.monitoring import KINDS as MONITORING_KINDS
 from notifications.outbox import RetryPolicy, Transport, dispatch, insert_ignoring_duplicates
 from notifications.planning import CYCLE_WIDE, plan_review
 from notifications.tables import Outbox, Timer
@@ -34,6 +35,8 @@ class SweepReport:
     queued: int = 0
     superseded: int = 0
     stale: int = 0
+    satisfied: int = 0
+    """Monitoring reminders that found nothing left to ask for, so sent nothing."""
     restarted: list[tuple[str, int]] = field(default_factory=list)
     digests: int = 0
     delivery: dict[str, int] = field(default_factory=dict)
@@ -43,7 +46,7 @@ class SweepReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"now": self.now.isoformat(), "claimed": self.claimed, "queued": self.queued,
-                "superseded": self.superseded, "stale": self.stale,
+                "superseded": self.superseded, "stale": self.stale, "satisfied": self.satisfied,
                 "restarted": [{"ags": a, "cycle": n} for a, n in self.restarted], "digests": self.digests,
                 "delivery": self.delivery, "mails": self.planned_mails, "template_errors": self.template_errors}
 
@@ -54,6 +57,8 @@ def _subject(timer: Timer) -> tuple[Any, ...] | None:
         return (timer.cycle_id, "deadline", timer.phase, timer.sequence)
     if timer.kind in ("review", "event"):
         return (timer.cycle_id, timer.kind, timer.label, timer.occurrence)
+    if timer.kind in MONITORING_KINDS:
+        return (timer.cycle_id, timer.kind)  # the latest one lists everything still open
     return None
 
 
@@ -128,16 +133,20 @@ class Sweeper:
         today = self.service.today()
         for timer in timers:
             cycle = cycles[timer.cycle_id]
+            listing = None
             if cycle.status != "running" or (timer.phase != CYCLE_WIDE and timer.phase != cycle.phase):
                 outcomes[timer.id] = "stale"
             elif timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < today:
                 outcomes[timer.id] = "missed"  # a reminder of a date already past helps nobody
             elif latest.get(_subject(timer), timer.id) != timer.id:
                 outcomes[timer.id] = "superseded"  # after downtime, one mail says where things stand
+            elif timer.kind in MONITORING_KINDS and not (
+                    listing := self.planner.monitoring.listing(session, timer.kind, cycle)):
+                outcomes[timer.id] = "satisfied"  # the values were recorded, the measures moved on
             else:
                 municipality = municipalities[cycle.municipality_id]
                 composed = self.composer.compose(session, timer, cycle, municipality, people[municipality.id],
-                                                 facts[cycle.id], now)
+                                                 facts[cycle.id], now, extra=listing.context if listing else None)
                 for row in composed:
                     if row.status == "held":
                         row.next_attempt_at = self._next_send_moment(timer.fire_at)
@@ -145,9 +154,12 @@ class Sweeper:
                 outcomes[timer.id] = "queued"
             if timer.kind == "review" and outcomes[timer.id] != "stale":
                 self._plan_next_review(session, timer, cycles[timer.cycle_id])
+            elif timer.kind in MONITORING_KINDS and outcomes[timer.id] != "stale":
+                self.planner.monitoring.sync(session, cycle, (timer.kind,))  # next year's, the next span's
         report.queued += insert_ignoring_duplicates(session, rows)
         report.superseded += sum(1 for o in outcomes.values() if o == "superseded")
         report.stale += sum(1 for o in outcomes.values() if o in ("stale", "missed"))
+        report.satisfied += sum(1 for o in outcomes.values() if o == "satisfied")
         if collect:
             report.planned_mails += [{"to": r.recipient, "subject": r.subject, "kind": r.kind} for r in rows]
         by_outcome: dict[str, list[int]] = defaultdict(list)
@@ -177,7 +189,8 @@ class Sweeper:
             return []
         return list(session.exec(select(Timer).where(col(Timer.cycle_id).in_(cycle_ids), col(Timer.claimed_at).is_(None),
                                                      col(Timer.fire_at) <= to_db(now),
-                                                     col(Timer.kind).in_(DEADLINE_KINDS + ("review", "event")))))
+                                                     col(Timer.kind).in_(DEADLINE_KINDS + ("review", "event")
+                                                                         + MONITORING_KINDS))))
 
     def _plan_next_review(self, session: Session, timer: Timer, cycle: Cycle) -> None:
         """Reviews recur for as long as the phase lasts: each occurrence plans the next one."""

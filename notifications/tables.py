@@ -17,7 +17,8 @@ class Timer(SQLModel, table=True):
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     phase: str = Field(max_length=100)
     kind: str = Field(max_length=20)
-    """enter | before | due | overdue | escalation | review | event | cycle_started"""
+    """enter | before | due | overdue | escalation | review | event | cycle_started | values_due |
+    stale_measures (the last two: one per cycle and day, see notifications/monitoring.py)"""
     rule: str = Field(max_length=100)
     occurrence: int = 1
     sequence: int = 0
@@ -30,7 +31,8 @@ class Timer(SQLModel, table=True):
     roles: list[str] = Field(sa_column=Column(JSON, nullable=False))
     claimed_at: dt.datetime | None = None
     outcome: str | None = Field(default=None, max_length=20)
-    """queued | superseded | stale (the cycle moved on) | missed (its date had passed)."""
+    """queued | superseded | stale (the cycle moved on) | missed (its date had passed) |
+    satisfied (a monitoring reminder with nothing left to ask for: values recorded, measures moved)."""
 
 
 class Outbox(SQLModel, table=True):

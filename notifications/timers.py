@@ -2,6 +2,11 @@
 
 It runs inside the engine's unit of work, so a transition and its reminders commit together or
 not at all. Only unclaimed timers are ever deleted: what a sweep has claimed stays as a record.
+
+The monitoring reminders (missing indicator values, stale measures) are planned by
+:class:`notifications.monitoring.MonitoringPlanner` from the programme's events. A new cycle's
+programme is copied by the engine's carry-over, which the Service subscribes before any entry
+point subscribes this planner, so at CycleStarted the copied indicators and measures are there.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from sqlmodel import Session, col, select
 from engine.clock import to_db
 from engine.db.tables import Cycle
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DefinitionMigrated, DomainEvent,
-                           PhaseEntered)
+                           IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged, PhaseEntered,
+                           ValuesDueChanged)
 from engine.service import Service
+from notifications.monitoring import STALE_MEASURES, VALUES_DUE, MonitoringPlanner
 from notifications.planning import CYCLE_WIDE, Planned, plan_events, plan_phase
 from notifications.tables import Timer
 
@@ -33,6 +40,7 @@ class TimerPlanner:
     def __init__(self, service: Service, send_hour: int = 7) -> None:
         self.service = service
         self.send_hour = send_hour
+        self.monitoring = MonitoringPlanner(service, self.insert)
 
     def __call__(self, event: DomainEvent, session: Session) -> None:
         if isinstance(event, PhaseEntered):
@@ -45,6 +53,10 @@ class TimerPlanner:
             self._cycle_started(event, session)
         elif isinstance(event, DefinitionMigrated):
             self._migrated(event, session)
+        elif isinstance(event, (IndicatorsAdded, ValuesDueChanged, IndicatorValueRecorded)):
+            self.monitoring.sync(session, session.get(Cycle, event.cycle_id), (VALUES_DUE,))
+        elif isinstance(event, MeasureStatusChanged):
+            self.monitoring.sync(session, session.get(Cycle, event.cycle_id), (STALE_MEASURES,))
 
     # -- event handlers ---------------------------------------------------------------------------
     def _phase_entered(self, event: PhaseEntered, session: Session) -> None:
@@ -73,6 +85,7 @@ class TimerPlanner:
             planned.append(Planned(CYCLE_WIDE, "cycle_started", "cycle_started", 1, max(event.started_on, today),
                                    None, ("coordination",)))
         self.insert(session, event.cycle_id, planned, 0)
+        self.monitoring.sync(session, cycle)  # the programme the carry-over copied
 
     def _migrated(self, event: DefinitionMigrated, session: Session) -> None:
         """Re-plan what the old version decided: the phase's reminders and reviews, and the
@@ -87,6 +100,7 @@ class TimerPlanner:
                    if moved or p.kind != "enter"]
         planned += plan_events(definition, cycle.number, cycle.started_on, today)
         self.insert(session, event.cycle_id, planned, self._next_sequence(session, event.cycle_id, cycle.phase))
+        self.monitoring.sync(session, cycle)  # under the new version's [monitoring] rules
 
     # -- helpers ----------------------------------------------------------------------------------
     def _drop(self, session: Session, cycle_id: int, *, phase_only: bool) -> None:

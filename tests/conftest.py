@@ -105,7 +105,7 @@ def make_rig(database_url: str) -> Iterator[Callable[..., Rig]]:
 # Database fixtures ---------------------------------------------------------
 # `database_url` runs a test on a real SQLite file and, when ZYKLUS_TEST_PG names a PostgreSQL
 # server (`eval "$(.ci/start-postgres)"` starts one; .ci/run does), on PostgreSQL too, with a fresh
-# schema per test and one database per xdist worker.
+# schema per test in a database of this test process's own.
 
 import os  # noqa: E402
 
@@ -114,10 +114,26 @@ PG_SKIP = ("PostgreSQL run skipped: set ZYKLUS_TEST_PG=postgresql+psycopg://USER
            '(`eval "$(.ci/start-postgres)"` starts a local server)')
 
 
+PG_DATABASE = f"zyklus_test_{os.getpid()}"
+"""One database per test process, so two suites (or xdist workers) on one server never collide."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_database() -> Iterator[None]:
+    yield
+    if PG_BASE_URL:
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def fresh_postgres_url() -> str:
     from sqlalchemy import create_engine, text
 
-    database = f"zyklus_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    database = PG_DATABASE
     admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}).first() is None:

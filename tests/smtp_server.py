@@ -17,6 +17,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -62,6 +63,8 @@ class ScriptedHandler:
 
     def __init__(self, data_replies: Iterable[str] = (), refuse: Mapping[str, str] | None = None) -> None:
         self.received: list[Received] = []
+        self.arrived = threading.Condition()
+        """Notified whenever a mail is accepted, so tests wait for mail instead of polling."""
         self._script = deque(data_replies)
         self._refuse = dict(refuse or {})
         self.controller: Controller | None = None
@@ -98,7 +101,14 @@ class ScriptedHandler:
                     login=login,
                 )
             )
+            with self.arrived:
+                self.arrived.notify_all()
         return reply
+
+    def wait_for_mail(self, count: int, timeout: float) -> bool:
+        """Block until ``count`` mails have arrived (True) or ``timeout`` seconds pass (False)."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: len(self.received) >= count, timeout)
 
 
 @dataclass(frozen=True)

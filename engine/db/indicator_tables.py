@@ -16,6 +16,9 @@ from sqlmodel import Field, SQLModel
 DIRECTIONS = ("increase", "decrease", "band")
 MEASURE_STATUSES = ("planned", "in_progress", "done", "delayed", "dropped")
 OPEN_MEASURE_STATUSES = ("planned", "in_progress", "delayed")
+DEFAULT_VALUES_DUE = "03-31"
+"""Last year's value of an indicator is due on 31 March unless the indicator says otherwise: most
+municipal statistics (and the BISKO balance) for a year are ready in the first quarter after it."""
 
 
 class Goal(SQLModel, table=True):
@@ -59,6 +62,10 @@ class Indicator(SQLModel, table=True):
     definition: str | None = Field(default=None, sa_column=Column(Text))
     catalogue_id: str | None = Field(default=None, max_length=64)
     """The starter-catalogue entry it was adopted from, if any."""
+    values_due: str = Field(default=DEFAULT_VALUES_DUE, max_length=5,
+                            sa_column_kwargs={"server_default": DEFAULT_VALUES_DUE})
+    """MM-DD: the day each year by which the previous year's value should be recorded; the
+    reminders (notifications/monitoring.py) ask for it. Rows from before the column got 03-31."""
     created_at: dt.datetime
 
 

@@ -92,6 +92,8 @@ def _references(d: Definition) -> Iterator[Finding]:
             yield from _roles(f"phases.{pid}.reviews.{rid}.roles", review.roles)
     for eid, event in d.events.items():
         yield from _roles(f"events.{eid}.roles", event.roles)
+    if d.monitoring:
+        yield from _roles("monitoring.roles", d.monitoring.roles)
     if d.restart and d.restart.phase not in d.phases:
         yield "restart.phase", f"unknown phase {d.restart.phase!r}", False
 

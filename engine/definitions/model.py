@@ -317,6 +317,47 @@ class DatedEvent(_Model):
         return self
 
 
+def _within_a_year(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Reminders of a yearly date: one a year or more ahead would ask for a value twice."""
+    _unique_durations(values)
+    for value in values:
+        parsed = Duration.parse(value)
+        if parsed.years or parsed.months * 31 + parsed.days >= 365:
+            raise ValueError(f"{_shown(value)} is a year or more: reminders of a yearly date lie within it")
+    return values
+
+
+class Monitoring(_Model):
+    """Reminders of the monitoring: each indicator's yearly value (due on the indicator's own
+    day, `values_due`) and measures whose status has not changed for a while.
+
+    In the definition like every other reminder rule, so a variant can differ (a district's
+    measures move more slowly than a town's) and a cycle keeps the rules of its pinned version.
+    ``values_due_before`` are offsets before the due day (``P0D``: on the day); an empty list
+    switches the values reminders off. A measure that is planned, in progress or delayed and
+    whose status stayed the same for ``stale_measures_after`` is reminded, again after each
+    further such span; ``stale_measures_after = false`` switches that off. ``roles = []``
+    switches both off."""
+
+    values_due_before: tuple[str, ...] = ("P14D", "P0D")
+    stale_measures_after: Literal[False] | str = "P180D"
+    """``False`` rather than None for "off": the stored definition leaves out None values, and
+    reading it back would turn the reminders on again."""
+    roles: tuple[str, ...] = ("coordination",)
+
+    _check_before = field_validator("values_due_before")(_within_a_year)
+    _check_roles = field_validator("roles")(_unique_roles)
+
+    @field_validator("stale_measures_after")
+    @classmethod
+    def _check_stale(cls, value: Literal[False] | str) -> Literal[False] | str:
+        return value if value is False else _positive_duration(value)
+
+    @property
+    def stale_after(self) -> Duration | None:
+        return None if self.stale_measures_after is False else Duration.parse(self.stale_measures_after)
+
+
 class Definition(_Model):
     schema_version: int = Field(default=1, alias="schema")
     name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
@@ -331,6 +372,9 @@ class Definition(_Model):
     events: dict[Id, DatedEvent] = {}
     label_award: Text | None = None
     """Text of a label awarded when the first cycle completes (GNK: „Global Nachhaltige Kommune“)."""
+    monitoring: Monitoring | None = None
+    """None (the shipped files) means the defaults of :class:`Monitoring`; absent rather than
+    filled in, so adding the rules left every existing version's content hash as it was."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -347,6 +391,10 @@ class Definition(_Model):
     def version(self) -> str:
         """Content hash: two files with the same meaning share a version, an edit makes a new one."""
         return hashlib.sha256(self.canonical_json.encode()).hexdigest()[:12]
+
+    @property
+    def monitoring_rules(self) -> Monitoring:
+        return self.monitoring or Monitoring()
 
     def phase_label(self, phase: str, lang: Language) -> str:
         from engine.i18n import t
@@ -378,5 +426,5 @@ class Definition(_Model):
         return order + [p for p in self.phases if p not in order]
 
 
-__all__ = ["COMPLETED", "ROLES", "Definition", "DatedEvent", "FactType", "FieldSpec", "GuardSpec",
+__all__ = ["COMPLETED", "ROLES", "Definition", "DatedEvent", "FactType", "FieldSpec", "GuardSpec", "Monitoring",
            "OverdueRule", "Phase", "Reminders", "RestartRule", "ReviewRule", "Text", "Transition"]

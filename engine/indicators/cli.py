@@ -26,6 +26,8 @@ measure_app = typer.Typer(help="Maßnahmen und ihr Stand / measures and their st
 CycleOpt = Annotated[Optional[int], typer.Option("--cycle", help="Zyklusnummer (Standard: der neueste).")]
 ThemeOpt = Annotated[Optional[str], typer.Option("--theme", help="Themenfeld, z. B. „Klima und Energie“.")]
 GoalOpt = Annotated[Optional[str], typer.Option("--goal", help="Kennung eines Ziels (zyklus goal add).")]
+ValuesDueOpt = Annotated[Optional[str], typer.Option(
+    "--values-due", help="MM-TT: bis zu diesem Tag ist jedes Jahr der Vorjahreswert fällig (Standard 03-31).")]
 
 
 def _programme(ctx: typer.Context) -> "Programme":
@@ -66,10 +68,12 @@ def indicator_adopt(
     every: Annotated[bool, typer.Option("--all", help="Alle noch nicht übernommenen Katalog-Indikatoren.")] = False,
     theme: ThemeOpt = None,
     goal: GoalOpt = None,
+    values_due: ValuesDueOpt = None,
 ) -> None:
     """Indikatoren aus dem Katalog übernehmen / adopt catalogue indicators."""
     lang = ctx.obj.lang
-    adopted = _programme(ctx).adopt(ags, ids or [], actor=actor, every=every, theme_field=theme, goal=goal)
+    adopted = _programme(ctx).adopt(ags, ids or [], actor=actor, every=every, theme_field=theme, goal=goal,
+                                    values_due=values_due)
     typer.echo(t("indicator.adopted", lang, count=len(adopted), ags=ags.strip(), keys=", ".join(adopted) or "–"))
 
 
@@ -79,9 +83,11 @@ def indicator_import(
     ags: Annotated[str, typer.Argument()],
     file: Annotated[Path, typer.Argument(help="CSV-Datei; Spalten siehe docs/indicators.md.")],
     actor: AsOpt,
+    values_due: ValuesDueOpt = None,
 ) -> None:
-    """Eigene Indikatoren aus einer CSV-Datei importieren (alles oder nichts) / import from CSV."""
-    keys = _programme(ctx).import_csv(ags, file, actor=actor)
+    """Eigene Indikatoren aus einer CSV-Datei importieren (alles oder nichts) / import from CSV.
+    --values-due gilt für Zeilen ohne eigene Spalte values_due."""
+    keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due)
     typer.echo(t("indicator.imported", ctx.obj.lang, count=len(keys), file=file.name, ags=ags.strip()))
 
 
@@ -105,12 +111,13 @@ def indicator_add(
     theme: ThemeOpt = None,
     goal: GoalOpt = None,
     definition: Annotated[Optional[str], typer.Option("--definition", help="Berechnung in Worten.")] = None,
+    values_due: ValuesDueOpt = None,
 ) -> None:
     """Einen eigenen Indikator anlegen / add an own indicator."""
     raw = {"id": key, "name": name, "sdg": sdg, "unit": unit, "direction": direction, "decimals": decimals,
            "band_low": band_low, "band_high": band_high, "baseline_year": baseline_year,
            "baseline_value": baseline_value, "targets": " ".join(target) or None, "source": source,
-           "theme_field": theme, "goal": goal, "definition": definition}
+           "theme_field": theme, "goal": goal, "definition": definition, "values_due": values_due}
     row = _programme(ctx).add(ags, raw, actor=actor)
     typer.echo(t("indicator.added", ctx.obj.lang, key=row.key, ags=ags.strip()))
 
@@ -143,6 +150,21 @@ def indicator_baseline(
     row = _programme(ctx).set_baseline(ags, key, year, value, actor=actor)
     typer.echo(t("indicator.baseline_set", ctx.obj.lang, key=row.key, year=row.baseline_year,
                  value=format_number(row.baseline_value, row.decimals, ctx.obj.lang)))
+
+
+@indicator_app.command("values-due")
+def indicator_values_due(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    month_day: Annotated[str, typer.Argument(help="MM-TT, z. B. 06-30.")],
+    actor: AsOpt,
+) -> None:
+    """Den jährlichen Stichtag für den Vorjahreswert setzen / set the yearly due date of values."""
+    lang = ctx.obj.lang
+    row = _programme(ctx).set_values_due(ags, key, month_day, actor=actor)
+    month, day = row.values_due.split("-")
+    typer.echo(t("indicator.values_due_set", lang, key=row.key, day=f"{day}.{month}." if lang == "de" else row.values_due))
 
 
 @indicator_app.command("record")
@@ -188,6 +210,7 @@ def indicator_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cy
                       "baseline": {"year": v.baseline[0], "value": v.baseline[1]} if v.baseline else None,
                       "targets": [{"year": y, "value": val} for y, val in v.targets], "source": v.row.source,
                       "theme_field": v.row.theme_field, "goal": v.goal_key, "catalogue_id": v.row.catalogue_id,
+                      "values_due": v.row.values_due,
                       "values": [{"year": x.year, "value": x.value, "source": x.source, "recorded_by": x.recorded_by,
                                   "recorded_at": x.recorded_at.isoformat()} for x in v.values]} for v in views])
         return

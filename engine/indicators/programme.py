@@ -19,10 +19,12 @@ from sqlmodel import Session, col, select
 
 from engine import validate
 from engine.clock import stamp
-from engine.db.indicator_tables import (MEASURE_STATUSES, Goal, Indicator, IndicatorTarget, IndicatorValue, Measure,
-                                        MeasureEvent)
+from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, MEASURE_STATUSES, Goal, Indicator, IndicatorTarget,
+                                        IndicatorValue, Measure, MeasureEvent)
 from engine.db.tables import Cycle, Person
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.events import (CycleEvent, IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged,
+                           ValuesDueChanged)
 from engine.i18n import format_date, t
 from engine.indicators import spec as specs
 from engine.indicators.catalogue import catalogue
@@ -101,12 +103,20 @@ class Programme:
             raise NotFound(t(unknown, self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number, key=key))
         return row
 
+    def _publish(self, session: Session, loaded: Loaded, event: type[CycleEvent], **fields: object) -> None:
+        """Tell the subscribers (the reminder planner) inside this unit of work, so what they
+        plan commits or rolls back with the change."""
+        cycle = loaded.cycle
+        self.service._publish(event(cycle.id, loaded.municipality.ags, cycle.number, **fields), session)
+
     def _keys(self, session: Session, table: type[Indicator] | type[Goal] | type[Measure], cycle: Cycle) -> set[str]:
         return set(session.exec(select(table.key).where(table.cycle_id == cycle.id)))
 
     def _insert(self, session: Session, loaded: Loaded, spec: specs.IndicatorSpec, *,
                 catalogue_id: str | None = None, theme_field: str | None = None,
-                goal: Goal | None = None) -> Indicator:
+                goal: Goal | None = None, values_due: str | None = None) -> Indicator:
+        """``values_due`` (the command's option) applies where the definition (a CSV row, a
+        catalogue entry) names no due date of its own."""
         theme = theme_field or spec.theme_field or (goal.theme_field if goal else None)
         baseline_year, baseline_value = spec.baseline or (None, None)
         row = Indicator(municipality_id=loaded.municipality.id, cycle_id=loaded.cycle.id, key=spec.key,
@@ -114,7 +124,9 @@ class Programme:
                         direction=spec.direction, band_low=spec.band_low, band_high=spec.band_high,
                         baseline_year=baseline_year, baseline_value=baseline_value, source=spec.source,
                         theme_field=theme, goal_id=goal.id if goal else None, definition=spec.definition,
-                        catalogue_id=catalogue_id, created_at=stamp(self.service.clock))
+                        catalogue_id=catalogue_id,
+                        values_due=spec.values_due or values_due or DEFAULT_VALUES_DUE,
+                        created_at=stamp(self.service.clock))
         session.add(row)
         session.flush()
         session.add_all(IndicatorTarget(indicator_id=row.id, year=y, value=v) for y, v in spec.targets)
@@ -125,7 +137,7 @@ class Programme:
 
     # -- indicators -----------------------------------------------------------------------------
     def adopt(self, ags: str, keys: Sequence[str], *, actor: str, every: bool = False,
-              theme_field: str | None = None, goal: str | None = None) -> list[str]:
+              theme_field: str | None = None, goal: str | None = None, values_due: str | None = None) -> list[str]:
         """Adopt starter-catalogue indicators into the running cycle. ``every`` adopts all that
         are not adopted yet; naming one that is already there is a mistake worth saying."""
         entries = catalogue()
@@ -138,6 +150,7 @@ class Programme:
                 raise NotFound(t("catalogue.unknown", self.lang, key=key))
         theme_field = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
         goal = specs.key(goal, self.lang) if goal else None
+        values_due = specs.values_due(values_due, self.lang) if values_due else None
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
             goal_row = self._goal(session, loaded, goal) if goal else None
@@ -150,7 +163,9 @@ class Programme:
             adopted = [key for key in dict.fromkeys(keys) if key not in present]
             for key in adopted:
                 self._insert(session, loaded, entries[key].spec, catalogue_id=key, theme_field=theme_field,
-                             goal=goal_row)
+                             goal=goal_row, values_due=values_due)
+            if adopted:
+                self._publish(session, loaded, IndicatorsAdded, keys=tuple(adopted))
         return adopted
 
     def add(self, ags: str, raw: dict[str, str | None], *, actor: str) -> Indicator:
@@ -161,11 +176,14 @@ class Programme:
                 raise Conflict(t("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
                                  number=loaded.cycle.number, key=spec.key))
             goal = self._goal(session, loaded, spec.goal) if spec.goal else None
-            return self._insert(session, loaded, spec, goal=goal)
+            row = self._insert(session, loaded, spec, goal=goal)
+            self._publish(session, loaded, IndicatorsAdded, keys=(row.key,))
+        return row
 
-    def import_csv(self, ags: str, path: str | Path, *, actor: str) -> list[str]:
+    def import_csv(self, ags: str, path: str | Path, *, actor: str, values_due: str | None = None) -> list[str]:
         """All rows or none: file problems, then clashes with the cycle (an id already there, a
         goal that does not exist), each reported with its line."""
+        values_due = specs.values_due(values_due, self.lang) if values_due else None
         name = Path(path).name
         try:
             data = Path(path).read_bytes()
@@ -189,7 +207,8 @@ class Programme:
             if problems:
                 raise ImportRejected(name, problems, self.lang)
             for row in rows:
-                self._insert(session, loaded, row.spec, goal=goals.get(row.spec.goal or ""))
+                self._insert(session, loaded, row.spec, goal=goals.get(row.spec.goal or ""), values_due=values_due)
+            self._publish(session, loaded, IndicatorsAdded, keys=tuple(row.spec.key for row in rows))
         return [row.spec.key for row in rows]
 
     def set_target(self, ags: str, key: str, year: str, value: str, *,
@@ -226,6 +245,17 @@ class Programme:
             session.add(indicator)
         return indicator
 
+    def set_values_due(self, ags: str, key: str, values_due: str, *, actor: str) -> Indicator:
+        """Move the day each year by which the previous year's value is due (MM-DD)."""
+        values_due = specs.values_due(values_due, self.lang)
+        with self.service.unit(ags) as session:
+            loaded, _ = self._editing(session, ags, actor)
+            indicator = self._indicator(session, loaded, specs.key(key, self.lang))
+            indicator.values_due = values_due
+            session.add(indicator)
+            self._publish(session, loaded, ValuesDueChanged, key=indicator.key, values_due=values_due)
+        return indicator
+
     def record(self, ags: str, key: str, year: str, value: str, *, actor: str,
                source: str | None = None) -> Recorded:
         """A yearly value, in any phase (monitoring runs on while the next cycle is awaited).
@@ -246,6 +276,7 @@ class Programme:
             row.value, row.source, row.recorded_by = number, source or indicator.source, person.email
             row.recorded_at = stamp(self.service.clock)
             session.add(row)
+            self._publish(session, loaded, IndicatorValueRecorded, key=indicator.key, year=observed_year)
         return Recorded(indicator, row, previous)
 
     def indicators(self, ags: str, number: int | None = None, *, up_to: int | None = None) -> list[IndicatorView]:
@@ -326,6 +357,7 @@ class Programme:
             session.flush()
             session.add(MeasureEvent(measure_id=row.id, on=today, status="planned", actor=person.email,
                                      at=stamp(self.service.clock)))
+            self._publish(session, loaded, MeasureStatusChanged, key=key, status="planned", on=today)
         return row
 
     def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: str | None = None,
@@ -346,6 +378,7 @@ class Programme:
             session.add(row)
             session.add(MeasureEvent(measure_id=row.id, on=day, status=status, actor=person.email, note=note,
                                      at=stamp(self.service.clock)))
+            self._publish(session, loaded, MeasureStatusChanged, key=row.key, status=status, on=day)
         return row
 
     def measures(self, ags: str, number: int | None = None) -> list[Measure]:

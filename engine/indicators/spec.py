@@ -7,6 +7,7 @@ catalogue accept exactly the same values and report a problem with the same sent
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,12 +21,13 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_DECIMALS = 6
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _YEAR = re.compile(r"[0-9]{4}")
+_MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
 # German spreadsheets say "steigend"; both spellings mean the same stored direction.
 _DIRECTION_ALIASES = {"increase": "increase", "steigend": "increase", "decrease": "decrease",
                       "sinkend": "decrease", "band": "band", "korridor": "band"}
 
 FIELDS = ("id", "name", "sdg", "unit", "direction", "decimals", "band_low", "band_high", "baseline_year",
-          "baseline_value", "targets", "source", "theme_field", "goal", "definition")
+          "baseline_value", "targets", "source", "theme_field", "goal", "definition", "values_due")
 """The columns of an indicator CSV file, in this order (docs/indicators.md)."""
 REQUIRED = ("id", "name", "sdg", "unit", "direction")
 
@@ -46,6 +48,8 @@ class IndicatorSpec:
     theme_field: str | None = None
     goal: str | None = None
     definition: str | None = None
+    values_due: str | None = None
+    """MM-DD, when given; the caller falls back to the command's option, then to 31 March."""
 
 
 class SpecInvalid(InvalidInput):
@@ -91,6 +95,19 @@ def direction(value: str, lang: Language = "de") -> str:
     if found is None:
         raise InvalidInput(t("indicator.direction_invalid", lang, value=value, allowed=", ".join(DIRECTIONS)))
     return found
+
+
+def values_due(value: str, lang: Language = "de") -> str:
+    """``MM-DD``, a day that exists every year: 29 February would be due only every fourth year."""
+    text = str(value).strip()
+    match = _MONTH_DAY.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        dt.date(2001, int(match[1]), int(match[2]))  # 2001: not a leap year
+    except ValueError:
+        raise InvalidInput(t("indicator.values_due_invalid", lang, value=text)) from None
+    return text
 
 
 def target(value: str, lang: Language = "de") -> tuple[int, float]:
@@ -147,6 +164,7 @@ def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_yea
     check("theme_field", lambda v: validate.single_line(v, "theme_field", lang))
     check("goal", lambda v: key(v, lang))
     check("definition", lambda v: validate.text(v, "definition", lang, limit=2000))
+    check("values_due", lambda v: values_due(v, lang))
     failed = {name for name, _ in problems}
     problems += [(name, problem) for name, problem in _coherence(values, lang) if name not in failed]
     if problems:
@@ -159,7 +177,8 @@ def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_yea
         band_low=values.get("band_low"), band_high=values.get("band_high"),  # type: ignore[arg-type]
         baseline=baseline, targets=values.get("targets", ()),  # type: ignore[arg-type]
         source=values.get("source"), theme_field=values.get("theme_field"),  # type: ignore[arg-type]
-        goal=values.get("goal"), definition=values.get("definition"))  # type: ignore[arg-type]
+        goal=values.get("goal"), definition=values.get("definition"),  # type: ignore[arg-type]
+        values_due=values.get("values_due"))  # type: ignore[arg-type]
 
 
 def _coherence(values: Mapping[str, object], lang: Language) -> list[tuple[str, str]]:

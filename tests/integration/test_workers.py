@@ -13,7 +13,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -58,14 +58,6 @@ def _zyklus(config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "zyklus.main", "--config", str(config), *args]
 
 
-def _wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
 def _statuses(database_url: str) -> Counter[str]:
     from engine.db.database import make_engine
 
@@ -91,11 +83,12 @@ def test_three_workers_deliver_every_reminder_exactly_once(database_url: str, tm
     workers = [subprocess.Popen(_zyklus(config, "serve"), cwd=tmp_path, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True) for _ in range(3)]
     try:
-        _wait_for(lambda: _statuses(database_url)["sent"] == expected, 120, f"{expected} mails marked sent")
+        arrived = handler.wait_for_mail(expected, timeout=120)
     finally:
-        for worker in workers:
+        for worker in workers:  # each finishes (and records) its running sweep, then exits
             worker.send_signal(signal.SIGTERM)
-        logs = [worker.communicate(timeout=30)[1] for worker in workers]
+        logs = [worker.communicate(timeout=60)[1] for worker in workers]
+    assert arrived, f"only {len(handler.received)} of {expected} mails arrived"
 
     assert [worker.returncode for worker in workers] == [0, 0, 0], logs
     assert all("Traceback" not in log for log in logs), logs
@@ -111,12 +104,12 @@ class AcceptThenHang(ScriptedHandler):
 
     def __init__(self) -> None:
         super().__init__()
-        self.hung = False
+        self.hung = threading.Event()
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001 (aiosmtpd signature)
-        if not self.hung:
-            self.hung = True
+        if not self.hung.is_set():
             self.received.append(_received(envelope, session))
+            self.hung.set()
             await asyncio.Event().wait()
         return await super().handle_DATA(server, session, envelope)
 
@@ -139,7 +132,7 @@ def test_a_worker_killed_mid_dispatch_loses_nothing_and_resends_one_with_the_sam
     worker = subprocess.Popen(_zyklus(config, "serve"), cwd=tmp_path, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
-        _wait_for(lambda: handler.hung, 60, "the worker to be in the middle of a dispatch")
+        assert handler.hung.wait(timeout=60), "the worker never reached the middle of a dispatch"
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)

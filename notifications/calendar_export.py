@@ -6,7 +6,6 @@ after receiving reminders updates entries instead of duplicating them.
 
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select

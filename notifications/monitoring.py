@@ -66,8 +66,8 @@ class Listing:
                 groups[due].append({"key": row.key, "name": row.name, "unit": row.unit, "year": year,
                                     "source": row.source or ""})
             return {"count": len(self.items),
-                    "groups": [{"due_on": due, "days_left": (due - self.today).days, "items": items}
-                               for due, items in sorted(groups.items())]}
+                    "groups": [{"due_on": due, "days_left": (due - self.today).days, "indicators": indicators}
+                               for due, indicators in sorted(groups.items())]}
         return {"count": len(self.items), "statuses": ", ".join(MEASURE_STATUSES),
                 "measures": [{"key": m.key, "title": m.title, "status": m.status,
                               "status_label": t(f"measure.status.{m.status}", lang), "status_on": m.status_on,

@@ -25,6 +25,17 @@ SAMPLE: dict[str, dict[str, Any]] = {
     "review": {"event_label": "1. Netzwerktagung", "event_on": _DUE, "days_left": 14},
     "cycle_started": {"previous_cycle_number": 1},
     "digest": {"day": _DUE, "items": [{"subject": "Erinnerung", "text": "Text"}]},
+    "values_due": {"recipient_email": "anna.koch@erfurt.example", "count": 2, "groups": [
+        {"due_on": dt.date(2026, 3, 31), "days_left": -349, "indicators": [
+            {"key": "ee-strom-anteil", "name": "Erneuerbarer Strom", "unit": "%", "year": 2025, "source": ""}]},
+        {"due_on": _DUE, "days_left": 14, "indicators": [
+            {"key": "thg-haushalte", "name": "Treibhausgasemissionen der Haushalte", "unit": "t je Einwohner:in",
+             "year": 2026, "source": "BISKO-Bilanz"}]}]},
+    "stale_measures": {"recipient_email": "anna.koch@erfurt.example", "count": 1,
+                       "statuses": "planned, in_progress, done, delayed, dropped", "measures": [
+                           {"key": "m-pv", "title": "PV auf Schuldächern", "status": "in_progress",
+                            "status_label": "in Umsetzung", "status_on": dt.date(2026, 9, 1), "days": 195,
+                            "responsible": "Hochbauamt"}]},
 }
 _COMMON = {"recipient_name": "Anna Koch", "municipality": "Erfurt", "ags": "16051000", "cycle_number": 2,
            "phase_label": "Formeller Beschluss (Rat)", "due_on": _DUE}

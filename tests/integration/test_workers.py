@@ -17,7 +17,6 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from smtp_server import ScriptedHandler
 from sqlmodel import Session, select
 

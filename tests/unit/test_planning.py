@@ -124,6 +124,6 @@ def test_retry_policy_doubles_and_caps() -> None:
 
 
 def test_message_id_depends_on_the_key_only() -> None:
-    key = f"1:setup:0:before:P14D:1:anna@erfurt.de"
+    key = "1:setup:0:before:P14D:1:anna@erfurt.de"
     assert message_id_for(key, "zyklus.test") == message_id_for(key, "zyklus.test")
     assert message_id_for(key, "zyklus.test") != message_id_for(key.replace(":0:", ":1:"), "zyklus.test")

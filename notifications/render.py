@@ -56,6 +56,7 @@ class MailRenderer:
         self._override_dir = override_dir
         self._fallback = fallback_to_shipped
         self.override_errors: list[str] = []
+        self._found: dict[tuple[str, str, str, bool], jinja2.Template] = {}
         self._shipped_dir = shipped_dir
         shipped_loader = jinja2.FileSystemLoader(shipped_dir)
         self._trusted = {lang: _environment(jinja2.Environment, shipped_loader, lang) for lang in LANGUAGES}
@@ -66,6 +67,11 @@ class MailRenderer:
             self._sandboxed = {
                 lang: _environment(ImmutableSandboxedEnvironment, admin_loader, lang) for lang in LANGUAGES
             }
+
+    def reload(self) -> None:
+        """Look templates up afresh, so an administrator's edit counts from the next sweep on
+        without restarting `zyklus serve`."""
+        self._found.clear()
 
     def render(self, template: str, language: Language, context: Mapping[str, Any]) -> RenderedMail:
         """Render all three parts; the subject is stripped and must be a single line.
@@ -99,7 +105,10 @@ class MailRenderer:
 
     def _render_part(self, template: str, part: str, language: Language, context: Mapping[str, Any],
                      overrides: bool) -> str:
-        found = self._find(template, part, language, overrides)
+        key = (template, part, language, overrides)
+        found = self._found.get(key)
+        if found is None:  # one lookup per part and language, not per mail: a sweep renders thousands
+            found = self._found[key] = self._find(template, part, language, overrides)
         try:
             return found.render(context)
         except jinja2.exceptions.SecurityError as exc:

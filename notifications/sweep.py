@@ -80,6 +80,7 @@ class Sweeper:
     def sweep(self, *, dry_run: bool = False, deliver: bool = True) -> SweepReport:
         now = self.service.clock.now()
         report = SweepReport(now=now)
+        self.composer.renderer.reload()
         if not dry_run:
             report.restarted = self.service.start_due_restarts()
         while True:

@@ -42,3 +42,24 @@ def test_a_working_override_is_used(tmp_path: Path, make_rig, smtp_port: int, sm
     assert report.template_errors == []
     [message] = by_recipient(smtp_handler)[ANNA]
     assert message["Subject"] == "Stadt Erfurt: Aufbau der Arbeitsstrukturen"
+
+
+def test_an_edited_override_counts_from_the_next_sweep_without_a_restart(tmp_path: Path, make_rig, smtp_port: int,
+                                                                        smtp_handler) -> None:
+    overrides = tmp_path / "templates" / "de"
+    overrides.mkdir(parents=True)
+    subject = overrides / "phase_entered.subject.j2"
+    subject.write_text("Erste Fassung: {{ phase_label }}", encoding="utf-8")
+    settings = make_settings(tmp_path, smtp_port=smtp_port, general={"template_dir": str(tmp_path / "templates")})
+    rig = make_rig(settings, local(2027, 1, 4, 9))
+    add_erfurt(rig.service, on=dt.date(2027, 1, 4), people=(ANNA,))
+    rig.sweep()
+    subject.write_text("Zweite Fassung: {{ phase_label }}", encoding="utf-8")
+    rig.service.add_municipality("16055000", "Weimar", state="TH", kind="stadt")
+    rig.service.add_person("16055000", name="Wilma Weimar", email="wilma@weimar.example", roles=["coordination"])
+    rig.service.start_cycle("16055000", workflow="kommune", on=dt.date(2027, 1, 4))
+
+    rig.sweep()  # the same sweeper, as in a long-running `zyklus serve`
+
+    subjects = [r.message["Subject"] for r in smtp_handler.received]
+    assert subjects == ["Erste Fassung: Aufbau der Arbeitsstrukturen", "Zweite Fassung: Aufbau der Arbeitsstrukturen"]

@@ -82,8 +82,9 @@ class MonitoringPlanner:
 
     # -- planning -------------------------------------------------------------------------------
     def sync(self, session: Session, cycle: Cycle, kinds: Sequence[str] = KINDS) -> None:
-        """Make the cycle's waiting timers of these kinds the ones its programme needs now.
-        Timers already due but not yet claimed stay: the next sweep decides what they list."""
+        """Make the cycle's waiting timers of these kinds, from today on, the ones its programme
+        needs now. Those of past days that no sweep has claimed yet (the scheduler was down) stay:
+        the next sweep decides what they list, or that there is nothing left to say."""
         if cycle.status != "running":
             return  # values outlive cycles, reminders do not: a completed cycle has none
         rules = self.service.definition(session, cycle.definition_id).monitoring_rules
@@ -136,11 +137,14 @@ class MonitoringPlanner:
     @staticmethod
     def _missing_values(session: Session, cycle: Cycle, offsets: list[Duration],
                         today: dt.date) -> list[tuple[Indicator, int, dt.date]]:
-        """Every indicator whose value is asked for (its reminders have begun) and still missing,
-        including those overdue: one mail says everything that is outstanding."""
+        """Every indicator whose value is asked for and still missing, including those overdue:
+        one mail says everything that is outstanding. A value is asked for from its due date's
+        first reminder on, and only for due dates since the indicator joined the programme: an
+        indicator adopted today is not overdue with the years before."""
         indicators = session.exec(select(Indicator).where(Indicator.cycle_id == cycle.id)
                                   .order_by(col(Indicator.sdg), col(Indicator.id))).all()
-        asked = [(row, *open_due_date(row.values_due, offsets, today)) for row in indicators]
+        asked = [(row, year, due) for row in indicators
+                 for year, due in [open_due_date(row.values_due, offsets, today)] if due >= row.created_at.date()]
         present = {(key, year) for key, year in session.exec(select(IndicatorValue.key, IndicatorValue.year).where(
             IndicatorValue.municipality_id == cycle.municipality_id,
             col(IndicatorValue.key).in_([row.key for row in indicators]),

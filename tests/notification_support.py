@@ -21,6 +21,7 @@ from smtp_server import ScriptedHandler
 from sqlmodel import Session, col, select
 
 from engine.clock import FixedClock
+from engine.definitions.loader import Catalog
 from engine.service import Service
 from engine_support import make_service, sqlite_url
 from notifications.setup import planner_for, sweeper_for
@@ -119,8 +120,8 @@ class Rig:
             return list(session.exec(query))
 
 
-def build_rig(url: str, clock: FixedClock, settings: Settings) -> Rig:
-    service = make_service(url, clock)
+def build_rig(url: str, clock: FixedClock, settings: Settings, catalog: Catalog | None = None) -> Rig:
+    service = make_service(url, clock, catalog)
     service.bus.subscribe(planner_for(service, settings))
     return Rig(service, clock, settings, sweeper_for(service, settings))
 

@@ -167,7 +167,7 @@ class Reminders(_Model):
 
     @field_serializer("overdue")
     def _dump_overdue(self, value: OverdueRule | None) -> Any:
-        return False if value is None else value.model_dump(mode="json", exclude_none=True)
+        return False if value is None else value.model_dump(mode="json")
 
     @property
     def silent(self) -> bool:
@@ -188,7 +188,7 @@ class Phase(_Model):
 
     @field_serializer("reminders")
     def _dump_reminders(self, value: Reminders | None) -> Any:
-        return False if value is None else value.model_dump(mode="json", exclude_none=True)
+        return False if value is None else value.model_dump(mode="json")
 
     @field_validator("duration")
     @classmethod
@@ -383,9 +383,10 @@ class Definition(_Model):
     def canonical_json(self) -> str:
         """The resolved definition (after ``extends``) as stored with a cycle. Keys keep the file's
         order: it is meaning (the Machine tries transitions in it, status lists guards and fields
-        in it), so a cycle read back from the database must see the same order as the file."""
-        return json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True),
-                          ensure_ascii=False, separators=(",", ":"))
+        in it), so a cycle read back from the database must see the same order as the file.
+        ``None`` is kept: for ``reminders = false`` and friends it means "switched off", and a
+        stored definition that dropped it would switch those reminders back on."""
+        return json.dumps(self.model_dump(mode="json", by_alias=True), ensure_ascii=False, separators=(",", ":"))
 
     @cached_property
     def version(self) -> str:

@@ -337,3 +337,20 @@ def test_an_administrator_file_may_extend_the_shipped_variant_of_the_same_name(a
     assert definition.phases["strategy"].duration == "P14M"
     assert definition.phases["application"] == shipped.phases["application"]  # the rest is inherited
     assert definition.version != shipped.version
+
+
+def test_switched_off_reminders_stay_off_in_the_stored_definition(admin: Path) -> None:
+    """A cycle runs on the definition read back from the database: `false` must survive that."""
+    import json
+
+    from engine.definitions.model import Definition
+
+    write(admin, "stumm", 'name = "stumm"\nextends = "kommune"\n[phases.setup]\nreminders = false\n'
+                          '[phases.inventory.reminders]\noverdue = false\n'
+                          '[events.tagung]\nlabel = "Tagung"\nafter_start = "P2M"\nonly_cycle = false\n')
+    definition = Catalog([admin]).load("stumm")
+    stored = Definition.model_validate(json.loads(definition.canonical_json))
+    assert stored.phases["setup"].reminders is None
+    assert stored.phases["inventory"].reminders is not None and stored.phases["inventory"].reminders.overdue is None
+    assert stored.events["tagung"].only_cycle is None
+    assert stored == definition and stored.version == definition.version

@@ -21,29 +21,31 @@ DEFAULT_VALUES_DUE = "03-31"
 municipal statistics (and the BISKO balance) for a year are ready in the first quarter after it."""
 
 
-class Goal(SQLModel, table=True):
-    """A strategic or operative goal of the action programme, inside one theme field."""
-
-    __table_args__ = (UniqueConstraint("cycle_id", "key"),)
+class ProgrammeItem(SQLModel):
+    """What goals, indicators and measures share: a key unique within one cycle's programme
+    (each table declares that constraint itself; a constraint object belongs to one table)."""
 
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
     cycle_id: int = Field(foreign_key="cycle.id", index=True)
     key: str = Field(max_length=64)
+
+
+class Goal(ProgrammeItem, table=True):
+    """A strategic or operative goal of the action programme, inside one theme field."""
+
+    __table_args__ = (UniqueConstraint("cycle_id", "key"),)
+
     title: str = Field(max_length=300)
     theme_field: str = Field(max_length=200)
     created_at: dt.datetime
 
 
-class Indicator(SQLModel, table=True):
+class Indicator(ProgrammeItem, table=True):
     """An indicator as the cycle's action programme defines it (domain.md §2.5)."""
 
     __table_args__ = (UniqueConstraint("cycle_id", "key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
-    cycle_id: int = Field(foreign_key="cycle.id", index=True)
-    key: str = Field(max_length=64)
     name: str = Field(max_length=200)
     sdg: int
     """The SDG goal, 1–17."""
@@ -95,13 +97,9 @@ class IndicatorValue(SQLModel, table=True):
     recorded_at: dt.datetime
 
 
-class Measure(SQLModel, table=True):
+class Measure(ProgrammeItem, table=True):
     __table_args__ = (UniqueConstraint("cycle_id", "key"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", index=True)
-    cycle_id: int = Field(foreign_key="cycle.id", index=True)
-    key: str = Field(max_length=64)
     title: str = Field(max_length=300)
     goal_id: int | None = Field(default=None, foreign_key="goal.id")
     theme_field: str | None = Field(default=None, max_length=200)

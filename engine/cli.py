@@ -33,14 +33,6 @@ def _print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _date(value: Any, lang: str) -> str:
-    import datetime as dt
-
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    return format_date(value, lang)  # type: ignore[arg-type]
-
-
 # -- init ----------------------------------------------------------------------------------------
 def init(ctx: typer.Context) -> None:
     """Datenbank einrichten oder auf den neuesten Stand bringen / create or upgrade the database."""
@@ -137,7 +129,7 @@ def cycle_start(
     cycle = app.service.start_cycle(ags, workflow=workflow, on=on)
     status = app.service.status(ags)
     typer.echo(t("cycle.started", app.lang, number=cycle.number, ags=status["ags"], workflow=status["workflow"],
-                 version=status["version"], phase=status["phase_label"], due=_date(status["due_on"], app.lang)))
+                 version=status["version"], phase=status["phase_label"], due=format_date(status["due_on"], app.lang)))
 
 
 def record(
@@ -208,7 +200,7 @@ def status(ctx: typer.Context, ags: Annotated[Optional[str], typer.Argument()] =
             if row.get("cycle") is None:
                 table.add_row(row["ags"], row["name"], "–", t("status.no_cycle", app.lang), "")
                 continue
-            due = _date(row["due_on"], app.lang) if row["due_on"] else ""
+            due = format_date(row["due_on"], app.lang) if row["due_on"] else ""
             if row["overdue"]:
                 due += f" ({t('status.overdue', app.lang)})"
             table.add_row(row["ags"], row["name"], str(row["cycle"]), row["phase_label"], due)
@@ -226,14 +218,14 @@ def _print_status(data: dict[str, Any], lang: str) -> None:
                   f"{data['workflow']} {data['version']}")
     if data["cycle_status"] == "completed":
         if data["restart_on"]:
-            console.print(t("status.waiting", lang, number=data["cycle"], on=_date(data["restart_on"], lang)))
+            console.print(t("status.waiting", lang, number=data["cycle"], on=format_date(data["restart_on"], lang)))
         else:
             console.print(t("status.completed", lang))
         return
-    due = _date(data["due_on"], lang) if data["due_on"] else "–"
+    due = format_date(data["due_on"], lang) if data["due_on"] else "–"
     if data["overdue"]:
         due += f" ([red]{t('status.overdue', lang)}[/red])"
-    console.print(t("status.phase", lang, phase=data["phase_label"], since=_date(data["entered_on"], lang), due=due))
+    console.print(t("status.phase", lang, phase=data["phase_label"], since=format_date(data["entered_on"], lang), due=due))
     if data["unmet"]:
         console.print(t("status.missing", lang))
         for guard in data["unmet"]:
@@ -259,7 +251,7 @@ def history(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: 
     for key in ("col.cycle", "col.on", "col.actor", "col.what", "col.reason"):
         table.add_column(t(key, app.lang), overflow="fold")  # wrap, never cut off who or why
     for row in rows:
-        table.add_row(str(row["cycle"]), _date(row["on"], app.lang), row["actor"], describe(row, app.lang),
+        table.add_row(str(row["cycle"]), format_date(row["on"], app.lang), row["actor"], describe(row, app.lang),
                       row["reason"] or "")
     console.print(table)
 
@@ -272,7 +264,7 @@ def describe(row: dict[str, Any], lang: str) -> str:
     if kind == "complete":
         return f"{row['from_label']} → {t('history.complete', lang)}"
     if kind == "deadline":
-        return t("history.deadline", lang, due=_date(row["details"]["due_on"], lang))
+        return t("history.deadline", lang, due=format_date(row["details"]["due_on"], lang))
     if kind == "fact":
         return t("history.fact", lang, fact=row["fact_label"])
     if kind == "migrate":

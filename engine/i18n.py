@@ -829,8 +829,11 @@ def people(n: int | None, lang: Language = "de") -> str:
     return t("people.one", lang) if n == 1 else t("people.many", lang, n=n)
 
 
-def format_date(value: dt.date | None, lang: Language = "de") -> str:
-    """German text writes 15.03.2027 (DIN 5008 numeric form); English text uses ISO 8601."""
-    if value is None:
+def format_date(value: dt.date | str | None, lang: Language = "de") -> str:
+    """German text writes 15.03.2027 (DIN 5008 numeric form); English text uses ISO 8601.
+    ISO strings are accepted too: status and history travel as JSON-ready dicts."""
+    if not value:
         return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
     return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()

@@ -173,19 +173,15 @@ class Demo:
                       "Abschluss" if de else "Completed")
         for row in self.service.cycles(AGS):
             table.add_row(str(row["number"]), f"{row['workflow']} {row['version']}", row["phase_label"],
-                          _date(row["started_on"], self.lang), _date(row["completed_on"], self.lang))
+                          format_date(row["started_on"], self.lang), format_date(row["completed_on"], self.lang))
         self.console.print(table)
         status = self.service.status(AGS)
         self.console.print(("Jetzt: " if de else "Now: ") + f"{status['phase_label']}, "
-                           + ("fällig am " if de else "due on ") + _date(status["due_on"], self.lang))
+                           + ("fällig am " if de else "due on ") + format_date(status["due_on"], self.lang))
         history = self.service.history(AGS)
         self.console.print((f"{len(history)} Einträge im Verlauf, {len(self.inbox.mails)} E-Mails über SMTP "
                             "zugestellt.") if de else
                            (f"{len(history)} history entries, {len(self.inbox.mails)} mails delivered over SMTP."))
-
-
-def _date(value: str | None, lang: str) -> str:
-    return format_date(dt.date.fromisoformat(value), lang) if value else ""  # type: ignore[arg-type]
 
 
 def demo(ctx: typer.Context) -> None:

@@ -11,7 +11,6 @@ import typer
 from rich.table import Table
 
 from engine.cli import AsOpt, JsonOpt, _print_json, console
-from engine.cli import _date as shown_date
 from engine.i18n import format_date, t
 from engine.numbers import format_number, format_share
 
@@ -393,16 +392,12 @@ def cycles(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: J
                    else t("cycles.completed", lang)]
         if row["report_published"]:
             published = row["report_published"]
-            outcome.append(t("cycles.published", lang, date=_date(published["date"], lang), where=published["where"]))
+            outcome.append(t("cycles.published", lang, date=format_date(published["date"], lang), where=published["where"]))
         if row["restart_on"]:
-            outcome.append(t("cycles.next", lang, on=_date(row["restart_on"], lang)))
-        table.add_row(str(row["number"]), f'{row["workflow"]} {row["version"]}', _date(row["started_on"], lang),
-                      _date(row["completed_on"], lang), "; ".join(outcome))
+            outcome.append(t("cycles.next", lang, on=format_date(row["restart_on"], lang)))
+        table.add_row(str(row["number"]), f'{row["workflow"]} {row["version"]}', format_date(row["started_on"], lang),
+                      format_date(row["completed_on"], lang), "; ".join(outcome))
     console.print(table)
-
-
-def _date(value: str | None, lang: str) -> str:
-    return shown_date(value, lang) if value else "–"
 
 
 def register(app: typer.Typer) -> None:

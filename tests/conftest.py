@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from smtp_server import ScriptedHandler, TlsFiles, dead_port, make_self_signed_cert, running_server
+
+# Hypothesis profiles -------------------------------------------------------
+# `ci` (the default, what .ci/run and the README command use): a fixed set of 50 examples per
+# property, so a red run can be repeated exactly and the suite stays within its time budget.
+# `dev` (HYPOTHESIS_PROFILE=dev): 300 fresh random examples per property, for hunting.
+hypothesis_settings.register_profile("ci", max_examples=50, derandomize=True, deadline=None, database=None,
+                                     print_blob=True)
+hypothesis_settings.register_profile("dev", max_examples=300, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # SMTP server fixtures ------------------------------------------------------
 # Real aiosmtpd servers on 127.0.0.1; see tests/smtp_server.py for scripting.
@@ -106,8 +117,6 @@ def make_rig(database_url: str) -> Iterator[Callable[..., Rig]]:
 # `database_url` runs a test on a real SQLite file and, when ZYKLUS_TEST_PG names a PostgreSQL
 # server (`eval "$(.ci/start-postgres)"` starts one; .ci/run does), on PostgreSQL too, with a fresh
 # schema per test in a database of this test process's own.
-
-import os  # noqa: E402
 
 PG_BASE_URL = os.environ.get("ZYKLUS_TEST_PG", "")
 PG_SKIP = ("PostgreSQL run skipped: set ZYKLUS_TEST_PG=postgresql+psycopg://USER@HOST:PORT/DB to enable it "

@@ -42,7 +42,18 @@ class AppContext:
         from engine.db.database import make_engine
         from zyklus.schema import upgrade
 
-        upgrade(make_engine(self.db_url))
+        engine = make_engine(self.db_url)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+
+    def close(self) -> None:
+        """Release the database at the end of a command (run by click when the command ends), so
+        a process that runs several commands — the tests, later the web app — leaves no
+        connection open and SQLite's write-ahead log is checkpointed as at a process exit."""
+        if "service" in self.__dict__:
+            self.service.engine.dispose()
 
     @cached_property
     def service(self) -> "Service":

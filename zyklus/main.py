@@ -54,6 +54,7 @@ def main(
     ctx.obj = AppContext(settings=settings, lang=language,  # type: ignore[arg-type]
                          db_url=db or settings.db_url,
                          now=moment, wiring=[wire_notifications])
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _tz(name: str):

@@ -1,10 +1,14 @@
-"""The README's first command: `zyklus demo` runs a whole cycle with reminders over SMTP."""
+"""The README's first command: `zyklus demo` runs a whole cycle with reminders over SMTP.
+
+The German run is a smoke test of the installed entry point in its own interpreter."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+from engine_support import zyklus
 
 
 def test_demo_runs_a_cycle_with_refusal_restart_and_mails(tmp_path: Path) -> None:
@@ -21,8 +25,7 @@ def test_demo_runs_a_cycle_with_refusal_restart_and_mails(tmp_path: Path) -> Non
 
 
 def test_demo_in_english(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "zyklus.main", "--lang", "en", "demo"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
+    result = zyklus("--lang", "en", "demo", cwd=tmp_path, env={"COLUMNS": "200"})  # in-process
     assert result.returncode == 0, result.stderr
     assert "Cycle 2: Developing or revising the strategy" in result.stdout
     assert "mails delivered over SMTP" in result.stdout

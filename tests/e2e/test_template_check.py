@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from engine_support import zyklus
 
 
 def _check(tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "zyklus.main", "template", "check"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    return zyklus("template", "check", cwd=tmp_path)
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from engine.definitions.loader import SHIPPED_DIR
+from engine_support import zyklus as run_cli
 
 SHIPPED = ["gnk-nrw", "gnk-thueringen", "kommune", "landkreis"]
 
@@ -26,8 +26,7 @@ def home(tmp_path: Path) -> Path:
 
 
 def zyklus(home: Path, *args: str, now: str = "2027-01-04T08:00") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "zyklus.main", *args], cwd=home, capture_output=True, text=True,
-                          timeout=120, env={"PATH": "/usr/bin:/bin", "COLUMNS": "250", "ZYKLUS_NOW": now})
+    return run_cli(*args, cwd=home, env={"COLUMNS": "250", "ZYKLUS_NOW": now})
 
 
 # -- validate ---------------------------------------------------------------------------------------

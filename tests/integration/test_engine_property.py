@@ -81,7 +81,7 @@ def check_invariants(service: Service) -> None:
         assert cycle.lock_version >= len(rows)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(operations, min_size=25, max_size=60))
 def test_history_replays_to_the_stored_phase_and_implementation_needs_a_resolution(ops: list[Op]) -> None:
     with tempfile.TemporaryDirectory() as folder:

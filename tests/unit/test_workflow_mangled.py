@@ -111,7 +111,7 @@ def _assert_answer(catalog: Catalog, name: str, file_names: set[str]) -> None:
     simulate(definition, dt.date(2027, 1, 4), "TH")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(SHIPPED)), data=st.data())
 def test_mangled_definitions_validate_or_yield_one_line_messages(name: str, data: st.DataObject) -> None:
     mangled = _mutate(SHIPPED[name], data)
@@ -124,7 +124,6 @@ def test_mangled_definitions_validate_or_yield_one_line_messages(name: str, data
             _assert_answer(catalog, child, files)
 
 
-@settings(max_examples=200, deadline=None)
 @given(name=st.sampled_from(sorted(SHIPPED)), cuts=st.lists(st.tuples(st.floats(0, 1), text), min_size=1, max_size=3))
 def test_garbled_toml_text_is_reported_with_line_and_column(name: str, cuts: list[tuple[float, str]]) -> None:
     source = (SHIPPED_DIR / f"{name}.toml").read_text(encoding="utf-8")

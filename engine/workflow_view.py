@@ -13,7 +13,7 @@ from typing import Any
 from engine.dates import Duration
 from engine.definitions.model import COMPLETED, Definition, Phase, Reminders
 from engine.guards import describe
-from engine.i18n import Language, t
+from engine.i18n import Language, t, tn
 
 _UNITS = (("years", "year"), ("months", "month"), ("days", "day"))
 
@@ -25,8 +25,8 @@ def format_duration(value: str, lang: Language) -> str:
     for attr, unit in _UNITS:
         n = getattr(duration, attr)
         if n:
-            parts.append(t(f"duration.{unit}.{'one' if n == 1 else 'other'}", lang, n=n))
-    return " ".join(parts) or t("duration.day.other", lang, n=0)
+            parts.append(tn(f"duration.{unit}", n, lang))
+    return " ".join(parts) or tn("duration.day", 0, lang)
 
 
 def _roles(roles: tuple[str, ...], lang: Language) -> str:

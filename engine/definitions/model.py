@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -54,8 +55,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
 class Text(_Model):
-    """A label or description; German is required because German is the default language."""
+    """A label or description in any languages, keyed by language code (``de``, ``en``, ``fr`` …);
+    German is required because German is the default language.
+
+    ``en`` is a declared field and every other language an extra one, for the version hash: the
+    canonical JSON of a definition written before other languages existed has always carried
+    ``"en"`` (``null`` when absent), and a language a file does not use must not appear in it at
+    all, so adding a French label to one workflow changes no other workflow's version."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     de: str
     en: str | None = None
@@ -65,8 +77,20 @@ class Text(_Model):
     def _from_plain_string(cls, value: Any) -> Any:
         return {"de": value} if isinstance(value, str) else value
 
-    def get(self, lang: Language) -> str:
-        return (self.en if lang == "en" else None) or self.de
+    @model_validator(mode="after")
+    def _languages(self) -> "Text":
+        for code, text in (self.model_extra or {}).items():
+            if not _LANGUAGE_CODE.fullmatch(code):
+                raise ValueError(f"{_shown(code)} is not a language code such as de, en or fr")
+            if not isinstance(text, str):
+                raise ValueError(f"{code}: a text is expected, not {_shown(text)}")
+        return self
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, else German."""
+        if lang == "en":
+            return self.en or self.de
+        return (self.model_extra or {}).get(lang) or self.de
 
 
 def _duration(value: str) -> str:

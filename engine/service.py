@@ -8,6 +8,7 @@ history row and the subscribers' rows in one transaction guarded by a compare-an
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 import json
@@ -77,6 +78,8 @@ class AdvanceResult:
 class RecordResult:
     fact: Fact
     label: str
+    number: int
+    """The cycle the fact belongs to."""
 
 
 class Service:
@@ -98,6 +101,16 @@ class Service:
         self.bus.subscribe(CarryOver(clock))
 
     # -- infrastructure -----------------------------------------------------------------------
+    def in_language(self, lang: Language) -> "Service":
+        """This service speaking ``lang``: the same database, catalog, clock, event bus and cache
+        of parsed definitions, with labels and error messages in the caller's language. One
+        process (the web app) serves a German coordinator and an English administrator at once."""
+        if lang == self.lang:
+            return self
+        speaking = copy.copy(self)
+        speaking.lang = lang
+        return speaking
+
     def init_db(self) -> None:
         create_schema(self.engine)
 
@@ -331,6 +344,7 @@ class Service:
                                  allowed=", ".join(definition.facts)))
             fields = parse_fields(fact, definition.facts[fact], values, self.lang)
             cycle = loaded.cycle
+            number = cycle.number
             self._compare_and_set(session, cycle, loaded.municipality.ags)
             row = Fact(cycle_id=cycle.id, type=fact, fields=fields, on=on, phase=cycle.phase,
                        actor=person.email, recorded_at=stamp(self.clock))
@@ -338,7 +352,7 @@ class Service:
             self._history(session, cycle, on=on, actor=person.email, kind="fact", trigger=fact,
                           details={"fields": fields})
             self._publish(FactRecorded(cycle.id, loaded.municipality.ags, cycle.number, fact, on), session)
-        return RecordResult(row, definition.fact_label(fact, self.lang))
+        return RecordResult(row, definition.fact_label(fact, self.lang), number)
 
     def advance(self, ags: str, *, actor: str, on: dt.date | str | None = None, reason: str | None = None,
                 trigger: str = "advance") -> AdvanceResult:

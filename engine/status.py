@@ -36,6 +36,26 @@ def _unmet(definition: Definition, result: GuardResult, lang: Language) -> dict[
     return out
 
 
+def steps(status: dict[str, Any]) -> list[dict[str, Any]]:
+    """What would satisfy each unmet guard, as data in the order the guards are listed: record a
+    fact (with the fields still missing), add a person with a role, or advance when ready. Each
+    interface renders them its own way (a command, a line in a mail, a form)."""
+    out: list[dict[str, Any]] = []
+    for guard in status.get("unmet", []):
+        if guard.get("type") == "role_count":
+            step: dict[str, Any] = {"action": "add_person", "role": guard["role"]}
+        elif guard.get("fact"):
+            wanted = guard.get("absent_fields") or [f["name"] for f in guard["fields"] if f["required"]]
+            step = {"action": "record", "fact": guard["fact"], "fields": list(wanted)}
+        else:
+            continue
+        if step not in out:
+            out.append(step)
+    if status.get("ready"):
+        out.append({"action": "advance"})
+    return out
+
+
 def next_steps(ags: str, status: dict[str, Any], actor: str) -> list[str]:
     """The commands that would satisfy each unmet guard, in the order they are listed."""
     commands: list[str] = []
@@ -68,6 +88,7 @@ def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, 
         "due_on": cycle.due_on.isoformat() if cycle.due_on else None,
         "overdue": bool(cycle.due_on and cycle.due_on < today),
         "restart_on": cycle.restart_on.isoformat() if cycle.restart_on else None,
+        "lock_version": cycle.lock_version,
         "next": [], "unmet": [], "ready": False,
     }
     if cycle.phase == COMPLETED:

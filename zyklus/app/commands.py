@@ -1,0 +1,62 @@
+"""What a caller asks the door to change: typed commands, built at the edge from a command line,
+a form or a JSON body. Dates are dates and lists are lists here; parsing text is the edge's job."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AddMunicipality(Command):
+    ags: str
+    name: str
+    state: str = "TH"
+    kind: str = "stadt"
+    catholic_holidays: bool = False
+
+
+class AddPerson(Command):
+    ags: str
+    name: str
+    email: str
+    roles: list[str]
+    organisation: str | None = None
+    consent_publish: bool = False
+    language: str = "de"
+    digest: bool = False
+
+
+class StartCycle(Command):
+    ags: str
+    workflow: str | None = None
+    """None: the configured default workflow."""
+    on: dt.date | None = None
+    """None: today."""
+
+
+class RecordFact(Command):
+    ags: str
+    fact: str
+    actor: str
+    values: dict[str, str] = Field(default_factory=dict)
+    """Field values as the person gave them; the fact type's schema parses and checks them."""
+    on: dt.date | None = None
+
+
+class Advance(Command):
+    ags: str
+    actor: str
+    on: dt.date | None = None
+    reason: str | None = None
+
+
+class SetDeadline(Command):
+    ags: str
+    due: dt.date
+    actor: str
+    reason: str

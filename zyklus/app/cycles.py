@@ -1,0 +1,112 @@
+"""The door's municipalities, people and cycles: register, start, record, advance, deadline,
+status (one and all), history and the list of cycles.
+
+Each method takes a typed command or typed query arguments and the caller's language, calls the
+engine's service speaking that language, and returns DTOs. Nothing here parses text or prints.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from engine.i18n import Language
+from engine.roles import effective_roles
+from engine.status import steps
+from zyklus.app import commands as c
+from zyklus.app.dto import (AdvancedDTO, CycleStartedDTO, CycleSummaryDTO, DeadlineSetDTO, FactRecordedDTO,
+                            GuardWarningDTO, HistoryEntryDTO, MunicipalityDTO, NoCycleDTO, PersonDTO, StatusDTO)
+
+if TYPE_CHECKING:
+    from engine.db.tables import Municipality, Person
+    from engine.service import Service
+
+
+def municipality_dto(row: "Municipality") -> MunicipalityDTO:
+    return MunicipalityDTO(ags=row.ags, name=row.name, state=row.state, kind=row.kind,
+                           catholic_holidays=row.catholic_holidays)
+
+
+def person_dto(row: "Person") -> PersonDTO:
+    return PersonDTO(name=row.name, email=row.email, roles=list(row.roles), counts_in=sorted(effective_roles(row.roles)),
+                     organisation=row.organisation, consent_publish=row.consent_publish, language=row.language,
+                     digest=row.digest)
+
+
+def status_dto(data: dict[str, Any]) -> StatusDTO:
+    """The engine's status dict as the DTO, with the next steps as data instead of commands."""
+    fields = {key: value for key, value in data.items() if key != "next_steps"}
+    return StatusDTO.model_validate({**fields, "steps": steps(data)})
+
+
+class Cycles:
+    def __init__(self, service: "Service") -> None:
+        self._service = service
+
+    def _speaking(self, lang: Language) -> "Service":
+        return self._service.in_language(lang)
+
+    # -- municipalities and people ------------------------------------------------------------
+    def add_municipality(self, command: c.AddMunicipality, lang: Language = "de") -> MunicipalityDTO:
+        row = self._speaking(lang).add_municipality(command.ags, command.name, state=command.state,
+                                                    kind=command.kind, catholic_holidays=command.catholic_holidays)
+        return municipality_dto(row)
+
+    def municipalities(self) -> list[MunicipalityDTO]:
+        return [municipality_dto(row) for row in self._service.municipalities()]
+
+    def add_person(self, command: c.AddPerson, lang: Language = "de") -> PersonDTO:
+        row = self._speaking(lang).add_person(
+            command.ags, name=command.name, email=command.email, roles=command.roles,
+            organisation=command.organisation, consent_publish=command.consent_publish,
+            language=command.language, digest=command.digest)
+        return person_dto(row)
+
+    def people(self, ags: str, lang: Language = "de") -> list[PersonDTO]:
+        return [person_dto(row) for row in self._speaking(lang).people(ags)]
+
+    # -- cycles -------------------------------------------------------------------------------
+    def start(self, command: c.StartCycle, lang: Language = "de") -> CycleStartedDTO:
+        service = self._speaking(lang)
+        cycle = service.start_cycle(command.ags, workflow=command.workflow, on=command.on)
+        status = service.status(command.ags)
+        return CycleStartedDTO(ags=status["ags"], number=cycle.number, workflow=status["workflow"],
+                               version=status["version"], phase=status["phase"], phase_label=status["phase_label"],
+                               due_on=status["due_on"])
+
+    def record(self, command: c.RecordFact, lang: Language = "de") -> FactRecordedDTO:
+        result = self._speaking(lang).record(command.ags, command.fact, actor=command.actor, values=command.values,
+                                             on=command.on)
+        row = result.fact
+        return FactRecordedDTO(ags=command.ags.strip(), cycle=result.number, fact=row.type,
+                               label=result.label, on=row.on, fields=row.fields, actor=row.actor)
+
+    def advance(self, command: c.Advance, lang: Language = "de") -> AdvancedDTO:
+        result = self._speaking(lang).advance(command.ags, actor=command.actor, on=command.on, reason=command.reason)
+        return AdvancedDTO(ags=result.ags, number=result.number, source=result.source,
+                           source_label=result.source_label, dest=result.dest, dest_label=result.dest_label,
+                           on=result.on, warnings=[GuardWarningDTO(id=w.id, message=w.message) for w in result.warnings],
+                           next_cycle=result.next_cycle, next_phase_label=result.next_phase,
+                           restart_on=result.restart_on)
+
+    def set_deadline(self, command: c.SetDeadline, lang: Language = "de") -> DeadlineSetDTO:
+        service = self._speaking(lang)
+        before = service.status(command.ags)
+        cycle = service.set_deadline(command.ags, command.due, actor=command.actor, reason=command.reason)
+        return DeadlineSetDTO(ags=before["ags"], cycle=cycle.number, phase=cycle.phase,
+                              phase_label=before["phase_label"], due_on=cycle.due_on,
+                              previous_due_on=before["due_on"])
+
+    # -- reading --------------------------------------------------------------------------------
+    def status(self, ags: str, lang: Language = "de") -> StatusDTO:
+        return status_dto(self._speaking(lang).status(ags))
+
+    def overview(self, lang: Language = "de") -> list[StatusDTO | NoCycleDTO]:
+        """Every municipality with where its cycle stands (the advisor's and the admin's view)."""
+        return [status_dto(row) if row.get("cycle") is not None else NoCycleDTO(ags=row["ags"], name=row["name"])
+                for row in self._speaking(lang).status_all()]
+
+    def history(self, ags: str, number: int | None = None, lang: Language = "de") -> list[HistoryEntryDTO]:
+        return [HistoryEntryDTO.model_validate(row) for row in self._speaking(lang).history(ags, number)]
+
+    def cycles(self, ags: str, lang: Language = "de") -> list[CycleSummaryDTO]:
+        return [CycleSummaryDTO.model_validate(row) for row in self._speaking(lang).cycles(ags)]

@@ -1,0 +1,202 @@
+"""What the door returns: typed, serialisable results (pydantic), the same for every interface.
+
+``model_dump(mode="json")`` of a DTO is what ``--json`` prints and what the REST API will return:
+field names are stable, dates are ISO 8601 (``2027-03-15``), moments ISO 8601 with offset.
+Labels (phase names, guard messages) are in the language the caller asked for; codes (``phase``,
+``fact``, ``role``) never change with the language, so a client can act on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DTO(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    def as_json(self) -> Any:
+        """The JSON form: what ``--json`` prints and the API returns."""
+        return self.model_dump(mode="json")
+
+
+# -- municipalities and people -----------------------------------------------------------------
+class MunicipalityDTO(DTO):
+    ags: str
+    name: str
+    state: str
+    kind: str
+    catholic_holidays: bool
+
+
+class PersonDTO(DTO):
+    name: str
+    email: str
+    roles: list[str]
+    counts_in: list[str]
+    """The groups the person counts in: a coordinator is in the core team and the steering group too."""
+    organisation: str | None
+    consent_publish: bool
+    language: str
+    digest: bool
+
+
+# -- status ----------------------------------------------------------------------------------
+class FieldSpecDTO(DTO):
+    name: str
+    type: str
+    required: bool
+    choices: list[str]
+    label: str
+
+
+class UnmetGuardDTO(DTO):
+    id: str
+    type: str
+    severity: Literal["block", "warn"]
+    message: str
+    fact: str | None = None
+    missing: bool | None = None
+    fields: list[FieldSpecDTO] = Field(default_factory=list)
+    absent_fields: list[str] | None = None
+    role: str | None = None
+    count: int | None = None
+
+
+class NextTransitionDTO(DTO):
+    transition: str
+    dest: str
+    dest_label: str
+    roles: list[str]
+    ready: bool
+
+
+class NextStepDTO(DTO):
+    """What would satisfy an unmet condition, as data: the CLI prints it as a command, a mail as a
+    line, the web app as a form or a link."""
+
+    action: Literal["record", "add_person", "advance"]
+    fact: str | None = None
+    """``record``: the fact type to record."""
+    fields: list[str] = Field(default_factory=list)
+    """``record``: the fields still to give."""
+    role: str | None = None
+    """``add_person``: the role the working structures lack."""
+
+
+class StatusDTO(DTO):
+    ags: str
+    name: str
+    state: str
+    cycle: int
+    cycle_status: Literal["running", "completed"]
+    workflow: str
+    version: str
+    phase: str
+    phase_label: str
+    entered_on: dt.date
+    entered_at: dt.date
+    """The same day as ``entered_on`` (the field name the first CLI used); kept for scripts."""
+    due_on: dt.date | None
+    overdue: bool
+    restart_on: dt.date | None
+    lock_version: int
+    """The cycle's version: a client that wants to change the cycle sends it back (If-Match)."""
+    next: list[NextTransitionDTO]
+    unmet: list[UnmetGuardDTO]
+    ready: bool
+    steps: list[NextStepDTO]
+
+
+class NoCycleDTO(DTO):
+    """A registered municipality that has not started a cycle yet (in the overview)."""
+
+    ags: str
+    name: str
+    cycle: None = None
+
+
+# -- changes -----------------------------------------------------------------------------------
+class CycleStartedDTO(DTO):
+    ags: str
+    number: int
+    workflow: str
+    version: str
+    phase: str
+    phase_label: str
+    due_on: dt.date | None
+
+
+class FactRecordedDTO(DTO):
+    ags: str
+    cycle: int
+    fact: str
+    label: str
+    on: dt.date
+    fields: dict[str, Any]
+    actor: str
+
+
+class GuardWarningDTO(DTO):
+    id: str
+    message: str
+
+
+class AdvancedDTO(DTO):
+    ags: str
+    number: int
+    source: str
+    source_label: str
+    dest: str
+    dest_label: str
+    on: dt.date
+    warnings: list[GuardWarningDTO]
+    next_cycle: int | None = None
+    next_phase_label: str | None = None
+    restart_on: dt.date | None = None
+
+
+class DeadlineSetDTO(DTO):
+    ags: str
+    cycle: int
+    phase: str
+    phase_label: str
+    due_on: dt.date
+    previous_due_on: dt.date | None
+
+
+# -- history and cycles ------------------------------------------------------------------------
+class HistoryEntryDTO(DTO):
+    cycle: int
+    seq: int
+    at: dt.datetime
+    on: dt.date
+    actor: str
+    kind: str
+    trigger: str | None
+    from_: str | None = Field(alias="from")
+    to: str | None
+    from_label: str | None
+    to_label: str | None
+    fact_label: str | None
+    reason: str | None
+    details: dict[str, Any]
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    def as_json(self) -> Any:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class CycleSummaryDTO(DTO):
+    number: int
+    workflow: str
+    version: str
+    status: str
+    phase: str
+    phase_label: str
+    started_on: dt.date
+    completed_on: dt.date | None
+    restart_on: dt.date | None

@@ -1,0 +1,50 @@
+"""The composition root: the one place that builds the door from configuration.
+
+The CLI, the demo, the benchmarks and the tests all call :func:`bootstrap`; tests may pass a
+transport for what lies outside the machine. The engine's event bus gets its subscribers here,
+explicitly and in this order (the order is part of the contract, see docs/architecture.md):
+
+1. ``CarryOver`` (subscribed by the Service itself): a new cycle inherits the action programme;
+2. ``TimerPlanner``: every transition plans its reminders in the same transaction — after the
+   carry-over, because the inherited indicators' values-due reminders are planned from it;
+3. ``scrub_outbox``: ``person forget`` erases the person from the mails not yet sent.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.clock import Clock
+    from engine.i18n import Language
+    from zyklus.app import Application
+    from zyklus.config import Settings
+
+
+def bootstrap(settings: "Settings", clock: "Clock", *, db_url: str | None = None, lang: "Language" = "de",
+              require_schema: bool = True) -> "Application":
+    """Build the door on ``db_url`` (default: the configured database)."""
+    from engine.db.database import is_initialised, make_engine
+    from engine.definitions.loader import Catalog
+    from engine.errors import ConfigError
+    from engine.i18n import t
+    from engine.service import Service
+    from zyklus.app import Application
+
+    engine = make_engine(db_url or settings.db_url)
+    if require_schema and not is_initialised(engine):
+        engine.dispose()
+        raise ConfigError(t("db.not_initialised", lang))
+    service = Service(engine, Catalog(settings.workflow_dirs), clock, tz=settings.timezone, lang=lang,
+                      default_workflow=settings.get("general", "default_workflow"))
+    subscribe_notifications(service, settings)
+    return Application(service)
+
+
+def subscribe_notifications(service, settings: "Settings") -> None:  # noqa: ANN001 - Service, lazily imported
+    """The notifications add-on's subscribers (see the module docstring for the order)."""
+    from notifications.privacy import scrub_outbox
+    from notifications.timers import TimerPlanner  # not notifications.setup: that loads mail, SMTP, ICS
+
+    service.bus.subscribe(TimerPlanner(service, send_hour=settings.get("scheduler", "send_hour")))
+    service.bus.subscribe(scrub_outbox)

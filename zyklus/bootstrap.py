@@ -17,28 +17,40 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from engine.clock import Clock
     from engine.i18n import Language
+    from engine.service import Service
     from zyklus.app import Application
     from zyklus.config import Settings
 
 
 def bootstrap(settings: "Settings", clock: "Clock", *, db_url: str | None = None, lang: "Language" = "de",
               require_schema: bool = True) -> "Application":
-    """Build the door on ``db_url`` (default: the configured database)."""
-    from engine.db.database import is_initialised, make_engine
+    """Build the door on ``db_url`` (default: the configured database). The database is opened
+    when a use case first needs it; one that was never initialised is refused then."""
+    from zyklus.app import Application
+
+    url = db_url or settings.db_url
+    return Application(lambda: build_service(settings, clock, url, lang, require_schema=require_schema),
+                       workflow_dirs=settings.workflow_dirs, db_url=url)
+
+
+def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Language", *,
+                  require_schema: bool = True) -> "Service":
+    """The engine's service on ``url`` with the notifications add-on subscribed."""
+    from engine.db.database import make_engine
     from engine.definitions.loader import Catalog
     from engine.errors import ConfigError
     from engine.i18n import t
     from engine.service import Service
-    from zyklus.app import Application
 
-    engine = make_engine(db_url or settings.db_url)
-    if require_schema and not is_initialised(engine):
-        engine.dispose()
+    from engine.versions import database_if_present
+
+    engine = database_if_present(url) if require_schema else make_engine(url)  # never creates a file to refuse it
+    if engine is None:
         raise ConfigError(t("db.not_initialised", lang))
     service = Service(engine, Catalog(settings.workflow_dirs), clock, tz=settings.timezone, lang=lang,
                       default_workflow=settings.get("general", "default_workflow"))
     subscribe_notifications(service, settings)
-    return Application(service)
+    return service
 
 
 def subscribe_notifications(service, settings: "Settings") -> None:  # noqa: ANN001 - Service, lazily imported

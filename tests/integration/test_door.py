@@ -80,5 +80,9 @@ def test_the_overview_lists_a_municipality_without_a_cycle(door) -> None:
 
 
 def test_bootstrap_refuses_a_database_that_was_never_initialised(tmp_path: Path) -> None:
+    door = bootstrap(make_settings(tmp_path), FixedClock(NOW), db_url=f"sqlite:///{tmp_path / 'new.db'}")
+    assert [w.name for w in door.workflows.list()][:2] == ["gnk-nrw", "gnk-thueringen"]  # needs no database
+    assert not (tmp_path / "new.db").exists()
     with pytest.raises(ConfigError):
-        bootstrap(make_settings(tmp_path), FixedClock(NOW), db_url=f"sqlite:///{tmp_path / 'new.db'}")
+        door.cycles.status(AGS)
+    assert list(tmp_path.iterdir()) == [], "refusing must leave no database file behind"

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from zyklus.app.cycles import Cycles
+from zyklus.app.programme import ProgrammeArea
+from zyklus.app.workflows import Workflows
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from engine.service import Service
 
 
@@ -14,15 +20,32 @@ class Application:
     """What zyklus can do, by area.
 
     ``cycles``: municipalities, people and their cycles (start, record, advance, deadline, status,
-    overview, history). Every method takes the caller's language (``lang``), so one process answers
-    each caller in theirs.
+    overview, history); ``programme``: indicators, goals, measures, values, evaluation, report;
+    ``workflows``: list, validate, show, simulate, migrate. Every method takes the caller's
+    language (``lang``), so one process answers each caller in theirs.
+
+    The database is opened on first use, so what needs none (``workflows.validate``, ``--help``)
+    neither waits for it nor creates a file.
     """
 
-    def __init__(self, service: "Service") -> None:
-        self.service = service
+    def __init__(self, service: Callable[[], "Service"], *, workflow_dirs: list["Path"], db_url: str) -> None:
+        self._build_service = service
+        self.workflows = Workflows(workflow_dirs, db_url, lambda: self.service)
+
+    @cached_property
+    def service(self) -> "Service":
         """The engine's service; for the areas of the door only, never for an entry point."""
-        self.cycles = Cycles(service)
+        return self._build_service()
+
+    @cached_property
+    def cycles(self) -> Cycles:
+        return Cycles(self.service)
+
+    @cached_property
+    def programme(self) -> ProgrammeArea:
+        return ProgrammeArea(self.service)
 
     def close(self) -> None:
         """Release the database connections (end of a command, shutdown of a server)."""
-        self.service.engine.dispose()
+        if "service" in self.__dict__:
+            self.service.engine.dispose()

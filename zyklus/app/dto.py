@@ -200,3 +200,151 @@ class CycleSummaryDTO(DTO):
     started_on: dt.date
     completed_on: dt.date | None
     restart_on: dt.date | None
+
+
+class CycleOutcomeDTO(CycleSummaryDTO):
+    """A cycle with what it came to: running, or completed with its report published when and where."""
+
+    outcome: str
+    report_published: dict[str, Any] | None
+
+
+# -- the action programme ------------------------------------------------------------------------
+class CatalogueEntryDTO(DTO):
+    id: str
+    name: str
+    sdg: int
+    unit: str
+    direction: str
+    decimals: int
+    definition: str | None
+    source: str | None
+
+
+class YearValueDTO(DTO):
+    year: int
+    value: float
+
+
+class IndicatorValueDTO(YearValueDTO):
+    source: str | None
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
+class IndicatorDTO(DTO):
+    id: str
+    name: str
+    sdg: int
+    unit: str
+    decimals: int
+    direction: str
+    band: tuple[float, float] | None
+    baseline: YearValueDTO | None
+    targets: list[YearValueDTO]
+    source: str | None
+    theme_field: str | None
+    goal: str | None
+    catalogue_id: str | None
+    values_due: str
+    """MM-DD: the day each year by which the previous year's value is due."""
+    values: list[IndicatorValueDTO]
+
+
+class GoalDTO(DTO):
+    id: str
+    title: str
+    theme_field: str | None
+
+
+class MeasureDTO(DTO):
+    id: str
+    title: str
+    goal: str | None
+    theme_field: str | None
+    responsible: str | None
+    status: str
+    status_on: dt.date
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    started_on: dt.date | None
+    finished_on: dt.date | None
+    carried_over: bool
+
+
+class ValueRecordedDTO(DTO):
+    indicator: str
+    year: int
+    value: float
+    unit: str
+    decimals: int
+    corrected: float | None
+    """The value this one replaced, if the year had one."""
+
+
+class TargetSetDTO(DTO):
+    indicator: str
+    year: int
+    value: float
+    decimals: int
+
+
+class EvaluationDTO(DTO):
+    """`zyklus evaluate --json`: the ratings, the measures and the phase timeline of a cycle
+    (docs/evaluation.md explains every number). People are not in it."""
+
+    ags: str
+    cycle: int
+    workflow: str
+    version: str
+    status: str
+    reference_year: int | None
+    indicators: list[dict[str, Any]]
+    measures: dict[str, Any]
+    timeline: list[dict[str, Any]]
+
+
+# -- workflow variants -------------------------------------------------------------------------
+class ProblemDTO(DTO):
+    file: str
+    path: str
+    message: str
+    severity: Literal["error", "warning"]
+    line: str
+    """The problem as one line, ``file: key.path: message``."""
+
+
+class ValidationDTO(DTO):
+    file: str
+    valid: bool
+    name: str | None
+    version: str | None
+    problems: list[ProblemDTO]
+
+
+class StoredVersionDTO(DTO):
+    version: str
+    running_cycles: int
+
+
+class WorkflowDTO(DTO):
+    name: str
+    label: str | None
+    extends: str | None
+    version: str | None
+    valid: bool
+    source: str
+    """``shipped``, or the administrator's folder the file is in."""
+    path: str
+    stored: list[dict[str, Any]] | None
+    """The versions in the database with their running cycles; None without a database."""
+
+
+class MigrationDTO(DTO):
+    workflow: str
+    to_version: str
+    on: dt.date
+    map: dict[str, str]
+    cycles: list[dict[str, Any]]
+    dry_run: bool
+    moved: int

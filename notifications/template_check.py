@@ -57,6 +57,7 @@ def check_templates(override_dir: Path) -> list[str]:
     mail, in the sandbox and with the limits of a sweep."""
     renderer = MailRenderer(override_dir)
     problems = _refused_files(override_dir)
+    seen: dict[tuple[str, str, str], str] = {}  # one line per error, named after the first kind it broke
     contexts = [(template, kind, {**_COMMON, "kind": kind, **extra}) for template, kind, extra in SAMPLES]
     for template, kind, context in contexts + [("digest", "digest", _DIGEST)]:
         for language in LANGUAGES:
@@ -68,8 +69,8 @@ def check_templates(override_dir: Path) -> list[str]:
             except TemplateRefused:
                 continue  # reported once per file above
             except (jinja2.TemplateError, HeaderInjectionError) as exc:
-                problems.append(f"{override_dir / language / label}: {type(exc).__name__}: {exc}")
-    return problems
+                seen.setdefault((language, template, f"{type(exc).__name__}: {exc}"), label)
+    return problems + [f"{override_dir / language / label}: {error}" for (language, _, error), label in seen.items()]
 
 
 def _refused_files(override_dir: Path) -> list[str]:

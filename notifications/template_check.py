@@ -56,37 +56,33 @@ def check_templates(override_dir: Path) -> list[str]:
     """One line per problem; empty when every override can be read and renders every kind of
     mail, in the sandbox and with the limits of a sweep."""
     renderer = MailRenderer(override_dir)
-    problems = _refused_files(override_dir)
-    seen: dict[tuple[str, str, str], str] = {}  # one line per error, named after the first kind it broke
+    refused = _refused_files(override_dir)
+    found: dict[tuple[str, str, str], str] = {}  # one line per error, named after the first kind it broke
     contexts = [(template, kind, {**_COMMON, "kind": kind, **extra}) for template, kind, extra in SAMPLES]
     for template, kind, context in contexts + [("digest", "digest", _DIGEST)]:
         for language in LANGUAGES:
             if not any(os.path.lexists(p) for p in (override_dir / language).glob(f"{template}.*.j2")):
                 continue
-            label = template if kind in (template, "enter") else f"{template} ({kind})"
             try:
                 renderer.render(template, language, context)
-            except TemplateRefused:
-                continue  # reported once per file above
             except (jinja2.TemplateError, HeaderInjectionError) as exc:
-                seen.setdefault((language, template, f"{type(exc).__name__}: {exc}"), label)
-    return problems + [f"{override_dir / language / label}: {error}" for (language, _, error), label in seen.items()]
+                if str(exc) not in refused:  # a refused file is reported once, not once per mail kind
+                    label = template if kind in (template, "enter") else f"{template} ({kind})"
+                    found.setdefault((language, template, f"{type(exc).__name__}: {exc}"), label)
+    rendering = [f"{override_dir / language / label}: {error}" for (language, _, error), label in found.items()]
+    return list(refused.values()) + rendering
 
 
-def _refused_files(override_dir: Path) -> list[str]:
+def _refused_files(override_dir: Path) -> dict[str, str]:
     """Every ``*.j2`` entry of the folder, mail templates and partials alike, checked the way
-    a sweep reads it: links out of the folder, other kinds of files, wrong encoding, size."""
+    a sweep reads it: links out of the folder, other kinds of files, wrong encoding, size.
+    Keyed by the refusal, so rendering the same file does not report it again."""
     loader = ConfinedLoader(override_dir)
-    problems = []
+    problems: dict[str, str] = {}
     for folder, _dirs, files in os.walk(override_dir):
-        for name in sorted(files):
-            path = Path(folder) / name
-            if not name.endswith(".j2"):
-                continue
+        for path in sorted(Path(folder) / name for name in files if name.endswith(".j2")):
             try:
                 loader.get_source(None, path.relative_to(override_dir).as_posix())  # type: ignore[arg-type]
-            except jinja2.TemplateNotFound:
-                problems.append(f"{path}: TemplateRefused: refused, it leads to nothing (a dangling link)")
             except TemplateRefused as exc:
-                problems.append(f"{path}: {type(exc).__name__}: {exc}")
+                problems[str(exc)] = f"{path}: {type(exc).__name__}: {exc}"
     return problems

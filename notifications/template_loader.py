@@ -62,10 +62,6 @@ class ConfinedLoader(jinja2.BaseLoader):
 
         return source, real, uptodate
 
-    def list_templates(self) -> list[str]:
-        root = Path(os.path.realpath(self.folder))
-        return sorted(str(p.relative_to(root)) for p in root.rglob("*.j2")) if root.is_dir() else []
-
     def _read(self, template: str, real: str, root: str) -> tuple[str, int]:
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)

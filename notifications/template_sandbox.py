@@ -117,7 +117,11 @@ class _LimitedCodeGenerator(CodeGenerator):
         for loop in node.find_all(nodes.For):
             loop.iter = self._guarded(loop.iter, _LOOP_GUARD)
         for output in node.find_all(nodes.Output):
-            output.nodes = [self._guarded(child, _OUTPUT_GUARD) for child in output.nodes]
+            static = sum(len(child.data) for child in output.nodes if isinstance(child, nodes.TemplateData))
+            output.nodes = [child if isinstance(child, nodes.TemplateData) else self._guarded(child, _OUTPUT_GUARD)
+                            for child in output.nodes]
+            if static:  # text stays a compile-time constant; one call charges all of it
+                output.nodes.append(self._guarded(nodes.Const(static, lineno=output.lineno), _STATIC_GUARD))
         super().visit_Template(node, frame)
 
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
@@ -132,6 +136,7 @@ class _LimitedCodeGenerator(CodeGenerator):
 
 _LOOP_GUARD = "zyklus_loop_guard"
 _OUTPUT_GUARD = "zyklus_output_guard"
+_STATIC_GUARD = "zyklus_static_guard"
 
 
 # Filters whose arguments decide how big the result gets, and the size they would produce.
@@ -169,6 +174,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         self.filters = {name: self._guard_filter(name, func) for name, func in self.filters.items()}
         self.filters[_LOOP_GUARD] = jinja2.pass_context(self.guard_loop)
         self.filters[_OUTPUT_GUARD] = jinja2.pass_context(self.guard_output)
+        self.filters[_STATIC_GUARD] = jinja2.pass_context(self.guard_static)
 
     # -- hooks the generated code calls ------------------------------------------------------
     @staticmethod
@@ -185,6 +191,13 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         if spent is not None:
             spent.emit(len(value) if isinstance(value, str) else len(str(value)))
         return value
+
+    @staticmethod
+    def guard_static(_context: jinja2.runtime.Context, chars: int) -> str:
+        spent = _CURRENT.get()
+        if spent is not None:
+            spent.emit(chars)
+        return ""
 
     def guard_value(self, value: Any) -> Any:
         if _size(value) > self.value_chars:

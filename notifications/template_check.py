@@ -44,11 +44,11 @@ SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
     ("stale_measures", "stale_measures", _MONITORING["stale_measures"]),
 ]
 """Every kind of mail a sweep composes: (template, kind, what the composer adds for it)."""
-_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@erfurt.example", "municipality": "Erfurt",
+SAMPLE_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@erfurt.example", "municipality": "Erfurt",
            "ags": "16051000", "cycle_number": 2, "phase_label": "Formeller Beschluss (Rat)",
            "phase_description": "Der Rat beschließt das Handlungsprogramm.", "due_on": _DUE, "days_left": 14,
            "missing": ["Nachweis „Ratsbeschluss“ muss in diesem Zyklus erfasst sein."], "next_steps": _NEXT_STEPS}
-_DIGEST = {"recipient_name": "Anna Koch", "day": _DUE,
+SAMPLE_DIGEST = {"recipient_name": "Anna Koch", "day": _DUE,
            "items": [{"subject": "Erinnerung: Frist am 15.03.2027", "text": "Guten Tag Anna Koch, …"}]}
 
 
@@ -58,8 +58,8 @@ def check_templates(override_dir: Path) -> list[str]:
     renderer = MailRenderer(override_dir)
     refused = _refused_files(override_dir)
     found: dict[tuple[str, str, str], str] = {}  # one line per error, named after the first kind it broke
-    contexts = [(template, kind, {**_COMMON, "kind": kind, **extra}) for template, kind, extra in SAMPLES]
-    for template, kind, context in contexts + [("digest", "digest", _DIGEST)]:
+    contexts = [(template, kind, {**SAMPLE_COMMON, "kind": kind, **extra}) for template, kind, extra in SAMPLES]
+    for template, kind, context in contexts + [("digest", "digest", SAMPLE_DIGEST)]:
         for language in LANGUAGES:
             if not any(os.path.lexists(p) for p in (override_dir / language).glob(f"{template}.*.j2")):
                 continue

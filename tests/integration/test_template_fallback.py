@@ -116,9 +116,11 @@ def test_a_division_by_zero_in_one_kind_of_mail_costs_only_those_mails(
 
     mails = by_recipient(smtp_handler)
     assert set(mails) == {ANNA, JOHN, KAI, OLGA} and report.delivery["sent"] == 4
-    assert parts(mails[ANNA][0])[0].strip() == "Eigene Erinnerung (overdue): Aufbau der Arbeitsstrukturen seit 14 Tagen überfällig."
+    own = "Eigene Erinnerung (overdue): Aufbau der Arbeitsstrukturen seit 14 Tagen überfällig."
+    assert parts(mails[ANNA][0])[0].strip() == own
     for escalated in (KAI, OLGA):  # the shipped escalation, for these mails only
-        assert mails[escalated][0]["Subject"] == "Eskalation: Aufbau der Arbeitsstrukturen seit 14 Tagen überfällig (Erfurt)"
+        assert mails[escalated][0]["Subject"] == \
+            "Eskalation: Aufbau der Arbeitsstrukturen seit 14 Tagen überfällig (Erfurt)"
         assert "weil Sie als Ansprechperson für Eskalationen hinterlegt sind" in parts(mails[escalated][0])[0]
     [problem] = report.template_errors  # one line, however many mails it cost
     assert "reminder (de)" in problem and "ZeroDivisionError" in problem

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from notifications.render import MailRenderer, RenderFailed, TemplateRuntimeFailure
+from notifications.template_check import SAMPLE_COMMON, SAMPLE_DIGEST, SAMPLES
 from notifications.template_loader import MAX_TEMPLATE_BYTES, TemplateRefused
 from notifications.template_sandbox import RenderLimitExceeded, RenderLimits
 
@@ -174,7 +175,11 @@ def test_the_shipped_template_has_the_same_limits_and_raises_render_failed(folde
     assert isinstance(caught.value.cause, RenderLimitExceeded) and "review (de)" in str(caught.value)
 
 
-def test_shipped_templates_render_well_inside_the_limits() -> None:
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_shipped_templates_render_well_inside_the_limits(language: str) -> None:
     tight = RenderLimits(output_chars=20_000, iterations=100, depth=10)
-    mail = MailRenderer(None, limits=tight).render("review", "de", CONTEXT)
-    assert "Netzwerktreffen" in mail.subject
+    renderer = MailRenderer(None, limits=tight)
+    for template, kind, extra in SAMPLES:
+        context = {**SAMPLE_COMMON, "kind": kind, **extra}
+        assert renderer.render(template, language, context).subject  # type: ignore[arg-type]
+    assert renderer.render("digest", language, SAMPLE_DIGEST).subject  # type: ignore[arg-type]

@@ -71,16 +71,15 @@ class RenderLimits:
 class Budget:
     """What one render may still spend; raises :class:`RenderLimitExceeded` when it is spent."""
 
-    def __init__(self, limits: RenderLimits, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limits: RenderLimits) -> None:
         self.limits = limits
-        self._clock = clock
-        self._deadline = clock() + limits.seconds
+        self._deadline = time.monotonic() + limits.seconds
         self.iterations = 0
         self.output = 0
         self.depth = 0
 
     def tick(self) -> None:
-        if self._clock() > self._deadline:
+        if time.monotonic() > self._deadline:
             raise RenderLimitExceeded(f"render took longer than {self.limits.seconds:g} s and was stopped")
 
     def iterate(self) -> None:
@@ -142,7 +141,7 @@ _STATIC_GUARD = "zyklus_static_guard"
 
 
 # Filters whose arguments decide how big the result gets, and the size they would produce.
-_PERCENT_SPEC = re.compile(r"%[#0 +\-]*(\*|\d*)(?:\.(\*|\d*))?")
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0 +\-]*(\*|\d*)(?:\.(\*|\d*))?")
 _BRACE_SPEC = re.compile(r"\{[^{}]*?:([^{}]*)\}|\{[^{}]*\{")
 _DIGITS = re.compile(r"\d+")
 
@@ -228,7 +227,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         elif operator == "*":
             self._expect(self._product(left, right))
         elif operator == "%" and isinstance(left, str):
-            self._check_format(left, right if isinstance(right, tuple) else (right,))
+            self._check_format(left)
         elif operator == "+":
             self._expect(_size(left) + _size(right))
         return self.guard_value(super().call_binop(context, operator, left, right))
@@ -248,13 +247,15 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
             return _size(right) * left
         return 0
 
-    def _check_format(self, template: str, args: Iterable[Any]) -> None:
+    def _check_format(self, template: str) -> None:
         """Widths and precisions in ``%`` and ``{}`` formats are sizes too; ``*`` and nested
         fields take them from the arguments, which no mail needs."""
         for match in _PERCENT_SPEC.finditer(template):
-            if "*" in match.group(0):
-                raise RenderLimitExceeded("'*' widths in format strings are not allowed")
-            self._check_numbers(match.group(0))
+            for number in match.groups():  # width, precision
+                if number == "*":
+                    raise RenderLimitExceeded("'*' widths in format strings are not allowed")
+                if number:
+                    self._expect(int(number))
         for match in _BRACE_SPEC.finditer(template):
             if match.group(1) is None:
                 raise RenderLimitExceeded("nested fields in format strings are not allowed")
@@ -271,7 +272,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
             return
         name = getattr(func, "__name__", "")
         if name in ("format", "format_map"):
-            self._check_format(subject, args)
+            self._check_format(subject)
         else:
             self._check_padding(name, subject, args)
 
@@ -296,7 +297,7 @@ class LimitedEnvironment(ImmutableSandboxedEnvironment):
         def guarded(*args: Any, **kwargs: Any) -> Any:
             value, rest = (args[skip], args[skip + 1:]) if len(args) > skip else (None, ())
             if name == "format" and isinstance(value, str):
-                self._check_format(value, rest)
+                self._check_format(value)
             elif isinstance(value, str) or name in ("batch", "slice"):
                 self._check_padding(name, value if isinstance(value, str) else "",
                                     tuple(rest) or tuple(kwargs.values()))

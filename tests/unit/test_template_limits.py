@@ -125,6 +125,8 @@ def test_a_file_replaced_by_a_link_out_is_noticed_without_a_restart(folder: Path
     ("{{ 'x'|center(10**9) }}", "would produce more than"),
     ("{{ 'x'.rjust(10**9) }}", "would produce more than"),
     ("{{ '%999999999d'|format(1) }}", "would produce more than"),
+    ("{{ '%(n)999999999d' % {'n': 1} }}", "would produce more than"),
+    ("{{ '%*d' % (999999999, 1) }}", "'*' widths"),
     ("{{ '{:>999999999}'.format(1) }}", "would produce more than"),
     ("{% set s = 'x' * 100000 %}{{ s|replace('', s) }}", "would produce more than"),
     ("{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",

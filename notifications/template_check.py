@@ -24,7 +24,7 @@ from notifications.template_loader import ConfinedLoader, TemplateRefused
 _DUE = dt.date(2027, 3, 15)
 _NEXT_STEPS = ["zyklus record 16051000 council_resolution --as anna.koch@erfurt.example"]
 _REVIEW = {"event_label": "1. Netzwerktagung", "event_on": _DUE, "days_left": 14}
-_MONITORING: dict[str, dict[str, Any]] = {
+MONITORING_SAMPLES: dict[str, dict[str, Any]] = {
     "values_due": {"count": 2, "groups": [
         {"due_on": dt.date(2026, 3, 31), "days_left": -349, "indicators": [
             {"key": "ee-strom-anteil", "name": "Erneuerbarer Strom", "unit": "%", "year": 2025, "source": ""}]},
@@ -40,8 +40,8 @@ SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
     ("reminder", "overdue", {"days_left": -7}), ("reminder", "escalation", {"days_left": -21}),
     ("review", "review", _REVIEW), ("review", "event", _REVIEW),
     ("phase_entered", "enter", {}), ("cycle_started", "cycle_started", {"previous_cycle_number": 1}),
-    ("values_due", "values_due", _MONITORING["values_due"]),
-    ("stale_measures", "stale_measures", _MONITORING["stale_measures"]),
+    ("values_due", "values_due", MONITORING_SAMPLES["values_due"]),
+    ("stale_measures", "stale_measures", MONITORING_SAMPLES["stale_measures"]),
 ]
 """Every kind of mail a sweep composes: (template, kind, what the composer adds for it)."""
 SAMPLE_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@erfurt.example", "municipality": "Erfurt",

@@ -1,13 +1,17 @@
 """`zyklus template check`: try every administrator template before a sweep relies on it.
 
-Each mail kind is rendered in the sandbox with a realistic sample context, in both languages,
-so an undefined variable, a sandbox violation or a two-line subject is found at the desk and
-not at seven in the morning in the reminders of every municipality.
+Every file of the folder is read the way a sweep reads it (links out of the folder, ``..``,
+non-UTF-8 and oversized files are refused), and every kind of mail is rendered in the sandbox
+with a realistic sample context, in both languages and with the limits of a sweep, so an
+undefined variable, a sandbox violation, a division by zero, a loop that never ends or a
+two-line subject is found at the desk and not at seven in the morning in the reminders of every
+municipality.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,42 +19,70 @@ import jinja2
 
 from notifications.mail import HeaderInjectionError
 from notifications.render import LANGUAGES, MailRenderer
+from notifications.template_loader import ConfinedLoader, TemplateRefused
 
 _DUE = dt.date(2027, 3, 15)
-SAMPLE: dict[str, dict[str, Any]] = {
-    "reminder": {"kind": "before", "days_left": 14, "missing": ["Ratsbeschluss"],
-                 "next_steps": ["zyklus record 16051000 council_resolution --as …"]},
-    "phase_entered": {"phase_description": "Der Rat beschließt das Handlungsprogramm.",
-                      "missing": ["Ratsbeschluss"], "next_steps": []},
-    "review": {"event_label": "1. Netzwerktagung", "event_on": _DUE, "days_left": 14},
-    "cycle_started": {"previous_cycle_number": 1},
-    "digest": {"day": _DUE, "items": [{"subject": "Erinnerung", "text": "Text"}]},
-    "values_due": {"recipient_email": "anna.koch@erfurt.example", "count": 2, "groups": [
+_NEXT_STEPS = ["zyklus record 16051000 council_resolution --as anna.koch@erfurt.example"]
+_REVIEW = {"event_label": "1. Netzwerktagung", "event_on": _DUE, "days_left": 14}
+MONITORING_SAMPLES: dict[str, dict[str, Any]] = {
+    "values_due": {"count": 2, "groups": [
         {"due_on": dt.date(2026, 3, 31), "days_left": -349, "indicators": [
             {"key": "ee-strom-anteil", "name": "Erneuerbarer Strom", "unit": "%", "year": 2025, "source": ""}]},
         {"due_on": _DUE, "days_left": 14, "indicators": [
             {"key": "thg-haushalte", "name": "Treibhausgasemissionen der Haushalte", "unit": "t je Einwohner:in",
              "year": 2026, "source": "BISKO-Bilanz"}]}]},
-    "stale_measures": {"recipient_email": "anna.koch@erfurt.example", "count": 1,
-                       "statuses": "planned, in_progress, done, delayed, dropped", "measures": [
-                           {"key": "m-pv", "title": "PV auf Schuldächern", "status": "in_progress",
-                            "status_label": "in Umsetzung", "status_on": dt.date(2026, 9, 1), "days": 195,
-                            "responsible": "Hochbauamt"}]},
+    "stale_measures": {"count": 1, "statuses": "planned, in_progress, done, delayed, dropped", "measures": [
+        {"key": "m-pv", "title": "PV auf Schuldächern", "status": "in_progress", "status_label": "in Umsetzung",
+         "status_on": dt.date(2026, 9, 1), "days": 195, "responsible": "Hochbauamt"}]},
 }
-_COMMON = {"recipient_name": "Anna Koch", "municipality": "Erfurt", "ags": "16051000", "cycle_number": 2,
-           "phase_label": "Formeller Beschluss (Rat)", "due_on": _DUE}
+SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
+    ("reminder", "before", {"days_left": 14}), ("reminder", "due", {"days_left": 0}),
+    ("reminder", "overdue", {"days_left": -7}), ("reminder", "escalation", {"days_left": -21}),
+    ("review", "review", _REVIEW), ("review", "event", _REVIEW),
+    ("phase_entered", "enter", {}), ("cycle_started", "cycle_started", {"previous_cycle_number": 1}),
+    ("values_due", "values_due", MONITORING_SAMPLES["values_due"]),
+    ("stale_measures", "stale_measures", MONITORING_SAMPLES["stale_measures"]),
+]
+"""Every kind of mail a sweep composes: (template, kind, what the composer adds for it)."""
+SAMPLE_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@erfurt.example", "municipality": "Erfurt",
+           "ags": "16051000", "cycle_number": 2, "phase_label": "Formeller Beschluss (Rat)",
+           "phase_description": "Der Rat beschließt das Handlungsprogramm.", "due_on": _DUE, "days_left": 14,
+           "missing": ["Nachweis „Ratsbeschluss“ muss in diesem Zyklus erfasst sein."], "next_steps": _NEXT_STEPS}
+SAMPLE_DIGEST = {"recipient_name": "Anna Koch", "day": _DUE,
+           "items": [{"subject": "Erinnerung: Frist am 15.03.2027", "text": "Guten Tag Anna Koch, …"}]}
 
 
 def check_templates(override_dir: Path) -> list[str]:
-    """One line per problem; empty when every override renders."""
+    """One line per problem; empty when every override can be read and renders every kind of
+    mail, in the sandbox and with the limits of a sweep."""
     renderer = MailRenderer(override_dir)
-    problems = []
-    for kind, extra in SAMPLE.items():
+    refused = _refused_files(override_dir)
+    found: dict[tuple[str, str, str], str] = {}  # one line per error, named after the first kind it broke
+    contexts = [(template, kind, {**SAMPLE_COMMON, "kind": kind, **extra}) for template, kind, extra in SAMPLES]
+    for template, kind, context in contexts + [("digest", "digest", SAMPLE_DIGEST)]:
         for language in LANGUAGES:
-            if not any((override_dir / language).glob(f"{kind}.*.j2")):
+            if not any(os.path.lexists(p) for p in (override_dir / language).glob(f"{template}.*.j2")):
                 continue
             try:
-                renderer.render(kind, language, {**_COMMON, **extra})
+                renderer.render(template, language, context)
             except (jinja2.TemplateError, HeaderInjectionError) as exc:
-                problems.append(f"{override_dir / language / kind}: {type(exc).__name__}: {exc}")
+                if str(exc) not in refused:  # a refused file is reported once, not once per mail kind
+                    label = template if kind in (template, "enter") else f"{template} ({kind})"
+                    found.setdefault((language, template, f"{type(exc).__name__}: {exc}"), label)
+    rendering = [f"{override_dir / language / label}: {error}" for (language, _, error), label in found.items()]
+    return list(refused.values()) + rendering
+
+
+def _refused_files(override_dir: Path) -> dict[str, str]:
+    """Every ``*.j2`` entry of the folder, mail templates and partials alike, checked the way
+    a sweep reads it: links out of the folder, other kinds of files, wrong encoding, size.
+    Keyed by the refusal, so rendering the same file does not report it again."""
+    loader = ConfinedLoader(override_dir)
+    problems: dict[str, str] = {}
+    for folder, _dirs, files in os.walk(override_dir):
+        for path in sorted(Path(folder) / name for name in files if name.endswith(".j2")):
+            try:
+                loader.get_source(None, path.relative_to(override_dir).as_posix())  # type: ignore[arg-type]
+            except TemplateRefused as exc:
+                problems[str(exc)] = f"{path}: {type(exc).__name__}: {exc}"
     return problems

@@ -14,8 +14,8 @@ from engine.definitions.loader import Catalog
 from engine.definitions.model import Definition, Monitoring
 from engine.errors import InvalidInput
 from engine.indicators.spec import SpecInvalid, parse_spec, values_due
-from notifications.render import MailRenderer
-from notifications.template_check import _COMMON, SAMPLE
+from notifications.render import MailRenderer, RenderFailed
+from notifications.template_check import MONITORING_SAMPLES, SAMPLE_COMMON
 
 REQUIRED = {"id": "rad", "name": "Radverkehrsanteil", "sdg": "11", "unit": "%", "direction": "steigend"}
 
@@ -96,7 +96,7 @@ def renderer() -> MailRenderer:
 
 
 def test_missing_values_in_german(renderer: MailRenderer) -> None:
-    mail = renderer.render("values_due", "de", {**_COMMON, **SAMPLE["values_due"]})
+    mail = renderer.render("values_due", "de", {**SAMPLE_COMMON, **MONITORING_SAMPLES["values_due"]})
     assert mail.subject == "Indikatorwerte: 2 fehlen noch, Stichtag 15.03.2027 (Erfurt)"
     assert "Fällig seit dem 31.03.2026:\n  - Erneuerbarer Strom (ee-strom-anteil): Wert für 2025 in %\n" in mail.text
     assert "Fällig am 15.03.2027, in 14 Tagen:" in mail.text
@@ -106,14 +106,14 @@ def test_missing_values_in_german(renderer: MailRenderer) -> None:
 
 
 def test_stale_measures_in_english(renderer: MailRenderer) -> None:
-    mail = renderer.render("stale_measures", "en", {**_COMMON, **SAMPLE["stale_measures"]})
+    mail = renderer.render("stale_measures", "en", {**SAMPLE_COMMON, **MONITORING_SAMPLES["stale_measures"]})
     assert mail.subject == "1 measure without a new status (Erfurt)"
     assert "since 1 September 2026, for 195 days; responsible: Hochbauamt" in mail.text
     assert "zyklus measure status 16051000 m-pv STATUS --as anna.koch@erfurt.example" in mail.text
 
 
 def test_names_are_escaped_in_html_only(renderer: MailRenderer) -> None:
-    context = {**_COMMON, **SAMPLE["stale_measures"]}
+    context = {**SAMPLE_COMMON, **MONITORING_SAMPLES["stale_measures"]}
     context["measures"] = [{**context["measures"][0], "title": "Rad & Bus <sofort>"}]
     mail = renderer.render("stale_measures", "de", context)
     assert "Rad & Bus <sofort> (m-pv)" in mail.text
@@ -122,7 +122,9 @@ def test_names_are_escaped_in_html_only(renderer: MailRenderer) -> None:
 
 @pytest.mark.parametrize("template", ["values_due", "stale_measures"])
 def test_a_missing_variable_is_an_error(renderer: MailRenderer, template: str) -> None:
-    context = {key: value for key, value in {**_COMMON, **SAMPLE[template]}.items() if key != "recipient_email"}
-    with pytest.raises(jinja2.UndefinedError):
+    context = {**SAMPLE_COMMON, **MONITORING_SAMPLES[template]}
+    del context["recipient_email"]
+    with pytest.raises(RenderFailed) as caught:
         renderer.render(template, "de", context)
+    assert isinstance(caught.value.cause, jinja2.UndefinedError)
 

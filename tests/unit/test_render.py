@@ -10,7 +10,7 @@ import jinja2
 import pytest
 
 from notifications.mail import HeaderInjectionError
-from notifications.render import MailRenderer, UnsafeTemplateError
+from notifications.render import MailRenderer, RenderFailed, UnsafeTemplateError
 
 DUE = datetime.date(2027, 3, 15)
 BASE: dict[str, Any] = {
@@ -96,8 +96,9 @@ def test_reminder_lists_missing_conditions_and_commands(renderer: MailRenderer) 
 def test_missing_context_variable_is_an_error(renderer: MailRenderer) -> None:
     context = dict(CONTEXTS["review"])
     del context["event_label"]
-    with pytest.raises(jinja2.UndefinedError):
+    with pytest.raises(RenderFailed) as caught:
         renderer.render("review", "de", context)
+    assert isinstance(caught.value.cause, jinja2.UndefinedError) and "review (de)" in str(caught.value)
 
 
 # --- escaping ------------------------------------------------------------------
@@ -132,8 +133,9 @@ def test_subject_is_stripped(tmp_path: Path) -> None:
 
 def test_subject_with_newline_is_rejected(renderer: MailRenderer) -> None:
     context = CONTEXTS["review"] | {"municipality": "Musterstadt\nBcc: all@example.org"}
-    with pytest.raises(HeaderInjectionError):
+    with pytest.raises(RenderFailed) as caught:  # the shipped template cannot help: the value is the problem
         renderer.render("review", "de", context)
+    assert isinstance(caught.value.cause, HeaderInjectionError)
 
 
 # --- overrides and sandbox -----------------------------------------------------
@@ -196,8 +198,9 @@ def test_missing_language_falls_back_to_german(tmp_path: Path) -> None:
 
 
 def test_unknown_template_and_bad_names(renderer: MailRenderer) -> None:
-    with pytest.raises(jinja2.TemplateNotFound):
+    with pytest.raises(RenderFailed) as caught:
         renderer.render("nonexistent", "de", {})
+    assert isinstance(caught.value.cause, jinja2.TemplateNotFound)
     with pytest.raises(ValueError):
         renderer.render("../../etc/passwd", "de", {})
 

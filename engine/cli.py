@@ -38,7 +38,7 @@ def init(ctx: typer.Context) -> None:
     """Datenbank einrichten oder auf den neuesten Stand bringen / create or upgrade the database."""
     app = ctx.obj
     app.init_database()
-    typer.echo(t("init.done", app.lang, url=app.db_url))
+    typer.echo(t("init.done", app.lang, url=app.shown_db_url))  # the password masked
 
 
 # -- municipalities ------------------------------------------------------------------------------

@@ -26,6 +26,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Ungültiges Datum {value!r}: erwartet wird JJJJ-MM-TT, z. B. 2027-03-15.",
         "en": "Invalid date {value!r}: expected YYYY-MM-DD, e.g. 2027-03-15.",
     },
+    "date.range": {
+        "de": "Das Datum {value!r} liegt außerhalb der Jahre {earliest} bis {latest}.",
+        "en": "The date {value!r} lies outside the years {earliest} to {latest}.",
+    },
+    "id.range": {
+        "de": "{field} {value}: erwartet wird eine Nummer von 1 bis 9223372036854775807.",
+        "en": "{field} {value}: a number from 1 to 9223372036854775807 is expected.",
+    },
+    "db.url_invalid": {
+        "de": "Ungültige Datenbank-URL (--db, ZYKLUS_DB oder [database] url): {problem}",
+        "en": "Invalid database URL (--db, ZYKLUS_DB or [database] url): {problem}",
+    },
     "datetime.invalid": {
         "de": "Ungültiger Zeitpunkt {value!r}: erwartet wird ISO 8601, z. B. 2027-03-15T08:00.",
         "en": "Invalid moment {value!r}: expected ISO 8601, e.g. 2027-03-15T08:00.",
@@ -159,12 +171,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Transition out of {source} refused; missing:",
     },
     "config.unknown_key": {
-        "de": "{path}: unbekannter Schlüssel {key!r}.",
-        "en": "{path}: unknown key {key!r}.",
+        "de": "{path}: {key}: unbekannter Schlüssel",
+        "en": "{path}: {key}: unknown key",
     },
     "config.secret": {
-        "de": "{path}: {key!r} gehört nicht in die Konfigurationsdatei; setzen Sie die Umgebungsvariable {env}.",
-        "en": "{path}: {key!r} does not belong in the config file; set the environment variable {env}.",
+        "de": "{path}: {key}: gehört nicht in die Konfigurationsdatei; setzen Sie die Umgebungsvariable {env}.",
+        "en": "{path}: {key}: does not belong in the config file; set the environment variable {env}.",
     },
     "config.malformed": {
         "de": "{path}: kein gültiges TOML: {error}",
@@ -178,9 +190,85 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Konfigurationsdatei {path} nicht gefunden.",
         "en": "Config file {path} not found.",
     },
+    "config.not_a_file": {
+        "de": "Konfigurationsdatei {path} ist ein Verzeichnis, keine Datei.",
+        "en": "Config file {path} is a directory, not a file.",
+    },
+    "config.unreadable": {
+        "de": "Konfigurationsdatei {path} kann nicht gelesen werden: {error}",
+        "en": "Config file {path} cannot be read: {error}",
+    },
+    "config.too_deep": {"de": "zu tief verschachtelt", "en": "nested too deeply"},
+    "config.problem.type": {"de": "erwartet wird {expected}, gefunden: {found}",
+                            "en": "expected {expected}, found {found}"},
+    "config.problem.table": {"de": "muss eine Tabelle [abschnitt] sein, gefunden: {found}",
+                             "en": "must be a table [section], found {found}"},
+    "config.problem.range": {"de": "{value!r} liegt nicht zwischen {low} und {high}",
+                             "en": "{value!r} is not between {low} and {high}"},
+    "config.problem.positive": {"de": "{value!r} muss größer als 0 und höchstens {high} sein",
+                                "en": "{value!r} must be greater than 0 and at most {high}"},
+    "config.problem.finite": {"de": "{value} ist keine endliche Zahl", "en": "{value} is not a finite number"},
+    "config.problem.choice": {"de": "{value!r} ist nicht erlaubt; möglich: {allowed}",
+                              "en": "{value!r} is not allowed; use one of: {allowed}"},
+    "config.problem.timezone": {"de": "unbekannte Zeitzone {value!r} (z. B. Europe/Berlin)",
+                                "en": "unknown time zone {value!r} (e.g. Europe/Berlin)"},
+    "config.problem.format": {"de": "{value!r} hat nicht die erwartete Form",
+                              "en": "{value!r} does not have the expected form"},
+    "config.problem.url": {"de": "keine gültige Datenbank-URL", "en": "not a valid database URL"},
+    "config.problem.control": {"de": "darf keine Zeilenumbrüche oder Steuerzeichen enthalten",
+                               "en": "must not contain line breaks or control characters"},
+    "config.problem.below": {"de": "darf nicht kleiner als {other} ({value}) sein",
+                             "en": "must not be less than {other} ({value})"},
+    "config.problem.no_file": {"de": "Datei nicht gefunden: {path}", "en": "file not found: {path}"},
+    "config.problem.no_dir": {"de": "Verzeichnis nicht gefunden: {path}", "en": "folder not found: {path}"},
+    "config.type.text": {"de": "Text", "en": "text"},
+    "config.type.integer": {"de": "ganze Zahl", "en": "integer"},
+    "config.type.number": {"de": "Zahl", "en": "number"},
+    "config.type.boolean": {"de": "true oder false", "en": "true or false"},
+    "config.type.list": {"de": "Liste", "en": "list"},
+    "config.type.table": {"de": "Tabelle", "en": "table"},
+    "config.type.text_list": {"de": "Liste von Texten", "en": "list of texts"},
     "db.unreachable": {
         "de": "Datenbank nicht erreichbar: {error}",
         "en": "Database unreachable: {error}",
+    },
+    "db.busy": {
+        "de": "Die Datenbank ist belegt: ein anderer Vorgang schreibt gerade; bitte gleich noch einmal versuchen.",
+        "en": "The database is busy: another process is writing; please try again in a moment.",
+    },
+    "db.not_a_database": {
+        "de": "Die Datei ist keine zyklus-Datenbank (SQLite); bitte --db bzw. [database] url prüfen.",
+        "en": "The file is not a zyklus (SQLite) database; check --db or [database] url.",
+    },
+    "db.out_of_range": {
+        "de": "Eine Zahl ist zu groß für die Datenbank.",
+        "en": "A number is too large for the database.",
+    },
+    "db.duplicate.municipality": {
+        "de": "Diese Kommune ist bereits registriert.", "en": "This municipality is already registered.",
+    },
+    "db.duplicate.person": {
+        "de": "Diese E-Mail-Adresse ist für diese Kommune bereits registriert.",
+        "en": "This e-mail address is already registered for this municipality.",
+    },
+    "db.duplicate.outbox": {
+        "de": "Diese E-Mail steht bereits im Postausgang.", "en": "This mail is already in the outbox.",
+    },
+    "db.duplicate.key": {
+        "de": "Diese Kennung ist in diesem Zyklus bereits vergeben.",
+        "en": "This key is already used in this cycle.",
+    },
+    "db.duplicate.value": {
+        "de": "Für dieses Jahr ist bereits ein Wert erfasst.", "en": "A value is already recorded for this year.",
+    },
+    "db.duplicate.target": {
+        "de": "Für dieses Jahr ist bereits ein Zielwert gesetzt.", "en": "A target is already set for this year.",
+    },
+    "internal.error": {
+        "de": "Interner Fehler ({error}); das ist ein Fehler in zyklus. "
+              "Die Ablaufverfolgung zeigt `zyklus --debug …` (oder ZYKLUS_DEBUG=1).",
+        "en": "Internal error ({error}); this is a bug in zyklus. "
+              "`zyklus --debug …` (or ZYKLUS_DEBUG=1) shows the traceback.",
     },
     "db.not_initialised": {
         "de": "Die Datenbank ist nicht eingerichtet; bitte zuerst `zyklus init` ausführen.",

@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from engine import dates, validate
 from engine.clock import Clock, local_today, stamp
 from engine.db.database import create_schema
+from engine.db.faults import translate
 from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipality, Person
 from engine.definitions.loader import Catalog
 from engine.definitions.model import COMPLETED, Definition
@@ -103,16 +104,18 @@ class Service:
 
     @contextmanager
     def unit(self, ags: str | None = None) -> Iterator[Session]:
-        """One transaction; a lost race or a locked database surfaces as a clear Conflict."""
+        """One transaction. A database error the user can act on (a lost race, a duplicate, a
+        busy database) becomes its own ZyklusError; any other is a bug and propagates as is."""
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
-            except (IntegrityError, OperationalError) as exc:
+            except DBAPIError as exc:
                 session.rollback()
-                if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
+                mapped = translate(exc, self.lang, ags)
+                if mapped is None:
                     raise
-                raise Conflict(t("cycle.conflict", self.lang, ags=ags or "?")) from None
+                raise mapped from None
             except BaseException:
                 session.rollback()
                 raise

@@ -174,6 +174,8 @@ class Catalog:
             return None, [_toml_problem(path.name, exc)]
         except UnicodeDecodeError as exc:
             return None, [Problem(path.name, "", f"not UTF-8: {exc}")]
+        except RecursionError:  # tomllib recurses once per nesting level
+            return None, [Problem(path.name, "", "malformed TOML: nested too deeply")]
         parent = raw.get("extends")
         if parent is None:
             return raw, []

@@ -162,6 +162,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{email} darf {trigger!r} nicht auslösen; nötig ist eine dieser Rollen: {roles}.",
         "en": "{email} may not fire {trigger!r}; it needs one of these roles: {roles}.",
     },
+    "advance.not_in_phase": {
+        "de": "{ags} ist nicht mehr in der Phase {expected!r}, sondern in {phase} ({key}); nichts wurde geändert.",
+        "en": "{ags} is no longer in phase {expected!r} but in {phase} ({key}); nothing was changed.",
+    },
     "trigger.none": {
         "de": "Aus der Phase {phase} führt kein Übergang {trigger!r}.",
         "en": "There is no transition {trigger!r} out of phase {phase}.",

@@ -344,12 +344,19 @@ class Service:
         return RecordResult(row, definition.fact_label(fact, self.lang))
 
     def advance(self, ags: str, *, actor: str, on: dt.date | str | None = None, reason: str | None = None,
-                trigger: str = "advance") -> AdvanceResult:
+                trigger: str = "advance", expected: str | None = None) -> AdvanceResult:
+        """Fire ``trigger``. With ``expected`` (the phase the caller believes the cycle is in, as
+        `--from` or a web form's If-Match) a repeated request — a double click, a retried command —
+        whose phase has already moved is refused and changes nothing."""
         on = self._on(on)
         reason = validate.text(reason, "Begründung", self.lang, limit=2000) if reason else None
+        expected = validate.single_line(expected, "--from", self.lang) if expected is not None else None
         with self.unit(ags) as session:
             loaded = self._load(session, ags)
             cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
+            if expected is not None and expected != cycle.phase:
+                raise Conflict(t("advance.not_in_phase", self.lang, ags=municipality.ags, expected=expected,
+                                 phase=definition.phase_label(cycle.phase, self.lang), key=cycle.phase))
             person = self._actor(loaded, actor)
             candidates = definition.transitions_from(cycle.phase, trigger)
             if not candidates:

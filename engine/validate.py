@@ -147,7 +147,8 @@ def moment(value: str, tz: dt.tzinfo, lang: Language = "de") -> dt.datetime:
 def identifier(value: int, field: str, lang: Language = "de") -> int:
     """A row id typed by an operator: positive and within the database's integer column."""
     if not 1 <= value <= DB_INT_MAX:
-        raise InvalidInput(t("id.range", lang, field=field, value=value))
+        shown = str(value) if len(str(value)) <= 30 else f"{str(value)[:30]}…"
+        raise InvalidInput(t("id.range", lang, field=field, value=shown))
     return value
 
 

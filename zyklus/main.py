@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import traceback
 from typing import Annotated, Optional
 
 import typer
@@ -130,9 +131,10 @@ def _describe_failure(exc: Exception) -> str:
             # (or the scheduler's next sweep) simply catches up.
             detail = str(getattr(exc, "orig", exc)).strip().splitlines() or [type(exc).__name__]
             return t("db.unreachable", lang, error=detail[0])
-    if _debug[0]:
-        logging.basicConfig(stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    if logging.getLogger().handlers:  # a configured log (serve) gets the traceback, scrubbed
         log.error("internal error", exc_info=exc)
+    if _debug[0]:
+        _say("".join(traceback.format_exception(exc)).rstrip("\n"))
     first = (str(exc).strip().splitlines() or [""])[0][:200]
     return t("internal.error", lang, error=f"{type(exc).__name__}: {first}" if first else type(exc).__name__)
 

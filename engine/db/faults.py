@@ -82,6 +82,8 @@ def translate(exc: BaseException, lang: Language, ags: str | None = None) -> Zyk
         return ConfigError(t("db.not_initialised", lang))
     if state == "22003" or "out of range" in text:
         return InvalidInput(t("db.out_of_range", lang))
+    if "cannot contain nul" in text or state == "22021":  # PostgreSQL text refuses NUL bytes
+        return InvalidInput(t("text.control", lang, field="Text"))
     if "file is not a database" in text or "database disk image is malformed" in text:
         return ConfigError(t("db.not_a_database", lang))
     return None

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from engine.db.tables import Cycle, Fact, History, Municipality, Person
-from engine.errors import Conflict
+from engine.errors import Conflict, InvalidInput
 from engine_support import AGS, COORDINATOR, START, dump, history_rows, make_service, record_phase, \
     setup_municipality, sqlite_url
 from engine.clock import FixedClock
@@ -183,3 +183,30 @@ def test_a_missing_table_says_run_init_on_postgresql(database_url, clean_env, ca
 
     [line] = capsys.readouterr().err.splitlines()
     assert "zyklus init" in line
+
+
+def _postgresql_only(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite integers are 64-bit and its text holds NUL; the CLI refuses both before")
+
+
+def test_an_integer_out_of_range_on_postgresql_is_bad_input(engine_service, engine_db) -> None:
+    _postgresql_only(engine_db)
+    setup_municipality(engine_service)
+    before = dump(engine_db)
+    with pytest.raises(InvalidInput, match="zu groß für die Datenbank"):
+        with engine_service.unit(AGS) as session:
+            first = session.exec(select(Cycle)).one()
+            session.add(Cycle(municipality_id=first.municipality_id, number=2**40, definition_id=first.definition_id,
+                              phase="application", phase_entered_on=START, started_on=START))
+    assert dump(engine_db) == before
+
+
+def test_a_nul_byte_reaching_postgresql_is_bad_input(engine_service, engine_db) -> None:
+    _postgresql_only(engine_db)
+    before = dump(engine_db)
+    with pytest.raises(InvalidInput, match="Steuerzeichen"):
+        with engine_service.unit(AGS) as session:
+            session.add(Municipality(ags="16051000", name="Erf\x00urt", state="TH", kind="stadt",
+                                     created_at=dt.datetime(2027, 1, 4, tzinfo=dt.timezone.utc)))
+    assert dump(engine_db) == before

@@ -711,6 +711,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Unbekannter Stand {value!r}; erlaubt: {allowed}.",
         "en": "Unknown status {value!r}; allowed: {allowed}.",
     },
+    "import.empty_file": {"de": "{file} ist leer.", "en": "{file} is empty."},
+    "import.not_text": {
+        "de": "{file} ist keine Textdatei (CSV in UTF-8, UTF-16 oder Windows-1252 erwartet).",
+        "en": "{file} is not a text file (CSV in UTF-8, UTF-16 or Windows-1252 expected).",
+    },
     "import.rejected": {
         "de": "Import aus {file} abgelehnt, nichts wurde gespeichert ({count} Fehler):",
         "en": "Import from {file} refused, nothing was stored ({count} problems):",

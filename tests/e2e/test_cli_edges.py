@@ -8,6 +8,7 @@ case on its own copy of one seeded SQLite file, in its own folder.
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import sqlite3
@@ -88,7 +89,12 @@ IDS_AND_TEXT = [
 FILES = [
     Case("import-directory", ("indicator", "import", AGS, "folder.csv", "--as", ANNA), "folder.csv"),
     Case("import-missing", ("indicator", "import", AGS, "missing.csv", "--as", ANNA), "missing.csv"),
+    Case("import-empty", ("indicator", "import", AGS, "empty.csv", "--as", ANNA), "empty.csv ist leer"),
+    Case("import-binary", ("indicator", "import", AGS, "binary.csv", "--as", ANNA), "keine Textdatei"),
+    Case("import-utf16-broken", ("indicator", "import", AGS, "broken16.csv", "--as", ANNA), "keine Textdatei"),
     Case("workflow-deeply-nested", ("workflow", "show", "nested.toml"), "nested.toml"),
+    Case("workflow-not-toml", ("workflow", "show", "binary.toml"), "not UTF-8"),
+    Case("workflow-huge", ("workflow", "show", "huge.toml"), "larger than 1 MB"),
     Case("db-is-a-text-file", ("--db", "sqlite:///text.txt", "status"), "keine zyklus-Datenbank"),
     Case("db-is-a-text-file-init", ("--db", "sqlite:///text.txt", "init"), "keine zyklus-Datenbank"),
     Case("db-is-a-directory", ("--db", "sqlite:///folder.csv", "status"), "Datenbank"),
@@ -177,6 +183,11 @@ def _prepare(folder: Path, seeded: Path, case: Case) -> list[str]:
     (folder / "folder.csv").mkdir()
     (folder / "text.txt").write_text("kein SQLite\n" * 100, encoding="utf-8")
     (folder / "empty.db").write_bytes(b"")
+    (folder / "empty.csv").write_bytes(b"")
+    (folder / "binary.csv").write_bytes(bytes(range(256)) * 40)
+    (folder / "binary.toml").write_bytes(bytes(range(256)) * 40)
+    (folder / "broken16.csv").write_bytes(codecs.BOM_UTF16_LE + b"\x00\xd8")
+    (folder / "huge.toml").write_text('name = "huge"\n' + "# x\n" * 400_000, encoding="utf-8")
     (folder / "nested.toml").write_text('name = "x"\na = ' + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     options = [] if any(a.startswith("--db") for a in case.args) else ["--db", sqlite_url(folder / "zyklus.db")]
     if case.config is not None:

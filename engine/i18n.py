@@ -163,8 +163,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{email} may not fire {trigger!r}; it needs one of these roles: {roles}.",
     },
     "advance.not_in_phase": {
-        "de": "{ags} ist nicht mehr in der Phase {expected!r}, sondern in {phase} ({key}); nichts wurde geändert.",
-        "en": "{ags} is no longer in phase {expected!r} but in {phase} ({key}); nothing was changed.",
+        "de": "{ags} ist in der Phase {phase} ({key}), nicht in {expected!r}; nichts wurde geändert.",
+        "en": "{ags} is in phase {phase} ({key}), not in {expected!r}; nothing was changed.",
+    },
+    "advance.unknown_phase": {
+        "de": "--from {expected!r}: keine Phase dieses Ablaufs; möglich: {allowed}.",
+        "en": "--from {expected!r}: not a phase of this workflow; use one of: {allowed}.",
     },
     "trigger.none": {
         "de": "Aus der Phase {phase} führt kein Übergang {trigger!r}.",

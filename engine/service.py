@@ -354,6 +354,9 @@ class Service:
         with self.unit(ags) as session:
             loaded = self._load(session, ags)
             cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
+            if expected is not None and expected not in definition.phases:
+                raise InvalidInput(t("advance.unknown_phase", self.lang, expected=expected,
+                                     allowed=", ".join(definition.phases)))
             if expected is not None and expected != cycle.phase:
                 raise Conflict(t("advance.not_in_phase", self.lang, ags=municipality.ags, expected=expected,
                                  phase=definition.phase_label(cycle.phase, self.lang), key=cycle.phase))

@@ -83,6 +83,8 @@ IDS_AND_TEXT = [
     Case("reason-nul", ("advance", AGS, "--as", ANNA, "--reason", "a\x00b"), "Steuerzeichen"),
     Case("goal-title-nul", ("goal", "add", AGS, "g1", "--title", "a\x00b", "--theme", "Klima", "--as", ANNA),
          "Steuerzeichen"),
+    Case("from-unknown-phase", ("advance", AGS, "--as", ANNA, "--from", "aplication"), "keine Phase"),
+    Case("from-other-phase", ("advance", AGS, "--as", ANNA, "--from", "setup"), "nicht in 'setup'"),
     Case("from-nul", ("advance", AGS, "--as", ANNA, "--from", "appli\x00cation"), "Steuerzeichen"),
 ]
 

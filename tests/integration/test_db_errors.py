@@ -80,7 +80,7 @@ def test_the_cli_refuses_the_second_of_two_identical_advances(tmp_path, monkeypa
     assert cli(*command) == 1
 
     [line] = capsys.readouterr().err.splitlines()
-    assert "nicht mehr in der Phase 'application'" in line and "(setup)" in line
+    assert "nicht in 'application'" in line and "(setup)" in line
     assert dump(db) == before
 
 

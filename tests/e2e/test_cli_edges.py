@@ -243,3 +243,18 @@ def test_the_shipped_config_file_is_valid(monkeypatch: pytest.MonkeyPatch, clean
 
     settings = load_settings(str(Path(__file__).resolve().parents[2] / "config.toml"))
     assert settings.busy_timeout == 5
+
+
+@pytest.mark.parametrize("config", ["[smtp]\nport = 0\n", "[mail]\nmaildir = 7\n", ""])
+@pytest.mark.parametrize("command", [("remind",), ("status",), ("municipality", "add", "16051000", "Erfurt")])
+def test_a_refused_command_in_a_fresh_folder_creates_no_file(config: str, command: tuple[str, ...], tmp_path: Path,
+                                                             monkeypatch, clean_env, capsys) -> None:
+    """No zyklus.db, no mail/ folder, no lock file: only `init` creates the database."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+
+    assert cli(*command) == 1
+
+    assert [p.name for p in tmp_path.iterdir()] == ["config.toml"]
+    [line] = capsys.readouterr().err.splitlines()
+    assert ("config.toml: [" in line) if config else ("zyklus init" in line)

@@ -235,6 +235,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "config.type.boolean": {"de": "true oder false", "en": "true or false"},
     "config.type.list": {"de": "Liste", "en": "list"},
     "config.type.table": {"de": "Tabelle", "en": "table"},
+    "config.type.date": {"de": "Datum/Uhrzeit", "en": "date/time"},
     "config.type.text_list": {"de": "Liste von Texten", "en": "list of texts"},
     "db.unreachable": {
         "de": "Datenbank nicht erreichbar: {error}",

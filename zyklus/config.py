@@ -7,6 +7,7 @@ relative to the file, so `zyklus` behaves the same from any working directory.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
@@ -19,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.errors import ConfigError
-from engine.i18n import MESSAGES, Language, t
+from engine.i18n import Language, t
 
 SECRET_KEYS = {"password": "ZYKLUS_SMTP_PASSWORD", "smtp_password": "ZYKLUS_SMTP_PASSWORD"}
 
@@ -178,7 +179,8 @@ RULES: dict[tuple[str, str], Check] = {
     ("scheduler", "send_hour"): _between(0, 23),
 }
 
-TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "boolean", list: "list", dict: "table"}
+TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "boolean", list: "list", dict: "table",
+              dt.date: "date", dt.datetime: "date", dt.time: "date"}
 
 
 class _Refusal:
@@ -189,8 +191,8 @@ class _Refusal:
 
     def __call__(self, section: str, key: str | None, problem: str, **values: Any) -> ConfigError:
         where = f"[{section}] {key}" if key else f"[{section}]"
-        text = t(problem, self.lang, **values) if problem in MESSAGES else problem
-        return ConfigError(t("config.bad_value", self.lang, path=self.shown, key=where, problem=text))
+        return ConfigError(t("config.bad_value", self.lang, path=self.shown, key=where,
+                             problem=t(problem, self.lang, **values)))
 
 
 def _type_ok(value: Any, expected: type | tuple[type, ...]) -> bool:
@@ -202,8 +204,10 @@ def _type_ok(value: Any, expected: type | tuple[type, ...]) -> bool:
 
 
 def _strings(value: Any) -> list[str]:
-    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] \
-        if isinstance(value, list) else []
+    """The texts in a value (itself, or the items of a list), to look for control characters."""
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _check_value(refuse: _Refusal, section: str, key: str, value: Any) -> None:
@@ -229,10 +233,13 @@ def _check_value(refuse: _Refusal, section: str, key: str, value: Any) -> None:
 
 def _describe(value: Any, lang: Language) -> str:
     """What was found, as the TOML author wrote it: `Zahl (587)`, `Tabelle`."""
-    kind = t(f"config.type.{TYPE_NAMES.get(type(value), 'text')}", lang)
+    kind = t(f"config.type.{TYPE_NAMES[type(value)]}", lang)
     if isinstance(value, dict):
         return kind
-    shown = str(value).lower() if isinstance(value, bool) else repr(value)
+    if isinstance(value, bool):
+        shown = str(value).lower()
+    else:
+        shown = value.isoformat() if isinstance(value, (dt.date, dt.time)) else repr(value)
     return f"{kind} ({shown[:40]}…)" if len(shown) > 40 else f"{kind} ({shown})"
 
 

@@ -111,6 +111,7 @@ CONFIG = [
     Case("cfg-number-for-bool", ("status",), "[smtp] validate_certs", "[smtp]\nvalidate_certs = 1\n"),
     Case("cfg-list-for-table", ("status",), "[smtp]: muss eine Tabelle", "smtp = [1, 2]\n"),
     Case("cfg-table-for-value", ("status",), "[smtp] host", "[smtp.host]\nname = 'x'\n"),
+    Case("cfg-date-for-number", ("status",), "gefunden: Datum/Uhrzeit (2027-01-01)", "[smtp]\nport = 2027-01-01\n"),
     Case("cfg-port-0", ("status",), "[smtp] port: 0 liegt nicht zwischen 1 und 65535", "[smtp]\nport = 0\n"),
     Case("cfg-port-65536", ("status",), "[smtp] port", "[smtp]\nport = 65536\n"),
     Case("cfg-timeout-0", ("status",), "[smtp] timeout", "[smtp]\ntimeout = 0\n"),

@@ -10,15 +10,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from engine.db.tables import Cycle, Fact, History, Municipality, Person
-from engine.errors import Conflict, InvalidInput
-from engine_support import AGS, COORDINATOR, START, dump, history_rows, make_service, record_phase, \
-    setup_municipality, sqlite_url
 from engine.clock import FixedClock
-from engine_support import NOW
+from engine.db.tables import Cycle, Fact, Municipality, Person
+from engine.errors import Conflict, InvalidInput
+from engine_support import AGS, COORDINATOR, NOW, START, dump, make_service, record_phase, setup_municipality, \
+    sqlite_url
 from zyklus.main import run
 
 
@@ -174,8 +174,6 @@ def test_a_missing_table_says_run_init_on_postgresql(database_url, clean_env, ca
     service = make_service(database_url, FixedClock(NOW))
     setup_municipality(service, start=False)
     with service.engine.begin() as connection:
-        from sqlalchemy import text
-
         connection.execute(text("DROP TABLE person CASCADE"))
     service.engine.dispose()
 

@@ -42,7 +42,7 @@ def _password_by_hand(url: str) -> str | None:
 def known() -> list[str]:
     """Every secret to mask, the longest first (so a password containing another is masked whole)."""
     smtp = os.environ.get("ZYKLUS_SMTP_PASSWORD")
-    return sorted({s for s in (*_known, smtp) if s and len(s) >= 1}, key=len, reverse=True)
+    return sorted({s for s in (*_known, smtp) if s}, key=len, reverse=True)
 
 
 def scrub(text: str) -> str:

@@ -38,7 +38,7 @@ def init(ctx: typer.Context) -> None:
     """Datenbank einrichten oder auf den neuesten Stand bringen / create or upgrade the database."""
     app = ctx.obj
     app.init_database()
-    typer.echo(t("init.done", app.lang, url=app.db_url))
+    typer.echo(t("init.done", app.lang, url=app.shown_db_url))  # the password masked
 
 
 # -- municipalities ------------------------------------------------------------------------------
@@ -155,13 +155,16 @@ def advance(
     actor: AsOpt,
     on: OnOpt = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="Begründung für den Verlauf.")] = None,
+    expected: Annotated[Optional[str], typer.Option(
+        "--from", metavar="PHASE",
+        help="Nur weiterschalten, wenn der Zyklus noch in dieser Phase ist (Schutz vor Doppelklick).")] = None,
 ) -> None:
     """Den Zyklus in die nächste Phase bringen / advance the cycle."""
     from engine.errors import TransitionRefused
 
     app = ctx.obj
     try:
-        result = app.service.advance(ags, actor=actor, on=on, reason=reason)
+        result = app.service.advance(ags, actor=actor, on=on, reason=reason, expected=expected)
     except TransitionRefused as refused:
         err = Console(stderr=True, highlight=False)
         err.print(refused.message, markup=False, soft_wrap=True)

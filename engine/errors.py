@@ -55,3 +55,11 @@ class TransitionRefused(ZyklusError):
     def __init__(self, message: str, unmet: list[Any]) -> None:
         super().__init__(message)
         self.unmet = unmet
+
+
+class DatabaseBusy(ZyklusError):
+    """Another process held the database's write lock longer than the busy timeout."""
+
+
+class InternalError(ZyklusError):
+    """Something zyklus did not expect: a bug, shown as one line and logged with its traceback."""

@@ -27,13 +27,15 @@ def parse_assignments(items: Iterable[str], lang: Language = "de") -> dict[str, 
 def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang: Language) -> Any:
     """Raise ValueError with a translated problem; the caller adds the field's name."""
     value = raw.strip()
+    if spec_type != "text" and not value.isprintable():
+        raise ValueError(t("text.control", lang, field=name))  # NUL, CR/LF: no field type holds them
     if spec_type == "date":
         try:
             return validate.date(value, lang).isoformat()
         except InvalidInput as exc:
             raise ValueError(exc.message) from None
     if spec_type == "integer":
-        if not re.fullmatch(r"[+-]?\d{1,15}", value):
+        if not re.fullmatch(r"[+-]?[0-9]{1,15}", value):
             raise ValueError(t("value.integer", lang, value=raw))
         return int(value)
     if spec_type == "number":

@@ -20,12 +20,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from engine import dates, validate
 from engine.clock import Clock, local_today, stamp
 from engine.db.database import create_schema
+from engine.db.faults import translate
 from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipality, Person
 from engine.definitions.loader import Catalog
 from engine.definitions.model import COMPLETED, Definition
@@ -116,16 +117,18 @@ class Service:
 
     @contextmanager
     def unit(self, ags: str | None = None) -> Iterator[Session]:
-        """One transaction; a lost race or a locked database surfaces as a clear Conflict."""
+        """One transaction. A database error the user can act on (a lost race, a duplicate, a
+        busy database) becomes its own ZyklusError; any other is a bug and propagates as is."""
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
-            except (IntegrityError, OperationalError) as exc:
+            except DBAPIError as exc:
                 session.rollback()
-                if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
+                mapped = translate(exc, self.lang, ags)
+                if mapped is None:
                     raise
-                raise Conflict(t("cycle.conflict", self.lang, ags=ags or "?")) from None
+                raise mapped from None
             except BaseException:
                 session.rollback()
                 raise
@@ -355,12 +358,22 @@ class Service:
         return RecordResult(row, definition.fact_label(fact, self.lang), number)
 
     def advance(self, ags: str, *, actor: str, on: dt.date | str | None = None, reason: str | None = None,
-                trigger: str = "advance") -> AdvanceResult:
+                trigger: str = "advance", expected: str | None = None) -> AdvanceResult:
+        """Fire ``trigger``. With ``expected`` (the phase the caller believes the cycle is in, as
+        `--from` or a web form's If-Match) a repeated request — a double click, a retried command —
+        whose phase has already moved is refused and changes nothing."""
         on = self._on(on)
         reason = validate.text(reason, "Begründung", self.lang, limit=2000) if reason else None
+        expected = validate.single_line(expected, "--from", self.lang) if expected is not None else None
         with self.unit(ags) as session:
             loaded = self._load(session, ags)
             cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
+            if expected is not None and expected not in definition.phases:
+                raise InvalidInput(t("advance.unknown_phase", self.lang, expected=expected,
+                                     allowed=", ".join(definition.phases)))
+            if expected is not None and expected != cycle.phase:
+                raise Conflict(t("advance.not_in_phase", self.lang, ags=municipality.ags, expected=expected,
+                                 phase=definition.phase_label(cycle.phase, self.lang), key=cycle.phase))
             person = self._actor(loaded, actor)
             candidates = definition.transitions_from(cycle.phase, trigger)
             if not candidates:

@@ -30,6 +30,12 @@ STATE_AGS_PREFIX: dict[str, str] = {
 KINDS = ("gemeinde", "stadt", "landkreis")
 
 MAX_NAME = 200
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2199, 12, 31)
+"""Dates a municipality's cycle can mean. Wider ones are typos (0202 for 2020) and break date
+arithmetic at the calendar's edges (a due date after 9999-12-31 does not exist)."""
+DB_INT_MAX = 2**63 - 1
+"""The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER)."""
 MAX_TEXT = 10_000
 _AGS = re.compile(r"[0-9]{8}")
 # Deliberately simple: one @, a dot in the domain, no spaces or control characters. Deliverability
@@ -100,11 +106,18 @@ def email(value: str, lang: Language = "de") -> str:
 def date(value: str, lang: Language = "de") -> dt.date:
     """Only ISO dates: 31.12.2027 is ambiguous to a machine and 2027-02-30 does not exist."""
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
             raise ValueError(value)
-        return dt.date.fromisoformat(value.strip())
+        parsed = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(t("date.invalid", lang, value=value)) from None
+    return in_range(parsed, value, lang)
+
+
+def in_range(day: dt.date, shown: object, lang: Language = "de") -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidInput(t("date.range", lang, value=shown, earliest=EARLIEST.year, latest=LATEST.year))
+    return day
 
 
 def number(value: str, lang: Language = "de") -> float:
@@ -127,4 +140,27 @@ def moment(value: str, tz: dt.tzinfo, lang: Language = "de") -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(t("datetime.invalid", lang, value=value)) from None
+    in_range(parsed.date(), value, lang)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def identifier(value: int, field: str, lang: Language = "de") -> int:
+    """A row id typed by an operator: positive and within the database's integer column."""
+    if not 1 <= value <= DB_INT_MAX:
+        shown = str(value) if len(str(value)) <= 30 else f"{str(value)[:30]}…"
+        raise InvalidInput(t("id.range", lang, field=field, value=shown))
+    return value
+
+
+def database_url(url: str, lang: Language = "de") -> str:
+    """A URL SQLAlchemy can read and without control characters; the message never shows the password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if any(unicodedata.category(ch) == "Cc" for ch in url):
+        raise InvalidInput(t("db.url_invalid", lang, problem=t("text.control", lang, field="URL")))
+    try:
+        make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise InvalidInput(t("db.url_invalid", lang, problem=type(exc).__name__)) from None
+    return url

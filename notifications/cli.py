@@ -97,10 +97,11 @@ def outbox(
 @outbox_app.command("retry")
 def outbox_retry(ctx: typer.Context, outbox_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
     """Eine fehlgeschlagene E-Mail erneut senden / send a failed mail again."""
+    from engine.validate import identifier
     from notifications.outbox import retry
 
     app = ctx.obj
-    row = retry(app.service.engine, outbox_id, app.clock.now(), app.lang)
+    row = retry(app.service.engine, identifier(outbox_id, "#", app.lang), app.clock.now(), app.lang)
     typer.echo((f"#{row.id} wird bei der nächsten Erinnerungsrunde erneut gesendet.") if app.lang == "de" else
                (f"#{row.id} will be sent again by the next sweep."))
 

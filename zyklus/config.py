@@ -7,8 +7,13 @@ relative to the file, so `zyklus` behaves the same from any working directory.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
+import re
 import tomllib
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +33,10 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "workflow_dirs": (list, []),
         "template_dir": (str, ""),
     },
-    "database": {"url": (str, "sqlite:///zyklus.db")},
+    "database": {
+        "url": (str, "sqlite:///zyklus.db"),
+        "busy_timeout_seconds": ((int, float), 5),
+    },
     "smtp": {
         "host": (str, ""),
         "port": (int, 587),
@@ -48,6 +56,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "retry_base_seconds": (int, 300),
         "retry_max_seconds": (int, 86400),
         "batch_size": (int, 200),
+        "retention_days": (int, 0),
     },
     "scheduler": {"interval_seconds": (int, 300), "send_hour": (int, 7)},
 }
@@ -83,6 +92,10 @@ class Settings:
         return url
 
     @property
+    def busy_timeout(self) -> float:
+        return float(self.get("database", "busy_timeout_seconds"))
+
+    @property
     def language(self) -> Language:
         lang = os.environ.get("ZYKLUS_LANG") or self.get("general", "language")
         return "en" if lang == "en" else "de"
@@ -101,71 +114,197 @@ class Settings:
         return self.resolve(value) if value else None
 
 
-def _check(path: str, section: str, key: str, value: Any, expected: type | tuple[type, ...], lang: Language) -> None:
-    if isinstance(value, bool) and expected is not bool and expected != (bool,):
-        raise ConfigError(t("config.bad_value", lang, path=path, key=f"{section}.{key}", problem="wrong type"))
-    if not isinstance(value, expected):
-        raise ConfigError(t("config.bad_value", lang, path=path, key=f"{section}.{key}", problem="wrong type"))
+Check = Callable[[Any], "str | tuple[str, dict[str, Any]] | None"]
+"""A range or format rule: returns None when the value is fine, else a message key (with values)."""
+
+
+def _between(low: float, high: float) -> Check:
+    return lambda v: None if low <= v <= high else ("config.problem.range", {"low": low, "high": high})
+
+
+def _positive(high: float) -> Check:
+    return lambda v: None if 0 < v <= high else ("config.problem.positive", {"high": high})
+
+
+def _one_of(*allowed: str) -> Check:
+    return lambda v: None if v in allowed else ("config.problem.choice", {"allowed": ", ".join(allowed)})
+
+
+def _timezone(value: str) -> str | None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return "config.problem.timezone"
+    return None
+
+
+def _pattern(regex: str) -> Check:
+    compiled = re.compile(regex)
+    return lambda v: None if compiled.fullmatch(v) else "config.problem.format"
+
+
+def _database_url(value: str) -> str | None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(value)
+    except (ArgumentError, ValueError):
+        return "config.problem.url"
+    return None
+
+
+# Ranges and formats beyond the type. Bounds are generous but finite: a retry delay of 10**30
+# seconds or a timeout of inf would be accepted by TOML and only crash at the first sweep.
+RULES: dict[tuple[str, str], Check] = {
+    ("general", "language"): _one_of("de", "en"),
+    ("general", "timezone"): _timezone,
+    ("general", "default_workflow"): _pattern(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}"),
+    ("database", "url"): _database_url,
+    ("database", "busy_timeout_seconds"): _positive(3600),
+    ("smtp", "host"): _pattern(r"[^\s/@]{0,253}"),
+    ("smtp", "port"): _between(1, 65535),
+    ("smtp", "security"): _one_of("starttls", "tls", "none"),
+    ("smtp", "sender"): _pattern(r"[^\s@,;<>\"]+@[^\s@,;<>\"]+"),
+    ("smtp", "timeout"): _positive(3600),
+    ("smtp", "send_timeout"): _positive(86400),
+    ("smtp", "concurrency"): _between(1, 100),
+    ("mail", "message_id_domain"): _pattern(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?"),
+    ("mail", "max_attempts"): _between(1, 100),
+    ("mail", "retry_base_seconds"): _between(1, 31_536_000),
+    ("mail", "retry_max_seconds"): _between(1, 31_536_000),
+    ("mail", "batch_size"): _between(1, 10_000),
+    ("mail", "retention_days"): _between(0, 36_500),
+    ("scheduler", "interval_seconds"): _between(1, 86_400),
+    ("scheduler", "send_hour"): _between(0, 23),
+}
+
+TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "boolean", list: "list", dict: "table",
+              dt.date: "date", dt.datetime: "date", dt.time: "date"}
+
+
+class _Refusal:
+    """Builds the one line a configuration mistake produces: `file: [section] key: problem`."""
+
+    def __init__(self, shown: str, lang: Language) -> None:
+        self.shown, self.lang = shown, lang
+
+    def __call__(self, section: str, key: str | None, problem: str, **values: Any) -> ConfigError:
+        where = f"[{section}] {key}" if key else f"[{section}]"
+        return ConfigError(t("config.bad_value", self.lang, path=self.shown, key=where,
+                             problem=t(problem, self.lang, **values)))
+
+
+def _type_ok(value: Any, expected: type | tuple[type, ...]) -> bool:
+    """TOML booleans are Python ints; a number where a flag belongs (or the reverse) is a mistake."""
+    kinds = expected if isinstance(expected, tuple) else (expected,)
+    if isinstance(value, bool):
+        return bool in kinds
+    return isinstance(value, kinds)
+
+
+def _strings(value: Any) -> list[str]:
+    """The texts in a value (itself, or the items of a list), to look for control characters."""
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _check_value(refuse: _Refusal, section: str, key: str, value: Any) -> None:
+    expected = SCHEMA[section][key][0]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise refuse(section, key, "config.problem.finite", value=value)  # TOML allows inf and nan
+    if not _type_ok(value, expected):
+        kinds = expected if isinstance(expected, tuple) else (expected,)
+        raise refuse(section, key, "config.problem.type",
+                     expected=" / ".join(t(f"config.type.{TYPE_NAMES[k]}", refuse.lang) for k in kinds),
+                     found=_describe(value, refuse.lang))
+    if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+        raise refuse(section, key, "config.problem.type", expected=t("config.type.text_list", refuse.lang),
+                     found=_describe(value, refuse.lang))
+    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for text in _strings(value) for ch in text):
+        raise refuse(section, key, "config.problem.control")
+    rule = RULES.get((section, key))
+    verdict = rule(value) if rule else None
+    if verdict:
+        problem, values = verdict if isinstance(verdict, tuple) else (verdict, {})
+        raise refuse(section, key, problem, value=value, **values)
+
+
+def _describe(value: Any, lang: Language) -> str:
+    """What was found, as the TOML author wrote it: `Zahl (587)`, `Tabelle`."""
+    kind = t(f"config.type.{TYPE_NAMES[type(value)]}", lang)
+    if isinstance(value, dict):
+        return kind
+    if isinstance(value, bool):
+        shown = str(value).lower()
+    else:
+        shown = value.isoformat() if isinstance(value, (dt.date, dt.time)) else repr(value)
+    return f"{kind} ({shown[:40]}…)" if len(shown) > 40 else f"{kind} ({shown})"
+
+
+def _read_toml(path: Path, shown: str, lang: Language) -> dict[str, Any]:
+    """The file's content; a directory, an unreadable, non-UTF-8, malformed or absurdly nested
+    file is one line (tomllib recurses per nesting level, so 5,000 `[` exhaust the stack)."""
+    if path.is_dir():
+        raise ConfigError(t("config.not_a_file", lang, path=shown))
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(t("config.missing_file", lang, path=shown)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(t("config.malformed", lang, path=shown, error=exc)) from None
+    except RecursionError:
+        raise ConfigError(t("config.malformed", lang, path=shown, error=t("config.too_deep", lang))) from None
+    except OSError as exc:
+        raise ConfigError(t("config.unreadable", lang, path=shown, error=exc.strerror or exc)) from None
 
 
 def load_settings(explicit: str | None = None, lang: Language = "de") -> Settings:
-    """Load and validate the configuration; raise ConfigError with one line on any problem."""
+    """Load and validate the whole configuration before any command runs; raise ConfigError with
+    one line on the first problem. Unknown keys are refused, not ignored: a typo such as
+    `hostname` would otherwise silently send every mail to the maildir."""
     candidate = explicit or os.environ.get("ZYKLUS_CONFIG")
     path: Path | None
     if candidate:
         path = Path(candidate)
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(t("config.missing_file", lang, path=candidate))
     else:
         path = Path("config.toml") if Path("config.toml").is_file() else None
-    raw: dict[str, Any] = {}
-    if path is not None:
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(t("config.malformed", lang, path=path, error=exc)) from None
-        except UnicodeDecodeError as exc:
-            raise ConfigError(t("config.malformed", lang, path=path, error=exc)) from None
-    values: dict[str, dict[str, Any]] = {s: {k: d for k, (_, d) in keys.items()} for s, keys in SCHEMA.items()}
     shown = str(path)
+    raw = _read_toml(path, shown, lang) if path is not None else {}
+    refuse = _Refusal(path.name if path else "config.toml", lang)
+    values: dict[str, dict[str, Any]] = {s: {k: d for k, (_, d) in keys.items()} for s, keys in SCHEMA.items()}
     for section, content in raw.items():
-        if section not in SCHEMA or not isinstance(content, dict):
-            raise ConfigError(t("config.unknown_key", lang, path=shown, key=section))
+        if section not in SCHEMA:
+            raise ConfigError(t("config.unknown_key", lang, path=refuse.shown, key=f"[{section}]"))
+        if not isinstance(content, dict):
+            raise refuse(section, None, "config.problem.table", found=_describe(content, lang))
         for key, value in content.items():
             if key in SECRET_KEYS:
-                raise ConfigError(t("config.secret", lang, path=shown, key=f"{section}.{key}",
+                raise ConfigError(t("config.secret", lang, path=refuse.shown, key=f"[{section}] {key}",
                                     env=SECRET_KEYS[key]))
             if key not in SCHEMA[section]:
-                raise ConfigError(t("config.unknown_key", lang, path=shown, key=f"{section}.{key}"))
-            _check(shown, section, key, value, SCHEMA[section][key][0], lang)
+                raise ConfigError(t("config.unknown_key", lang, path=refuse.shown, key=f"[{section}] {key}"))
+            _check_value(refuse, section, key, value)
             values[section][key] = value
     settings = Settings(path.resolve() if path else None, values)
-    _semantic_checks(settings, shown, lang)
+    _check_relations(settings, refuse)
     return settings
 
 
-def _semantic_checks(settings: Settings, shown: str, lang: Language) -> None:
-    def bad(key: str, problem: str) -> ConfigError:
-        return ConfigError(t("config.bad_value", lang, path=shown, key=key, problem=problem))
-
-    try:
-        ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise bad("general.timezone", f"unknown time zone {settings.timezone!r}") from None
-    if settings.get("general", "language") not in ("de", "en"):
-        raise bad("general.language", "use 'de' or 'en'")
-    if settings.get("smtp", "security") not in ("starttls", "tls", "none"):
-        raise bad("smtp.security", "use 'starttls', 'tls' or 'none'")
-    if not 0 < settings.get("smtp", "port") < 65536:
-        raise bad("smtp.port", "not a port number")
-    for key in ("concurrency",):
-        if settings.get("smtp", key) < 1:
-            raise bad(f"smtp.{key}", "must be at least 1")
-    for key in ("max_attempts", "retry_base_seconds", "batch_size"):
-        if settings.get("mail", key) < 1:
-            raise bad(f"mail.{key}", "must be at least 1")
+def _check_relations(settings: Settings, refuse: _Refusal) -> None:
+    """Rules between keys and about the files they name, checked now rather than at the first sweep."""
+    if settings.get("mail", "retry_max_seconds") < settings.get("mail", "retry_base_seconds"):
+        raise refuse("mail", "retry_max_seconds", "config.problem.below",
+                     other="retry_base_seconds", value=settings.get("mail", "retry_base_seconds"))
     ca_file = settings.get("smtp", "ca_file")
     if ca_file and not settings.resolve(ca_file).is_file():
-        raise bad("smtp.ca_file", f"file not found: {settings.resolve(ca_file)}")
-    if settings.get("scheduler", "interval_seconds") < 1:
-        raise bad("scheduler.interval_seconds", "must be at least 1")
+        raise refuse("smtp", "ca_file", "config.problem.no_file", path=settings.resolve(ca_file))
+    template_dir = settings.get("general", "template_dir")
+    if template_dir and not settings.resolve(template_dir).is_dir():
+        raise refuse("general", "template_dir", "config.problem.no_dir", path=settings.resolve(template_dir))
+    for folder in settings.workflow_dirs:
+        if not folder.is_dir():
+            raise refuse("general", "workflow_dirs", "config.problem.no_dir", path=folder)

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -42,7 +43,7 @@ class AppContext:
         from engine.db.database import make_engine
         from zyklus.schema import upgrade
 
-        engine = make_engine(self.db_url)
+        engine = make_engine(self.db_url, busy_timeout=self.settings.busy_timeout)
         try:
             upgrade(engine)
         finally:
@@ -55,6 +56,20 @@ class AppContext:
         if "service" in self.__dict__:
             self.service.engine.dispose()
 
+    @property
+    def shown_db_url(self) -> str:
+        """The database URL fit to print: the password replaced by ***."""
+        from zyklus.secrets import masked_url
+
+        return masked_url(self.db_url)
+
+    def _missing_sqlite_file(self) -> bool:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.db_url)
+        return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") \
+            and not Path(url.database).exists()
+
     @cached_property
     def service(self) -> "Service":
         return self.build_service(require_schema=True)
@@ -66,7 +81,9 @@ class AppContext:
         from engine.i18n import t
         from engine.service import Service
 
-        engine = make_engine(self.db_url)
+        if require_schema and self._missing_sqlite_file():
+            raise ConfigError(t("db.not_initialised", self.lang))  # and connecting would create the file
+        engine = make_engine(self.db_url, busy_timeout=self.settings.busy_timeout, create=not require_schema)
         if require_schema and not is_initialised(engine):
             raise ConfigError(t("db.not_initialised", self.lang))
         service = Service(engine, Catalog(self.settings.workflow_dirs), self.clock, tz=self.settings.timezone,

@@ -7,7 +7,10 @@ a traceback means a bug in zyklus.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
+import traceback
 from typing import Annotated, Optional
 
 import typer
@@ -29,6 +32,14 @@ app = typer.Typer(
 
 _language: list[str] = ["de"]
 """The output language of this invocation, for errors caught outside any command."""
+_debug: list[bool] = [False]
+"""Whether an internal error shows its traceback (--debug / ZYKLUS_DEBUG)."""
+
+log = logging.getLogger("zyklus")
+
+
+def _env_language() -> str:
+    return "en" if os.environ.get("ZYKLUS_LANG") == "en" else "de"
 
 
 @app.callback()
@@ -39,21 +50,29 @@ def main(
     lang: Annotated[Optional[str], typer.Option("--lang", help="Sprache der Ausgabe: de oder en.")] = None,
     now: Annotated[Optional[str], typer.Option("--now", envvar="ZYKLUS_NOW",
                                                help="Uhrzeit vorgeben (ISO 8601), für Tests und Zeitreisen.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", envvar="ZYKLUS_DEBUG",
+                                        help="Bei internen Fehlern die Ablaufverfolgung zeigen.")] = False,
 ) -> None:
     from engine import validate
+    from zyklus import secrets
     from zyklus.config import load_settings
     from zyklus.context import AppContext
     from zyklus.wiring import wire_notifications
 
-    settings = load_settings(config)
-    language = lang or settings.language
-    if language not in ("de", "en"):
+    _debug[0] = debug
+    if lang is not None and lang not in ("de", "en"):
         raise typer.BadParameter("de | en", param_hint="--lang")
+    for url in (db, os.environ.get("ZYKLUS_DB")):
+        secrets.remember_url(url)  # before anything can fail and quote it
+    settings = load_settings(config, lang or _env_language())  # type: ignore[arg-type]
+    secrets.remember_url(settings.get("database", "url"))
+    language = lang or settings.language
     _language[0] = language
+    db_url = db or settings.db_url
+    validate.database_url(db_url, language)  # type: ignore[arg-type]
     moment = validate.moment(now, _tz(settings.timezone), language) if now else None
     ctx.obj = AppContext(settings=settings, lang=language,  # type: ignore[arg-type]
-                         db_url=db or settings.db_url,
-                         now=moment, wiring=[wire_notifications])
+                         db_url=db_url, now=moment, wiring=[wire_notifications])
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -71,35 +90,54 @@ privacy.register(engine_cli.person_app)
 
 
 
-class _NeverRaised(Exception):
-    pass
-
-
-def _operational_error() -> type[Exception]:
-    """SQLAlchemy's OperationalError, without importing SQLAlchemy for `--help`: a command that
-    never loaded it cannot have raised it (the except clause is evaluated only on the way out)."""
-    loaded = sys.modules.get("sqlalchemy.exc")
-    return loaded.OperationalError if loaded is not None else _NeverRaised
-
-
 def run(argv: list[str] | None = None) -> int:
     """Console-script entry point. Typer (click) handles usage errors and ``typer.Exit`` itself
-    by raising SystemExit; zyklus's own errors become one line and their exit code."""
+    by raising SystemExit; everything else becomes one line on stderr, scrubbed of secrets:
+    zyklus's own errors with their exit code, an unreachable database with 1, and anything
+    unexpected as an internal error (exit 1, the traceback with --debug)."""
+    from zyklus.secrets import install_log_scrubber
+
+    install_log_scrubber()
     try:
         app(args=argv, prog_name="zyklus")
     except ZyklusError as exc:
-        print(exc.message, file=sys.stderr)
-        for problem in getattr(exc, "problems", [])[1:]:
-            print(problem, file=sys.stderr)
+        _say(exc.message, *getattr(exc, "problems", [])[1:])
         return exc.exit_code
-    except _operational_error() as exc:
-        # The database server is down or the file unreachable: say so in one line. Nothing was
-        # committed, so the next run (or the scheduler's next sweep) simply catches up.
-        from engine.i18n import t
-
-        print(t("db.unreachable", _language[0], error=str(exc.orig).strip().splitlines()[0]), file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns every other failure into a line
+        _say(_describe_failure(exc))
         return 1
     return 0
+
+
+def _say(*lines: str) -> None:
+    from zyklus.secrets import scrub
+
+    for line in lines:
+        print(scrub(line), file=sys.stderr)
+
+
+def _describe_failure(exc: Exception) -> str:
+    """A database error zyklus understands (busy, not initialised, not a database, unreachable)
+    in its own words; anything else is a bug: logged with its traceback, one line here."""
+    from engine.i18n import t
+
+    lang = _language[0]
+    database = sys.modules.get("engine.db.faults")  # loaded by any command that touched a database
+    if database is not None:
+        mapped = database.translate(exc, lang)  # type: ignore[arg-type]
+        if mapped is not None:
+            return mapped.message
+        if database.unreachable(exc):
+            # The server is down or the file unreachable. Nothing was committed, so the next run
+            # (or the scheduler's next sweep) simply catches up.
+            detail = str(getattr(exc, "orig", exc)).strip().splitlines() or [type(exc).__name__]
+            return t("db.unreachable", lang, error=detail[0])
+    if logging.getLogger().handlers:  # a configured log (serve) gets the traceback, scrubbed
+        log.error("internal error", exc_info=exc)
+    if _debug[0]:
+        _say("".join(traceback.format_exception(exc)).rstrip("\n"))
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return t("internal.error", lang, error=f"{type(exc).__name__}: {first}" if first else type(exc).__name__)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,16 @@ from sqlmodel import SQLModel, create_engine
 from engine.errors import ConfigError
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, busy_timeout: float = 30, create: bool = True) -> Engine:
     """SQLite gets WAL (readers never block the writer), a busy timeout (a second process waits
-    instead of failing) and enforced foreign keys; PostgreSQL needs nothing special."""
+    that long for a writer's lock instead of failing at once) and enforced foreign keys;
+    PostgreSQL needs nothing special. ``create=False`` never creates a folder (commands other
+    than `init` must not leave files behind)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        if create and path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
@@ -26,14 +28,17 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             cur.close()
 
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # a bad URL or a missing driver is a configuration mistake
-        raise ConfigError(f"database URL {url!r}: {exc}") from None
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else "?"
+        raise ConfigError(f"database URL {shown}: {exc}") from None
 
 
 def create_schema(engine: Engine) -> None:

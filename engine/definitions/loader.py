@@ -21,6 +21,11 @@ from engine.errors import DefinitionError
 SHIPPED_DIR = Path(__file__).resolve().parent.parent.parent / "workflows"
 
 
+MAX_FILE_BYTES = 1_000_000
+"""The largest shipped definition is a few kilobytes; a file of megabytes is a mistake (a log, a
+dump) and would otherwise be parsed, merged and reported key by key."""
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str
@@ -167,6 +172,8 @@ class Catalog:
     def _raw(self, path: Path, chain: tuple[str, ...],
              files: list[Path]) -> tuple[dict[str, Any] | None, list[Problem]]:
         files.append(path)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Problem(path.name, "", f"larger than {MAX_FILE_BYTES // 1_000_000} MB: not a workflow")]
         try:
             with path.open("rb") as fh:
                 raw = tomllib.load(fh)
@@ -174,6 +181,8 @@ class Catalog:
             return None, [_toml_problem(path.name, exc)]
         except UnicodeDecodeError as exc:
             return None, [Problem(path.name, "", f"not UTF-8: {exc}")]
+        except RecursionError:  # tomllib recurses once per nesting level
+            return None, [Problem(path.name, "", "malformed TOML: nested too deeply")]
         parent = raw.get("extends")
         if parent is None:
             return raw, []

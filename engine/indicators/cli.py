@@ -22,7 +22,15 @@ indicator_app = typer.Typer(help="Indikatoren: Katalog, Ziele, Werte / indicator
 goal_app = typer.Typer(help="Ziele des Handlungsprogramms / goals of the action programme.", no_args_is_help=True)
 measure_app = typer.Typer(help="Maßnahmen und ihr Stand / measures and their status.", no_args_is_help=True)
 
-CycleOpt = Annotated[Optional[int], typer.Option("--cycle", help="Zyklusnummer (Standard: der neueste).")]
+def _cycle_number(ctx: typer.Context, value: int | None) -> int | None:
+    """A cycle number beyond the database's integer column is no cycle: one line, not an overflow."""
+    from engine.validate import identifier
+
+    return None if value is None else identifier(value, "--cycle", ctx.find_root().obj.lang)
+
+
+CycleOpt = Annotated[Optional[int], typer.Option("--cycle", help="Zyklusnummer (Standard: der neueste).",
+                                                 callback=_cycle_number)]
 ThemeOpt = Annotated[Optional[str], typer.Option("--theme", help="Themenfeld, z. B. „Klima und Energie“.")]
 GoalOpt = Annotated[Optional[str], typer.Option("--goal", help="Kennung eines Ziels (zyklus goal add).")]
 ValuesDueOpt = Annotated[Optional[str], typer.Option(

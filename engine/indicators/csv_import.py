@@ -7,6 +7,7 @@ and column, so the file is fixed in one pass; nothing is stored unless every row
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -32,16 +33,31 @@ class ImportRejected(InvalidInput):
         self.problems = [headline, *lines]
 
 
-def decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+def decode(data: bytes, file: str, lang: Language = "de") -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode text"), else Windows-1252.
+    An empty file or one that is not text at all (NUL bytes: a spreadsheet saved as .xlsx and
+    renamed, an image) is refused in one line rather than reported as wrong columns."""
+    if not data.strip():
+        raise InvalidInput(t("import.empty_file", lang, file=file))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InvalidInput(t("import.not_text", lang, file=file)) from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise InvalidInput(t("import.not_text", lang, file=file))
+    return text
 
 
 def parse_csv(text: str, file: str, lang: Language = "de", *, this_year: int) -> list[Row]:
     first_line = text.split("\n", 1)[0]
-    reader = csv.DictReader(io.StringIO(text), delimiter=";" if ";" in first_line else ",")
+    delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [name.strip().lower() for name in reader.fieldnames or []]
     unknown = [name for name in header if name not in FIELDS]
     missing = [name for name in REQUIRED if name not in header]

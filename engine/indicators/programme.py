@@ -189,7 +189,7 @@ class Programme:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise InvalidInput(t("import.unreadable", self.lang, file=str(path), error=exc.strerror or exc)) from None
-        rows = parse_csv(decode(data), name, self.lang, this_year=self._this_year())
+        rows = parse_csv(decode(data, name, self.lang), name, self.lang, this_year=self._this_year())
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
             present = self._keys(session, Indicator, loaded.cycle)

@@ -46,7 +46,8 @@ def test_readme_walkthrough(tmp_path: Path) -> None:
        "--on", "2027-01-10")
     ok("record", AGS, "participation_resolution", "--as", ANNA, "--set", "date=2027-02-03",
        "--set", "body=stadtrat", "--set", "reference=DS 0012/27", "--on", "2027-02-03")
-    advanced = ok("advance", AGS, "--as", ANNA, "--on", "2027-02-10", "--reason", "Teilnahme beschlossen")
+    advanced = ok("advance", AGS, "--as", ANNA, "--on", "2027-02-10", "--reason", "Teilnahme beschlossen",
+                  "--from", "application")
     assert advanced.strip() == f"{AGS}: Bewerbung und Teilnahmebeschluss → Aufbau der Arbeitsstrukturen am 10.02.2027."
 
     data = json.loads(ok("status", AGS, "--json"))

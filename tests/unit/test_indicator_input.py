@@ -3,6 +3,8 @@ CSV files (every problem with its line and column, nothing half-read)."""
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from engine.errors import InvalidInput
@@ -99,7 +101,7 @@ def test_a_german_spreadsheet_csv_is_read() -> None:
     text = HEADER + ('radverkehr;Radverkehrsanteil;11;%;steigend;1;2020;11,5;"2030=25; 2040=35";Mobilität\n'
                      "\n"
                      "co2;CO₂ je Einwohner:in;13;t;decrease;2;2019;8,0;2030=5,5;Klima\n")
-    rows = parse_csv(decode(text.encode("utf-8-sig")), "eigene.csv", this_year=2027)  # Excel's BOM
+    rows = parse_csv(decode(text.encode("utf-8-sig"), "eigene.csv"), "eigene.csv", this_year=2027)  # Excel's BOM
     assert [(r.line, r.spec.key) for r in rows] == [(2, "radverkehr"), (4, "co2")]
     assert rows[0].spec.targets == ((2030, 25.0), (2040, 35.0)) and rows[0].spec.theme_field == "Mobilität"
     assert rows[1].spec.baseline == (2019, 8.0) and rows[1].spec.decimals == 2
@@ -107,8 +109,25 @@ def test_a_german_spreadsheet_csv_is_read() -> None:
 
 def test_a_windows_1252_file_with_commas_is_read() -> None:
     data = "id,name,sdg,unit,direction\nwasser,Trinkwasserverbrauch,12,l je Einwohner:in und Tag,sinkend\n"
-    rows = parse_csv(decode(data.encode("cp1252")), "alt.csv", this_year=2027)
+    rows = parse_csv(decode(data.encode("cp1252"), "alt.csv"), "alt.csv", this_year=2027)
     assert rows[0].spec.unit == "l je Einwohner:in und Tag" and rows[0].spec.direction == "decrease"
+
+
+def test_excel_unicode_text_utf16_with_tabs_is_read() -> None:
+    data = "id\tname\tsdg\tunit\tdirection\nwaerme\tWärmebedarf\t7\tkWh\tsinkend\n"
+    rows = parse_csv(decode(data.encode("utf-16"), "unicode.txt"), "unicode.txt", this_year=2027)
+    assert [(r.spec.key, r.spec.name) for r in rows] == [("waerme", "Wärmebedarf")]
+
+
+@pytest.mark.parametrize("data, expected", [(b"", "ist leer"), (b" \n\n", "ist leer"),
+                                            (bytes(range(256)) * 4, "keine Textdatei"),
+                                            (b"PK\x03\x04\x14\x00\x06\x00", "keine Textdatei"),
+                                            (codecs.BOM_UTF16_LE + b"\x00\xd8", "keine Textdatei")])
+def test_a_file_that_is_not_csv_text_is_refused_in_one_line(data: bytes, expected: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        decode(data, "werte.csv")
+    assert expected in refused.value.message and "werte.csv" in refused.value.message
+    assert not getattr(refused.value, "problems", [])  # one line, not a row report
 
 
 def test_every_row_error_is_reported_with_line_and_column() -> None:

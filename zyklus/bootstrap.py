@@ -36,21 +36,32 @@ def bootstrap(settings: "Settings", clock: "Clock", *, db_url: str | None = None
 def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Language", *,
                   require_schema: bool = True) -> "Service":
     """The engine's service on ``url`` with the notifications add-on subscribed."""
-    from engine.db.database import make_engine
+    from engine.db.database import is_initialised, make_engine
     from engine.definitions.loader import Catalog
     from engine.errors import ConfigError
     from engine.i18n import t
     from engine.service import Service
 
-    from engine.versions import database_if_present
-
-    engine = database_if_present(url) if require_schema else make_engine(url)  # never creates a file to refuse it
-    if engine is None:
+    if require_schema and _missing_sqlite_file(url):
+        raise ConfigError(t("db.not_initialised", lang))  # and connecting would create the file
+    engine = make_engine(url, busy_timeout=settings.busy_timeout, create=not require_schema)
+    if require_schema and not is_initialised(engine):
+        engine.dispose()
         raise ConfigError(t("db.not_initialised", lang))
     service = Service(engine, Catalog(settings.workflow_dirs), clock, tz=settings.timezone, lang=lang,
                       default_workflow=settings.get("general", "default_workflow"))
     subscribe_notifications(service, settings)
     return service
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+        and not Path(parsed.database).exists()
 
 
 def subscribe_notifications(service, settings: "Settings") -> None:  # noqa: ANN001 - Service, lazily imported

@@ -53,6 +53,9 @@ class Advance(Command):
     actor: str
     on: dt.date | None = None
     reason: str | None = None
+    expected: str | None = None
+    """The phase the caller believes the cycle is in (`--from`, a form's hidden field): a repeated
+    request after the cycle moved on is refused instead of moving it a second time."""
 
 
 class SetDeadline(Command):

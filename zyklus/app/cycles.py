@@ -81,7 +81,8 @@ class Cycles:
                                label=result.label, on=row.on, fields=row.fields, actor=row.actor)
 
     def advance(self, command: c.Advance, lang: Language = "de") -> AdvancedDTO:
-        result = self._speaking(lang).advance(command.ags, actor=command.actor, on=command.on, reason=command.reason)
+        result = self._speaking(lang).advance(command.ags, actor=command.actor, on=command.on, reason=command.reason,
+                                              expected=command.expected)
         return AdvancedDTO(ags=result.ags, number=result.number, source=result.source,
                            source_label=result.source_label, dest=result.dest, dest_label=result.dest_label,
                            on=result.on, warnings=[GuardWarningDTO(id=w.id, message=w.message) for w in result.warnings],

@@ -48,6 +48,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "retry_base_seconds": (int, 300),
         "retry_max_seconds": (int, 86400),
         "batch_size": (int, 200),
+        "retention_days": (int, 365),
     },
     "scheduler": {"interval_seconds": (int, 300), "send_hour": (int, 7)},
 }
@@ -164,6 +165,8 @@ def _semantic_checks(settings: Settings, shown: str, lang: Language) -> None:
     for key in ("max_attempts", "retry_base_seconds", "batch_size"):
         if settings.get("mail", key) < 1:
             raise bad(f"mail.{key}", "must be at least 1")
+    if settings.get("mail", "retention_days") < 0:
+        raise bad("mail.retention_days", "must be 0 (keep forever) or a number of days")
     ca_file = settings.get("smtp", "ca_file")
     if ca_file and not settings.resolve(ca_file).is_file():
         raise bad("smtp.ca_file", f"file not found: {settings.resolve(ca_file)}")

@@ -313,6 +313,52 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "Postausgang #{id}: keine fehlgeschlagene oder wartende E-Mail mit dieser Nummer.",
         "en": "Outbox #{id}: no failed or waiting mail with this number.",
     },
+    "outbox.pruned": {
+        "de": "Texte von {count} E-Mail(s) gelöscht, die vor dem {before} gesendet wurden; Empfänger, Betreff, "
+              "Sendezeit und Message-ID bleiben erhalten.",
+        "en": "Cleared the texts of {count} mail(s) sent before {before}; recipient, subject, time sent and "
+              "Message-ID remain.",
+    },
+    "outbox.retention_off": {
+        "de": "Gesendete E-Mails werden unbegrenzt aufbewahrt ([mail] retention_days = 0); nichts gelöscht.",
+        "en": "Sent mails are kept forever ([mail] retention_days = 0); nothing cleared.",
+    },
+    "outbox.days_invalid": {
+        "de": "--older-than {value}: erwartet wird eine Zahl von Tagen, mindestens 1.",
+        "en": "--older-than {value}: a number of days, at least 1, is expected.",
+    },
+    "smtp.auth_unencrypted": {
+        "de": "Warnung: [smtp] username ist gesetzt, aber security = \"none\": Benutzername und Passwort gehen "
+              "unverschlüsselt über das Netz. Bitte \"starttls\" oder \"tls\" verwenden.",
+        "en": "Warning: [smtp] username is set with security = \"none\": the user name and password cross the "
+              "network unencrypted. Use \"starttls\" or \"tls\".",
+    },
+    "backup.written": {
+        "de": "Sicherung geschrieben: {path} ({size} Bytes; {rows} Zeilen in {tables} Tabellen).",
+        "en": "Backup written: {path} ({size} bytes; {rows} rows in {tables} tables).",
+    },
+    "backup.exists": {
+        "de": "{path} gibt es schon; eine Sicherung überschreibt nichts. Bitte einen neuen Dateinamen angeben.",
+        "en": "{path} already exists; a backup never overwrites anything. Give a new file name.",
+    },
+    "backup.no_folder": {
+        "de": "Der Ordner {folder} existiert nicht.",
+        "en": "The folder {folder} does not exist.",
+    },
+    "backup.no_database": {
+        "de": "Datenbankdatei {path} nicht gefunden.",
+        "en": "Database file {path} not found.",
+    },
+    "backup.failed": {
+        "de": "Sicherung nach {path} fehlgeschlagen: {error}",
+        "en": "Backup to {path} failed: {error}",
+    },
+    "backup.postgres": {
+        "de": "zyklus backup sichert SQLite-Dateien; eine PostgreSQL-Datenbank sichert pg_dump: "
+              "pg_dump -Fc -f {path} {url}",
+        "en": "zyklus backup copies SQLite files; back up a PostgreSQL database with pg_dump: "
+              "pg_dump -Fc -f {path} {url}",
+    },
     "phase.completed": {"de": "Abgeschlossen", "en": "Completed"},
     # --- workflow variants (zyklus workflow …) ------------------------------------------------
     "workflow.file_missing": {

@@ -164,8 +164,8 @@ _RECORD = {
 
 
 _BODY_KEPT = col(Outbox.text) != literal_column("''")
-"""A literal, not a bound parameter: SQLite uses the partial index ix_outbox_body_kept only for a
-query that repeats its condition word for word."""
+"""The condition of the partial index ix_outbox_body_kept, as a literal: SQLite's planner uses a
+partial index for a query that repeats its condition term by term."""
 
 
 def clear_old_bodies(engine: Engine, now: dt.datetime, retention_days: int) -> int:
@@ -176,14 +176,16 @@ def clear_old_bodies(engine: Engine, now: dt.datetime, retention_days: int) -> i
     Returns the number of mails cleared."""
     if retention_days <= 0:
         return 0
-    cutoff = to_db(now) - dt.timedelta(days=retention_days)
     with engine.begin() as conn:
-        result = conn.execute(
-            update(Outbox).where(_BODY_KEPT, col(Outbox.status).in_(("sent", "digested")),
+        return conn.execute(clear_bodies_statement(to_db(now) - dt.timedelta(days=retention_days))).rowcount
+
+
+def clear_bodies_statement(cutoff: dt.datetime) -> Any:
+    """Digested rows have no sent_at; they went out inside their digest by the day they were made."""
+    return (update(Outbox).where(_BODY_KEPT, col(Outbox.status).in_(("sent", "digested")),
                                  col(Outbox.created_at) < cutoff,
                                  or_(col(Outbox.status) == "digested", col(Outbox.sent_at) < cutoff))
             .values(text="", html=None, ics=None))
-    return result.rowcount
 
 
 def listing(engine: Engine, *, failed_only: bool = False, limit: int = 200) -> list[dict[str, Any]]:

@@ -8,7 +8,10 @@ it began, whole transactions only; a refused backup leaves the file system as it
 from __future__ import annotations
 
 import json
+import shlex
+import shutil
 import sqlite3
+import subprocess
 import threading
 from pathlib import Path
 
@@ -22,10 +25,7 @@ from notifications.setup import planner_for
 
 
 def _service(db: Path) -> Service:
-    """The service with the reminder planner, as `zyklus` wires it: a cycle's start writes timers too."""
-    service = make_service(sqlite_url(db), FixedClock(NOW))
-    service.bus.subscribe(planner_for(service, make_settings(db.parent)))
-    return service
+    return _service_on(sqlite_url(db), db.parent)
 
 
 def _seed(db: Path, towns: int) -> None:
@@ -182,3 +182,65 @@ def test_postgresql_is_pointed_to_pg_dump_without_the_password(tmp_path: Path) -
         "zyklus backup sichert SQLite-Dateien; eine PostgreSQL-Datenbank sichert pg_dump: "
         "pg_dump -Fc -f zyklus.dump postgresql://zyklus@db.landkreis.example:5432/zyklus"]
     assert _files(tmp_path) == []
+
+
+def test_the_pg_dump_line_it_prints_backs_up_and_restores_postgresql(database_url: str, tmp_path: Path) -> None:
+    """The PostgreSQL way of docs/operations.md, run as printed: pg_dump -Fc, pg_restore, zyklus init."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite is backed up by zyklus itself (the tests above)")
+    if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
+        pytest.skip("the PostgreSQL client tools are not installed")
+    assert zyklus("--db", database_url, "init", cwd=tmp_path).returncode == 0  # as in production: alembic
+    service = _service_on(database_url, tmp_path)
+    for i in range(3):
+        _add_town(service, i)
+    service.engine.dispose()
+    before = zyklus("--db", database_url, "status", "--json", cwd=tmp_path)
+
+    told = zyklus("--db", database_url, "backup", "zyklus.dump", cwd=tmp_path)
+    command = shlex.split(told.stderr.split("pg_dump: ", 1)[1])
+    assert command[:4] == ["pg_dump", "-Fc", "-f", "zyklus.dump"]
+    assert subprocess.run(command, cwd=tmp_path, capture_output=True, text=True).returncode == 0
+
+    restored = _empty_database(database_url, "_restored")
+    try:
+        libpq = restored.replace("postgresql+psycopg://", "postgresql://")
+        done = subprocess.run(["pg_restore", "--no-owner", "-d", libpq, "zyklus.dump"], cwd=tmp_path,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert zyklus("--db", restored, "init", cwd=tmp_path).returncode == 0  # up to date: nothing to do
+        after = zyklus("--db", restored, "status", "--json", cwd=tmp_path)
+    finally:
+        _drop_database(restored)
+
+    assert after.returncode == 0 and json.loads(after.stdout) == json.loads(before.stdout)
+    assert len(json.loads(after.stdout)) == 3
+
+
+def _service_on(url: str, tmp_path: Path) -> Service:
+    """The service with the reminder planner, as `zyklus` wires it: a cycle's start writes timers too."""
+    service = make_service(url, FixedClock(NOW))
+    service.bus.subscribe(planner_for(service, make_settings(tmp_path)))
+    return service
+
+
+def _empty_database(url: str, suffix: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    name = url.rsplit("/", 1)[1] + suffix
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    base, name = url.rsplit("/", 1)
+    admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -114,8 +114,8 @@ def _measure(mode: str, path: Path, service: Any, outgoing: list[Any], tls: tupl
                             concurrency=settings.get("smtp", "concurrency"), tls_context=context)
         _pending_again(path)
         start = time.perf_counter()
-        counts = dispatch(service.engine, NOW, lambda batch: deliver_sync(batch, smtp), sender, RetryPolicy(),
-                          settings.get("mail", "batch_size"))
+        counts = dispatch(service.engine, NOW, lambda batch, sink: deliver_sync(batch, smtp, sink), sender,
+                          RetryPolicy(), settings.get("mail", "batch_size"))
         dispatch_s = time.perf_counter() - start
         received = sink.count()
         with Session(service.engine) as session:

@@ -20,8 +20,13 @@ console = Console(highlight=False)
 
 
 def _sweeper(app: Any):
-    from notifications.setup import sweeper_for
+    """The sweeper of `remind` and `serve`, built once per process: the place to warn once."""
+    from engine.i18n import t
+    from notifications.setup import smtp_settings, sweeper_for
 
+    smtp = smtp_settings(app.settings)
+    if smtp is not None and smtp.credentials_in_clear:
+        typer.echo(t("smtp.auth_unencrypted", app.lang), err=True)
     return sweeper_for(app.service, app.settings)
 
 
@@ -104,6 +109,38 @@ def outbox_retry(ctx: typer.Context, outbox_id: Annotated[int, typer.Argument(me
     row = retry(app.service.engine, identifier(outbox_id, "#", app.lang), app.clock.now(), app.lang)
     typer.echo((f"#{row.id} wird bei der nächsten Erinnerungsrunde erneut gesendet.") if app.lang == "de" else
                (f"#{row.id} will be sent again by the next sweep."))
+
+
+@outbox_app.command("prune")
+def outbox_prune(
+    ctx: typer.Context,
+    older_than: Annotated[Optional[int], typer.Option(
+        "--older-than", metavar="TAGE",
+        help="Texte von E-Mails löschen, die vor mehr als TAGE Tagen gesendet wurden "
+             "(Vorgabe: [mail] retention_days).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Ergebnis als JSON.")] = False,
+) -> None:
+    """Texte alter gesendeter E-Mails löschen, den Eintrag behalten / clear the texts of old sent mails."""
+    import datetime as dt
+
+    from engine.errors import InvalidInput
+    from engine.i18n import format_date, t
+    from notifications.outbox import clear_old_bodies
+
+    app = ctx.obj
+    if older_than is not None and older_than < 1:
+        raise InvalidInput(t("outbox.days_invalid", app.lang, value=older_than))
+    days = app.settings.get("mail", "retention_days") if older_than is None else older_than
+    if days == 0:
+        typer.echo(json.dumps({"cleared": 0, "retention_days": 0}) if as_json else t("outbox.retention_off", app.lang))
+        return
+    now = app.clock.now()
+    cleared = clear_old_bodies(app.service.engine, now, days)
+    before = (now - dt.timedelta(days=days)).astimezone(app.tz)
+    if as_json:
+        typer.echo(json.dumps({"cleared": cleared, "retention_days": days, "sent_before": before.isoformat()}))
+        return
+    typer.echo(t("outbox.pruned", app.lang, count=cleared, before=format_date(before.date(), app.lang)))
 
 
 def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:

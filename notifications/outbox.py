@@ -1,9 +1,11 @@
 """The outbox: idempotent inserts, leased dispatch with exponential backoff, and the operator's view.
 
 Delivery is at-least-once with a stable Message-ID: a row is leased ('sending') before the SMTP
-conversation and marked afterwards, so a worker killed in between leaves a lease that expires
-and the mail is sent again, recognisably the same message. Nothing is ever dropped silently:
-a row ends 'sent' or 'failed', and failed rows stay visible until an operator retries them.
+conversation and marked, in a transaction of its own, as soon as the server has answered for
+that mail, so a worker killed mid-batch leaves at most the mails in flight (one per connection)
+with a lease that expires; those are sent again, recognisably the same message. Nothing is ever
+dropped silently: a row ends 'sent' or 'failed', and failed rows stay visible until an operator
+retries them.
 """
 
 from __future__ import annotations
@@ -13,19 +15,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, bindparam, literal_column, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
 from engine.errors import NotFound
 from engine.i18n import Language, t
 from notifications.mail import HeaderInjectionError, OutgoingMail
-from notifications.smtp import DeliveryOutcome
+from notifications.smtp import DeliveryOutcome, OutcomeSink, Status
 from notifications.tables import Outbox
 
-Transport = Callable[[Sequence[OutgoingMail]], list[DeliveryOutcome]]
+Transport = Callable[[Sequence[OutgoingMail], OutcomeSink], Any]
+"""Sends the mails and calls the sink once per mail as soon as its outcome is known."""
 LEASE = dt.timedelta(minutes=10)
 
 
@@ -84,49 +87,105 @@ def to_mail(row: Outbox, sender: str) -> OutgoingMail:
 
 def dispatch(engine: Engine, now: dt.datetime, transport: Transport, sender: str, policy: RetryPolicy,
              batch_size: int = 200) -> dict[str, int]:
-    """Send what is due, batch by batch, and record each outcome. Returns counts per status."""
+    """Send what is due, batch by batch, recording each outcome the moment it is known.
+    Returns counts per status."""
     counts = {"sent": 0, "retry": 0, "failed": 0}
     while True:
         rows = claim(engine, now, batch_size)
         if not rows:
             return counts
-        mails, outcomes = [], {}
-        for row in rows:
-            try:
-                mails.append(to_mail(row, sender))
-            except HeaderInjectionError as exc:
-                outcomes[row.key] = DeliveryOutcome(row.key, "failed", f"refused: {exc}")
-        for outcome in transport(mails) if mails else []:
-            outcomes[outcome.key] = outcome
-        _record(engine, rows, outcomes, now, policy, counts)
+        with engine.connect() as conn:
+            recorder = _BatchRecorder(conn, rows, now, policy)
+            mails = []
+            for row in rows:
+                try:
+                    mails.append(to_mail(row, sender))
+                except HeaderInjectionError as exc:
+                    recorder(DeliveryOutcome(row.key, "failed", f"refused: {exc}"))
+            if mails:
+                transport(mails, recorder)
+            recorder.finish()
+        for status in recorder.statuses.values():
+            counts[status] += 1
         if len(rows) < batch_size:
             return counts
 
 
-def _record(engine: Engine, rows: list[Outbox], outcomes: dict[str, DeliveryOutcome], now: dt.datetime,
-            policy: RetryPolicy, counts: dict[str, int]) -> None:
+class _BatchRecorder:
+    """The outcome sink of one leased batch: each outcome is committed when it arrives, so what
+    the server accepted stays accepted even if this process dies a moment later. One connection
+    serves the whole batch; between two commits it holds no lock."""
+
+    def __init__(self, conn: Connection, rows: list[Outbox], now: dt.datetime, policy: RetryPolicy) -> None:
+        self.conn, self.now, self.policy = conn, now, policy
+        self.rows = {row.key: row for row in rows}
+        self.statuses: dict[str, Status] = {}
+
+    def __call__(self, outcome: DeliveryOutcome) -> None:
+        self.statuses[outcome.key] = record(self.conn, self.rows[outcome.key], outcome, self.now, self.policy)
+
+    def finish(self) -> None:
+        """A row the transport gave no outcome for is retried, never left leased until it expires."""
+        for key in self.rows.keys() - self.statuses.keys():
+            self(DeliveryOutcome(key, "retry", "no outcome from transport"))
+
+
+def record(conn: Connection, row: Outbox, outcome: DeliveryOutcome, now: dt.datetime, policy: RetryPolicy) -> Status:
+    """Record one mail's outcome and commit at once; returns the status it counts as."""
+    attempts = row.attempts + 1
+    status = outcome.status
+    if status == "retry" and attempts >= policy.max_attempts:
+        status = "failed"
     now = to_db(now)
-    with Session(engine) as session:
-        for row in rows:
-            outcome = outcomes.get(row.key) or DeliveryOutcome(row.key, "retry", "no outcome from transport")
-            attempts = row.attempts + 1
-            values: dict[str, Any] = {"attempts": attempts, "lease_until": None}
-            status = outcome.status
-            if status == "retry" and attempts >= policy.max_attempts:
-                status = "failed"
-            if status == "sent":
-                values.update(status="sent", reply=outcome.reply, sent_at=now, last_error=None)
-            elif status == "retry":
-                values.update(status="pending", last_error=outcome.reply,
-                              next_attempt_at=policy.next_attempt(now, attempts))
-            else:
-                values.update(status="failed", last_error=outcome.reply)
-            counts[status] += 1
-            # Only the lease holder may record: a row re-leased by another worker after our
-            # lease expired is theirs now.
-            session.execute(update(Outbox).where(col(Outbox.id) == row.id, col(Outbox.status) == "sending",
-                                                 col(Outbox.lease_until) == row.lease_until).values(**values))
-        session.commit()
+    values = {"sent": {"reply": outcome.reply, "sent_at": now},
+              "retry": {"error": outcome.reply, "next_attempt_at": policy.next_attempt(now, attempts)},
+              "failed": {"error": outcome.reply}}[status]
+    conn.execute(_RECORD[status], {"row_id": row.id, "leased_until": row.lease_until, "new_attempts": attempts,
+                                   **{f"new_{name}": value for name, value in values.items()}})
+    conn.commit()
+    return status
+
+
+def _record_statement(status: str, **values: Any) -> Any:
+    """Built once per status: a statement built per mail would cost more than its commit."""
+    # Only the lease holder may record: a row re-leased by another worker after our lease expired
+    # is theirs now.
+    return (update(Outbox).where(col(Outbox.id) == bindparam("row_id"), col(Outbox.status) == "sending",
+                                 col(Outbox.lease_until) == bindparam("leased_until"))
+            .values(status=status, attempts=bindparam("new_attempts"), lease_until=None, **values))
+
+
+_RECORD = {
+    "sent": _record_statement("sent", reply=bindparam("new_reply"), sent_at=bindparam("new_sent_at"), last_error=None),
+    "retry": _record_statement("pending", last_error=bindparam("new_error"),
+                               next_attempt_at=bindparam("new_next_attempt_at")),
+    "failed": _record_statement("failed", last_error=bindparam("new_error")),
+}
+
+
+_BODY_KEPT = col(Outbox.text) != literal_column("''")
+"""The condition of the partial index ix_outbox_body_kept, as a literal: SQLite's planner uses a
+partial index for a query that repeats its condition term by term."""
+
+
+def clear_old_bodies(engine: Engine, now: dt.datetime, retention_days: int) -> int:
+    """Empty text, HTML and calendar of mails sent (or merged into a digest) more than
+    ``retention_days`` ago; 0 keeps them forever. The row stays — key, recipient, subject,
+    status, sent_at, Message-ID — so the record remains and the sweep never composes the mail
+    again. Cleared rows leave the partial index, so each sweep touches only what just aged out.
+    Returns the number of mails cleared."""
+    if retention_days <= 0:
+        return 0
+    with engine.begin() as conn:
+        return conn.execute(clear_bodies_statement(to_db(now) - dt.timedelta(days=retention_days))).rowcount
+
+
+def clear_bodies_statement(cutoff: dt.datetime) -> Any:
+    """Digested rows have no sent_at; they went out inside their digest by the day they were made."""
+    return (update(Outbox).where(_BODY_KEPT, col(Outbox.status).in_(("sent", "digested")),
+                                 col(Outbox.created_at) < cutoff,
+                                 or_(col(Outbox.status) == "digested", col(Outbox.sent_at) < cutoff))
+            .values(text="", html=None, ics=None))
 
 
 def listing(engine: Engine, *, failed_only: bool = False, limit: int = 200) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from notifications.mail import OutgoingMail
 from notifications.maildir import deliver_to_maildir
 from notifications.outbox import RetryPolicy, Transport
 from notifications.render import MailRenderer
-from notifications.smtp import DeliveryOutcome, SmtpSettings, deliver_sync
+from notifications.smtp import OutcomeSink, SmtpSettings, deliver_sync
 from notifications.sweep import Sweeper
 from notifications.timers import TimerPlanner
 
@@ -55,13 +55,13 @@ def transport_for(settings: SettingsLike) -> Transport:
     if smtp is None:
         maildir = settings.resolve(settings.get("mail", "maildir"))
 
-        def to_maildir(mails: Sequence[OutgoingMail]) -> list[DeliveryOutcome]:
-            return deliver_to_maildir(mails, maildir)
+        def to_maildir(mails: Sequence[OutgoingMail], on_outcome: OutcomeSink) -> None:
+            deliver_to_maildir(mails, maildir, on_outcome)
 
         return to_maildir
 
-    def to_smtp(mails: Sequence[OutgoingMail]) -> list[DeliveryOutcome]:
-        return deliver_sync(mails, smtp)
+    def to_smtp(mails: Sequence[OutgoingMail], on_outcome: OutcomeSink) -> None:
+        deliver_sync(mails, smtp, on_outcome)
 
     return to_smtp
 
@@ -79,4 +79,5 @@ def sweeper_for(service: Service, settings: SettingsLike, transport: Transport |
                          max_seconds=settings.get("mail", "retry_max_seconds"))
     return Sweeper(service, composer, planner_for(service, settings), transport or transport_for(settings),
                    sender=settings.get("smtp", "sender"), policy=policy,
-                   batch_size=settings.get("mail", "batch_size"))
+                   batch_size=settings.get("mail", "batch_size"),
+                   retention_days=settings.get("mail", "retention_days"))

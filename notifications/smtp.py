@@ -4,6 +4,11 @@ The outbox decides what to do next from the outcome alone, so this module never
 raises for SMTP or network trouble: every mail gets exactly one outcome, in
 input order, and a mail whose fate is unknown is reported as "retry" (its
 stable Message-ID lets recipients' clients deduplicate a possible double).
+
+Each outcome is also handed to the caller's ``on_outcome`` the moment the
+server has answered, and a connection sends its next mail only after that call
+returned: the outbox records every mail at once, so a worker killed mid-batch
+leaves at most one accepted-but-unrecorded mail per connection.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import contextlib
 import logging
 import ssl
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -52,6 +57,11 @@ class SmtpSettings:
         if self.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
 
+    @property
+    def credentials_in_clear(self) -> bool:
+        """AUTH would send the username and password over an unencrypted connection."""
+        return bool(self.username) and self.security == "none"
+
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
@@ -62,14 +72,25 @@ class DeliveryOutcome:
     reply: str
 
 
-async def deliver(mails: Sequence[OutgoingMail], settings: SmtpSettings) -> list[DeliveryOutcome]:
+OutcomeSink = Callable[[DeliveryOutcome], None]
+"""Called once per mail as soon as its outcome is known (the outbox records it there)."""
+
+
+async def deliver(mails: Sequence[OutgoingMail], settings: SmtpSettings,
+                  on_outcome: OutcomeSink | None = None) -> list[DeliveryOutcome]:
     """Send ``mails`` over up to ``settings.concurrency`` reused connections.
 
     Workers pull from a shared queue, so one slow or refused connection does not
     strand its share. Mails left without an outcome when the batch times out or
     no connection can be (re)established are reported as retry.
+
+    ``on_outcome`` runs on the event loop, between two mails of a connection: a
+    commit there briefly holds up the other connections too, which is cheaper than
+    a thread hop per mail (and threads cannot be started while ``serve`` shuts
+    down). If it raises, the error propagates and no further mail is started: a
+    mail sent but not recorded would be sent again, so it is better not sent.
     """
-    batch = _Batch(mails)
+    batch = _Batch(mails, on_outcome)
     workers = min(settings.concurrency, len(mails))
     try:
         async with asyncio.timeout(settings.send_timeout):
@@ -81,19 +102,21 @@ async def deliver(mails: Sequence[OutgoingMail], settings: SmtpSettings) -> list
     return outcomes
 
 
-def deliver_sync(mails: Sequence[OutgoingMail], settings: SmtpSettings) -> list[DeliveryOutcome]:
+def deliver_sync(mails: Sequence[OutgoingMail], settings: SmtpSettings,
+                 on_outcome: OutcomeSink | None = None) -> list[DeliveryOutcome]:
     """Blocking entry point for the CLI and schedulers that do not run an event loop."""
-    return asyncio.run(deliver(mails, settings))
+    return asyncio.run(deliver(mails, settings, on_outcome))
 
 
 class _Batch:
     """Shared work queue and result slots; safe without locks on one event loop."""
 
-    def __init__(self, mails: Sequence[OutgoingMail]) -> None:
+    def __init__(self, mails: Sequence[OutgoingMail], on_outcome: OutcomeSink | None) -> None:
         self.mails = mails
         self._outcomes: list[DeliveryOutcome | None] = [None] * len(mails)
         self._next = 0
         self._last_error: tuple[Status, str] = ("retry", "not attempted")
+        self._on_outcome = on_outcome
 
     def take(self) -> int | None:
         if self._next >= len(self.mails):
@@ -102,7 +125,10 @@ class _Batch:
         return self._next - 1
 
     def record(self, index: int, status: Status, reply: str) -> None:
-        self._outcomes[index] = DeliveryOutcome(self.mails[index].key, status, _one_line(reply))
+        """Keep the outcome and hand it on before the connection may send its next mail."""
+        outcome = self._outcomes[index] = DeliveryOutcome(self.mails[index].key, status, _one_line(reply))
+        if self._on_outcome is not None:
+            self._on_outcome(outcome)
 
     def connection_failed(self, status: Status, reply: str) -> None:
         """Remember why a worker stopped, as the answer for mails nobody could try."""

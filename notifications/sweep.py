@@ -22,7 +22,7 @@ from engine.service import Service
 from notifications.compose import Composer
 from notifications.mail import message_id_for
 from notifications.monitoring import KINDS as MONITORING_KINDS
-from notifications.outbox import RetryPolicy, Transport, dispatch, insert_ignoring_duplicates
+from notifications.outbox import RetryPolicy, Transport, clear_old_bodies, dispatch, insert_ignoring_duplicates
 from notifications.planning import CYCLE_WIDE, plan_review
 from notifications.tables import Outbox, Timer
 from notifications.timers import DEADLINE_KINDS, TimerPlanner, fire_moment
@@ -43,12 +43,15 @@ class SweepReport:
     planned_mails: list[dict[str, str]] = field(default_factory=list)
     template_errors: list[str] = field(default_factory=list)
     """Administrator templates that failed; the shipped ones were used instead."""
+    bodies_cleared: int = 0
+    """Sent mails whose texts the retention setting removed ([mail] retention_days)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"now": self.now.isoformat(), "claimed": self.claimed, "queued": self.queued,
                 "superseded": self.superseded, "stale": self.stale, "satisfied": self.satisfied,
                 "restarted": [{"ags": a, "cycle": n} for a, n in self.restarted], "digests": self.digests,
-                "delivery": self.delivery, "mails": self.planned_mails, "template_errors": self.template_errors}
+                "delivery": self.delivery, "mails": self.planned_mails, "template_errors": self.template_errors,
+                "bodies_cleared": self.bodies_cleared}
 
 
 def _subject(timer: Timer) -> tuple[Any, ...] | None:
@@ -68,7 +71,7 @@ class _DryRun(Exception):
 
 class Sweeper:
     def __init__(self, service: Service, composer: Composer, planner: TimerPlanner, transport: Transport,
-                 sender: str, policy: RetryPolicy, batch_size: int = 200) -> None:
+                 sender: str, policy: RetryPolicy, batch_size: int = 200, retention_days: int = 0) -> None:
         self.service = service
         self.composer = composer
         self.planner = planner
@@ -76,6 +79,7 @@ class Sweeper:
         self.sender = sender
         self.policy = policy
         self.batch_size = batch_size
+        self.retention_days = retention_days
 
     def sweep(self, *, dry_run: bool = False, deliver: bool = True) -> SweepReport:
         now = self.service.clock.now()
@@ -102,6 +106,7 @@ class Sweeper:
         if deliver:
             report.delivery = dispatch(self.service.engine, now, self.transport, self.sender, self.policy,
                                        self.batch_size)
+        report.bodies_cleared = clear_old_bodies(self.service.engine, now, self.retention_days)
         return report
 
     # -- timers -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, Text
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, text
 from sqlmodel import Field, SQLModel
 
 
@@ -38,7 +38,10 @@ class Timer(SQLModel, table=True):
 class Outbox(SQLModel, table=True):
     """One mail to one recipient. The unique key makes a second sweep a no-op."""
 
-    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),
+                      # the mails whose body is still stored: what retention (`[mail] retention_days`) looks at
+                      Index("ix_outbox_body_kept", "status", "created_at", sqlite_where=text("text != ''"),
+                            postgresql_where=text("text != ''")))
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=400, unique=True)

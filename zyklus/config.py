@@ -56,7 +56,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "retry_base_seconds": (int, 300),
         "retry_max_seconds": (int, 86400),
         "batch_size": (int, 200),
-        "retention_days": (int, 0),
+        "retention_days": (int, 365),
     },
     "scheduler": {"interval_seconds": (int, 300), "send_hour": (int, 7)},
 }

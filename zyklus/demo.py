@@ -72,7 +72,7 @@ class Demo:
         self.service.init_db()
         self.service.bus.subscribe(planner_for(self.service, settings))
         smtp = SmtpSettings(host="127.0.0.1", port=port, security="none")
-        self.sweeper = sweeper_for(self.service, settings, transport=lambda mails: deliver_sync(mails, smtp))
+        self.sweeper = sweeper_for(self.service, settings, transport=lambda mails, on_outcome: deliver_sync(mails, smtp, on_outcome))
         self.seen = 0
 
     def close(self) -> None:

@@ -17,7 +17,7 @@ import typer
 
 from engine import cli as engine_cli
 from notifications import cli as notifications_cli
-from zyklus import demo, privacy
+from zyklus import backup, demo, privacy
 from engine.errors import ZyklusError
 
 app = typer.Typer(
@@ -85,6 +85,7 @@ def _tz(name: str):
 engine_cli.register(app)
 notifications_cli.register(app)
 app.command("demo")(demo.demo)
+app.command("backup")(backup.backup)
 privacy.register(engine_cli.person_app)
 
 

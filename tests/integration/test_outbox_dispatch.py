@@ -19,7 +19,7 @@ from notification_support import (ANNA, DOMAIN, JOHN, Rig, add_erfurt, by_recipi
 from smtp_server import ScriptedHandler, TlsFiles, dead_port
 
 from notifications.mail import message_id_for
-from notifications.outbox import LEASE, RetryPolicy, _record, claim, to_mail
+from notifications.outbox import LEASE, RetryPolicy, claim, record, to_mail
 from notifications.setup import PASSWORD_ENV
 from notifications.smtp import DeliveryOutcome, SmtpSettings, deliver_sync
 
@@ -236,10 +236,9 @@ def test_a_crashed_workers_late_record_does_not_overwrite_the_new_lease(make_rig
     rig.sweep(deliver=False)
     [stale] = claim(rig.service.engine, T0, limit=10)
     rig.at(T0 + LEASE + dt.timedelta(seconds=1)).sweep()  # re-leased and sent by a healthy sweep
-    counts = {"sent": 0, "retry": 0, "failed": 0}
 
-    _record(rig.service.engine, [stale], {stale.key: DeliveryOutcome(stale.key, "failed", "550 late")},
-            T0 + dt.timedelta(hours=1), RetryPolicy(), counts)
+    with rig.service.engine.connect() as conn:
+        record(conn, stale, DeliveryOutcome(stale.key, "failed", "550 late"), T0 + dt.timedelta(hours=1), RetryPolicy())
 
     assert rig.outbox()[0].status == "sent"
 

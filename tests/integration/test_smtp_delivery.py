@@ -283,6 +283,55 @@ def test_failed_reconnect_leaves_remaining_mails_for_retry(start_smtp_server: St
     assert len(handler.received) == 1
 
 
+# --- outcomes as they come ------------------------------------------------------
+
+
+def test_each_outcome_is_handed_on_before_the_connection_sends_the_next_mail(
+    smtp_port: int, smtp_handler: ScriptedHandler
+) -> None:
+    mails = [make_mail(f"m{i}", recipients=(f"p{i}@musterstadt.example",)) for i in range(6)]
+    seen: list[tuple[str, int]] = []  # (outcome's key, mails the server had at that moment)
+
+    outcomes = deliver_sync(mails, plain(smtp_port, concurrency=1),
+                            lambda outcome: seen.append((outcome.key, len(smtp_handler.received))))
+
+    assert seen == [(f"m{i}", i + 1) for i in range(6)]  # mail i recorded while the server had exactly i+1
+    assert [o.key for o in outcomes] == [key for key, _ in seen]
+
+
+def test_mails_nobody_could_send_reach_the_sink_too(unused_smtp_port: int) -> None:
+    seen: list[DeliveryOutcome] = []
+
+    outcomes = deliver_sync([make_mail("a"), make_mail("b")], plain(unused_smtp_port), seen.append)
+
+    assert seen == outcomes and {o.status for o in seen} == {"retry"}
+
+
+def test_batch_timeout_outcomes_reach_the_sink(start_smtp_server: StartServer) -> None:
+    port = start_smtp_server(ScriptedHandler(data_replies=["250 2.0.0 OK", STALL]))
+    seen: list[DeliveryOutcome] = []
+
+    deliver_sync([make_mail(str(i)) for i in range(4)], plain(port, concurrency=1, send_timeout=0.5), seen.append)
+
+    assert [(o.key, o.status) for o in seen] == [("0", "sent"), ("1", "retry"), ("2", "retry"), ("3", "retry")]
+
+
+def test_a_failing_sink_stops_the_batch(smtp_port: int, smtp_handler: ScriptedHandler) -> None:
+    """The outbox cannot record (its database is gone): sending on would only make doubles."""
+    mails = [make_mail(f"m{i}", recipients=(f"p{i}@musterstadt.example",)) for i in range(20)]
+    seen: list[str] = []
+
+    def sink(outcome: DeliveryOutcome) -> None:
+        seen.append(outcome.key)
+        if len(seen) == 3:
+            raise RuntimeError("database gone")
+
+    with pytest.raises(RuntimeError, match="database gone"):
+        deliver_sync(mails, plain(smtp_port, concurrency=2), sink)
+
+    assert len(smtp_handler.received) <= 3 + 1  # the failing one, and at most one in flight on the other
+
+
 # --- maildir -------------------------------------------------------------------
 
 
@@ -297,6 +346,16 @@ def test_maildir_delivery(tmp_path: Path) -> None:
     [stored] = mailbox.Maildir(box_path, create=False)
     assert stored["Message-ID"] == mails[0].message_id
     assert stored["To"] == ", ".join(mails[0].recipients)
+
+
+def test_maildir_hands_on_each_outcome_once_the_mail_is_stored(tmp_path: Path) -> None:
+    box_path = tmp_path / "outbox"
+    seen: list[tuple[str, int]] = []
+
+    deliver_to_maildir([make_mail(key) for key in "abc"], box_path,
+                       lambda outcome: seen.append((outcome.key, len(mailbox.Maildir(box_path, create=False)))))
+
+    assert seen == [("a", 1), ("b", 2), ("c", 3)]
 
 
 def test_settings_reject_zero_concurrency() -> None:

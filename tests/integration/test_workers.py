@@ -1,4 +1,4 @@
-"""Several `zyklus serve` processes on one database, and a worker killed mid-dispatch.
+"""Several `zyklus serve` processes on one database, and a worker killed mid-batch.
 
 Real processes, a real SMTP server (aiosmtpd) and real databases (SQLite, and PostgreSQL when
 ZYKLUS_TEST_PG is set). The workers use the wall clock, so the reminders are made due "now";
@@ -42,12 +42,12 @@ def _seed(database_url: str, tmp_path: Path, now: dt.datetime, municipalities: i
     service.engine.dispose()
 
 
-def _config(tmp_path: Path, database_url: str, smtp_port: int, **mail: object) -> Path:
+def _config(tmp_path: Path, database_url: str, smtp_port: int, concurrency: int = 1, **mail: object) -> Path:
     mail_lines = "".join(f"{key} = {value}\n" for key, value in {"batch_size": 25, **mail}.items())
     path = tmp_path / "config.toml"
     path.write_text(
         f'[database]\nurl = "{database_url}"\n'
-        f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\nconcurrency = 1\n'
+        f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\nconcurrency = {concurrency}\n'
         f"[mail]\n{mail_lines}"
         f"[scheduler]\ninterval_seconds = 1\n", encoding="utf-8")
     return path
@@ -97,20 +97,39 @@ def test_three_workers_deliver_every_reminder_exactly_once(database_url: str, tm
     assert _statuses(database_url) == Counter({"sent": expected})
 
 
-class AcceptThenHang(ScriptedHandler):
-    """Stores the first message, then never answers its DATA: the worker is mid-dispatch with a
-    mail the server already has — the one case where at-least-once delivery sends twice."""
+class AnswerThenHold(ScriptedHandler):
+    """Answers the first ``answered`` mails with 250; every later one it stores and holds without
+    an answer until ``release()``: those the server has, but the worker cannot know it."""
 
-    def __init__(self) -> None:
+    def __init__(self, answered: int, connections: int) -> None:
         super().__init__()
-        self.hung = threading.Event()
+        self.answered, self.connections = answered, connections
+        self.answered_ids: list[str] = []
+        self.held_ids: list[str] = []
+        self.all_held = threading.Event()
+        """Set once every connection of the worker is stuck in a held DATA."""
+        self._holding = True
+        self._released: asyncio.Event | None = None
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001 (aiosmtpd signature)
-        if not self.hung.is_set():
-            self.received.append(_received(envelope, session))
-            self.hung.set()
-            await asyncio.Event().wait()
-        return await super().handle_DATA(server, session, envelope)
+        if not self._holding or len(self.answered_ids) < self.answered:
+            reply = await super().handle_DATA(server, session, envelope)
+            if self._holding:
+                self.answered_ids.append(self.received[-1].message["Message-ID"])
+            return reply
+        self.received.append(_received(envelope, session))
+        self.held_ids.append(self.received[-1].message["Message-ID"])
+        self._released = self._released or asyncio.Event()
+        if len(self.held_ids) >= self.connections:
+            self.all_held.set()
+        await self._released.wait()
+        return "451 4.3.0 released after the client died"  # the client is gone; nobody reads this
+
+    def release(self) -> None:
+        """From the test's thread: answer everything from now on."""
+        self._holding = False
+        assert self.controller is not None and self._released is not None
+        self.controller.loop.call_soon_threadsafe(self._released.set)
 
 
 def _received(envelope, session):  # noqa: ANN001, ANN202
@@ -120,25 +139,43 @@ def _received(envelope, session):  # noqa: ANN001, ANN202
                     peer=session.peer, tls=False, login=None)
 
 
-def test_a_worker_killed_mid_dispatch_loses_nothing_and_resends_one_with_the_same_message_id(
+def _sent_message_ids(database_url: str) -> set[str]:
+    from engine.db.database import make_engine
+
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        ids = set(session.exec(select(Outbox.message_id).where(Outbox.status == "sent")).all())
+    engine.dispose()
+    return ids
+
+
+CONCURRENCY = 2
+
+
+def test_a_worker_killed_after_twelve_accepted_mails_of_its_batch_resends_only_those_in_flight(
         database_url: str, tmp_path: Path, start_smtp_server) -> None:
-    handler = AcceptThenHang()
+    handler = AnswerThenHold(answered=12, connections=CONCURRENCY)
     port = start_smtp_server(handler)
     now = dt.datetime.now(dt.timezone.utc)
-    _seed(database_url, tmp_path, now, municipalities=4, coordinators=5)
-    config = _config(tmp_path, database_url, port)
+    _seed(database_url, tmp_path, now, municipalities=4, coordinators=5)  # 20 mails: one batch of 25
+    config = _config(tmp_path, database_url, port, concurrency=CONCURRENCY)
 
     worker = subprocess.Popen(_zyklus(config, "serve"), cwd=tmp_path, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
-        assert handler.hung.wait(timeout=60), "the worker never reached the middle of a dispatch"
+        # Both connections are in the middle of a DATA the server has stored: the worst moment.
+        assert handler.all_held.wait(timeout=60), "the worker never got both connections into a held DATA"
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
-    in_flight = handler.received[0].message["Message-ID"]
-    assert _statuses(database_url)["sending"] >= 1  # leased, never recorded: the worker died
+    accepted, in_flight = list(handler.answered_ids), list(handler.held_ids)
+    assert len(accepted) == 12 and len(in_flight) == CONCURRENCY
+    # Every mail the server answered was recorded before its connection sent the next one.
+    assert _sent_message_ids(database_url) == set(accepted)
+    assert _statuses(database_url) == Counter({"sent": 12, "sending": 8})
 
-    # The restarted worker (one sweep, in simulated time after the lease ran out) finishes the job.
+    # A second worker (one sweep, in simulated time after the lease ran out) delivers the rest.
+    handler.release()
     later = (now + dt.timedelta(minutes=11)).isoformat()
     result = subprocess.run(_zyklus(config, "remind", "--now", later), cwd=tmp_path, capture_output=True,
                             text=True, timeout=120)
@@ -146,6 +183,8 @@ def test_a_worker_killed_mid_dispatch_loses_nothing_and_resends_one_with_the_sam
 
     ids = _message_ids(handler)
     assert _statuses(database_url) == Counter({"sent": 20})
-    assert len(ids) == 20  # every reminder delivered
-    assert ids[in_flight] == 2  # the one in flight went out again, recognisably the same mail
-    assert sum(ids.values()) == 21  # and nothing else twice
+    assert len(ids) == 20  # every mail arrived
+    assert all(ids[message_id] == 1 for message_id in accepted)  # none the server had answered came again
+    doubled = {message_id for message_id, count in ids.items() if count > 1}
+    assert doubled == set(in_flight) and len(doubled) <= CONCURRENCY  # only those in flight, once more each
+    assert sum(ids.values()) == 20 + CONCURRENCY

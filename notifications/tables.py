@@ -32,7 +32,14 @@ class Timer(SQLModel, table=True):
     claimed_at: dt.datetime | None = None
     outcome: str | None = Field(default=None, max_length=20)
     """queued | superseded | stale (the cycle moved on) | missed (its date had passed) |
-    satisfied (a monitoring reminder with nothing left to ask for: values recorded, measures moved)."""
+    satisfied (a monitoring reminder with nothing left to ask for: values recorded, measures moved) |
+    failed (planning or composing it raised ``max_attempts`` times; `zyklus timers retry` revives it)."""
+    attempts: int = 0
+    """Sweeps in which this reminder failed; a failing reminder never holds up the others of its batch."""
+    retry_at: dt.datetime | None = None
+    """After a failure: not before this moment (backoff of the mail RetryPolicy), still unclaimed."""
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    """The last failure in one line (exception type and message); the traceback is in the log."""
 
 
 class Outbox(SQLModel, table=True):

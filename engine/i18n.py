@@ -314,6 +314,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Outbox #{id}: no failed or waiting mail with this number.",
     },
     "phase.completed": {"de": "Abgeschlossen", "en": "Completed"},
+    "timers.unknown": {
+        "de": "Erinnerung #{id}: keine fehlgeschlagene Erinnerung mit dieser Nummer.",
+        "en": "Reminder #{id}: no failed reminder with this number.",
+    },
+    "timers.retry": {
+        "de": "Erinnerung #{id} wird bei der nächsten Erinnerungsrunde erneut versucht.",
+        "en": "Reminder #{id} will be tried again by the next sweep.",
+    },
+    "timers.none": {"de": "Keine fehlgeschlagenen Erinnerungen.", "en": "No failed reminders."},
+    "timers.status.failed": {"de": "fehlgeschlagen", "en": "failed"},
+    "timers.status.retrying": {"de": "wird wiederholt", "en": "retrying"},
+    "col.attempts": {"de": "Versuche", "en": "Attempts"},
+    "col.next_attempt": {"de": "nächster Versuch", "en": "next attempt"},
+    "col.error": {"de": "Fehler", "en": "Error"},
+    "col.reminder": {"de": "Erinnerung", "en": "Reminder"},
+    "sweep.reminder_retry": {
+        "de": "Erinnerung #{id} ({ags}, {rule}) fehlgeschlagen: {error} – neuer Versuch am {retry}.",
+        "en": "Reminder #{id} ({ags}, {rule}) failed: {error} – next attempt on {retry}.",
+    },
+    "sweep.reminder_failed": {
+        "de": "Erinnerung #{id} ({ags}, {rule}) nach {attempts} Versuchen aufgegeben: {error} "
+              "(zyklus timers --failed; erneut: zyklus timers retry {id}).",
+        "en": "Reminder #{id} ({ags}, {rule}) given up after {attempts} attempts: {error} "
+              "(zyklus timers --failed; again: zyklus timers retry {id}).",
+    },
+    "sweep.restart_failed": {
+        "de": "{ags}: der nächste Zyklus konnte nicht beginnen: {error} – neuer Versuch bei der nächsten Erinnerungsrunde.",
+        "en": "{ags}: the next cycle could not begin: {error} – tried again by the next sweep.",
+    },
+    "sweep.digest_failed": {
+        "de": "Sammel-E-Mail an {recipient} konnte nicht erstellt werden: {error} – die {mails} Nachrichten gehen einzeln.",
+        "en": "Digest for {recipient} could not be built: {error} – its {mails} mails go out one by one.",
+    },
     # --- workflow variants (zyklus workflow …) ------------------------------------------------
     "workflow.file_missing": {
         "de": "Datei {path} nicht gefunden.",

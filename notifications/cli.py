@@ -1,4 +1,4 @@
-"""Commands of the notifications add-on: remind, serve, outbox, calendar.
+"""Commands of the notifications add-on: remind, serve, outbox, timers, calendar.
 
 Like the engine's commands they read the service and settings from ``ctx.obj``.
 """
@@ -16,6 +16,8 @@ from rich.table import Table
 
 outbox_app = typer.Typer(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox.",
                          invoke_without_command=True)
+timers_app = typer.Typer(help="Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen / failing reminders.",
+                         invoke_without_command=True)
 console = Console(highlight=False)
 
 
@@ -30,6 +32,8 @@ def remind(
     now: Annotated[Optional[str], typer.Option("--now", help="Zeitpunkt der Erinnerungsrunde (ISO 8601).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur anzeigen, was gesendet würde.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Ergebnis als JSON.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Protokoll mit Tracebacks fehlgeschlagener Erinnerungen.")] = False,
 ) -> None:
     """Eine Erinnerungsrunde: fällige Erinnerungen erzeugen und zustellen / run one reminder sweep."""
     from engine import validate
@@ -37,7 +41,10 @@ def remind(
     app = ctx.obj
     if now:
         app.now = validate.moment(now, app.tz, app.lang)
+    _log_to_stderr(verbose)
     report = _sweeper(app).sweep(dry_run=dry_run)
+    for line in _failure_lines(report.failures, app):
+        typer.echo(line, err=True)
     data = report.as_dict()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -57,6 +64,41 @@ def remind(
     for problem in data["template_errors"]:
         typer.echo(("Warnung: eigene Vorlage fehlerhaft, Standardvorlage verwendet: " if de else
                     "Warning: administrator template failed, shipped template used: ") + problem, err=True)
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    """Each failure is one line of `remind`'s own output; the log with its traceback (what
+    `serve` always writes) only with --verbose, so cron mails stay readable."""
+    if verbose:
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    elif not logging.getLogger("zyklus").handlers:
+        # Something that handles the records keeps logging's last resort from printing them;
+        # handlers an embedding application configured on the root still receive them.
+        logging.getLogger("zyklus").addHandler(logging.NullHandler())
+
+
+def _failure_lines(failures: list[dict[str, Any]], app: Any) -> list[str]:
+    from engine.i18n import t
+
+    lines = []
+    for failure in failures:
+        if failure["what"] == "reminder" and failure["retry_at"]:
+            lines.append(t("sweep.reminder_retry", app.lang, retry=_local_moment(failure["retry_at"], app), **failure))
+        elif failure["what"] == "reminder":
+            lines.append(t("sweep.reminder_failed", app.lang, **failure))
+        else:
+            lines.append(t(f"sweep.{failure['what']}_failed", app.lang, **failure))
+    return lines
+
+
+def _local_moment(stored: str, app: Any) -> str:
+    """A stored (naive UTC) moment as the operator reads it: 02.12.2026 07:05 local time."""
+    import datetime as dt
+
+    from engine.i18n import format_date
+
+    moment = dt.datetime.fromisoformat(stored).replace(tzinfo=dt.UTC).astimezone(app.tz)
+    return f"{format_date(moment.date(), app.lang)} {moment:%H:%M}"
 
 
 def serve(ctx: typer.Context) -> None:
@@ -105,6 +147,47 @@ def outbox_retry(ctx: typer.Context, outbox_id: Annotated[int, typer.Argument(me
                (f"#{row.id} will be sent again by the next sweep."))
 
 
+@timers_app.callback()
+def timers(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="Nur aufgegebene Erinnerungen (nicht die, die noch "
+                                                        "wiederholt werden).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
+) -> None:
+    """Fehlgeschlagene und wiederholte Erinnerungen anzeigen / show failing reminders."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from engine.i18n import format_date, t
+    from notifications.timers import failing
+
+    app = ctx.obj
+    rows = failing(app.service.engine, failed_only=failed)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo(t("timers.none", app.lang))
+        return
+    table = Table("#", "AGS", t("col.cycle", app.lang), t("col.reminder", app.lang), t("col.due", app.lang),
+                  "Status", t("col.attempts", app.lang), t("col.next_attempt", app.lang), t("col.error", app.lang))
+    for row in rows:
+        table.add_row(str(row["id"]), row["ags"], str(row["cycle"]), row["rule"], format_date(row["fire_on"], app.lang),
+                      t(f"timers.status.{row['status']}", app.lang), str(row["attempts"]),
+                      _local_moment(row["retry_at"], app) if row["retry_at"] else "–", row["last_error"] or "")
+    console.print(table)
+
+
+@timers_app.command("retry")
+def timers_retry(ctx: typer.Context, timer_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Eine fehlgeschlagene Erinnerung erneut versuchen / try a failed reminder again."""
+    from engine.i18n import t
+    from notifications.timers import retry
+
+    app = ctx.obj
+    retry(app.service.engine, timer_id, app.lang)
+    typer.echo(t("timers.retry", app.lang, id=timer_id))
+
+
 def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:
     """Alle Fristen einer Kommune als iCalendar (.ics) auf die Standardausgabe / deadlines as .ics."""
     from notifications.calendar_export import export
@@ -142,6 +225,7 @@ def register(app: typer.Typer) -> None:
     app.command("remind")(remind)
     app.command("serve")(serve)
     app.add_typer(outbox_app, name="outbox")
+    app.add_typer(timers_app, name="timers")
     app.command("calendar")(calendar)
     app.add_typer(template_app, name="template")
     from engine.workflow_cli import workflow_app

@@ -15,11 +15,16 @@ import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
-from engine.db.tables import Cycle
+from engine.db.tables import Cycle, Municipality
+from engine.errors import NotFound
+from engine.i18n import Language, t
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DefinitionMigrated, DomainEvent,
                            IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged, PhaseEntered,
                            ValuesDueChanged)
@@ -131,3 +136,32 @@ class TimerPlanner:
                          "claimed_at": None, "outcome": None})
         if rows:
             session.execute(insert(Timer), rows)
+
+
+# -- the operator's view of failing reminders ---------------------------------------------------------
+def failing(engine: Engine, *, failed_only: bool = False, limit: int = 200) -> list[dict[str, Any]]:
+    """Reminders that raised in a sweep: still retrying (with their next attempt) or, after the
+    last attempt, 'failed'. Newest first, like `zyklus outbox`."""
+    with Session(engine) as session:
+        query = (select(Timer, Municipality.ags, Cycle.number).join(Cycle, col(Timer.cycle_id) == Cycle.id)
+                 .join(Municipality, col(Cycle.municipality_id) == Municipality.id)
+                 .where(col(Timer.attempts) > 0).order_by(col(Timer.id).desc()).limit(limit))
+        query = query.where(Timer.outcome == "failed") if failed_only else query.where(
+            or_(col(Timer.outcome) == "failed", col(Timer.claimed_at).is_(None)))
+        return [{"id": timer.id, "ags": ags, "cycle": number, "phase": timer.phase, "kind": timer.kind,
+                 "rule": timer.rule, "fire_on": timer.fire_on.isoformat(),
+                 "status": "failed" if timer.outcome == "failed" else "retrying", "attempts": timer.attempts,
+                 "retry_at": timer.retry_at.isoformat() if timer.retry_at else None, "last_error": timer.last_error}
+                for timer, ags, number in session.exec(query)]
+
+
+def retry(engine: Engine, timer_id: int, lang: Language = "de") -> None:
+    """An operator gives a failed reminder a fresh set of attempts from the next sweep on (after
+    fixing its cause, e.g. `zyklus workflow migrate` off a broken stored definition)."""
+    with Session(engine) as session:
+        done = session.execute(update(Timer).where(col(Timer.id) == timer_id, col(Timer.attempts) > 0,
+                                                   or_(col(Timer.outcome) == "failed", col(Timer.claimed_at).is_(None)))
+                               .values(claimed_at=None, outcome=None, attempts=0, retry_at=None))
+        if done.rowcount != 1:
+            raise NotFound(t("timers.unknown", lang, id=timer_id))
+        session.commit()

@@ -323,12 +323,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reminder #{id} will be tried again by the next sweep.",
     },
     "timers.none": {"de": "Keine fehlgeschlagenen Erinnerungen.", "en": "No failed reminders."},
-    "timers.status.failed": {"de": "fehlgeschlagen", "en": "failed"},
-    "timers.status.retrying": {"de": "wird wiederholt", "en": "retrying"},
-    "col.attempts": {"de": "Versuche", "en": "Attempts"},
-    "col.next_attempt": {"de": "nächster Versuch", "en": "next attempt"},
-    "col.error": {"de": "Fehler", "en": "Error"},
-    "col.reminder": {"de": "Erinnerung", "en": "Reminder"},
+    "timers.line.failed": {
+        "de": "#{id} {ags} Zyklus {cycle} {rule} (fällig {fire_on}): fehlgeschlagen nach {attempts} Versuchen: "
+              "{last_error}",
+        "en": "#{id} {ags} cycle {cycle} {rule} (due {fire_on}): failed after {attempts} attempts: {last_error}",
+    },
+    "timers.line.retrying": {
+        "de": "#{id} {ags} Zyklus {cycle} {rule} (fällig {fire_on}): wird wiederholt, {attempts} Versuch(e), "
+              "nächster am {retry}: {last_error}",
+        "en": "#{id} {ags} cycle {cycle} {rule} (due {fire_on}): retrying, {attempts} attempt(s), next on {retry}: "
+              "{last_error}",
+    },
     "sweep.reminder_retry": {
         "de": "Erinnerung #{id} ({ags}, {rule}) fehlgeschlagen: {error} – neuer Versuch am {retry}.",
         "en": "Reminder #{id} ({ags}, {rule}) failed: {error} – next attempt on {retry}.",

@@ -68,13 +68,16 @@ def remind(
 
 def _log_to_stderr(verbose: bool) -> None:
     """Each failure is one line of `remind`'s own output; the log with its traceback (what
-    `serve` always writes) only with --verbose, so cron mails stay readable."""
-    if verbose:
-        logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    elif not logging.getLogger("zyklus").handlers:
-        # Something that handles the records keeps logging's last resort from printing them;
-        # handlers an embedding application configured on the root still receive them.
-        logging.getLogger("zyklus").addHandler(logging.NullHandler())
+    `serve` always writes) only with --verbose, so cron mails stay readable. Records still
+    reach whatever handlers an embedding application configured on the root logger."""
+    logger = logging.getLogger("zyklus")
+    for handler in [h for h in logger.handlers if getattr(h, "_zyklus_remind", False)]:
+        logger.removeHandler(handler)
+    # Without --verbose something must handle the records, or logging's last resort prints them.
+    handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler._zyklus_remind = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
 
 
 def _failure_lines(failures: list[dict[str, Any]], app: Any) -> list[str]:
@@ -168,13 +171,10 @@ def timers(
     if not rows:
         typer.echo(t("timers.none", app.lang))
         return
-    table = Table("#", "AGS", t("col.cycle", app.lang), t("col.reminder", app.lang), t("col.due", app.lang),
-                  "Status", t("col.attempts", app.lang), t("col.next_attempt", app.lang), t("col.error", app.lang))
-    for row in rows:
-        table.add_row(str(row["id"]), row["ags"], str(row["cycle"]), row["rule"], format_date(row["fire_on"], app.lang),
-                      t(f"timers.status.{row['status']}", app.lang), str(row["attempts"]),
-                      _local_moment(row["retry_at"], app) if row["retry_at"] else "–", row["last_error"] or "")
-    console.print(table)
+    for row in rows:  # one line each, whole: the error is what the operator needs to read
+        shown = {**row, "fire_on": format_date(row["fire_on"], app.lang),
+                 "retry": _local_moment(row["retry_at"], app) if row["retry_at"] else "–"}
+        typer.echo(t(f"timers.line.{row['status']}", app.lang, **shown))
 
 
 @timers_app.command("retry")

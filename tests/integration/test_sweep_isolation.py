@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 
 import pytest
-from notification_support import Rig, by_recipient, local, make_settings
+from notification_support import Rig, by_recipient, local, make_settings, pin_a_stored_version_with_a_broken_label
 from smtp_server import ScriptedHandler
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -41,23 +41,6 @@ def coordinator(ags: str) -> str:
     return f"koordination@{ags}.example"
 
 
-def pin_a_stored_version_with_a_broken_label(rig: Rig, ags: str) -> None:
-    """What an installation from before the label check stored: the same workflow with a line
-    break in the first phase's label, pinned to the town's running cycle."""
-    with Session(rig.service.engine) as session:
-        municipality = rig.service.municipality_in(session, ags)
-        cycle = session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id)).one()
-        body = json.loads(session.get(DefinitionVersion, cycle.definition_id).body)
-        body["phases"]["setup"]["label"]["de"] = "Aufbau der\nArbeitsstrukturen"
-        broken = Definition.from_stored(body)
-        row = DefinitionVersion(variant=broken.name, version=broken.version, body=broken.canonical_json,
-                                created_at=to_db(T0))
-        session.add(row)
-        session.flush()
-        session.execute(update(Cycle).where(Cycle.id == cycle.id).values(definition_id=row.id))
-        session.commit()
-
-
 @pytest.fixture
 def rig(make_rig: MakeRig, smtp_port: int, tmp_path) -> Rig:
     rig = make_rig(make_settings(tmp_path, smtp_port=smtp_port,
@@ -66,7 +49,7 @@ def rig(make_rig: MakeRig, smtp_port: int, tmp_path) -> Rig:
         rig.service.add_municipality(ags, name, state="TH", kind="stadt")
         rig.service.add_person(ags, name=f"Koordination {name}", email=coordinator(ags), roles=["coordination"])
         rig.service.start_cycle(ags, workflow="kommune", on=T0.date())
-    pin_a_stored_version_with_a_broken_label(rig, TOWNS[BROKEN][0])
+    pin_a_stored_version_with_a_broken_label(rig, TOWNS[BROKEN][0], stored_at=T0)
     return rig
 
 

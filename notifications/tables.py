@@ -58,6 +58,8 @@ class Outbox(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     html: str | None = Field(default=None, sa_column=Column(Text))
     ics: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    calendar_uid: str | None = Field(default=None, max_length=300)
+    """The UID of the calendar entry ``ics`` carries: who got an entry is told when it is cancelled."""
     message_id: str = Field(max_length=200)
     status: str = Field(default="pending", max_length=20)
     """held (waits for the recipient's digest) | pending | sending | sent | failed | digested |

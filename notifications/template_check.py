@@ -25,6 +25,7 @@ SAMPLE: dict[str, dict[str, Any]] = {
     "review": {"event_label": "1. Netzwerktagung", "event_on": _DUE, "days_left": 14},
     "cycle_started": {"previous_cycle_number": 1},
     "digest": {"day": _DUE, "items": [{"subject": "Erinnerung", "text": "Text"}]},
+    "calendar_cancelled": {"reason": "advanced"},
     "values_due": {"recipient_email": "anna.koch@erfurt.example", "count": 2, "groups": [
         {"due_on": dt.date(2026, 3, 31), "days_left": -349, "indicators": [
             {"key": "ee-strom-anteil", "name": "Erneuerbarer Strom", "unit": "%", "year": 2025, "source": ""}]},

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, or_, update
 from sqlalchemy.engine import Engine
@@ -33,6 +33,9 @@ from notifications.monitoring import STALE_MEASURES, VALUES_DUE, MonitoringPlann
 from notifications.planning import CYCLE_WIDE, Planned, plan_events, plan_phase
 from notifications.tables import Timer
 
+if TYPE_CHECKING:
+    from notifications.cancellations import Cancellations
+
 DEADLINE_KINDS = ("before", "due", "overdue", "escalation")
 
 
@@ -42,10 +45,12 @@ def fire_moment(day: dt.date, hour: int, tz: ZoneInfo) -> dt.datetime:
 
 
 class TimerPlanner:
-    def __init__(self, service: Service, send_hour: int = 7) -> None:
+    def __init__(self, service: Service, send_hour: int = 7, cancellations: "Cancellations | None" = None) -> None:
         self.service = service
         self.send_hour = send_hour
         self.monitoring = MonitoringPlanner(service, self.insert)
+        self.cancellations = cancellations
+        """Without it (tools that plan but never mail) calendar entries are not cancelled."""
 
     def __call__(self, event: DomainEvent, session: Session) -> None:
         if isinstance(event, PhaseEntered):
@@ -54,6 +59,7 @@ class TimerPlanner:
             self._deadline_changed(event, session)
         elif isinstance(event, CycleCompleted):
             self._drop(session, event.cycle_id, phase_only=False)
+            self._cancel(session, event.cycle_id, keep=(), reason="completed")
         elif isinstance(event, CycleStarted):
             self._cycle_started(event, session)
         elif isinstance(event, DefinitionMigrated):
@@ -68,6 +74,7 @@ class TimerPlanner:
         cycle = session.get(Cycle, event.cycle_id)
         definition = self.service.definition(session, cycle.definition_id)
         self._drop(session, event.cycle_id, phase_only=True)
+        self._cancel(session, event.cycle_id, keep=(event.phase,), reason="advanced")
         sequence = self._next_sequence(session, event.cycle_id, event.phase)
         planned = plan_phase(definition, event.phase, event.entered_on, event.due_on, self.service.today())
         self.insert(session, event.cycle_id, planned, sequence)
@@ -101,6 +108,8 @@ class TimerPlanner:
         session.execute(delete(Timer).where(col(Timer.cycle_id) == event.cycle_id, col(Timer.claimed_at).is_(None),
                                             col(Timer.kind) != "cycle_started"))
         moved = event.phase != event.from_phase
+        if moved:
+            self._cancel(session, event.cycle_id, keep=(event.phase,), reason="migrated")
         planned = [p for p in plan_phase(definition, cycle.phase, cycle.phase_entered_on, cycle.due_on, today)
                    if moved or p.kind != "enter"]
         planned += plan_events(definition, cycle.number, cycle.started_on, today)
@@ -108,6 +117,10 @@ class TimerPlanner:
         self.monitoring.sync(session, cycle)  # under the new version's [monitoring] rules
 
     # -- helpers ----------------------------------------------------------------------------------
+    def _cancel(self, session: Session, cycle_id: int, *, keep: tuple[str, ...], reason: str) -> None:
+        if self.cancellations is not None:
+            self.cancellations.cancel(session, cycle_id, keep=keep, reason=reason, next_sequence=self._next_sequence)
+
     def _drop(self, session: Session, cycle_id: int, *, phase_only: bool) -> None:
         query = delete(Timer).where(col(Timer.cycle_id) == cycle_id, col(Timer.claimed_at).is_(None))
         if phase_only:

@@ -323,6 +323,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Reminder #{id} will be tried again by the next sweep.",
     },
     "timers.none": {"de": "Keine fehlgeschlagenen Erinnerungen.", "en": "No failed reminders."},
+    "calendar.empty": {
+        "de": "{ags}: kein laufender Zyklus mit Fristen oder Terminen; keine Kalenderdatei geschrieben.",
+        "en": "{ags}: no running cycle with deadlines or dates; no calendar file written.",
+    },
     "timers.line.failed": {
         "de": "#{id} {ags} Zyklus {cycle} {rule} (fällig {fire_on}): fehlgeschlagen nach {attempts} Versuchen: "
               "{last_error}",

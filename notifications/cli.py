@@ -194,6 +194,11 @@ def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:
 
     app = ctx.obj
     data = export(app.service, ags, app.settings.get("mail", "message_id_domain"), app.lang)
+    if not data:  # RFC 5545 knows no empty calendar: say so instead of writing an invalid file
+        from engine.i18n import t
+
+        typer.echo(t("calendar.empty", app.lang, ags=ags), err=True)
+        return
     sys.stdout.buffer.write(data)
 
 

@@ -122,3 +122,29 @@ def test_a_cycle_migrated_into_another_phase_cancels_the_old_phases_entry(
     [mail] = [m for m in by_recipient(smtp_handler)[COORDINATOR] if m["Subject"].startswith("Kalender")]
     assert "auf eine neue Version des Ablaufs umgestellt" in mail.get_body(("plain",)).get_content()
     rig.service.engine.dispose()
+
+
+def test_the_calendar_export_matches_the_mails_and_leaves_out_what_was_cancelled(
+        rig: Rig, smtp_handler: ScriptedHandler) -> None:
+    from notifications.calendar_export import export
+
+    rig.at(local(2027, 1, 4, 9)).sweep()
+    rig.service.set_deadline(AGS, "2027-04-30", actor=COORDINATOR, reason="Ratssitzung verschoben")
+    rig.at(local(2027, 3, 31)).sweep()
+    [(_, mailed, _)] = entries(smtp_handler, COORDINATOR)[-1:]
+    exported = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(export(rig.service, AGS, DOMAIN, "de")).walk("VEVENT")}
+    assert (exported[UID]["SEQUENCE"], exported[UID].start, str(exported[UID]["SUMMARY"])) == (
+        mailed["SEQUENCE"], mailed.start, str(mailed["SUMMARY"]))
+
+    record_phase(rig.service, "application", on=dt.date(2027, 3, 31))
+    rig.service.advance(AGS, actor=COORDINATOR, on=dt.date(2027, 3, 31))
+    rig.sweep()
+
+    exported = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(export(rig.service, AGS, DOMAIN, "de")).walk("VEVENT")}
+    assert UID not in exported  # cancelled by mail, so not offered for import either
+    setup_uid = f"zyklus-{AGS}-1-setup@{DOMAIN}"
+    [(_, entered, _)] = [calendar_of(m) for m in by_recipient(smtp_handler)[COORDINATOR]
+                         if m["Subject"].startswith("Neue Phase: Aufbau")]
+    assert (str(entered["UID"]), entered["SEQUENCE"], entered.start) == (
+        setup_uid, exported[setup_uid]["SEQUENCE"], exported[setup_uid].start)
+    assert sum("network_conference" in uid for uid in exported) == 4

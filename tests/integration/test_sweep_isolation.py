@@ -165,3 +165,39 @@ def test_a_restart_that_fails_leaves_the_other_towns_next_cycles_and_is_tried_ag
     again = rig.at(local(2029, 1, 4, 7, 5)).sweep(deliver=False)
     assert again.restarted == [] and [f["ags"] for f in again.failures] == [towns[1]]
     rig.service.engine.dispose()
+
+
+# --- one recipient's digest ------------------------------------------------------------------------------
+
+
+def test_a_digest_that_cannot_be_built_leaves_the_others_and_loses_no_mail(
+        make_rig: MakeRig, smtp_port: int, smtp_handler: ScriptedHandler, tmp_path) -> None:
+    """Anna (German) and John (English) take the digest for both towns. The administrator's English
+    digest text divides by zero, so John's collection cannot be rendered; Anna's must not suffer,
+    and John must still get every mail of his day (one by one, each rendered when it was due)."""
+    from notification_support import ANNA, JOHN, OTHER_AGS, add_erfurt
+
+    templates = tmp_path / "templates"
+    (templates / "en").mkdir(parents=True)
+    (templates / "en" / "digest.txt.j2").write_text("{{ items|length // 0 }}\n", encoding="utf-8")
+    rig = make_rig(make_settings(tmp_path, smtp_port=smtp_port, general={"template_dir": str(templates)}),
+                   local(2026, 12, 15, 9))
+    for ags, name in ((TOWNS[0][0], "Erfurt"), (OTHER_AGS, "Weimar")):
+        add_erfurt(rig.service, ags=ags, name=name, on=dt.date(2026, 12, 15), people=(ANNA, JOHN),
+                   digest_for=(ANNA, JOHN))
+    rig.sweep()
+    assert {r.status for r in rig.outbox()} == {"held"}
+
+    report = rig.at(local(2026, 12, 16)).sweep()
+
+    mails = by_recipient(smtp_handler)
+    [digest] = mails[ANNA]
+    assert digest["Subject"] == "Ihre Übersicht vom 16.12.2026: 2 Benachrichtigungen"
+    wanted = {r.subject for r in rig.outbox(recipient=JOHN, kind="enter")}
+    received = " ".join(m["Subject"] + m.get_body(("plain",)).get_content() for m in mails[JOHN])
+    assert len(wanted) == 2 and all(subject in received for subject in wanted)  # nothing lost
+    assert "held" not in {r.status for r in rig.outbox()}
+    for failure in report.failures:  # (a renderer that falls back to the shipped text sends the digest instead)
+        assert (failure["what"], failure["recipient"], failure["mails"]) == ("digest", JOHN, 2)
+        assert failure["error"] == "ZeroDivisionError: integer division or modulo by zero"
+        assert len(mails[JOHN]) == 2 and {r.status for r in rig.outbox(recipient=JOHN)} == {"sent"}

@@ -18,7 +18,8 @@ class Timer(SQLModel, table=True):
     phase: str = Field(max_length=100)
     kind: str = Field(max_length=20)
     """enter | before | due | overdue | escalation | review | event | cycle_started | values_due |
-    stale_measures (the last two: one per cycle and day, see notifications/monitoring.py)"""
+    stale_measures (the last two: one per cycle and day, see notifications/monitoring.py) |
+    cancel (claimed when planned: the record of a calendar cancellation, notifications/cancellations.py)"""
     rule: str = Field(max_length=100)
     occurrence: int = 1
     sequence: int = 0

@@ -35,7 +35,7 @@ class Timer(SQLModel, table=True):
     """queued | superseded | stale (the cycle moved on) | missed (its date had passed) |
     satisfied (a monitoring reminder with nothing left to ask for: values recorded, measures moved) |
     failed (planning or composing it raised ``max_attempts`` times; `zyklus timers retry` revives it)."""
-    attempts: int = 0
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     """Sweeps in which this reminder failed; a failing reminder never holds up the others of its batch."""
     retry_at: dt.datetime | None = None
     """After a failure: not before this moment (backoff of the mail RetryPolicy), still unclaimed."""

@@ -148,3 +148,31 @@ def test_the_calendar_export_matches_the_mails_and_leaves_out_what_was_cancelled
     assert (str(entered["UID"]), entered["SEQUENCE"], entered.start) == (
         setup_uid, exported[setup_uid]["SEQUENCE"], exported[setup_uid].start)
     assert sum("network_conference" in uid for uid in exported) == 4
+
+
+def test_leaving_a_phase_early_also_cancels_its_upcoming_review(rig: Rig, smtp_handler: ScriptedHandler) -> None:
+    """Implementation (entered 03.06.2027) has a quarterly review on 03.09.2027, announced on
+    27.08.2027; the phase is completed on 30.08.2027, before both the review and the deadline."""
+    from engine_support import drive_to
+
+    drive_to(rig.service, "implementation")
+    rig.at(local(2027, 6, 3, 9)).sweep()
+    rig.at(local(2027, 8, 27)).sweep()
+    review_uid = f"zyklus-{AGS}-1-quarterly_review-1@{DOMAIN}"
+    deadline_uid = f"zyklus-{AGS}-1-implementation@{DOMAIN}"
+
+    rig.at(local(2027, 8, 30, 10))
+    record_phase(rig.service, "implementation", on=dt.date(2027, 8, 30))
+    rig.service.advance(AGS, actor=COORDINATOR, on=dt.date(2027, 8, 30))
+    rig.sweep()
+
+    received: dict[str, list[tuple[str, icalendar.Event]]] = {}
+    for message in by_recipient(smtp_handler)[COORDINATOR]:
+        if any(p.get_content_type() == "text/calendar" for p in message.iter_attachments()):
+            method, event, _ = calendar_of(message)
+            received.setdefault(str(event["UID"]), []).append((method, event))
+    review = received[review_uid]
+    assert [m for m, _ in review] == ["REQUEST", "CANCEL"]
+    assert review[1][1]["SEQUENCE"] > review[0][1]["SEQUENCE"] and review[1][1].start == dt.date(2027, 9, 3)
+    assert [m for m, _ in received[deadline_uid]][-1] == "CANCEL"
+    assert {t.rule for t in rig.timers(kind="cancel")} == {"cancel", "cancel:quarterly_review"}

@@ -66,18 +66,22 @@ def remind(
                     "Warning: administrator template failed, shipped template used: ") + problem, err=True)
 
 
+_remind_log: list[logging.Handler] = []
+"""The handler `remind` put on the "zyklus" logger, replaced by the next `remind` in this process."""
+
+
 def _log_to_stderr(verbose: bool) -> None:
     """Each failure is one line of `remind`'s own output; the log with its traceback (what
-    `serve` always writes) only with --verbose, so cron mails stay readable. Records still
-    reach whatever handlers an embedding application configured on the root logger."""
+    `serve` always writes) only with --verbose, so cron mails stay readable. Without it the
+    records still need a handler, or logging's last resort prints them; handlers an embedding
+    application configured on the root logger receive them either way."""
     logger = logging.getLogger("zyklus")
-    for handler in [h for h in logger.handlers if getattr(h, "_zyklus_remind", False)]:
-        logger.removeHandler(handler)
-    # Without --verbose something must handle the records, or logging's last resort prints them.
+    while _remind_log:
+        logger.removeHandler(_remind_log.pop())
     handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    handler._zyklus_remind = True  # type: ignore[attr-defined]
     logger.addHandler(handler)
+    _remind_log.append(handler)
 
 
 def _failure_lines(failures: list[dict[str, Any]], app: Any) -> list[str]:

@@ -22,10 +22,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
-
-from sqlalchemy import or_
 
 from engine.clock import to_db
 from engine.db.tables import Cycle, Fact, Municipality, Person

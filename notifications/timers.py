@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
-
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, or_, update
 from sqlalchemy.engine import Engine
@@ -24,10 +23,10 @@ from sqlmodel import Session, col, select
 from engine.clock import to_db
 from engine.db.tables import Cycle, Municipality
 from engine.errors import NotFound
-from engine.i18n import Language, t
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DefinitionMigrated, DomainEvent,
                            IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged, PhaseEntered,
                            ValuesDueChanged)
+from engine.i18n import Language, t
 from engine.service import Service
 from notifications.monitoring import STALE_MEASURES, VALUES_DUE, MonitoringPlanner
 from notifications.planning import CYCLE_WIDE, Planned, plan_events, plan_phase

@@ -1,9 +1,10 @@
 """Calendar entries that no longer apply are cancelled in the calendars that received them.
 
-Every deadline and review mail carries an iCalendar REQUEST (notifications/compose.py). When the
-phase is left before its due date (advanced early, the cycle completed, or migrated into another
-phase), its deadline and the upcoming reviews of that phase would stay in the coordinators'
-calendars for good. So, in the same transaction as the engine event, each person who got such an
+Every deadline, review and event mail carries an iCalendar REQUEST (notifications/compose.py).
+When the phase is left before its due date (advanced early, the cycle completed, or migrated into
+another phase), its deadline and the upcoming reviews of that phase would stay in the
+coordinators' calendars for good; so would a review or programme event that a migration's new
+version no longer has. So, in the same transaction as the engine event, each person who got such an
 entry gets a mail with METHOD:CANCEL for the same UID, STATUS:CANCELLED and a SEQUENCE above every
 one the entry had.
 
@@ -17,7 +18,7 @@ still ahead: a past deadline stays in the calendar as the record it is.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
@@ -25,10 +26,10 @@ from sqlmodel import Session, col, select
 from engine.clock import to_db
 from engine.db.tables import Cycle, Fact, Municipality
 from engine.roles import ROLES
-from notifications.planning import CYCLE_WIDE
 from notifications.tables import Outbox, Timer
 
 if TYPE_CHECKING:
+    from engine.definitions.model import Definition
     from engine.service import Service
     from notifications.compose import Composer
 
@@ -49,10 +50,11 @@ class Cancellations:
             self._composer = self._make_composer()
         return self._composer
 
-    def cancel(self, session: Session, cycle_id: int, *, keep: Iterable[str], reason: str,
-               next_sequence: Callable[[Session, int, str], int]) -> int:
-        """Cancel the entries of every phase of the cycle but ``keep``; returns the mails planned.
-        ``reason`` (advanced | completed | migrated) is what the mail says happened."""
+    def cancel(self, session: Session, cycle_id: int, *, applies: Callable[[Timer], bool], reason: str,
+               next_sequence: Callable[[Session, int, str], int], made_by: "Definition | None" = None) -> int:
+        """Cancel the cycle's entries whose latest reminder no longer ``applies``; returns the
+        mails planned. ``reason`` (advanced | completed | migrated) is what the mail says happened;
+        ``made_by`` is the version whose labels the entries carry, if not the cycle's own."""
         received: dict[str, set[str]] = defaultdict(set)
         for uid, email in session.exec(select(Outbox.calendar_uid, Outbox.recipient).where(
                 Outbox.cycle_id == cycle_id, col(Outbox.calendar_uid).is_not(None),
@@ -67,15 +69,15 @@ class Cancellations:
         municipality = session.get(Municipality, cycle.municipality_id)
         domain = self.composer.settings.domain
         latest: dict[str, Timer] = {}
-        for timer in session.exec(select(Timer).where(
-                Timer.cycle_id == cycle_id, Timer.outcome == "queued", col(Timer.due_on).is_not(None),
-                col(Timer.phase).not_in([*keep, CYCLE_WIDE]))):
+        for timer in session.exec(select(Timer).where(Timer.cycle_id == cycle_id, Timer.outcome == "queued",
+                                                      col(Timer.due_on).is_not(None))):
             uid = calendar_uid(timer, municipality, cycle, domain)
             if uid in received and (uid not in latest or (timer.sequence, timer.id) > (latest[uid].sequence,
                                                                                        latest[uid].id)):
                 latest[uid] = timer
         today, now = self.service.today(), self.service.clock.now()
-        due = {uid: timer for uid, timer in latest.items() if timer.kind != "cancel" and timer.due_on > today}
+        due = {uid: timer for uid, timer in latest.items()
+               if timer.kind != "cancel" and timer.due_on > today and not applies(timer)}
         if not due:
             return 0
         people = people_of(session, municipality.id)
@@ -93,7 +95,7 @@ class Cancellations:
             session.add(cancel)
             told = [person for person in people if person.email in received[uid]]
             for row in self.composer.compose(session, cancel, cycle, municipality, told, facts, now,
-                                             extra=lambda lang: {"reason": reason}):
+                                             extra=lambda lang: {"reason": reason}, definition=made_by):
                 row.status = "pending"  # a digest carries no calendar: the cancellation goes out alone
                 rows.append(row)
         session.flush()

@@ -21,6 +21,7 @@ from engine.service import Loaded, Service
 from engine.status import build_status
 from notifications.ics import DeadlineItem, deadline_calendar
 from notifications.mail import message_id_for
+from notifications.planning import CYCLE_WIDE
 from notifications.render import MailRenderer
 from notifications.tables import Outbox, Timer
 
@@ -58,11 +59,14 @@ class Composer:
 
     def compose(self, session: Session, timer: Timer, cycle: Cycle, municipality: Municipality,
                 people: list[Person], facts: list[Fact], now: dt.datetime,
-                extra: Callable[[str], Mapping[str, Any]] | None = None) -> list[Outbox]:
+                extra: Callable[[str], Mapping[str, Any]] | None = None,
+                definition: Definition | None = None) -> list[Outbox]:
         """``people`` and ``facts`` come from the sweep's batched reads, so the status a mail
         quotes costs no query of its own, and the calendar is built once per language.
+        ``definition`` names what the mail speaks of when that is not the cycle's version (the
+        cancellation of an entry the version before a migration made).
         ``extra`` adds template variables per language (what a monitoring reminder lists)."""
-        definition = self.service.definition(session, cycle.definition_id)
+        definition = definition or self.service.definition(session, cycle.definition_id)
         loaded = Loaded(municipality, cycle, definition, people, facts)
         statuses: dict[str, dict[str, Any]] = {}
         calendars: dict[str, bytes | None] = {}
@@ -123,7 +127,7 @@ class Composer:
     @staticmethod
     def _label(definition: Definition, timer: Timer, lang: str) -> str:
         key = timer.label or ""
-        if timer.kind == "event" and key in definition.events:
+        if timer.phase == CYCLE_WIDE and key in definition.events:
             return definition.events[key].label.get(lang)  # type: ignore[arg-type]
         phase = definition.phases.get(timer.phase)
         if phase is not None and key in phase.reviews:

@@ -12,7 +12,7 @@ point subscribes this planner, so at CycleStarted the copied indicators and meas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
-from engine.db.tables import Cycle, Municipality
+from engine.db.tables import Cycle, DefinitionVersion, Municipality
+from engine.definitions.model import Definition
 from engine.errors import NotFound
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DefinitionMigrated, DomainEvent,
                            IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged, PhaseEntered,
@@ -58,7 +59,7 @@ class TimerPlanner:
             self._deadline_changed(event, session)
         elif isinstance(event, CycleCompleted):
             self._drop(session, event.cycle_id, phase_only=False)
-            self._cancel(session, event.cycle_id, keep=(), reason="completed")
+            self._cancel(session, event.cycle_id, lambda timer: timer.phase == CYCLE_WIDE, "completed")
         elif isinstance(event, CycleStarted):
             self._cycle_started(event, session)
         elif isinstance(event, DefinitionMigrated):
@@ -73,7 +74,7 @@ class TimerPlanner:
         cycle = session.get(Cycle, event.cycle_id)
         definition = self.service.definition(session, cycle.definition_id)
         self._drop(session, event.cycle_id, phase_only=True)
-        self._cancel(session, event.cycle_id, keep=(event.phase,), reason="advanced")
+        self._cancel(session, event.cycle_id, lambda timer: timer.phase in (event.phase, CYCLE_WIDE), "advanced")
         sequence = self._next_sequence(session, event.cycle_id, event.phase)
         planned = plan_phase(definition, event.phase, event.entered_on, event.due_on, self.service.today())
         self.insert(session, event.cycle_id, planned, sequence)
@@ -107,8 +108,9 @@ class TimerPlanner:
         session.execute(delete(Timer).where(col(Timer.cycle_id) == event.cycle_id, col(Timer.claimed_at).is_(None),
                                             col(Timer.kind) != "cycle_started"))
         moved = event.phase != event.from_phase
-        if moved:
-            self._cancel(session, event.cycle_id, keep=(event.phase,), reason="migrated")
+        previous = session.exec(select(DefinitionVersion.id).where(DefinitionVersion.version == event.from_version)).first()
+        self._cancel(session, event.cycle_id, lambda timer: _in_version(timer, definition, cycle), "migrated",
+                     made_by=self.service.definition(session, previous) if previous is not None else None)
         planned = [p for p in plan_phase(definition, cycle.phase, cycle.phase_entered_on, cycle.due_on, today)
                    if moved or p.kind != "enter"]
         planned += plan_events(definition, cycle.number, cycle.started_on, today)
@@ -116,9 +118,12 @@ class TimerPlanner:
         self.monitoring.sync(session, cycle)  # under the new version's [monitoring] rules
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _cancel(self, session: Session, cycle_id: int, *, keep: tuple[str, ...], reason: str) -> None:
+    def _cancel(self, session: Session, cycle_id: int, applies: Callable[[Timer], bool], reason: str,
+                made_by: Definition | None = None) -> None:
+        """Calendar entries whose latest reminder no longer ``applies`` are cancelled by mail."""
         if self.cancellations is not None:
-            self.cancellations.cancel(session, cycle_id, keep=keep, reason=reason, next_sequence=self._next_sequence)
+            self.cancellations.cancel(session, cycle_id, applies=applies, reason=reason,
+                                      next_sequence=self._next_sequence, made_by=made_by)
 
     def _drop(self, session: Session, cycle_id: int, *, phase_only: bool) -> None:
         query = delete(Timer).where(col(Timer.cycle_id) == cycle_id, col(Timer.claimed_at).is_(None))
@@ -148,6 +153,18 @@ class TimerPlanner:
                          "claimed_at": None, "outcome": None})
         if rows:
             session.execute(insert(Timer), rows)
+
+
+def _in_version(timer: Timer, definition: Definition, cycle: Cycle) -> bool:
+    """Whether a reminder's calendar entry still exists in the version a cycle migrated to: a
+    programme event it still names, or the current phase's deadline and reviews."""
+    if timer.phase == CYCLE_WIDE:
+        return timer.label is None or timer.label in definition.events
+    if timer.phase != cycle.phase:
+        return False
+    if timer.label is None:
+        return cycle.due_on is not None
+    return timer.label in definition.phases[cycle.phase].reviews
 
 
 # -- the operator's view of failing reminders ---------------------------------------------------------

@@ -120,7 +120,7 @@ def test_a_cycle_migrated_into_another_phase_cancels_the_old_phases_entry(
         assert str(cancelled["UID"]) == str(start["UID"]) == UID
         assert cancelled["SEQUENCE"] > start["SEQUENCE"] and cancelled["STATUS"] == "CANCELLED"
     [mail] = [m for m in by_recipient(smtp_handler)[COORDINATOR] if m["Subject"].startswith("Kalender")]
-    assert "auf eine neue Version des Ablaufs umgestellt" in mail.get_body(("plain",)).get_content()
+    assert "auf eine neue Version des Ablaufs umgestellt, in der dieser Termin nicht mehr" in mail.get_body(("plain",)).get_content()
     rig.service.engine.dispose()
 
 
@@ -176,3 +176,38 @@ def test_leaving_a_phase_early_also_cancels_its_upcoming_review(rig: Rig, smtp_h
     assert review[1][1]["SEQUENCE"] > review[0][1]["SEQUENCE"] and review[1][1].start == dt.date(2027, 9, 3)
     assert [m for m, _ in received[deadline_uid]][-1] == "CANCEL"
     assert {t.rule for t in rig.timers(kind="cancel")} == {"cancel", "cancel:quarterly_review"}
+
+
+def test_a_programme_date_the_new_version_drops_is_cancelled(
+        database_url: str, smtp_port: int, smtp_handler: ScriptedHandler, tmp_path, engine_clock) -> None:
+    """The first network conference (04.03.2027) was announced on 18.02.2027; the administrator's
+    new version drops it, and the running cycle is migrated while staying in its phase."""
+    from engine.definitions.loader import Catalog
+    from engine.migration import apply, plan
+    from notification_support import build_rig
+
+    engine_clock.moment = NOW
+    rig = build_rig(database_url, engine_clock, make_settings(tmp_path, smtp_port=smtp_port))
+    setup_municipality(rig.service)
+    rig.at(local(2027, 1, 4, 9)).sweep()
+    rig.at(local(2027, 2, 18)).sweep()
+    conference = f"zyklus-{AGS}-1-network_conference_1-1@{DOMAIN}"
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (folder / "gnk-thueringen.toml").write_text(
+        'extends = "gnk-thueringen"\n[events.network_conference_1]\nremove = true\n', encoding="utf-8")
+    rig.service.catalog = Catalog([folder])
+    rig.at(local(2027, 2, 20, 10))
+
+    apply(rig.service, plan(rig.service, "gnk-thueringen", "current", ags=AGS))
+    rig.sweep()
+
+    announced = [calendar_of(m) for m in by_recipient(smtp_handler)[COORDINATOR]
+                 if m["Subject"].startswith(("Termin: 1. Netzwerktagung", "Kalendereintrag entfällt"))]
+    assert [(method, str(event["UID"])) for method, event, _ in announced] == [
+        ("REQUEST", conference), ("CANCEL", conference)]
+    assert announced[1][1]["SEQUENCE"] > announced[0][1]["SEQUENCE"]
+    [mail] = [m for m in by_recipient(smtp_handler)[COORDINATOR] if m["Subject"].startswith("Kalender")]
+    assert mail["Subject"] == "Kalendereintrag entfällt: 1. Netzwerktagung am 04.03.2027 (Erfurt)"
+    assert {t.phase for t in rig.timers(kind="cancel")} == {""}  # the deadline of the phase still applies
+    rig.service.engine.dispose()

@@ -211,39 +211,40 @@ class Sweeper:
             session.execute(update(Timer).where(col(Timer.id).in_(ids)).values(outcome=outcome, retry_at=None))
 
     def _handle(self, session: Session, timer: Timer, batch: _Batch, now: dt.datetime) -> tuple[str, list[Outbox]]:
-        """One reminder's outcome and mails. Reviews and monitoring reminders also plan their
-        successor; those writes run in a SAVEPOINT so a failure takes nothing of the batch along."""
+        """One reminder's outcome and mails. A review or monitoring reminder first plans its
+        successor, in a SAVEPOINT: a failure takes nothing of the batch along, and a reminder
+        that cannot be composed still leaves the next occurrence planned."""
+        cycle = batch.cycles[timer.cycle_id]
+        if cycle.status != "running" or (timer.phase != CYCLE_WIDE and timer.phase != cycle.phase):
+            return "stale", []
         if timer.kind == "review" or timer.kind in MONITORING_KINDS:
             with session.begin_nested():
-                return self._decide(session, timer, batch, now)
-        return self._decide(session, timer, batch, now)
+                self._plan_successor(session, timer, cycle)
+        return self._decide(session, timer, cycle, batch, now)
 
-    def _decide(self, session: Session, timer: Timer, batch: _Batch, now: dt.datetime) -> tuple[str, list[Outbox]]:
-        cycle = batch.cycles[timer.cycle_id]
-        listing = None
-        rows: list[Outbox] = []
-        if cycle.status != "running" or (timer.phase != CYCLE_WIDE and timer.phase != cycle.phase):
-            outcome = "stale"
-        elif timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < self.service.today():
-            outcome = "missed"  # a reminder of a date already past helps nobody
-        elif batch.latest.get(_subject(timer), timer.id) != timer.id:
-            outcome = "superseded"  # after downtime, one mail says where things stand
-        elif timer.kind in MONITORING_KINDS and not (
-                listing := self.planner.monitoring.listing(session, timer.kind, cycle)):
-            outcome = "satisfied"  # the values were recorded, the measures moved on
-        else:
-            municipality = batch.municipalities[cycle.municipality_id]
-            rows = self.composer.compose(session, timer, cycle, municipality, batch.people[municipality.id],
-                                         batch.facts[cycle.id], now, extra=listing.context if listing else None)
-            for row in rows:
-                if row.status == "held":
-                    row.next_attempt_at = self._next_send_moment(timer.fire_at)
-            outcome = "queued"
-        if timer.kind == "review" and outcome != "stale":
+    def _plan_successor(self, session: Session, timer: Timer, cycle: Cycle) -> None:
+        if timer.kind == "review":
             self._plan_next_review(session, timer, cycle)
-        elif timer.kind in MONITORING_KINDS and outcome != "stale":
+        else:
             self.planner.monitoring.sync(session, cycle, (timer.kind,))  # next year's, the next span's
-        return outcome, rows
+
+    def _decide(self, session: Session, timer: Timer, cycle: Cycle, batch: _Batch,
+                now: dt.datetime) -> tuple[str, list[Outbox]]:
+        listing = None
+        if timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < self.service.today():
+            return "missed", []  # a reminder of a date already past helps nobody
+        if batch.latest.get(_subject(timer), timer.id) != timer.id:
+            return "superseded", []  # after downtime, one mail says where things stand
+        if timer.kind in MONITORING_KINDS and not (
+                listing := self.planner.monitoring.listing(session, timer.kind, cycle)):
+            return "satisfied", []  # the values were recorded, the measures moved on
+        municipality = batch.municipalities[cycle.municipality_id]
+        rows = self.composer.compose(session, timer, cycle, municipality, batch.people[municipality.id],
+                                     batch.facts[cycle.id], now, extra=listing.context if listing else None)
+        for row in rows:
+            if row.status == "held":
+                row.next_attempt_at = self._next_send_moment(timer.fire_at)
+        return "queued", rows
 
     @staticmethod
     def _insert(session: Session, composed: dict[int, list[Outbox]], failed: dict[int, Exception]) -> int:

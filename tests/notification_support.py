@@ -149,14 +149,18 @@ def add_erfurt(service: Service, *, workflow: str = "kommune", on: dt.date | Non
 
 
 # -- a real fault: a stored definition from before labels were checked ------------------------------
-def pin_a_stored_version_with_a_broken_label(rig: Rig, ags: str, *, stored_at: dt.datetime) -> None:
+def pin_a_stored_version_with_a_broken_label(rig: Rig, ags: str, *, stored_at: dt.datetime,
+                                             label: tuple[str, ...] = ("phases", "setup", "label")) -> None:
     """What an installation from before the label check stored: the same workflow with a line
-    break in the first phase's label, pinned to the town's running cycle."""
+    break in a label (by default the first phase's), pinned to the town's running cycle."""
     with Session(rig.service.engine) as session:
         municipality = rig.service.municipality_in(session, ags)
         cycle = session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id)).one()
         body = json.loads(session.get(DefinitionVersion, cycle.definition_id).body)
-        body["phases"]["setup"]["label"]["de"] = "Aufbau der\nArbeitsstrukturen"
+        text = body
+        for key in label:
+            text = text[key]
+        text["de"] = text["de"].replace(" ", "\n", 1)
         broken = Definition.from_stored(body)
         row = DefinitionVersion(variant=broken.name, version=broken.version, body=broken.canonical_json,
                                 created_at=to_db(stored_at))

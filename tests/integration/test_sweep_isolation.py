@@ -201,3 +201,23 @@ def test_a_digest_that_cannot_be_built_leaves_the_others_and_loses_no_mail(
         assert (failure["what"], failure["recipient"], failure["mails"]) == ("digest", JOHN, 2)
         assert failure["error"] == "ZeroDivisionError: integer division or modulo by zero"
         assert len(mails[JOHN]) == 2 and {r.status for r in rig.outbox(recipient=JOHN)} == {"sent"}
+
+
+def test_a_review_reminder_that_fails_still_plans_the_next_review(
+        make_rig: MakeRig, smtp_port: int, tmp_path) -> None:
+    """The quarterly review of the implementation phase (first on 03.09.2027, announced 27.08.2027)
+    has a broken stored label; the next quarter's review is planned all the same."""
+    from engine_support import AGS, NOW, drive_to, setup_municipality
+
+    rig = make_rig(make_settings(tmp_path, smtp_port=smtp_port), NOW)
+    setup_municipality(rig.service)
+    drive_to(rig.service, "implementation")
+    pin_a_stored_version_with_a_broken_label(rig, AGS, stored_at=NOW,
+                                             label=("phases", "implementation", "reviews", "quarterly_review", "label"))
+    rig.at(local(2027, 6, 3, 9)).sweep()
+
+    report = rig.at(local(2027, 8, 27)).sweep()
+
+    assert [(f["kind"], f["attempts"]) for f in report.failures] == [("review", 1)]
+    waiting = rig.timers(kind="review", label="quarterly_review", claimed_at=None)
+    assert [(t.occurrence, t.fire_on) for t in waiting if not t.last_error] == [(2, dt.date(2027, 11, 26))]

@@ -9,7 +9,8 @@ its inserts hit the outbox's unique key.
 Inside a batch every reminder stands alone: one that raises (a stored definition whose label
 breaks the subject, a template that fails for one cycle) is marked with its error and retried
 with the mail backoff, while every other reminder of the batch goes out. Its own writes (the next
-review, the next monitoring day) run in a SAVEPOINT; the outbox rows of the batch are inserted
+review, the next monitoring day, planned before composing) run in a SAVEPOINT; the outbox rows of
+the batch are inserted
 together, and only when that insert fails are they inserted reminder by reminder to find the bad
 one. The same holds for the restart of one cycle and for one recipient's digest.
 """

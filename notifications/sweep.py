@@ -10,9 +10,8 @@ Inside a batch every reminder stands alone: one that raises (a stored definition
 breaks the subject, a template that fails for one cycle) is marked with its error and retried
 with the mail backoff, while every other reminder of the batch goes out. Its own writes (the next
 review, the next monitoring day, planned before composing) run in a SAVEPOINT; the outbox rows of
-the batch are inserted
-together, and only when that insert fails are they inserted reminder by reminder to find the bad
-one. The same holds for the restart of one cycle and for one recipient's digest.
+the batch are inserted together, and only when that insert fails reminder by reminder, to find the
+bad one. The same holds for the restart of one cycle and for one recipient's digest.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import copy
 import datetime as dt
 import logging
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -144,7 +144,7 @@ class Service:
         cached = self._definitions.get(definition_id)
         if cached is None:
             row = session.get(DefinitionVersion, definition_id)
-            cached = Definition.model_validate(json.loads(row.body))
+            cached = Definition.from_stored(json.loads(row.body))
             self._definitions[definition_id] = cached
         return cached
 
@@ -435,9 +435,12 @@ class Service:
         rule = definition.restart
         return None if rule is None else rule.next_start(cycle.started_on, completed_on)
 
-    def start_due_restarts(self, today: dt.date | None = None) -> list[tuple[str, int]]:
+    def start_due_restarts(self, today: dt.date | None = None,
+                           on_error: Callable[[int, str, Exception], None] | None = None) -> list[tuple[str, int]]:
         """Begin every next cycle whose restart date has come. Safe to run from several sweeps
-        at once: the compare-and-set on the completed cycle lets exactly one of them win."""
+        at once: the compare-and-set on the completed cycle lets exactly one of them win. With
+        ``on_error``, a cycle whose restart raises is reported there and the others still begin;
+        it keeps its restart date, so the next call tries it again."""
         today = today or self.today()
         with Session(self.engine) as session:
             due = list(session.exec(select(Cycle.id, Municipality.ags).join(Municipality)
@@ -457,6 +460,10 @@ class Service:
                     started.append((ags, nxt.number))
             except Conflict:
                 continue  # another sweep started it first
+            except Exception as exc:
+                if on_error is None:
+                    raise
+                on_error(cycle_id, ags, exc)
         return started
 
     def set_deadline(self, ags: str, due: dt.date | str, *, actor: str, reason: str) -> Cycle:

@@ -1,11 +1,13 @@
 """`zyklus calendar AGS`: every deadline and programme date of a municipality as one .ics file.
 
-It uses the same UIDs and SEQUENCE numbers as the mails' attachments, so importing the file
-after receiving reminders updates entries instead of duplicating them.
+It uses the same UIDs, SEQUENCE numbers and texts as the mails' attachments, so importing the
+file after receiving reminders updates entries instead of duplicating them. It lists what still
+applies, like the mails: the running cycles' current deadline, the reviews planned in the current
+phase and the programme dates; not the reviews of phases already left (their entries were
+cancelled by mail).
 """
 
 from __future__ import annotations
-
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -15,6 +17,7 @@ from engine.i18n import Language
 from engine.service import Service
 from notifications.compose import calendar_item
 from notifications.ics import DeadlineItem, deadline_calendar
+from notifications.planning import CYCLE_WIDE
 from notifications.tables import Timer
 
 
@@ -34,7 +37,8 @@ def export(service: Service, ags: str, domain: str, lang: Language) -> bytes:
                 item = calendar_item(timer, definition, municipality, cycle, lang, domain)
                 items[item.uid] = item
             for timer in session.exec(select(Timer).where(Timer.cycle_id == cycle.id,
-                                                          col(Timer.kind).in_(("review", "event")))
+                                                          col(Timer.kind).in_(("review", "event")),
+                                                          col(Timer.phase).in_((cycle.phase, CYCLE_WIDE)))
                                       .order_by(col(Timer.fire_on))):
                 item = calendar_item(timer, definition, municipality, cycle, lang, domain)
                 items.setdefault(item.uid, item)

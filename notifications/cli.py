@@ -1,4 +1,4 @@
-"""Commands of the notifications add-on: remind, serve, outbox, calendar.
+"""Commands of the notifications add-on: remind, serve, outbox, timers, calendar.
 
 Like the engine's commands they read the service and settings from ``ctx.obj``.
 """
@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 outbox_app = typer.Typer(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox.",
+                         invoke_without_command=True)
+timers_app = typer.Typer(help="Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen / failing reminders.",
                          invoke_without_command=True)
 console = Console(highlight=False)
 
@@ -35,6 +37,8 @@ def remind(
     now: Annotated[Optional[str], typer.Option("--now", help="Zeitpunkt der Erinnerungsrunde (ISO 8601).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Nur anzeigen, was gesendet würde.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Ergebnis als JSON.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v",
+                                          help="Protokoll mit Tracebacks fehlgeschlagener Erinnerungen.")] = False,
 ) -> None:
     """Eine Erinnerungsrunde: fällige Erinnerungen erzeugen und zustellen / run one reminder sweep."""
     from engine import validate
@@ -42,7 +46,10 @@ def remind(
     app = ctx.obj
     if now:
         app.now = validate.moment(now, app.tz, app.lang)
+    _log_to_stderr(verbose)
     report = _sweeper(app).sweep(dry_run=dry_run)
+    for line in _failure_lines(report.failures, app):
+        typer.echo(line, err=True)
     data = report.as_dict()
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -62,6 +69,48 @@ def remind(
     for problem in data["template_errors"]:
         typer.echo(("Warnung: eigene Vorlage fehlerhaft, Standardvorlage verwendet: " if de else
                     "Warning: administrator template failed, shipped template used: ") + problem, err=True)
+
+
+_remind_log: list[logging.Handler] = []
+"""The handler `remind` put on the "zyklus" logger, replaced by the next `remind` in this process."""
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    """Each failure is one line of `remind`'s own output; the log with its traceback (what
+    `serve` always writes) only with --verbose, so cron mails stay readable. Without it the
+    records still need a handler, or logging's last resort prints them; handlers an embedding
+    application configured on the root logger receive them either way."""
+    logger = logging.getLogger("zyklus")
+    while _remind_log:
+        logger.removeHandler(_remind_log.pop())
+    handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    _remind_log.append(handler)
+
+
+def _failure_lines(failures: list[dict[str, Any]], app: Any) -> list[str]:
+    from engine.i18n import t
+
+    lines = []
+    for failure in failures:
+        if failure["what"] == "reminder" and failure["retry_at"]:
+            lines.append(t("sweep.reminder_retry", app.lang, retry=_local_moment(failure["retry_at"], app), **failure))
+        elif failure["what"] == "reminder":
+            lines.append(t("sweep.reminder_failed", app.lang, **failure))
+        else:
+            lines.append(t(f"sweep.{failure['what']}_failed", app.lang, **failure))
+    return lines
+
+
+def _local_moment(stored: str, app: Any) -> str:
+    """A stored (naive UTC) moment as the operator reads it: 02.12.2026 07:05 local time."""
+    import datetime as dt
+
+    from engine.i18n import format_date
+
+    moment = dt.datetime.fromisoformat(stored).replace(tzinfo=dt.UTC).astimezone(app.tz)
+    return f"{format_date(moment.date(), app.lang)} {moment:%H:%M}"
 
 
 def serve(ctx: typer.Context) -> None:
@@ -143,12 +192,55 @@ def outbox_prune(
     typer.echo(t("outbox.pruned", app.lang, count=cleared, before=format_date(before.date(), app.lang)))
 
 
+@timers_app.callback()
+def timers(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help="Nur aufgegebene Erinnerungen (nicht die, die noch "
+                                                        "wiederholt werden).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Als JSON ausgeben.")] = False,
+) -> None:
+    """Fehlgeschlagene und wiederholte Erinnerungen anzeigen / show failing reminders."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from engine.i18n import format_date, t
+    from notifications.timers import failing
+
+    app = ctx.obj
+    rows = failing(app.service.engine, failed_only=failed)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo(t("timers.none", app.lang))
+        return
+    for row in rows:  # one line each, whole: the error is what the operator needs to read
+        shown = {**row, "fire_on": format_date(row["fire_on"], app.lang),
+                 "retry": _local_moment(row["retry_at"], app) if row["retry_at"] else "–"}
+        typer.echo(t(f"timers.line.{row['status']}", app.lang, **shown))
+
+
+@timers_app.command("retry")
+def timers_retry(ctx: typer.Context, timer_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Eine fehlgeschlagene Erinnerung erneut versuchen / try a failed reminder again."""
+    from engine.i18n import t
+    from notifications.timers import retry
+
+    app = ctx.obj
+    retry(app.service.engine, timer_id, app.lang)
+    typer.echo(t("timers.retry", app.lang, id=timer_id))
+
+
 def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:
     """Alle Fristen einer Kommune als iCalendar (.ics) auf die Standardausgabe / deadlines as .ics."""
     from notifications.calendar_export import export
 
     app = ctx.obj
     data = export(app.service, ags, app.settings.get("mail", "message_id_domain"), app.lang)
+    if not data:  # RFC 5545 knows no empty calendar: say so instead of writing an invalid file
+        from engine.i18n import t
+
+        typer.echo(t("calendar.empty", app.lang, ags=ags), err=True)
+        return
     sys.stdout.buffer.write(data)
 
 
@@ -180,6 +272,7 @@ def register(app: typer.Typer) -> None:
     app.command("remind")(remind)
     app.command("serve")(serve)
     app.add_typer(outbox_app, name="outbox")
+    app.add_typer(timers_app, name="timers")
     app.command("calendar")(calendar)
     app.add_typer(template_app, name="template")
     from engine.workflow_cli import workflow_app

@@ -21,13 +21,14 @@ from engine.service import Loaded, Service
 from engine.status import build_status
 from notifications.ics import DeadlineItem, deadline_calendar
 from notifications.mail import message_id_for
+from notifications.planning import CYCLE_WIDE
 from notifications.render import MailRenderer
 from notifications.tables import Outbox, Timer
 
 TEMPLATE_FOR_KIND = {"enter": "phase_entered", "before": "reminder", "due": "reminder", "overdue": "reminder",
                      "escalation": "reminder", "review": "review", "event": "review",
                      "cycle_started": "cycle_started", "values_due": "values_due",
-                     "stale_measures": "stale_measures"}
+                     "stale_measures": "stale_measures", "cancel": "calendar_cancelled"}
 
 
 @dataclass(frozen=True)
@@ -58,21 +59,26 @@ class Composer:
 
     def compose(self, session: Session, timer: Timer, cycle: Cycle, municipality: Municipality,
                 people: list[Person], facts: list[Fact], now: dt.datetime,
-                extra: Callable[[str], Mapping[str, Any]] | None = None) -> list[Outbox]:
+                extra: Callable[[str], Mapping[str, Any]] | None = None,
+                definition: Definition | None = None) -> list[Outbox]:
         """``people`` and ``facts`` come from the sweep's batched reads, so the status a mail
         quotes costs no query of its own, and the calendar is built once per language.
+        ``definition`` names what the mail speaks of when that is not the cycle's version (the
+        cancellation of an entry the version before a migration made).
         ``extra`` adds template variables per language (what a monitoring reminder lists)."""
-        definition = self.service.definition(session, cycle.definition_id)
+        definition = definition or self.service.definition(session, cycle.definition_id)
         loaded = Loaded(municipality, cycle, definition, people, facts)
         statuses: dict[str, dict[str, Any]] = {}
         calendars: dict[str, bytes | None] = {}
         base_roles = set(self._base_roles(definition, timer))
         rows = []
-        for person in recipients(people, timer.roles):
+        chosen = recipients(people, timer.roles)
+        attendees = tuple(person.email for person in chosen)
+        for person in chosen:
             lang = "en" if person.language == "en" else "de"
             if lang not in statuses:
                 statuses[lang] = build_status(loaded, self.service.today(), lang)  # type: ignore[arg-type]
-                calendars[lang] = self._ics(timer, definition, municipality, cycle, lang, now)
+                calendars[lang] = self._ics(timer, definition, municipality, cycle, lang, now, attendees)
             kind = timer.kind
             if kind == "escalation" and effective_roles(person.roles) & base_roles:
                 kind = "overdue"  # the coordinators get the overdue text; escalation goes to the others
@@ -85,6 +91,7 @@ class Composer:
                 key=key, cycle_id=cycle.id, kind=timer.kind, recipient=person.email, recipient_name=person.name,
                 language=lang, subject=rendered.subject, text=rendered.text, html=rendered.html,
                 ics=calendars[lang],
+                calendar_uid=calendar_uid(timer, municipality, cycle, self.settings.domain) if calendars[lang] else None,
                 message_id=message_id_for(key, self.settings.domain),
                 status="held" if person.digest else "pending", next_attempt_at=to_db(now), created_at=to_db(now)))
         return rows
@@ -110,7 +117,7 @@ class Composer:
             "missing": [g["message"] for g in status.get("unmet", [])],
             "next_steps": status.get("next_steps", []),
         }
-        if timer.kind in ("review", "event"):
+        if timer.label is not None:  # a review or event (or the cancellation of one)
             context["event_label"] = self._label(definition, timer, lang)
             context["event_on"] = timer.due_on
         if timer.kind == "cycle_started":
@@ -120,7 +127,7 @@ class Composer:
     @staticmethod
     def _label(definition: Definition, timer: Timer, lang: str) -> str:
         key = timer.label or ""
-        if timer.kind == "event" and key in definition.events:
+        if timer.phase == CYCLE_WIDE and key in definition.events:
             return definition.events[key].label.get(lang)  # type: ignore[arg-type]
         phase = definition.phases.get(timer.phase)
         if phase is not None and key in phase.reviews:
@@ -128,31 +135,42 @@ class Composer:
         return key
 
     def _ics(self, timer: Timer, definition: Definition, municipality: Municipality, cycle: Cycle, lang: str,
-             now: dt.datetime) -> bytes | None:
+             now: dt.datetime, attendees: tuple[str, ...]) -> bytes | None:
+        """A REQUEST from the sender to everyone this reminder goes to; a cancellation timer's
+        mail carries the CANCEL of the entry it is about."""
         if timer.due_on is None or timer.kind == "cycle_started":
             return None
-        return deadline_calendar([calendar_item(timer, definition, municipality, cycle, lang, self.settings.domain)],
-                                 stamp=now, method="PUBLISH")
+        item = calendar_item(timer, definition, municipality, cycle, lang, self.settings.domain,
+                             organizer=self.settings.sender, attendees=attendees)
+        return deadline_calendar([item], stamp=now, method="CANCEL" if timer.kind == "cancel" else "REQUEST")
+
+
+def calendar_uid(timer: Timer, municipality: Municipality, cycle: Cycle, domain: str) -> str:
+    """Stable per cycle and phase (a deadline) or per cycle, review or event and occurrence;
+    reviews and events are the timers that name their definition entry in ``label``."""
+    if timer.label is not None:
+        return f"zyklus-{municipality.ags}-{cycle.number}-{timer.label}-{timer.occurrence}@{domain}"
+    return f"zyklus-{municipality.ags}-{cycle.number}-{timer.phase}@{domain}"
 
 
 def calendar_item(timer: Timer, definition: Definition, municipality: Municipality, cycle: Cycle, lang: str,
-                  domain: str) -> DeadlineItem:
+                  domain: str, *, organizer: str | None = None, attendees: tuple[str, ...] = ()) -> DeadlineItem:
     """One calendar entry per deadline or event: the UID is stable for a cycle's phase, the
-    SEQUENCE is the deadline's generation, so a moved deadline moves the entry."""
-    if timer.kind in ("review", "event"):
+    SEQUENCE is the deadline's generation, so a moved deadline moves the entry. A review's or
+    event's date never moves within its UID (SEQUENCE 0); a cancellation's SEQUENCE is the
+    generation after every one the entry had."""
+    if timer.label is not None:
         label = Composer._label(definition, timer, lang)
-        uid = f"zyklus-{municipality.ags}-{cycle.number}-{timer.label}-{timer.occurrence}@{domain}"
         summary = f"{label} ({municipality.name})"
-        sequence = 0
     else:
         label = definition.phase_label(timer.phase, lang)  # type: ignore[arg-type]
-        uid = f"zyklus-{municipality.ags}-{cycle.number}-{timer.phase}@{domain}"
         summary = (f"Frist: {label} ({municipality.name})" if lang == "de" else f"Deadline: {label} ({municipality.name})")
-        sequence = timer.sequence
-    return DeadlineItem(uid=uid, sequence=sequence, summary=summary,
+    sequence = timer.sequence if timer.label is None or timer.kind == "cancel" else 0
+    return DeadlineItem(uid=calendar_uid(timer, municipality, cycle, domain), sequence=sequence, summary=summary,
                         description=f"{municipality.name} (AGS {municipality.ags}), "
                                     f"{'Zyklus' if lang == 'de' else 'cycle'} {cycle.number}: {label}",
-                        due=timer.due_on)  # type: ignore[arg-type]
+                        due=timer.due_on,  # type: ignore[arg-type]
+                        organizer=organizer, attendees=attendees)
 
 
 def people_of(session: Session, municipality_id: int) -> list[Person]:

@@ -3,20 +3,27 @@
 One builder serves both the single-deadline attachment of a reminder mail and
 the bulk export (``zyklus calendar AGS > deadlines.ics``), so both always agree
 on UID, SEQUENCE and alarm semantics.
+
+Mails carry iTIP (RFC 5546) methods: REQUEST for a deadline (an update when its
+SEQUENCE grew) and CANCEL, with the same UID and a higher SEQUENCE, for one that
+no longer applies. Both name the ORGANIZER (the configured sender), without which
+Outlook does not apply an update to the entry it already has.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
 from icalendar import Alarm, Calendar, Event, vCalAddress
-from icalendar.enums import TRANSP
+from icalendar.enums import STATUS, TRANSP
 
 PRODID = "-//zyklus//DE"
 _ALARM_BEFORE = datetime.timedelta(days=-1)
+_METHOD_LINE = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,8 +52,9 @@ def deadline_calendar(
     """Serialize deadlines into one VCALENDAR.
 
     ``stamp`` must be timezone-aware because DTSTAMP is defined in UTC.
-    ``method=None`` omits METHOD, which suits a plain file import; "REQUEST"
-    needs an organizer on every item because clients reject invitations without one.
+    ``method=None`` omits METHOD, which suits a plain file import; "REQUEST" and
+    "CANCEL" need an organizer on every item because clients reject iTIP messages
+    without one. "CANCEL" marks each event STATUS:CANCELLED.
     An empty calendar is refused: RFC 5545 requires at least one component.
     """
     if stamp.tzinfo is None:
@@ -58,9 +66,9 @@ def deadline_calendar(
     if method is not None:
         calendar.method = method
     for item in items:
-        if method == "REQUEST" and item.organizer is None:
-            raise ValueError(f"METHOD:REQUEST needs an organizer (uid {item.uid!r})")
-        calendar.add_component(_event(item, stamp_utc))
+        if method in ("REQUEST", "CANCEL") and item.organizer is None:
+            raise ValueError(f"METHOD:{method} needs an organizer (uid {item.uid!r})")
+        calendar.add_component(_event(item, stamp_utc, cancelled=method == "CANCEL"))
     if not calendar.subcomponents:
         raise ValueError("a calendar needs at least one deadline")
     return cast(bytes, calendar.to_ical())  # icalendar leaves to_ical unannotated
@@ -91,7 +99,15 @@ def deadline_event(
     return deadline_calendar([item], stamp=stamp, method=method)
 
 
-def _event(item: DeadlineItem, stamp: datetime.datetime) -> Event:
+def method_of(ics: bytes) -> str:
+    """The METHOD of a stored attachment, for its MIME part's ``method`` parameter (RFC 6047
+    wants both to agree); a file without one is published. Read from the line itself: parsing
+    the whole calendar for it would cost more than building the mail."""
+    found = _METHOD_LINE.search(ics)
+    return found[1].decode("ascii") if found else "PUBLISH"
+
+
+def _event(item: DeadlineItem, stamp: datetime.datetime, *, cancelled: bool = False) -> Event:
     # TRANSPARENT: a deadline must not block the whole day as "busy".
     event = Event.new(
         uid=item.uid,
@@ -102,8 +118,18 @@ def _event(item: DeadlineItem, stamp: datetime.datetime) -> Event:
         start=item.due,
         end=item.due + datetime.timedelta(days=1),
         organizer=vCalAddress.new(item.organizer) if item.organizer else None,
-        attendees=[vCalAddress.new(attendee) for attendee in item.attendees] or None,
+        attendees=[_attendee(attendee) for attendee in item.attendees] or None,
         transparency=TRANSP.TRANSPARENT,
+        status=STATUS.CANCELLED if cancelled else None,
     )
-    event.add_component(Alarm.new_display(description=item.summary, trigger=_ALARM_BEFORE))
+    if not cancelled:  # a cancelled entry has nothing left to remind of
+        event.add_component(Alarm.new_display(description=item.summary, trigger=_ALARM_BEFORE))
     return event
+
+
+def _attendee(address: str) -> vCalAddress:
+    """A deadline asks for no answer: RSVP=FALSE keeps clients from offering accept/decline replies
+    to a sender that would not read them."""
+    attendee = vCalAddress.new(address)
+    attendee.params["RSVP"] = "FALSE"
+    return attendee

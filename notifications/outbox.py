@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from engine.clock import to_db
 from engine.errors import NotFound
 from engine.i18n import Language, t
+from notifications.ics import method_of
 from notifications.mail import HeaderInjectionError, OutgoingMail
 from notifications.smtp import DeliveryOutcome, OutcomeSink, Status
 from notifications.tables import Outbox
@@ -82,7 +83,8 @@ def claim(engine: Engine, now: dt.datetime, limit: int) -> list[Outbox]:
 
 def to_mail(row: Outbox, sender: str) -> OutgoingMail:
     return OutgoingMail(key=row.key, message_id=row.message_id, sender=sender, recipients=(row.recipient,),
-                        subject=row.subject, text=row.text, html=row.html, ics=row.ics, language=row.language)
+                        subject=row.subject, text=row.text, html=row.html, ics=row.ics, language=row.language,
+                        ics_method=method_of(row.ics) if row.ics else "PUBLISH")
 
 
 def dispatch(engine: Engine, now: dt.datetime, transport: Transport, sender: str, policy: RetryPolicy,

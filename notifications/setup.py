@@ -66,14 +66,21 @@ def transport_for(settings: SettingsLike) -> Transport:
     return to_smtp
 
 
+def composer_for(service: Service, settings: SettingsLike) -> Composer:
+    return Composer(service, MailRenderer(settings.template_dir, fallback_to_shipped=True),
+                    MailSettings(sender=settings.get("smtp", "sender"), domain=settings.get("mail", "message_id_domain")))
+
+
 def planner_for(service: Service, settings: SettingsLike) -> TimerPlanner:
-    return TimerPlanner(service, send_hour=settings.get("scheduler", "send_hour"))
+    """The planner with calendar cancellations; the Composer they need is built on first use."""
+    from notifications.cancellations import Cancellations
+
+    return TimerPlanner(service, send_hour=settings.get("scheduler", "send_hour"),
+                        cancellations=Cancellations(service, lambda: composer_for(service, settings)))
 
 
 def sweeper_for(service: Service, settings: SettingsLike, transport: Transport | None = None) -> Sweeper:
-    composer = Composer(service, MailRenderer(settings.template_dir, fallback_to_shipped=True),
-                        MailSettings(sender=settings.get("smtp", "sender"),
-                                     domain=settings.get("mail", "message_id_domain")))
+    composer = composer_for(service, settings)
     policy = RetryPolicy(max_attempts=settings.get("mail", "max_attempts"),
                          base_seconds=settings.get("mail", "retry_base_seconds"),
                          max_seconds=settings.get("mail", "retry_max_seconds"))

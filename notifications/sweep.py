@@ -1,19 +1,28 @@
 """One sweep: claim due timers, write outbox rows, start due cycles, build digests, deliver.
 
 The cost follows what is due, not how many cycles exist: timers are found through an index on
-(claimed_at, fire_at) in batches. Each batch is claimed and turned into outbox rows in one
-transaction, so a crash leaves either nothing or a complete batch; a second sweep at the same
-moment finds nothing unclaimed and its inserts hit the outbox's unique key.
+(claimed_at, fire_at) in batches, and a batch's cycles, people and facts are read in one query
+each. Each batch is claimed and turned into outbox rows in one transaction, so a crash leaves
+either nothing or a complete batch; a second sweep at the same moment finds nothing unclaimed and
+its inserts hit the outbox's unique key.
+
+Inside a batch every reminder stands alone: one that raises (a stored definition whose label
+breaks the subject, a template that fails for one cycle) is marked with its error and retried
+with the mail backoff, while every other reminder of the batch goes out. Its own writes (the next
+review, the next monitoring day, planned before composing) run in a SAVEPOINT; the outbox rows of
+the batch are inserted together, and only when that insert fails reminder by reminder, to find the
+bad one. The same holds for the restart of one cycle and for one recipient's digest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
@@ -26,6 +35,16 @@ from notifications.outbox import RetryPolicy, Transport, clear_old_bodies, dispa
 from notifications.planning import CYCLE_WIDE, plan_review
 from notifications.tables import Outbox, Timer
 from notifications.timers import DEADLINE_KINDS, TimerPlanner, fire_moment
+
+log = logging.getLogger("zyklus.sweep")
+_ERROR_LIMIT = 500
+
+
+def one_line(exc: BaseException) -> str:
+    """What an operator reads in `zyklus timers --failed`: the exception's type and first line."""
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= _ERROR_LIMIT else text[:_ERROR_LIMIT - 1] + "…"
 
 
 @dataclass
@@ -45,13 +64,38 @@ class SweepReport:
     """Administrator templates that failed; the shipped ones were used instead."""
     bodies_cleared: int = 0
     """Sent mails whose texts the retention setting removed ([mail] retention_days)."""
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    """Reminders, restarts and digests that raised in this sweep (each also logged with its
+    traceback); everything else of the sweep was done."""
 
     def as_dict(self) -> dict[str, Any]:
         return {"now": self.now.isoformat(), "claimed": self.claimed, "queued": self.queued,
                 "superseded": self.superseded, "stale": self.stale, "satisfied": self.satisfied,
                 "restarted": [{"ags": a, "cycle": n} for a, n in self.restarted], "digests": self.digests,
                 "delivery": self.delivery, "mails": self.planned_mails, "template_errors": self.template_errors,
-                "bodies_cleared": self.bodies_cleared}
+                "bodies_cleared": self.bodies_cleared, "failures": self.failures}
+
+
+@dataclass
+class _Batch:
+    """What a batch of timers needs, each read once for the whole batch."""
+
+    cycles: dict[int, Cycle]
+    municipalities: dict[int, Municipality]
+    people: dict[int, list[Person]]
+    facts: dict[int, list[Fact]]
+    latest: dict[tuple[Any, ...], int]
+
+    def ags(self, timer: Timer) -> str:
+        cycle = self.cycles.get(timer.cycle_id)
+        municipality = self.municipalities.get(cycle.municipality_id) if cycle else None
+        return municipality.ags if municipality else "?"
+
+
+def _due_timers(moment: dt.datetime) -> tuple[Any, ...]:
+    """Unclaimed, due, and not waiting for the backoff of an earlier failure."""
+    return (col(Timer.claimed_at).is_(None), col(Timer.fire_at) <= moment,
+            or_(col(Timer.retry_at).is_(None), col(Timer.retry_at) <= moment))
 
 
 def _subject(timer: Timer) -> tuple[Any, ...] | None:
@@ -86,7 +130,8 @@ class Sweeper:
         report = SweepReport(now=now)
         self.composer.renderer.reload()
         if not dry_run:
-            report.restarted = self.service.start_due_restarts()
+            report.restarted = self.service.start_due_restarts(
+                on_error=lambda cycle_id, ags, exc: self._restart_failed(cycle_id, ags, exc, report))
         while True:
             try:
                 with Session(self.service.engine, expire_on_commit=False) as session:
@@ -100,7 +145,7 @@ class Sweeper:
                 return report
             if len(batch) < self.batch_size:
                 break
-        report.digests = self._digests(now)
+        report.digests = self._digests(now, report)
         report.template_errors = list(dict.fromkeys(self.composer.renderer.override_errors))
         self.composer.renderer.override_errors.clear()
         if deliver:
@@ -109,10 +154,16 @@ class Sweeper:
         report.bodies_cleared = clear_old_bodies(self.service.engine, now, self.retention_days)
         return report
 
+    @staticmethod
+    def _restart_failed(cycle_id: int, ags: str, exc: Exception, report: SweepReport) -> None:
+        """The completed cycle keeps its restart date, so the next sweep tries again."""
+        log.error("next cycle after cycle #%s (%s) could not begin", cycle_id, ags, exc_info=exc)
+        report.failures.append({"what": "restart", "ags": ags, "cycle_id": cycle_id, "error": one_line(exc)})
+
     # -- timers -----------------------------------------------------------------------------------
     def _claim(self, session: Session, now: dt.datetime) -> list[Timer]:
         moment = to_db(now)
-        ids = list(session.exec(select(Timer.id).where(col(Timer.claimed_at).is_(None), col(Timer.fire_at) <= moment)
+        ids = list(session.exec(select(Timer.id).where(*_due_timers(moment))
                                 .order_by(col(Timer.fire_at), col(Timer.id)).limit(self.batch_size)))
         if not ids:
             return []
@@ -120,9 +171,7 @@ class Sweeper:
                                        .values(claimed_at=moment).returning(Timer.id)).scalars())
         return list(session.exec(select(Timer).where(col(Timer.id).in_(claimed)).order_by(col(Timer.fire_at))))
 
-    def _process(self, session: Session, timers: list[Timer], now: dt.datetime, report: SweepReport,
-                 collect: bool) -> None:
-        report.claimed += len(timers)
+    def _read(self, session: Session, timers: list[Timer], now: dt.datetime) -> _Batch:
         cycle_ids = {t.cycle_id for t in timers}
         cycles = {c.id: c for c in session.exec(select(Cycle).where(col(Cycle.id).in_(cycle_ids)))}
         municipalities = {m.id: m for m in session.exec(
@@ -134,35 +183,26 @@ class Sweeper:
         for fact in session.exec(select(Fact).where(col(Fact.cycle_id).in_(cycle_ids)).order_by(col(Fact.id))):
             facts[fact.cycle_id].append(fact)
         latest = self._latest_deadline_timers(timers + self._due_unclaimed(session, timers, now))
+        return _Batch(cycles, municipalities, people, facts, latest)
+
+    def _process(self, session: Session, timers: list[Timer], now: dt.datetime, report: SweepReport,
+                 collect: bool) -> None:
+        report.claimed += len(timers)
+        batch = self._read(session, timers, now)
         outcomes: dict[int, str] = {}
-        rows: list[Outbox] = []
-        today = self.service.today()
+        composed: dict[int, list[Outbox]] = {}
+        failed: dict[int, Exception] = {}
         for timer in timers:
-            cycle = cycles[timer.cycle_id]
-            listing = None
-            if cycle.status != "running" or (timer.phase != CYCLE_WIDE and timer.phase != cycle.phase):
-                outcomes[timer.id] = "stale"
-            elif timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < today:
-                outcomes[timer.id] = "missed"  # a reminder of a date already past helps nobody
-            elif latest.get(_subject(timer), timer.id) != timer.id:
-                outcomes[timer.id] = "superseded"  # after downtime, one mail says where things stand
-            elif timer.kind in MONITORING_KINDS and not (
-                    listing := self.planner.monitoring.listing(session, timer.kind, cycle)):
-                outcomes[timer.id] = "satisfied"  # the values were recorded, the measures moved on
-            else:
-                municipality = municipalities[cycle.municipality_id]
-                composed = self.composer.compose(session, timer, cycle, municipality, people[municipality.id],
-                                                 facts[cycle.id], now, extra=listing.context if listing else None)
-                for row in composed:
-                    if row.status == "held":
-                        row.next_attempt_at = self._next_send_moment(timer.fire_at)
-                rows.extend(composed)
-                outcomes[timer.id] = "queued"
-            if timer.kind == "review" and outcomes[timer.id] != "stale":
-                self._plan_next_review(session, timer, cycles[timer.cycle_id])
-            elif timer.kind in MONITORING_KINDS and outcomes[timer.id] != "stale":
-                self.planner.monitoring.sync(session, cycle, (timer.kind,))  # next year's, the next span's
-        report.queued += insert_ignoring_duplicates(session, rows)
+            try:
+                outcomes[timer.id], composed[timer.id] = self._handle(session, timer, batch, now)
+            except Exception as exc:  # noqa: BLE001 - whatever one reminder raises, the others go out
+                failed[timer.id] = exc
+        report.queued += self._insert(session, composed, failed)
+        rows = [row for timer_id, made in composed.items() for row in made if timer_id not in failed]
+        for timer in timers:
+            if timer.id in failed:
+                outcomes.pop(timer.id, None)
+                self._failed(session, timer, failed[timer.id], batch, now, report)
         report.superseded += sum(1 for o in outcomes.values() if o == "superseded")
         report.stale += sum(1 for o in outcomes.values() if o in ("stale", "missed"))
         report.satisfied += sum(1 for o in outcomes.values() if o == "satisfied")
@@ -172,7 +212,81 @@ class Sweeper:
         for timer_id, outcome in outcomes.items():
             by_outcome[outcome].append(timer_id)
         for outcome, ids in by_outcome.items():
-            session.execute(update(Timer).where(col(Timer.id).in_(ids)).values(outcome=outcome))
+            session.execute(update(Timer).where(col(Timer.id).in_(ids)).values(outcome=outcome, retry_at=None))
+
+    def _handle(self, session: Session, timer: Timer, batch: _Batch, now: dt.datetime) -> tuple[str, list[Outbox]]:
+        """One reminder's outcome and mails. A review or monitoring reminder first plans its
+        successor, in a SAVEPOINT: a failure takes nothing of the batch along, and a reminder
+        that cannot be composed still leaves the next occurrence planned."""
+        cycle = batch.cycles[timer.cycle_id]
+        if cycle.status != "running" or (timer.phase != CYCLE_WIDE and timer.phase != cycle.phase):
+            return "stale", []
+        if timer.kind == "review" or timer.kind in MONITORING_KINDS:
+            with session.begin_nested():
+                self._plan_successor(session, timer, cycle)
+        return self._decide(session, timer, cycle, batch, now)
+
+    def _plan_successor(self, session: Session, timer: Timer, cycle: Cycle) -> None:
+        if timer.kind == "review":
+            self._plan_next_review(session, timer, cycle)
+        else:
+            self.planner.monitoring.sync(session, cycle, (timer.kind,))  # next year's, the next span's
+
+    def _decide(self, session: Session, timer: Timer, cycle: Cycle, batch: _Batch,
+                now: dt.datetime) -> tuple[str, list[Outbox]]:
+        listing = None
+        if timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < self.service.today():
+            return "missed", []  # a reminder of a date already past helps nobody
+        if batch.latest.get(_subject(timer), timer.id) != timer.id:
+            return "superseded", []  # after downtime, one mail says where things stand
+        if timer.kind in MONITORING_KINDS and not (
+                listing := self.planner.monitoring.listing(session, timer.kind, cycle)):
+            return "satisfied", []  # the values were recorded, the measures moved on
+        municipality = batch.municipalities[cycle.municipality_id]
+        rows = self.composer.compose(session, timer, cycle, municipality, batch.people[municipality.id],
+                                     batch.facts[cycle.id], now, extra=listing.context if listing else None)
+        for row in rows:
+            if row.status == "held":
+                row.next_attempt_at = self._next_send_moment(timer.fire_at)
+        return "queued", rows
+
+    @staticmethod
+    def _insert(session: Session, composed: dict[int, list[Outbox]], failed: dict[int, Exception]) -> int:
+        """The batch's mails in one INSERT; if that fails (a value too long for its column, say),
+        reminder by reminder, so only the reminder whose mails cannot be stored fails."""
+        try:
+            with session.begin_nested():
+                return insert_ignoring_duplicates(session, [row for rows in composed.values() for row in rows])
+        except Exception:  # noqa: BLE001 - found below, reminder by reminder
+            inserted = 0
+            for timer_id, rows in composed.items():
+                try:
+                    with session.begin_nested():
+                        inserted += insert_ignoring_duplicates(session, rows)
+                except Exception as exc:  # noqa: BLE001
+                    failed[timer_id] = exc
+            return inserted
+
+    def _failed(self, session: Session, timer: Timer, exc: Exception, batch: _Batch, now: dt.datetime,
+                report: SweepReport) -> None:
+        """Mark the reminder with its error: unclaimed again with a backoff, or after the last
+        attempt 'failed' (claimed, so no sweep takes it until `zyklus timers retry`)."""
+        attempts = timer.attempts + 1
+        error = one_line(exc)
+        retry_at = None if attempts >= self.policy.max_attempts else self.policy.next_attempt(to_db(now), attempts)
+        values: dict[str, Any] = {"attempts": attempts, "last_error": error}
+        if retry_at is None:
+            values.update(outcome="failed", retry_at=None)
+        else:
+            values.update(claimed_at=None, outcome=None, retry_at=retry_at)
+        session.execute(update(Timer).where(col(Timer.id) == timer.id).values(**values)
+                        .execution_options(synchronize_session=False))
+        ags = batch.ags(timer)
+        log.error("reminder #%s (%s, cycle #%s, %s %s) failed, attempt %s of %s", timer.id, ags, timer.cycle_id,
+                  timer.kind, timer.rule, attempts, self.policy.max_attempts, exc_info=exc)
+        report.failures.append({"what": "reminder", "id": timer.id, "ags": ags, "cycle_id": timer.cycle_id,
+                                "kind": timer.kind, "rule": timer.rule, "error": error, "attempts": attempts,
+                                "retry_at": retry_at.isoformat() if retry_at else None})
 
     @staticmethod
     def _latest_deadline_timers(timers: list[Timer]) -> dict[tuple[Any, ...], int]:
@@ -193,8 +307,7 @@ class Sweeper:
         cycle_ids = {t.cycle_id for t in timers if _subject(t) is not None}
         if not cycle_ids:
             return []
-        return list(session.exec(select(Timer).where(col(Timer.cycle_id).in_(cycle_ids), col(Timer.claimed_at).is_(None),
-                                                     col(Timer.fire_at) <= to_db(now),
+        return list(session.exec(select(Timer).where(col(Timer.cycle_id).in_(cycle_ids), *_due_timers(to_db(now)),
                                                      col(Timer.kind).in_(DEADLINE_KINDS + ("review", "event")
                                                                          + MONITORING_KINDS))))
 
@@ -229,7 +342,7 @@ class Sweeper:
                                                                    self.planner.send_hour, self.service.tz)
 
     # -- digests ----------------------------------------------------------------------------------
-    def _digests(self, now: dt.datetime) -> int:
+    def _digests(self, now: dt.datetime, report: SweepReport) -> int:
         moment = to_db(now)
         made = 0
         with Session(self.service.engine) as session:
@@ -238,26 +351,47 @@ class Sweeper:
             groups: dict[str, list[Outbox]] = defaultdict(list)
             for row in held:
                 groups[row.recipient].append(row)
-            day = self.service.today()
             for recipient, candidates in groups.items():
-                key = f"digest:{recipient}:{day.isoformat()}:{candidates[0].id}"
-                # Take the rows first: of two sweeps racing here, each digests only the rows its
-                # own UPDATE returned, so no row ends up marked for a digest that lacks it.
-                taken = set(session.execute(
-                    update(Outbox).where(col(Outbox.id).in_([r.id for r in candidates]), col(Outbox.status) == "held")
-                    .values(status="digested", digest_key=key).returning(Outbox.id)).scalars())
-                rows = [r for r in candidates if r.id in taken]
-                if not rows:
-                    continue
-                first = rows[0]
-                rendered = self.composer.renderer.render(
-                    "digest", first.language,  # type: ignore[arg-type]
-                    {"recipient_name": first.recipient_name, "day": day,
-                     "items": [{"subject": r.subject, "text": r.text} for r in rows]})
-                digest = Outbox(key=key, kind="digest", recipient=recipient, recipient_name=first.recipient_name,
-                                language=first.language, subject=rendered.subject, text=rendered.text,
-                                html=rendered.html, message_id=message_id_for(key, self.composer.settings.domain),
-                                next_attempt_at=moment, created_at=moment)
-                made += insert_ignoring_duplicates(session, [digest])
+                try:
+                    with session.begin_nested():
+                        made += self._digest(session, recipient, candidates, moment)
+                except Exception as exc:  # noqa: BLE001 - one recipient's digest never stops the others'
+                    self._digest_failed(session, recipient, candidates, exc, moment, report)
             session.commit()
         return made
+
+    def _digest(self, session: Session, recipient: str, candidates: list[Outbox], moment: dt.datetime) -> int:
+        day = self.service.today()
+        key = f"digest:{recipient}:{day.isoformat()}:{candidates[0].id}"
+        # Take the rows first: of two sweeps racing here, each digests only the rows its
+        # own UPDATE returned, so no row ends up marked for a digest that lacks it.
+        taken = set(session.execute(
+            update(Outbox).where(col(Outbox.id).in_([r.id for r in candidates]), col(Outbox.status) == "held")
+            .values(status="digested", digest_key=key).returning(Outbox.id)).scalars())
+        rows = [r for r in candidates if r.id in taken]
+        if not rows:
+            return 0
+        first = rows[0]
+        rendered = self.composer.renderer.render(
+            "digest", first.language,  # type: ignore[arg-type]
+            {"recipient_name": first.recipient_name, "day": day,
+             "items": [{"subject": r.subject, "text": r.text} for r in rows]})
+        digest = Outbox(key=key, kind="digest", recipient=recipient, recipient_name=first.recipient_name,
+                        language=first.language, subject=rendered.subject, text=rendered.text,
+                        html=rendered.html, message_id=message_id_for(key, self.composer.settings.domain),
+                        next_attempt_at=moment, created_at=moment)
+        return insert_ignoring_duplicates(session, [digest])
+
+    @staticmethod
+    def _digest_failed(session: Session, recipient: str, candidates: list[Outbox], exc: Exception,
+                       moment: dt.datetime, report: SweepReport) -> None:
+        """The collection could not be built: its mails go out one by one, each already rendered
+        and stored, with the reason on every row (`zyklus outbox`)."""
+        error = one_line(exc)
+        log.error("digest for %s could not be built; its %d mails are sent one by one", recipient, len(candidates),
+                  exc_info=exc)
+        session.execute(update(Outbox).where(col(Outbox.id).in_([r.id for r in candidates]),
+                                             col(Outbox.status) == "held")
+                        .values(status="pending", next_attempt_at=moment, last_error=f"digest: {error}")
+                        .execution_options(synchronize_session=False))
+        report.failures.append({"what": "digest", "recipient": recipient, "mails": len(candidates), "error": error})

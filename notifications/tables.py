@@ -18,7 +18,8 @@ class Timer(SQLModel, table=True):
     phase: str = Field(max_length=100)
     kind: str = Field(max_length=20)
     """enter | before | due | overdue | escalation | review | event | cycle_started | values_due |
-    stale_measures (the last two: one per cycle and day, see notifications/monitoring.py)"""
+    stale_measures (the last two: one per cycle and day, see notifications/monitoring.py) |
+    cancel (claimed when planned: the record of a calendar cancellation, notifications/cancellations.py)"""
     rule: str = Field(max_length=100)
     occurrence: int = 1
     sequence: int = 0
@@ -32,7 +33,14 @@ class Timer(SQLModel, table=True):
     claimed_at: dt.datetime | None = None
     outcome: str | None = Field(default=None, max_length=20)
     """queued | superseded | stale (the cycle moved on) | missed (its date had passed) |
-    satisfied (a monitoring reminder with nothing left to ask for: values recorded, measures moved)."""
+    satisfied (a monitoring reminder with nothing left to ask for: values recorded, measures moved) |
+    failed (planning or composing it raised ``max_attempts`` times; `zyklus timers retry` revives it)."""
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Sweeps in which this reminder failed; a failing reminder never holds up the others of its batch."""
+    retry_at: dt.datetime | None = None
+    """After a failure: not before this moment (backoff of the mail RetryPolicy), still unclaimed."""
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    """The last failure in one line (exception type and message); the traceback is in the log."""
 
 
 class Outbox(SQLModel, table=True):
@@ -54,6 +62,8 @@ class Outbox(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     html: str | None = Field(default=None, sa_column=Column(Text))
     ics: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
+    calendar_uid: str | None = Field(default=None, max_length=300)
+    """The UID of the calendar entry ``ics`` carries: who got an entry is told when it is cancelled."""
     message_id: str = Field(max_length=200)
     status: str = Field(default="pending", max_length=20)
     """held (waits for the recipient's digest) | pending | sending | sent | failed | digested |

@@ -42,6 +42,7 @@ SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
     ("phase_entered", "enter", {}), ("cycle_started", "cycle_started", {"previous_cycle_number": 1}),
     ("values_due", "values_due", MONITORING_SAMPLES["values_due"]),
     ("stale_measures", "stale_measures", MONITORING_SAMPLES["stale_measures"]),
+    ("calendar_cancelled", "cancel", {"reason": "advanced"}),
 ]
 """Every kind of mail a sweep composes: (template, kind, what the composer adds for it)."""
 SAMPLE_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@erfurt.example", "municipality": "Erfurt",

@@ -12,21 +12,29 @@ point subscribes this planner, so at CycleStarted the copied indicators and meas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, or_, update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
-from engine.db.tables import Cycle
+from engine.db.tables import Cycle, DefinitionVersion, Municipality
+from engine.definitions.model import Definition
+from engine.errors import NotFound
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DefinitionMigrated, DomainEvent,
                            IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged, PhaseEntered,
                            ValuesDueChanged)
+from engine.i18n import Language, t
 from engine.service import Service
 from notifications.monitoring import STALE_MEASURES, VALUES_DUE, MonitoringPlanner
 from notifications.planning import CYCLE_WIDE, Planned, plan_events, plan_phase
 from notifications.tables import Timer
+
+if TYPE_CHECKING:
+    from notifications.cancellations import Cancellations
 
 DEADLINE_KINDS = ("before", "due", "overdue", "escalation")
 
@@ -37,10 +45,12 @@ def fire_moment(day: dt.date, hour: int, tz: ZoneInfo) -> dt.datetime:
 
 
 class TimerPlanner:
-    def __init__(self, service: Service, send_hour: int = 7) -> None:
+    def __init__(self, service: Service, send_hour: int = 7, cancellations: "Cancellations | None" = None) -> None:
         self.service = service
         self.send_hour = send_hour
         self.monitoring = MonitoringPlanner(service, self.insert)
+        self.cancellations = cancellations
+        """Without it (tools that plan but never mail) calendar entries are not cancelled."""
 
     def __call__(self, event: DomainEvent, session: Session) -> None:
         if isinstance(event, PhaseEntered):
@@ -49,6 +59,7 @@ class TimerPlanner:
             self._deadline_changed(event, session)
         elif isinstance(event, CycleCompleted):
             self._drop(session, event.cycle_id, phase_only=False)
+            self._cancel(session, event.cycle_id, lambda timer: timer.phase == CYCLE_WIDE, "completed")
         elif isinstance(event, CycleStarted):
             self._cycle_started(event, session)
         elif isinstance(event, DefinitionMigrated):
@@ -63,6 +74,7 @@ class TimerPlanner:
         cycle = session.get(Cycle, event.cycle_id)
         definition = self.service.definition(session, cycle.definition_id)
         self._drop(session, event.cycle_id, phase_only=True)
+        self._cancel(session, event.cycle_id, lambda timer: timer.phase in (event.phase, CYCLE_WIDE), "advanced")
         sequence = self._next_sequence(session, event.cycle_id, event.phase)
         planned = plan_phase(definition, event.phase, event.entered_on, event.due_on, self.service.today())
         self.insert(session, event.cycle_id, planned, sequence)
@@ -96,6 +108,9 @@ class TimerPlanner:
         session.execute(delete(Timer).where(col(Timer.cycle_id) == event.cycle_id, col(Timer.claimed_at).is_(None),
                                             col(Timer.kind) != "cycle_started"))
         moved = event.phase != event.from_phase
+        previous = session.exec(select(DefinitionVersion.id).where(DefinitionVersion.version == event.from_version)).first()
+        self._cancel(session, event.cycle_id, lambda timer: _in_version(timer, definition, cycle), "migrated",
+                     made_by=self.service.definition(session, previous) if previous is not None else None)
         planned = [p for p in plan_phase(definition, cycle.phase, cycle.phase_entered_on, cycle.due_on, today)
                    if moved or p.kind != "enter"]
         planned += plan_events(definition, cycle.number, cycle.started_on, today)
@@ -103,6 +118,13 @@ class TimerPlanner:
         self.monitoring.sync(session, cycle)  # under the new version's [monitoring] rules
 
     # -- helpers ----------------------------------------------------------------------------------
+    def _cancel(self, session: Session, cycle_id: int, applies: Callable[[Timer], bool], reason: str,
+                made_by: Definition | None = None) -> None:
+        """Calendar entries whose latest reminder no longer ``applies`` are cancelled by mail."""
+        if self.cancellations is not None:
+            self.cancellations.cancel(session, cycle_id, applies=applies, reason=reason,
+                                      next_sequence=self._next_sequence, made_by=made_by)
+
     def _drop(self, session: Session, cycle_id: int, *, phase_only: bool) -> None:
         query = delete(Timer).where(col(Timer.cycle_id) == cycle_id, col(Timer.claimed_at).is_(None))
         if phase_only:
@@ -131,3 +153,44 @@ class TimerPlanner:
                          "claimed_at": None, "outcome": None})
         if rows:
             session.execute(insert(Timer), rows)
+
+
+def _in_version(timer: Timer, definition: Definition, cycle: Cycle) -> bool:
+    """Whether a reminder's calendar entry still exists in the version a cycle migrated to: a
+    programme event it still names, or the current phase's deadline and reviews."""
+    if timer.phase == CYCLE_WIDE:
+        return timer.label is None or timer.label in definition.events
+    if timer.phase != cycle.phase:
+        return False
+    if timer.label is None:
+        return cycle.due_on is not None
+    return timer.label in definition.phases[cycle.phase].reviews
+
+
+# -- the operator's view of failing reminders ---------------------------------------------------------
+def failing(engine: Engine, *, failed_only: bool = False, limit: int = 200) -> list[dict[str, Any]]:
+    """Reminders that raised in a sweep: still retrying (with their next attempt) or, after the
+    last attempt, 'failed'. Newest first, like `zyklus outbox`."""
+    with Session(engine) as session:
+        query = (select(Timer, Municipality.ags, Cycle.number).join(Cycle, col(Timer.cycle_id) == Cycle.id)
+                 .join(Municipality, col(Cycle.municipality_id) == Municipality.id)
+                 .where(col(Timer.attempts) > 0).order_by(col(Timer.id).desc()).limit(limit))
+        query = query.where(Timer.outcome == "failed") if failed_only else query.where(
+            or_(col(Timer.outcome) == "failed", col(Timer.claimed_at).is_(None)))
+        return [{"id": timer.id, "ags": ags, "cycle": number, "phase": timer.phase, "kind": timer.kind,
+                 "rule": timer.rule, "fire_on": timer.fire_on.isoformat(),
+                 "status": "failed" if timer.outcome == "failed" else "retrying", "attempts": timer.attempts,
+                 "retry_at": timer.retry_at.isoformat() if timer.retry_at else None, "last_error": timer.last_error}
+                for timer, ags, number in session.exec(query)]
+
+
+def retry(engine: Engine, timer_id: int, lang: Language = "de") -> None:
+    """An operator gives a failed reminder a fresh set of attempts from the next sweep on (after
+    fixing its cause, e.g. `zyklus workflow migrate` off a broken stored definition)."""
+    with Session(engine) as session:
+        done = session.execute(update(Timer).where(col(Timer.id) == timer_id, col(Timer.attempts) > 0,
+                                                   or_(col(Timer.outcome) == "failed", col(Timer.claimed_at).is_(None)))
+                               .values(claimed_at=None, outcome=None, attempts=0, retry_at=None))
+        if done.rowcount != 1:
+            raise NotFound(t("timers.unknown", lang, id=timer_id))
+        session.commit()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.message
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,9 +19,12 @@ from zoneinfo import ZoneInfo
 import icalendar
 from aiosmtpd.controller import Controller
 from smtp_server import ScriptedHandler
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from engine.clock import FixedClock
+from engine.clock import FixedClock, to_db
+from engine.db.tables import Cycle, DefinitionVersion
+from engine.definitions.model import Definition
 from engine.definitions.loader import Catalog
 from engine.service import Service
 from engine_support import make_service, sqlite_url
@@ -142,6 +146,28 @@ def add_erfurt(service: Service, *, workflow: str = "kommune", on: dt.date | Non
                            digest=address in digest_for)
     if on is not None:
         service.start_cycle(ags, workflow=workflow, on=on)
+
+
+# -- a real fault: a stored definition from before labels were checked ------------------------------
+def pin_a_stored_version_with_a_broken_label(rig: Rig, ags: str, *, stored_at: dt.datetime,
+                                             label: tuple[str, ...] = ("phases", "setup", "label")) -> None:
+    """What an installation from before the label check stored: the same workflow with a line
+    break in a label (by default the first phase's), pinned to the town's running cycle."""
+    with Session(rig.service.engine) as session:
+        municipality = rig.service.municipality_in(session, ags)
+        cycle = session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id)).one()
+        body = json.loads(session.get(DefinitionVersion, cycle.definition_id).body)
+        text = body
+        for key in label:
+            text = text[key]
+        text["de"] = text["de"].replace(" ", "\n", 1)
+        broken = Definition.from_stored(body)
+        row = DefinitionVersion(variant=broken.name, version=broken.version, body=broken.canonical_json,
+                                created_at=to_db(stored_at))
+        session.add(row)
+        session.flush()
+        session.execute(update(Cycle).where(Cycle.id == cycle.id).values(definition_id=row.id))
+        session.commit()
 
 
 # -- what the server received -----------------------------------------------------------------

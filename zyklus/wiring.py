@@ -12,8 +12,15 @@ if TYPE_CHECKING:
 def wire_notifications(service: "Service", ctx: "AppContext") -> None:
     """Subscribe the reminder planner, so every transition plans its reminders in the same
     transaction, and the outbox's erasure handler; importing them registers their tables."""
+    from notifications.cancellations import Cancellations
     from notifications.privacy import scrub_outbox
     from notifications.timers import TimerPlanner  # not notifications.setup: that loads mail, SMTP, ICS
 
-    service.bus.subscribe(TimerPlanner(service, send_hour=ctx.settings.get("scheduler", "send_hour")))
+    def composer():  # noqa: ANN202 - only when a calendar entry is cancelled
+        from notifications.setup import composer_for
+
+        return composer_for(service, ctx.settings)
+
+    service.bus.subscribe(TimerPlanner(service, send_hour=ctx.settings.get("scheduler", "send_hour"),
+                                       cancellations=Cancellations(service, composer)))
     service.bus.subscribe(scrub_outbox)

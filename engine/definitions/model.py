@@ -13,10 +13,10 @@ import json
 import re
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, field_serializer, field_validator,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_serializer,
+                      field_validator, model_validator)
 
 from engine.dates import Duration
 from engine.i18n import Language
@@ -50,6 +50,34 @@ def _check_id(value: str) -> str:
 
 Id = Annotated[str, AfterValidator(_check_id)]
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""C0 and C1 control characters (CR, LF, TAB …) and the Unicode line and paragraph separators."""
+_CONTROL_BUT_LF = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+STORED = {"stored": True}
+"""Validation context of a definition read back from the database (see :meth:`Definition.from_stored`)."""
+
+
+def _checked_text(value: str, info: ValidationInfo, *, limit: int, multiline: bool) -> str:
+    """Labels end up in mail subjects, calendar entries and terminal tables: one line each, of a
+    sane length, so a pasted line break can never become a mail header. Descriptions may keep LF.
+    A stored definition is read as it was stored, so a cycle running on an old version can still
+    be shown and migrated off (its mails fail one by one in the sweep instead)."""
+    if (info.context or {}).get("stored"):
+        return value
+    if (_CONTROL_BUT_LF if multiline else _CONTROL).search(value):
+        allowed = "only line breaks (LF) are allowed" if multiline else "it must be one line"
+        raise ValueError(f"{_shown(value)} contains a control character; {allowed}")
+    if len(value) > limit:
+        raise ValueError(f"is {len(value)} characters long; at most {limit} are allowed")
+    return value
+
+
+def _single_line(limit: int) -> Any:
+    return lambda value, info: _checked_text(value, info, limit=limit, multiline=False)
+
+
+Label = Annotated[str, AfterValidator(_single_line(200))]
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -68,6 +96,8 @@ class Text(_Model):
     all, so adding a French label to one workflow changes no other workflow's version."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
+    limit: ClassVar[int] = 200
+    multiline: ClassVar[bool] = False
 
     de: str
     en: str | None = None
@@ -77,20 +107,43 @@ class Text(_Model):
     def _from_plain_string(cls, value: Any) -> Any:
         return {"de": value} if isinstance(value, str) else value
 
-    @model_validator(mode="after")
-    def _languages(self) -> "Text":
-        for code, text in (self.model_extra or {}).items():
+    @field_validator("de", "en")
+    @classmethod
+    def _check_text(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _checked_text(value, info, limit=cls.limit, multiline=cls.multiline)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _languages(cls, value: Any, handler: Any, info: ValidationInfo) -> "Text":
+        """Every other language is checked like German and English: a code of two or three
+        letters, a text of the same kind (one line, the same length limit)."""
+        text = handler(value)
+        for code, other in (text.model_extra or {}).items():
             if not _LANGUAGE_CODE.fullmatch(code):
                 raise ValueError(f"{_shown(code)} is not a language code such as de, en or fr")
-            if not isinstance(text, str):
-                raise ValueError(f"{code}: a text is expected, not {_shown(text)}")
-        return self
+            if not isinstance(other, str):
+                raise ValueError(f"{code}: a text is expected, not {_shown(other)}")
+            _checked_text(other, info, limit=cls.limit, multiline=cls.multiline)
+        return text
 
     def get(self, lang: str) -> str:
         """The text in ``lang``, else German."""
         if lang == "en":
             return self.en or self.de
         return (self.model_extra or {}).get(lang) or self.de
+
+
+class Message(Text):
+    """A guard's message: one line like a label, but a whole sentence."""
+
+    limit: ClassVar[int] = 500
+
+
+class LongText(Text):
+    """A description: may span lines (LF only), nothing else invisible."""
+
+    limit: ClassVar[int] = 2000
+    multiline: ClassVar[bool] = True
 
 
 def _duration(value: str) -> str:
@@ -202,7 +255,7 @@ class Reminders(_Model):
 
 class Phase(_Model):
     label: Text
-    description: Text | None = None
+    description: LongText | None = None
     duration: str | None = None
     """Default time allowed for the phase; None for open-ended phases (none ships that way)."""
     reminders: Reminders | None = Reminders()
@@ -231,9 +284,14 @@ class GuardSpec(_Model):
 
     type: str
     severity: Literal["block", "warn"] = "block"
-    message: Text | None = None
+    message: Message | None = None
     note: str | None = None
     """Why the guard is there (for administrators reading the file); never shown to users."""
+
+    @field_validator("note")
+    @classmethod
+    def _check_note(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _checked_text(value, info, limit=2000, multiline=True)
 
     @property
     def params(self) -> dict[str, Any]:
@@ -257,7 +315,7 @@ class FieldSpec(_Model):
     type: FieldType = "text"
     required: bool = False
     label: Text | None = None
-    choices: tuple[str, ...] = ()
+    choices: tuple[Label, ...] = ()
 
     _check_choices = field_validator("choices")(_unique_roles)
 
@@ -270,7 +328,7 @@ class FieldSpec(_Model):
 
 class FactType(_Model):
     label: Text
-    description: Text | None = None
+    description: LongText | None = None
     fields: dict[Id, FieldSpec] = {}
 
 
@@ -387,7 +445,7 @@ class Definition(_Model):
     name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     extends: str | None = None
     label: Text
-    description: Text | None = None
+    description: LongText | None = None
     initial: str
     phases: dict[Id, Phase]
     transitions: dict[Id, Transition]
@@ -401,6 +459,11 @@ class Definition(_Model):
     filled in, so adding the rules left every existing version's content hash as it was."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @classmethod
+    def from_stored(cls, data: Any) -> "Definition":
+        """A version as stored with its cycles: valid when it was stored, read back as it is."""
+        return cls.model_validate(data, context=STORED)
 
     # -- derived views -----------------------------------------------------------------------
     @cached_property
@@ -451,5 +514,6 @@ class Definition(_Model):
         return order + [p for p in self.phases if p not in order]
 
 
-__all__ = ["COMPLETED", "ROLES", "Definition", "DatedEvent", "FactType", "FieldSpec", "GuardSpec", "Monitoring",
-           "OverdueRule", "Phase", "Reminders", "RestartRule", "ReviewRule", "Text", "Transition"]
+__all__ = ["COMPLETED", "ROLES", "Definition", "DatedEvent", "FactType", "FieldSpec", "GuardSpec", "LongText",
+           "Message", "Monitoring", "OverdueRule", "Phase", "Reminders", "RestartRule", "ReviewRule", "Text",
+           "Transition"]

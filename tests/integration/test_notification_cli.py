@@ -166,6 +166,16 @@ def test_calendar_export_has_the_deadline_and_the_network_conferences(setup, smt
     assert (deadline.start, deadline["SEQUENCE"]) == (dt.date(2027, 4, 1), 1)
 
 
+def test_calendar_export_of_a_town_without_a_running_cycle_says_so(setup, smtp_port: int, capsys) -> None:
+    rig, cli = setup(smtp_port)
+    rig.service.add_municipality("16055000", "Weimar", state="TH", kind="stadt")
+
+    result = cli("calendar", "16055000")
+
+    assert result.stdout_bytes == b""  # no invalid, empty calendar file
+    assert result.stderr == "16055000: kein laufender Zyklus mit Fristen oder Terminen; keine Kalenderdatei geschrieben.\n"
+
+
 # --- header injection -------------------------------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from icalendar import Alarm, Calendar
 
-from notifications.ics import PRODID, DeadlineItem, deadline_calendar, deadline_event
+from notifications.ics import PRODID, DeadlineItem, deadline_calendar, deadline_event, method_of
 
 STAMP = datetime.datetime(2027, 3, 1, 8, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
 
@@ -98,3 +98,22 @@ def test_all_day_event_spans_exactly_the_due_date(due: datetime.date) -> None:
     [event] = Calendar.from_ical(deadline_calendar([item(due=due)], stamp=STAMP)).events
     assert event.start == due
     assert event.end - event.start == datetime.timedelta(days=1)
+
+
+def test_cancel_marks_the_event_cancelled_without_an_alarm_and_needs_an_organizer() -> None:
+    raw = deadline_calendar([item()], stamp=STAMP, method="CANCEL")
+
+    calendar = Calendar.from_ical(raw)
+    assert calendar["METHOD"] == "CANCEL" and method_of(raw) == "CANCEL"
+    [event] = calendar.events
+    assert event["STATUS"] == "CANCELLED" and event.walk("VALARM") == []
+    assert event.organizer.email == "noreply@musterstadt.example"
+    assert all(attendee.params["RSVP"] == "FALSE" for attendee in event.attendees)  # no replies wanted
+    plain = DeadlineItem(uid="u@zyklus", sequence=1, summary="S", description="D", due=datetime.date(2027, 1, 1))
+    with pytest.raises(ValueError, match="METHOD:CANCEL needs an organizer"):
+        deadline_calendar([plain], stamp=STAMP, method="CANCEL")
+
+
+def test_method_of_a_file_without_one_is_publish() -> None:
+    assert method_of(deadline_calendar([item()], stamp=STAMP, method=None)) == "PUBLISH"
+    assert method_of(deadline_calendar([item()], stamp=STAMP, method="REQUEST")) == "REQUEST"

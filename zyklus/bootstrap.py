@@ -18,19 +18,21 @@ if TYPE_CHECKING:
     from engine.clock import Clock
     from engine.i18n import Language
     from engine.service import Service
+    from notifications.outbox import Transport
     from zyklus.app import Application
     from zyklus.config import Settings
 
 
 def bootstrap(settings: "Settings", clock: "Clock", *, db_url: str | None = None, lang: "Language" = "de",
-              require_schema: bool = True) -> "Application":
+              require_schema: bool = True, transport: "Transport | None" = None) -> "Application":
     """Build the door on ``db_url`` (default: the configured database). The database is opened
-    when a use case first needs it; one that was never initialised is refused then."""
+    when a use case first needs it; one that was never initialised is refused then. ``transport``
+    replaces the configured SMTP server or maildir (the demo's in-process server, a test's)."""
     from zyklus.app import Application
 
     url = db_url or settings.db_url
     return Application(lambda: build_service(settings, clock, url, lang, require_schema=require_schema),
-                       workflow_dirs=settings.workflow_dirs, db_url=url)
+                       settings=settings, db_url=url, transport=transport)
 
 
 def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Language", *,

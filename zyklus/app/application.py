@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from zyklus.app.cycles import Cycles
 from zyklus.app.programme import ProgrammeArea
+from zyklus.app.reminders import Reminders
 from zyklus.app.workflows import Workflows
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from engine.service import Service
+    from notifications.outbox import Transport
+    from zyklus.config import Settings
 
 
 class Application:
@@ -21,16 +22,20 @@ class Application:
 
     ``cycles``: municipalities, people and their cycles (start, record, advance, deadline, status,
     overview, history); ``programme``: indicators, goals, measures, values, evaluation, report;
-    ``workflows``: list, validate, show, simulate, migrate. Every method takes the caller's
-    language (``lang``), so one process answers each caller in theirs.
+    ``workflows``: list, validate, show, simulate, migrate; ``reminders``: the sweep, the outbox,
+    failing reminders, the calendar. Every method takes the caller's language (``lang``), so one
+    process answers each caller in theirs.
 
     The database is opened on first use, so what needs none (``workflows.validate``, ``--help``)
     neither waits for it nor creates a file.
     """
 
-    def __init__(self, service: Callable[[], "Service"], *, workflow_dirs: list["Path"], db_url: str) -> None:
+    def __init__(self, service: Callable[[], "Service"], *, settings: "Settings", db_url: str,
+                 transport: "Transport | None" = None) -> None:
         self._build_service = service
-        self.workflows = Workflows(workflow_dirs, db_url, lambda: self.service)
+        self.settings = settings
+        self._transport = transport
+        self.workflows = Workflows(settings.workflow_dirs, db_url, lambda: self.service)
 
     @cached_property
     def service(self) -> "Service":
@@ -44,6 +49,10 @@ class Application:
     @cached_property
     def programme(self) -> ProgrammeArea:
         return ProgrammeArea(self.service)
+
+    @cached_property
+    def reminders(self) -> Reminders:
+        return Reminders(self.service, self.settings, self._transport)
 
     def close(self) -> None:
         """Release the database connections (end of a command, shutdown of a server)."""

@@ -348,3 +348,39 @@ class MigrationDTO(DTO):
     cycles: list[dict[str, Any]]
     dry_run: bool
     moved: int
+
+
+# -- reminders and mail --------------------------------------------------------------------------
+class SweepReportDTO(DTO):
+    """One sweep: what it claimed, queued, skipped (and why), restarted, digested, delivered,
+    cleared by retention, and every reminder, restart or digest that failed."""
+
+    now: dt.datetime
+    claimed: int
+    queued: int
+    superseded: int
+    stale: int
+    satisfied: int
+    restarted: list[dict[str, Any]]
+    digests: int
+    delivery: dict[str, int]
+    mails: list[dict[str, str]]
+    """Only for a dry run: the mails it would send."""
+    template_errors: list[str]
+    bodies_cleared: int
+    failures: list[dict[str, Any]]
+
+
+class OutboxRowDTO(DTO):
+    id: int
+    status: str
+    kind: str
+    recipient: str
+    subject: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_error: str | None
+    reply: str | None
+    message_id: str
+    sent_at: dt.datetime | None
+    key: str

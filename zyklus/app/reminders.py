@@ -1,0 +1,85 @@
+"""The door's reminders and mail: one sweep, the outbox and the failing reminders for an operator,
+the calendar of a municipality, the check of administrator templates.
+
+The sweep is what `zyklus remind`, `zyklus serve`'s interval job and the demo run; the clock it
+reads is the service's, so a caller travels in time by giving the door a clock, not a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from zyklus.app.dto import OutboxRowDTO, SweepReportDTO
+
+if TYPE_CHECKING:
+    from engine.service import Service
+    from notifications.outbox import Transport
+    from notifications.setup import SettingsLike
+    from notifications.sweep import Sweeper
+
+
+class Reminders:
+    def __init__(self, service: "Service", settings: "SettingsLike", transport: "Transport | None" = None) -> None:
+        self._service = service
+        self._settings = settings
+        self._transport = transport
+        self._sweeper: "Sweeper | None" = None
+
+    @property
+    def sweeper(self) -> "Sweeper":
+        if self._sweeper is None:
+            from notifications.setup import sweeper_for
+
+            self._sweeper = sweeper_for(self._service, self._settings, self._transport)
+        return self._sweeper
+
+    def sweep(self, *, dry_run: bool = False) -> SweepReportDTO:
+        return SweepReportDTO.model_validate(self.sweeper.sweep(dry_run=dry_run).as_dict())
+
+    # -- the operator's views ---------------------------------------------------------------------
+    def outbox(self, *, failed_only: bool = False) -> list[OutboxRowDTO]:
+        from notifications.outbox import listing
+
+        return [OutboxRowDTO.model_validate(row) for row in listing(self._service.engine, failed_only=failed_only)]
+
+    def retry_mail(self, outbox_id: int, lang: str = "de") -> int:
+        """Send a failed (or waiting) mail again with the next sweep; returns its id."""
+        from notifications.outbox import retry
+
+        return retry(self._service.engine, outbox_id, self._service.clock.now(), lang).id  # type: ignore[arg-type]
+
+    def prune(self, days: int) -> tuple[int, dt.datetime]:
+        """Clear the texts of mails sent more than ``days`` ago; returns how many and the cut-off."""
+        from notifications.outbox import clear_old_bodies
+
+        now = self._service.clock.now()
+        return clear_old_bodies(self._service.engine, now, days), now - dt.timedelta(days=days)
+
+    def failing_timers(self, *, failed_only: bool = False) -> list[dict[str, Any]]:
+        """Reminders that raised: still being retried, or (``failed_only``) given up."""
+        from notifications.timers import failing
+
+        return failing(self._service.engine, failed_only=failed_only)
+
+    def retry_timer(self, timer_id: int, lang: str = "de") -> None:
+        from notifications.timers import retry
+
+        retry(self._service.engine, timer_id, lang)  # type: ignore[arg-type]
+
+    # -- calendar and templates -------------------------------------------------------------------
+    def calendar(self, ags: str, lang: str = "de") -> bytes:
+        """Every deadline and date of a municipality's cycle as one iCalendar file."""
+        from notifications.calendar_export import export
+
+        return export(self._service.in_language(lang), ags,  # type: ignore[arg-type]
+                      self._settings.get("mail", "message_id_domain"), lang)  # type: ignore[arg-type]
+
+
+def check_templates(folder: Path) -> list[str]:
+    """Render every administrator template with sample data of every kind of mail, in the sandbox
+    and with the sweep's limits; one line per problem. Needs no database."""
+    from notifications.template_check import check_templates as check
+
+    return check(folder)

@@ -31,8 +31,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Invalid moment {value!r}: expected ISO 8601, e.g. 2027-03-15T08:00.",
     },
     "email.invalid": {
-        "de": "Ungültige E-Mail-Adresse {value!r}.",
-        "en": "Invalid e-mail address {value!r}.",
+        "de": "Ungültige E-Mail-Adresse {value!r}: erwartet wird genau eine Adresse wie name@kommune.de, "
+              "ohne Namen, spitze Klammern, Anführungszeichen, Leerzeichen, Komma oder Semikolon.",
+        "en": "Invalid e-mail address {value!r}: expected exactly one address like name@town.example, "
+              "without a name, angle brackets, quotes, spaces, comma or semicolon.",
     },
     "text.control": {
         "de": "{field} darf keine Zeilenumbrüche oder Steuerzeichen enthalten.",

@@ -169,3 +169,18 @@ def _semantic_checks(settings: Settings, shown: str, lang: Language) -> None:
         raise bad("smtp.ca_file", f"file not found: {settings.resolve(ca_file)}")
     if settings.get("scheduler", "interval_seconds") < 1:
         raise bad("scheduler.interval_seconds", "must be at least 1")
+    _check_sender(settings, shown, lang)
+
+
+def _check_sender(settings: Settings, shown: str, lang: Language) -> None:
+    """Over SMTP the sender is the envelope's MAIL FROM: one real address. Without an SMTP host it
+    only labels the maildir copies, so the shipped "zyklus@localhost" stays valid there."""
+    from engine import validate
+    from engine.errors import InvalidInput
+
+    if not settings.get("smtp", "host"):
+        return
+    try:
+        validate.sender(settings.get("smtp", "sender"), lang)
+    except InvalidInput as exc:
+        raise ConfigError(t("config.bad_value", lang, path=shown, key="smtp.sender", problem=exc.message)) from None

@@ -1,4 +1,4 @@
-"""The one place where the engine meets its notifications add-on."""
+"""The one place where the CLI's engine meets its notifications add-on."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ if TYPE_CHECKING:
 
 
 def wire_notifications(service: "Service", ctx: "AppContext") -> None:
-    """Subscribe the reminder planner, so every transition plans its reminders in the same
-    transaction, and the outbox's erasure handler; importing them registers their tables."""
-    from notifications.privacy import scrub_outbox
-    from notifications.timers import TimerPlanner  # not notifications.setup: that loads mail, SMTP, ICS
+    """Everything notifications.wiring subscribes, from the configuration: the maildir is erased
+    from even when SMTP is configured now, since it keeps the mails written before."""
+    from notifications import wiring  # not notifications.setup: that loads mail, SMTP, ICS
 
-    service.bus.subscribe(TimerPlanner(service, send_hour=ctx.settings.get("scheduler", "send_hour")))
-    service.bus.subscribe(scrub_outbox)
+    settings = ctx.settings
+    wiring.wire_notifications(service, send_hour=settings.get("scheduler", "send_hour"),
+                              maildir=settings.resolve(settings.get("mail", "maildir")))

@@ -92,8 +92,8 @@ def email(value: str, lang: Language = "de") -> str:
 
     Refused is everything that would be misdelivered or read as more than one address: a display
     name or angle brackets, ``,`` or ``;``, quotes, whitespace, control characters, a missing or
-    dotless domain, an IP literal, a reserved domain (``.local``, ``localhost``), and non-ASCII
-    before the @ (it needs SMTPUTF8, which many municipal relays lack). An internationalised
+    dotless domain, an IP literal, a reserved domain (``.local``, ``localhost``), a part longer
+    than SMTP allows (64 characters before the @), and non-ASCII before the @ (it needs SMTPUTF8, which many municipal relays lack). An internationalised
     domain is stored in its ASCII (Punycode) form, the one the SMTP envelope carries.
 
     Lower case, the local part included: RFC 5321 lets a server treat ``Anna.Koch`` and
@@ -113,7 +113,7 @@ def sender(value: str, lang: Language = "de") -> str:
 def _address(value: str, lang: Language, *, display_name: bool) -> ValidatedEmail:
     try:
         return validate_email(value.strip(" "), check_deliverability=False, allow_smtputf8=False,
-                              allow_display_name=display_name)
+                              allow_display_name=display_name, strict=True)  # strict: RFC 5321 lengths too
     except EmailNotValidError:
         raise InvalidInput(t("email.invalid", lang, value=value)) from None
 

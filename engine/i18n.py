@@ -116,6 +116,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "de": "{email} wurde gelöscht; im Verlauf steht nun {pseudonym}.",
         "en": "{email} was erased; the history now shows {pseudonym}.",
     },
+    "person.log_busy": {
+        "de": "Warnung: ein anderer Prozess liest die Datenbank; ihr Write-Ahead-Log (Datei -wal) kann noch alte "
+              "Daten enthalten, bis es geleert wird (spätestens wenn alle Prozesse die Datenbank geschlossen haben).",
+        "en": "Warning: another process is reading the database; its write-ahead log (the -wal file) may still "
+              "hold old data until it is emptied (at the latest when every process has closed the database).",
+    },
     "workflow.unknown": {
         "de": "Unbekannter Ablauf {name!r}; verfügbar: {allowed}.",
         "en": "Unknown workflow {name!r}; available: {allowed}.",

@@ -136,11 +136,19 @@ def export_person(service: Service, email: str) -> dict[str, Any]:
         }
 
 
-def forget_person(service: Service, email: str) -> str:
+@dataclass(frozen=True)
+class Forgotten:
+    email: str
+    """The address as stored (lower case), whatever case it was typed in."""
+    pseudonym: str
+    compacted: bool
+    """False when another process kept SQLite's write-ahead log from being emptied."""
+
+
+def forget_person(service: Service, email: str) -> Forgotten:
     """Delete the person everywhere; their address and names are replaced by a pseudonym in
     every row that still mentions them. Subscribers (the outbox, the maildir) do their part in
-    the same transaction, so a failure leaves everything as it was and `forget` can run again.
-    Returns the pseudonym."""
+    the same transaction, so a failure leaves everything as it was and `forget` can run again."""
     email = validate.email(email, service.lang)
     pseudonym = f"person-{secrets.token_hex(5)}"
     with service.unit() as session:
@@ -154,8 +162,7 @@ def forget_person(service: Service, email: str) -> str:
         event = PersonForgotten(email, pseudonym, names)
         service.bus.publish(event, session)
         redact_database(session.connection(), Redaction.of(event))
-    compact(service.engine)
-    return pseudonym
+    return Forgotten(email, pseudonym, compact(service.engine))
 
 
 def redact_database(connection: Connection, redaction: Redaction) -> None:
@@ -198,15 +205,17 @@ def _chunks(ids: list[Any]) -> Iterator[list[Any]]:
         yield ids[start:start + _CHUNK]
 
 
-def compact(engine: Engine) -> None:
+def compact(engine: Engine) -> bool:
     """SQLite keeps deleted and overwritten bytes in free pages, in the unused space of pages
     (also from updates long before the erasure) and in the write-ahead log. VACUUM rebuilds the
     file from the live rows only; the checkpoint then moves it out of the log and truncates the
     log to nothing. (``secure_delete`` would only zero what this transaction frees.) PostgreSQL
-    keeps dead row versions until its own VACUUM: see docs/operations.md."""
+    keeps dead row versions until its own VACUUM: see docs/operations.md. False when a reader
+    of another process kept the log from being emptied (within the busy timeout)."""
     if engine.dialect.name != "sqlite":
-        return
+        return True
     with engine.connect() as connection:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         connection.execute(text("VACUUM"))
-        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        busy, _, _ = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+    return not busy

@@ -53,7 +53,7 @@ class Redaction:
     needles: tuple[str, ...]
 
     @classmethod
-    def of(cls, event: PersonForgotten) -> "Redaction":
+    def of(cls, event: PersonForgotten) -> Redaction:
         names = tuple(name for name in event.names if len(name) >= MIN_NAME)
         return cls(event.pseudonym, (event.email, *names))
 

@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from engine_support import NOW, Member, dump, make_service, setup_municipality, sqlite_url
 
 from engine.clock import FixedClock
-from engine_support import NOW, Member, dump, make_service, setup_municipality, sqlite_url
 from zyklus.main import run
 
 AGS = "16051000"

@@ -33,9 +33,10 @@ def test_json_values_and_keys() -> None:
 
 
 def test_a_calendar_line_folded_inside_the_address() -> None:
-    description = "Bitte mit zyklus record 16051000 inventory_report --as " + ANNA + " erfassen, gez. Anna Köhler, Koordination"
-    ics = deadline_calendar([DeadlineItem(uid="u@zyklus.test", sequence=0, summary="Frist", due=dt.date(2027, 4, 5),
-                                          description=description)], stamp=dt.datetime(2027, 1, 4, 8, tzinfo=dt.timezone.utc))
+    description = f"Bitte mit zyklus record 16051000 inventory_report --as {ANNA} erfassen, gez. Anna Köhler, Koordination"
+    item = DeadlineItem(uid="u@zyklus.test", sequence=0, summary="Frist", due=dt.date(2027, 4, 5),
+                        description=description)
+    ics = deadline_calendar([item], stamp=dt.datetime(2027, 1, 4, 8, tzinfo=dt.UTC))
     assert ANNA.encode() not in ics  # folded: no substring search would see it
 
     redacted = REDACTION.calendar(ics)

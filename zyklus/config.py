@@ -173,8 +173,8 @@ def _semantic_checks(settings: Settings, shown: str, lang: Language) -> None:
 
 
 def _check_sender(settings: Settings, shown: str, lang: Language) -> None:
-    """Over SMTP the sender is the envelope's MAIL FROM: one real address. Without an SMTP host it
-    only labels the maildir copies, so the shipped "zyklus@localhost" stays valid there."""
+    """Over SMTP the sender is the envelope's MAIL FROM: exactly one address (engine.validate.sender).
+    Without an SMTP host it only labels the maildir copies."""
     from engine import validate
     from engine.errors import InvalidInput
 

@@ -140,7 +140,8 @@ SENDERS = {
     "two-senders": "zyklus@erfurt.example, noreply@erfurt.example",
     "semicolon": "zyklus@erfurt.example;noreply@erfurt.example",
     "no-domain": "zyklus@",
-    "localhost-over-smtp": "zyklus@localhost",
+    "display-name-and-two-addresses": "Zyklus <zyklus@localhost>, noreply@erfurt.example",
+    "dotless-domain": "zyklus@relay",
     "line-break": "zyklus@erfurt.example\\nBcc: alle@example.org",
 }
 
@@ -159,9 +160,10 @@ def test_a_bad_smtp_sender_is_refused_before_any_command(db: Path, tmp_path: Pat
     assert dump(db) == before
 
 
-def test_a_sender_with_a_display_name_is_accepted(db: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("sender", ["Nachhaltigkeit Erfurt <noreply@erfurt.example>", "zyklus@localhost",
+                                    "Zyklus <zyklus@rathaus.local>"])
+def test_a_sender_with_a_display_name_or_a_local_domain_is_accepted(db: Path, tmp_path: Path, sender: str,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "config.toml"
-    config.write_text('[smtp]\nhost = "mail.erfurt.example"\n'
-                      'sender = "Nachhaltigkeit Erfurt <noreply@erfurt.example>"\n', encoding="utf-8")
+    config.write_text(f'[smtp]\nhost = "127.0.0.1"\nsender = "{sender}"\n', encoding="utf-8")
     assert zyklus(db, "person", "list", AGS, config=config) == 0, capsys.readouterr().err

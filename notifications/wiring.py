@@ -6,10 +6,14 @@ Kept light: importing this loads the planner and the erasure handlers, not mail,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.service import Service
 from notifications.privacy import MaildirEraser, scrub_outbox
 from notifications.timers import TimerPlanner
+
+if TYPE_CHECKING:
+    from notifications.setup import SettingsLike
 
 
 def wire_notifications(service: Service, *, send_hour: int, maildir: Path | None) -> TimerPlanner:
@@ -22,3 +26,10 @@ def wire_notifications(service: Service, *, send_hour: int, maildir: Path | None
     if maildir is not None:
         service.bus.subscribe(MaildirEraser(maildir))
     return planner
+
+
+def wire_configured(service: Service, settings: "SettingsLike") -> TimerPlanner:
+    """As configured: the maildir is erased from even when SMTP is configured now, since it keeps
+    the mails written before."""
+    return wire_notifications(service, send_hour=settings.get("scheduler", "send_hour"),
+                              maildir=settings.resolve(settings.get("mail", "maildir")))

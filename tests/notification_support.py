@@ -25,7 +25,7 @@ from engine.definitions.loader import Catalog
 from engine.service import Service
 from engine_support import make_service, sqlite_url
 from notifications.setup import sweeper_for
-from notifications.wiring import wire_notifications
+from notifications.wiring import wire_configured
 from notifications.sweep import Sweeper, SweepReport
 from notifications.tables import Outbox, Timer
 from zyklus.config import SCHEMA, Settings
@@ -121,15 +121,9 @@ class Rig:
             return list(session.exec(query))
 
 
-def wire(service: Service, settings: Settings) -> None:
-    """As `zyklus` wires it: the planner and the erasure handlers of the outbox and the maildir."""
-    wire_notifications(service, send_hour=settings.get("scheduler", "send_hour"),
-                       maildir=settings.resolve(settings.get("mail", "maildir")))
-
-
 def build_rig(url: str, clock: FixedClock, settings: Settings, catalog: Catalog | None = None) -> Rig:
     service = make_service(url, clock, catalog)
-    wire(service, settings)
+    wire_configured(service, settings)  # as `zyklus` wires it
     return Rig(service, clock, settings, sweeper_for(service, settings))
 
 

@@ -10,10 +10,7 @@ if TYPE_CHECKING:
 
 
 def wire_notifications(service: "Service", ctx: "AppContext") -> None:
-    """Everything notifications.wiring subscribes, from the configuration: the maildir is erased
-    from even when SMTP is configured now, since it keeps the mails written before."""
-    from notifications import wiring  # not notifications.setup: that loads mail, SMTP, ICS
+    """Everything notifications.wiring subscribes (the planner, the erasure of outbox and maildir)."""
+    from notifications.wiring import wire_configured  # not notifications.setup: that loads mail, SMTP, ICS
 
-    settings = ctx.settings
-    wiring.wire_notifications(service, send_hour=settings.get("scheduler", "send_hour"),
-                              maildir=settings.resolve(settings.get("mail", "maildir")))
+    wire_configured(service, ctx.settings)

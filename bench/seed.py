@@ -35,7 +35,8 @@ from engine.facts import parse_fields
 from engine.service import Service
 from notifications.planning import plan_events, plan_phase
 from notifications.tables import Timer
-from notifications.timers import TimerPlanner, fire_moment
+from notifications.timers import fire_moment
+from notifications.wiring import wire_notifications
 
 SEND_HOUR = 7
 
@@ -74,7 +75,7 @@ def definition() -> Definition:
 def service_for(path: Path, clock: FixedClock | None = None) -> Service:
     """The service a zyklus process would build on this file, with the reminder planner wired."""
     service = Service(make_engine(f"sqlite:///{path}"), Catalog(), clock or FixedClock(NOW))
-    service.bus.subscribe(TimerPlanner(service, send_hour=SEND_HOUR))
+    wire_notifications(service, send_hour=SEND_HOUR, maildir=None)
     return service
 
 

@@ -108,6 +108,8 @@ class PersonForgotten(DomainEvent):
 
     email: str
     pseudonym: str
+    names: tuple[str, ...] = ()
+    """The names the person was registered under (one per municipality, usually the same)."""
 
 
 Subscriber = Callable[[DomainEvent, Session], None]

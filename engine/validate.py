@@ -11,6 +11,8 @@ import math
 import re
 import unicodedata
 
+from email_validator import EmailNotValidError, ValidatedEmail, validate_email
+
 from engine.errors import InvalidInput
 from engine.i18n import Language, t
 
@@ -38,9 +40,7 @@ DB_INT_MAX = 2**63 - 1
 """The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER)."""
 MAX_TEXT = 10_000
 _AGS = re.compile(r"[0-9]{8}")
-# Deliberately simple: one @, a dot in the domain, no spaces or control characters. Deliverability
-# is the mail server's business; our job is to refuse what would break headers or is clearly a typo.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_LOCAL_DOMAIN = re.compile(r"@(?:[a-z0-9-]+\.)*(?:localhost|local)(>?) *$", re.IGNORECASE)
 
 
 def ags(value: str, lang: Language = "de") -> str:
@@ -94,13 +94,38 @@ def text(value: str, field: str, lang: Language = "de", limit: int = MAX_TEXT) -
 
 
 def email(value: str, lang: Language = "de") -> str:
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
-        raise InvalidInput(t("email.invalid", lang, value=value))
-    value = value.strip()
-    if len(value) > 254 or not _EMAIL.fullmatch(value):
-        raise InvalidInput(t("email.invalid", lang, value=value))
-    local, _, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    """One plain address (``name@kommune.de``), parsed by email-validator without any network
+    look-up, in the one form zyklus stores and compares: all lower case.
+
+    Refused is everything that would be misdelivered or read as more than one address: a display
+    name or angle brackets, ``,`` or ``;``, quotes, whitespace, control characters, a missing or
+    dotless domain, an IP literal, a reserved domain (``.local``, ``localhost``), a part longer
+    than SMTP allows (64 characters before the @), and non-ASCII before the @ (it needs SMTPUTF8, which many municipal relays lack). An internationalised
+    domain is stored in its ASCII (Punycode) form, the one the SMTP envelope carries.
+
+    Lower case, the local part included: RFC 5321 lets a server treat ``Anna.Koch`` and
+    ``anna.koch`` as two mailboxes, but the mail systems of town halls (Exchange, Postfix,
+    Dovecot, hosted mail) do not, so two spellings are always one person, and a second
+    registration in another letter case is a typo, never a second colleague."""
+    return str(_address(value, lang, display_name=False).ascii_email).lower()
+
+
+def sender(value: str, lang: Language = "de") -> str:
+    """The configured From: one address as for people, but a display name may stand before it
+    ("Nachhaltigkeit Erfurt <noreply@erfurt.de>"), which recipients see and the envelope omits,
+    and the domain may be the machine's own (``zyklus@localhost``, the shipped default, which a
+    relay on the same machine accepts). email-validator refuses such reserved names even without
+    a deliverability check, so the rest of the address is checked with a stand-in domain."""
+    _address(_LOCAL_DOMAIN.sub(r"@localhost.example\1", value), lang, display_name=True)
+    return value.strip(" ")
+
+
+def _address(value: str, lang: Language, *, display_name: bool) -> ValidatedEmail:
+    try:
+        return validate_email(value.strip(" "), check_deliverability=False, allow_smtputf8=False,
+                              allow_display_name=display_name, strict=True)  # strict: RFC 5321 lengths too
+    except EmailNotValidError:
+        raise InvalidInput(t("email.invalid", lang, value=value)) from None
 
 
 def date(value: str, lang: Language = "de") -> dt.date:

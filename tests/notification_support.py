@@ -28,7 +28,8 @@ from engine.definitions.model import Definition
 from engine.definitions.loader import Catalog
 from engine.service import Service
 from engine_support import make_service, sqlite_url
-from notifications.setup import planner_for, sweeper_for
+from notifications.setup import sweeper_for
+from notifications.wiring import wire_configured
 from notifications.sweep import Sweeper, SweepReport
 from notifications.tables import Outbox, Timer
 from zyklus.config import SCHEMA, Settings
@@ -126,7 +127,7 @@ class Rig:
 
 def build_rig(url: str, clock: FixedClock, settings: Settings, catalog: Catalog | None = None) -> Rig:
     service = make_service(url, clock, catalog)
-    service.bus.subscribe(planner_for(service, settings))
+    wire_configured(service, settings)  # as `zyklus` wires it
     return Rig(service, clock, settings, sweeper_for(service, settings))
 
 

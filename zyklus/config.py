@@ -165,7 +165,6 @@ RULES: dict[tuple[str, str], Check] = {
     ("smtp", "host"): _pattern(r"[^\s/@]{0,253}"),
     ("smtp", "port"): _between(1, 65535),
     ("smtp", "security"): _one_of("starttls", "tls", "none"),
-    ("smtp", "sender"): _pattern(r"[^\s@,;<>\"]+@[^\s@,;<>\"]+"),
     ("smtp", "timeout"): _positive(3600),
     ("smtp", "send_timeout"): _positive(86400),
     ("smtp", "concurrency"): _between(1, 100),
@@ -308,3 +307,18 @@ def _check_relations(settings: Settings, refuse: _Refusal) -> None:
     for folder in settings.workflow_dirs:
         if not folder.is_dir():
             raise refuse("general", "workflow_dirs", "config.problem.no_dir", path=folder)
+    _check_sender(settings, refuse)
+
+
+def _check_sender(settings: Settings, refuse: _Refusal) -> None:
+    """The sender is the envelope's MAIL FROM and every mail's From: exactly one address, a
+    display name allowed (engine.validate.sender). Checked with or without an SMTP host, since the
+    maildir copies carry it too and a host may be configured later."""
+    from engine import validate
+    from engine.errors import InvalidInput
+
+    try:
+        validate.sender(settings.get("smtp", "sender"), refuse.lang)
+    except InvalidInput as exc:
+        raise ConfigError(t("config.bad_value", refuse.lang, path=refuse.shown, key="[smtp] sender",
+                            problem=exc.message)) from None

@@ -56,8 +56,9 @@ class Demo:
         from engine.db.database import make_engine
         from engine.definitions.loader import Catalog
         from engine.service import Service
-        from notifications.setup import planner_for, sweeper_for
+        from notifications.setup import sweeper_for
         from notifications.smtp import SmtpSettings, deliver_sync
+        from notifications.wiring import wire_notifications
         from zyklus.config import load_settings
 
         self.console = console
@@ -70,7 +71,7 @@ class Demo:
         settings = load_settings(None, lang)  # defaults (or ./config.toml) for hours, retries, templates
         self.service = Service(make_engine(f"sqlite:///{workdir / 'demo.db'}"), Catalog(), self.clock, lang=lang)
         self.service.init_db()
-        self.service.bus.subscribe(planner_for(self.service, settings))
+        wire_notifications(self.service, send_hour=settings.get("scheduler", "send_hour"), maildir=None)
         smtp = SmtpSettings(host="127.0.0.1", port=port, security="none")
         self.sweeper = sweeper_for(self.service, settings, transport=lambda mails, on_outcome: deliver_sync(mails, smtp, on_outcome))
         self.seen = 0

@@ -29,8 +29,10 @@ def forget(ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-Mail
     from engine.privacy import forget_person
 
     app = ctx.obj
-    pseudonym = forget_person(app.service, email)
-    typer.echo(t("person.forgotten", app.lang, email=email.strip(), pseudonym=pseudonym))
+    forgotten = forget_person(app.service, email)
+    typer.echo(t("person.forgotten", app.lang, email=forgotten.email, pseudonym=forgotten.pseudonym))
+    if not forgotten.compacted:
+        typer.echo(t("person.log_busy", app.lang), err=True)
 
 
 def register(person_app: typer.Typer) -> None:

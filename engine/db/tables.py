@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -25,7 +25,10 @@ class Municipality(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("municipality_id", "email"),)
+    # Addresses are stored in lower case (engine.validate.email says why); the check makes the
+    # unique key case-insensitive, whatever code writes the row.
+    __table_args__ = (UniqueConstraint("municipality_id", "email"),
+                      CheckConstraint("email = lower(email)", name="ck_person_email_lower"))
 
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = Field(foreign_key="municipality.id", index=True)

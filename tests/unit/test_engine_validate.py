@@ -45,7 +45,8 @@ def test_state_and_kind() -> None:
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("anna@erfurt.de", "anna@erfurt.de"),
-    (" Anna.Schmidt@Erfurt.DE ", "Anna.Schmidt@erfurt.de"),  # domain is case-insensitive, local part not
+    (" Anna.Schmidt@Erfurt.DE ", "anna.schmidt@erfurt.de"),  # stored and compared in lower case
+    ("anna@müller.example", "anna@xn--mller-kva.example"),  # the domain as the SMTP envelope carries it
 ])
 def test_email_accepts_and_normalises(value: str, expected: str) -> None:
     assert validate.email(value) == expected
@@ -61,6 +62,16 @@ def test_email_accepts_and_normalises(value: str, expected: str) -> None:
     "anna@erfurt.de\x00",
     "a" * 250 + "@erfurt.de",
     "",
+    "anna@erfurt.de, ben@erfurt.de",  # two recipients where one is expected
+    "anna@erfurt.de;ben@erfurt.de",
+    "Anna Koch <anna@erfurt.de>",   # a display name: the envelope would differ from what is stored
+    "<anna@erfurt.de>",
+    '"anna koch"@erfurt.de',         # quoted local part
+    "anna@[192.0.2.1]",             # IP literal
+    "anna@",                        # no domain
+    "anna@erfurt.local",            # reserved for the local network, not for mail
+    "jürgen@erfurt.de",             # needs SMTPUTF8
+    "anna@erfurt.de\t",
 ])
 def test_email_refuses(value: str) -> None:
     with pytest.raises(InvalidInput) as exc:

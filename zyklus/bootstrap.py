@@ -5,9 +5,11 @@ transport for what lies outside the machine. The engine's event bus gets its sub
 explicitly and in this order (the order is part of the contract, see docs/architecture.md):
 
 1. ``CarryOver`` (subscribed by the Service itself): a new cycle inherits the action programme;
-2. ``TimerPlanner``: every transition plans its reminders in the same transaction — after the
-   carry-over, because the inherited indicators' values-due reminders are planned from it;
-3. ``scrub_outbox``: ``person forget`` erases the person from the mails not yet sent.
+2. ``TimerPlanner`` (notifications.wiring): every transition plans its reminders in the same
+   transaction, and cancels calendar entries that no longer apply — after the carry-over, because
+   the inherited indicators' values-due reminders are planned from it;
+3. ``scrub_outbox`` and ``MaildirEraser``: ``person forget`` erases the person from the outbox and
+   from the maildir.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
     from engine.errors import ConfigError
     from engine.i18n import t
     from engine.service import Service
+    from notifications.wiring import wire_configured
 
     if require_schema and _missing_sqlite_file(url):
         raise ConfigError(t("db.not_initialised", lang))  # and connecting would create the file
@@ -52,7 +55,7 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
         raise ConfigError(t("db.not_initialised", lang))
     service = Service(engine, Catalog(settings.workflow_dirs), clock, tz=settings.timezone, lang=lang,
                       default_workflow=settings.get("general", "default_workflow"))
-    subscribe_notifications(service, settings)
+    wire_configured(service, settings)
     return service
 
 
@@ -64,12 +67,3 @@ def _missing_sqlite_file(url: str) -> bool:
     parsed = make_url(url)
     return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
         and not Path(parsed.database).exists()
-
-
-def subscribe_notifications(service, settings: "Settings") -> None:  # noqa: ANN001 - Service, lazily imported
-    """The notifications add-on's subscribers (see the module docstring for the order)."""
-    from notifications.privacy import scrub_outbox
-    from notifications.timers import TimerPlanner  # not notifications.setup: that loads mail, SMTP, ICS
-
-    service.bus.subscribe(TimerPlanner(service, send_hour=settings.get("scheduler", "send_hour")))
-    service.bus.subscribe(scrub_outbox)

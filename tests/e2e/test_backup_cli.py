@@ -21,7 +21,7 @@ from notification_support import make_settings
 from engine.clock import FixedClock
 from engine.service import Service
 from engine_support import NOW, dump, make_service, sqlite_url, zyklus
-from notifications.setup import planner_for
+from notifications.wiring import wire_configured
 
 
 def _service(db: Path) -> Service:
@@ -220,7 +220,7 @@ def test_the_pg_dump_line_it_prints_backs_up_and_restores_postgresql(database_ur
 def _service_on(url: str, tmp_path: Path) -> Service:
     """The service with the reminder planner, as `zyklus` wires it: a cycle's start writes timers too."""
     service = make_service(url, FixedClock(NOW))
-    service.bus.subscribe(planner_for(service, make_settings(tmp_path)))
+    wire_configured(service, make_settings(tmp_path))
     return service
 
 

@@ -75,9 +75,10 @@ def test_validate_malformed_toml_and_json_output(home: Path) -> None:
     (home / "local" / "kaputt.toml").write_text('name = "kaputt"\nlabel = \n', encoding="utf-8")
     result = zyklus(home, "workflow", "validate", "kaputt", "--json")
     assert result.returncode == 1
-    assert json.loads(result.stdout) == {"file": "kaputt.toml", "valid": False, "version": None, "problems": [
-        {"file": "kaputt.toml", "path": "", "message": "malformed TOML at line 2, column 9: Invalid value",
-         "severity": "error"}]}
+    message = "malformed TOML at line 2, column 9: Invalid value"
+    assert json.loads(result.stdout) == {"file": "kaputt.toml", "valid": False, "name": None, "version": None,
+                                         "problems": [{"file": "kaputt.toml", "path": "", "message": message,
+                                                       "severity": "error", "line": f"kaputt.toml: {message}"}]}
 
 
 def test_validate_unknown_names_and_files(home: Path) -> None:

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from engine.clock import FixedClock
 from engine_support import make_service
-from notifications.setup import planner_for
+from notifications.wiring import wire_configured
 from notifications.tables import Outbox
 from notification_support import make_settings
 
@@ -32,7 +32,7 @@ COORDINATORS = 5  # 300 phase-entered reminders, all due at once
 
 def _seed(database_url: str, tmp_path: Path, now: dt.datetime, municipalities: int, coordinators: int) -> None:
     service = make_service(database_url, FixedClock(now))
-    service.bus.subscribe(planner_for(service, make_settings(tmp_path)))
+    wire_configured(service, make_settings(tmp_path))
     for i in range(municipalities):
         ags = f"16{i:06d}"
         service.add_municipality(ags, f"Gemeinde {i}", state="TH", kind="gemeinde")

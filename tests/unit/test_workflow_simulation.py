@@ -6,10 +6,17 @@ import datetime as dt
 from collections import Counter
 
 from engine.definitions.loader import Catalog
-from notifications.simulate_cli import as_dict, render
+from zyklus.app.dto import SimulationDTO
+from zyklus.app.workflows import as_dict
+from zyklus.cli.simulate import render as render_dto
 from notifications.simulation import Shift, main_path, simulate
 
 D = dt.date
+
+
+def render(timeline, lang: str) -> str:  # noqa: ANN001
+    """What `zyklus workflow simulate` prints for ``timeline``."""
+    return render_dto(SimulationDTO.model_validate(as_dict(timeline, lang)), lang)
 
 
 def test_main_path_follows_the_first_advance_out_of_each_phase() -> None:
@@ -65,7 +72,8 @@ def test_rendered_timeline_says_which_holiday_moved_a_due_date() -> None:
 def test_timeline_as_json() -> None:
     data = as_dict(simulate(Catalog().load("gnk-nrw"), D(2027, 1, 4), "NW"), "de")
     assert [p["phase"] for p in data["phases"]][3] == "participation"
-    assert data["restart"] == {"on": data["completed_on"], "phase": "strategy"}
+    assert data["restart"] == {"on": data["completed_on"], "phase": "strategy",
+                               "label": "Er-/Überarbeitung der Nachhaltigkeitsstrategie"}
     events = [r for r in data["reminders"] if r["kind"] == "event"]
     assert {r["what"] for r in events} == {"1. Netzwerktagung (Auftakt)", "2. Netzwerktagung", "3. Netzwerktagung",
                                            "4. Netzwerktagung", "5. Netzwerktagung (Abschluss)"}

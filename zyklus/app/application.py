@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from engine.i18n import Language
 
 from zyklus.app.cycles import Cycles
+from zyklus.app.privacy import Privacy
 from zyklus.app.programme import ProgrammeArea
 from zyklus.app.reminders import Reminders
 from zyklus.app.workflows import Workflows
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from engine.service import Service
     from notifications.outbox import Transport
     from zyklus.config import Settings
@@ -23,7 +28,7 @@ class Application:
     ``cycles``: municipalities, people and their cycles (start, record, advance, deadline, status,
     overview, history); ``programme``: indicators, goals, measures, values, evaluation, report;
     ``workflows``: list, validate, show, simulate, migrate; ``reminders``: the sweep, the outbox,
-    failing reminders, the calendar. Every method takes the caller's language (``lang``), so one
+    failing reminders, the calendar; ``privacy``: export and erase a person. Every method takes the caller's language (``lang``), so one
     process answers each caller in theirs.
 
     The database is opened on first use, so what needs none (``workflows.validate``, ``--help``)
@@ -34,6 +39,7 @@ class Application:
                  transport: "Transport | None" = None) -> None:
         self._build_service = service
         self.settings = settings
+        self._db_url = db_url
         self._transport = transport
         self.workflows = Workflows(settings.workflow_dirs, db_url, lambda: self.service)
 
@@ -51,8 +57,31 @@ class Application:
         return ProgrammeArea(self.service)
 
     @cached_property
+    def privacy(self) -> Privacy:
+        return Privacy(self.service)
+
+    @cached_property
     def reminders(self) -> Reminders:
         return Reminders(self.service, self.settings, self._transport)
+
+    def init_database(self) -> None:
+        """Create the database or bring it to the newest schema (alembic), keeping every row
+        (`zyklus init`)."""
+        from engine.db.database import make_engine
+        from zyklus.schema import upgrade
+
+        engine = make_engine(self._db_url, busy_timeout=self.settings.busy_timeout)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+
+    def backup(self, path: "Path", lang: Language = "de") -> dict[str, Any]:
+        """A consistent copy of the SQLite database to the new file ``path`` while zyklus runs
+        (`zyklus backup`); returns what was written. PostgreSQL: refused with the pg_dump line."""
+        from zyklus.app.backup import backup
+
+        return backup(self._db_url, path, lang)
 
     def close(self) -> None:
         """Release the database connections (end of a command, shutdown of a server)."""

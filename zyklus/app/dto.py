@@ -58,7 +58,8 @@ class UnmetGuardDTO(DTO):
     severity: Literal["block", "warn"]
     message: str
     fact: str | None = None
-    missing: bool | None = None
+    missing: int | None = None
+    """How many more facts of this type are needed (a guard on a fact)."""
     fields: list[FieldSpecDTO] = Field(default_factory=list)
     absent_fields: list[str] | None = None
     role: str | None = None
@@ -384,3 +385,30 @@ class OutboxRowDTO(DTO):
     message_id: str
     sent_at: dt.datetime | None
     key: str
+
+
+class SimulationDTO(DTO):
+    """`zyklus workflow simulate`: one cycle's planned phases (due dates moved off weekends and
+    holidays, with the days that moved them) and every reminder it would send."""
+
+    workflow: str
+    version: str
+    start: dt.date
+    state: str
+    catholic_holidays: bool
+    phases: list[dict[str, Any]]
+    reminders: list[dict[str, Any]]
+    completed_on: dt.date | None
+    stopped_at: str | None
+    stopped_at_label: str | None
+    restart: dict[str, Any] | None
+
+
+# -- personal data -------------------------------------------------------------------------------
+class ForgottenDTO(DTO):
+    email: str
+    pseudonym: str
+    """What the history shows instead of the address from now on."""
+    compacted: bool
+    """False when another process kept SQLite's write-ahead log from being emptied (it is emptied
+    when the last connection closes)."""

@@ -121,7 +121,7 @@ class ProgrammeArea:
                 for m in programme.measures(ags, cycle)]
 
     # -- evaluation, report, outcomes -------------------------------------------------------------
-    def assessment(self, ags: str, cycle: int | None = None, lang: Language = "de") -> Any:
+    def _assessment(self, ags: str, cycle: int | None = None, lang: Language = "de") -> Any:
         """The evaluation as the engine computes it, for the entry points' tables and charts."""
         from engine.indicators.assessment import assess
 
@@ -130,13 +130,13 @@ class ProgrammeArea:
     def evaluate(self, ags: str, cycle: int | None = None, lang: Language = "de") -> EvaluationDTO:
         from engine.indicators.assessment import as_json
 
-        return EvaluationDTO.model_validate(as_json(self.assessment(ags, cycle, lang)))
+        return EvaluationDTO.model_validate(as_json(self._assessment(ags, cycle, lang)))
 
     def report_html(self, ags: str, cycle: int | None = None, lang: Language = "de") -> str:
         """The sustainability report as one self-contained HTML document."""
         from engine.report.render import render_report
 
-        return render_report(self.assessment(ags, cycle, lang), lang)
+        return render_report(self._assessment(ags, cycle, lang), lang)
 
     def outcomes(self, ags: str, lang: Language = "de") -> list[CycleOutcomeDTO]:
         from engine.outcomes import cycle_outcomes

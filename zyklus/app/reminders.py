@@ -35,6 +35,13 @@ class Reminders:
             self._sweeper = sweeper_for(self._service, self._settings, self._transport)
         return self._sweeper
 
+    def credentials_in_clear(self) -> bool:
+        """Whether SMTP AUTH would send the user name and password over an unencrypted connection."""
+        from notifications.setup import smtp_settings
+
+        smtp = smtp_settings(self._settings)
+        return smtp is not None and smtp.credentials_in_clear
+
     def sweep(self, *, dry_run: bool = False) -> SweepReportDTO:
         return SweepReportDTO.model_validate(self.sweeper.sweep(dry_run=dry_run).as_dict())
 

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from engine.errors import NotFound
 from engine.i18n import Language, t
-from zyklus.app.dto import MigrationDTO, ProblemDTO, ValidationDTO, WorkflowDTO
+from zyklus.app.dto import MigrationDTO, ProblemDTO, SimulationDTO, ValidationDTO, WorkflowDTO
 
 if TYPE_CHECKING:
     from engine.definitions.loader import Catalog
+    from engine.definitions.model import Definition
     from engine.service import Service
+    from notifications.planning import Planned
+    from notifications.simulation import Timeline
 
 
 class Workflows:
@@ -85,20 +88,53 @@ class Workflows:
         return render_text(definition, lang, str(catalog.resolve(target)))
 
     def simulate(self, target: str, start: dt.date, state: str, catholic_holidays: bool = False,
-                 lang: Language = "de") -> Any:
+                 lang: Language = "de") -> SimulationDTO:
         """The planned timeline of one cycle with every due date and reminder, without a database."""
         from notifications.simulation import simulate
 
-        return simulate(self.catalog_for(target, lang).load(target), start, state, catholic_holidays)
+        timeline = simulate(self.catalog_for(target, lang).load(target), start, state, catholic_holidays)
+        return SimulationDTO.model_validate(as_dict(timeline, lang))
 
     def migrate(self, workflow: str, to: str, *, ags: str | None = None, every: bool = False,
                 mapping: Mapping[str, str] | None = None, dry_run: bool = False, actor: str = "admin",
-                reason: str | None = None, lang: Language = "de") -> tuple[MigrationDTO, Any]:
+                reason: str | None = None, lang: Language = "de") -> MigrationDTO:
         """Plan (and unless ``dry_run`` apply) the move of running cycles to another version.
-        Returns the DTO and the plan (for the entry point's wording of each cycle)."""
+        A dry run, or a plan with a refused cycle, changes nothing."""
         from engine import migration
 
         service = self._service().in_language(lang)
         planned = migration.plan(service, workflow, to, ags=ags, every=every, mapping=dict(mapping or {}))
         moved = [] if dry_run else migration.apply(service, planned, actor=actor, reason=reason)
-        return MigrationDTO.model_validate(dict(planned.as_dict(), dry_run=dry_run, moved=len(moved))), planned
+        return MigrationDTO.model_validate(dict(planned.as_dict(), dry_run=dry_run, moved=len(moved)))
+
+
+def _what(d: Definition, p: Planned, lang: Language) -> str:
+    if p.kind == "event" and p.label_key in d.events:
+        return d.events[p.label_key].label.get(lang)
+    if p.kind == "review" and p.label_key in d.phases[p.phase].reviews:
+        return d.phases[p.phase].reviews[p.label_key].label.get(lang)
+    return d.phase_label(p.phase, lang)
+
+
+def as_dict(timeline: Timeline, lang: Language) -> dict[str, Any]:
+    """The timeline as data in ``lang`` (`zyklus workflow simulate --json`)."""
+    d = timeline.definition
+
+    def iso(day: Any) -> str | None:
+        return day.isoformat() if day else None
+
+    return {
+        "workflow": d.name, "version": d.version, "start": iso(timeline.start), "state": timeline.state,
+        "catholic_holidays": timeline.catholic,
+        "phases": [{"phase": s.phase, "label": d.phase_label(s.phase, lang), "start": iso(s.start), "due": iso(s.due),
+                    "planned_due": iso(s.planned_due),
+                    "moved_by": [{"day": iso(x.day), "holiday": x.holiday} for x in s.shifts]}
+                   for s in timeline.phases],
+        "reminders": [{"on": iso(p.fire_on), "kind": p.kind, "phase": p.phase or None, "what": _what(d, p, lang),
+                       "due_on": iso(p.due_on), "roles": list(p.roles)} for p in timeline.reminders],
+        "completed_on": iso(timeline.completed_on), "stopped_at": timeline.stopped_at,
+        "stopped_at_label": d.phase_label(timeline.stopped_at, lang) if timeline.stopped_at else None,
+        "restart": ({"on": iso(timeline.restart_on), "phase": d.restart.phase,
+                     "label": d.phase_label(d.restart.phase, lang)}
+                    if timeline.restart_on and d.restart else None),
+    }

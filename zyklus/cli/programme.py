@@ -1,21 +1,19 @@
 """Commands of the action programme and its evaluation: indicator, goal, measure, evaluate,
-report, cycles. Thin like the engine's other commands: parse, call, print.
+report, cycles. Thin like the other commands: parse, call the door, print its DTOs.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from engine.cli import AsOpt, JsonOpt, _print_json, console
 from engine.i18n import format_date, t
 from engine.numbers import format_number, format_share
-
-if TYPE_CHECKING:
-    from engine.indicators.programme import IndicatorView, Programme
+from zyklus.app.dto import IndicatorDTO
+from zyklus.cli.common import AsOpt, CycleOpt, JsonOpt, console, print_json
 
 indicator_app = typer.Typer(help="Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values.",
                             no_args_is_help=True)
@@ -37,10 +35,8 @@ ValuesDueOpt = Annotated[Optional[str], typer.Option(
     "--values-due", help="MM-TT: bis zu diesem Tag ist jedes Jahr der Vorjahreswert fällig (Standard 03-31).")]
 
 
-def _programme(ctx: typer.Context) -> "Programme":
-    from engine.indicators.programme import Programme
-
-    return Programme(ctx.obj.service)
+def _programme(ctx: typer.Context):  # noqa: ANN202 - the door's ProgrammeArea
+    return ctx.obj.door.programme
 
 
 # -- indicators -------------------------------------------------------------------------------------
@@ -51,19 +47,15 @@ def catalogue_list(
     as_json: JsonOpt = False,
 ) -> None:
     """Der mitgelieferte Katalog kommunaler SDG-Indikatoren / the starter catalogue."""
-    from engine.indicators.catalogue import catalogue
-
     lang = ctx.obj.lang
-    entries = [e for e in catalogue().values() if sdg is None or e.spec.sdg == sdg]
+    entries = _programme(ctx).catalogue(sdg, lang)
     if as_json:
-        _print_json([{"id": e.spec.key, "name": e.name(lang), "sdg": e.spec.sdg, "unit": e.spec.unit,
-                      "direction": e.spec.direction, "decimals": e.spec.decimals, "definition": e.spec.definition,
-                      "source": e.spec.source} for e in entries])
+        print_json(entries)
         return
     table = Table(t("col.id", lang), "SDG", t("col.indicator", lang), t("col.unit", lang), "↑↓")
     for e in entries:
-        table.add_row(e.spec.key, str(e.spec.sdg), e.name(lang), e.spec.unit, t(f"direction.{e.spec.direction}", lang))
-    console.print(table)
+        table.add_row(e.id, str(e.sdg), e.name, e.unit, t(f"direction.{e.direction}", lang))
+    console.print(table, markup=False)
 
 
 @indicator_app.command("adopt")
@@ -80,7 +72,7 @@ def indicator_adopt(
     """Indikatoren aus dem Katalog übernehmen / adopt catalogue indicators."""
     lang = ctx.obj.lang
     adopted = _programme(ctx).adopt(ags, ids or [], actor=actor, every=every, theme_field=theme, goal=goal,
-                                    values_due=values_due)
+                                    values_due=values_due, lang=lang)
     typer.echo(t("indicator.adopted", lang, count=len(adopted), ags=ags.strip(), keys=", ".join(adopted) or "–"))
 
 
@@ -94,7 +86,7 @@ def indicator_import(
 ) -> None:
     """Eigene Indikatoren aus einer CSV-Datei importieren (alles oder nichts) / import from CSV.
     --values-due gilt für Zeilen ohne eigene Spalte values_due."""
-    keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due)
+    keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due, lang=ctx.obj.lang)
     typer.echo(t("indicator.imported", ctx.obj.lang, count=len(keys), file=file.name, ags=ags.strip()))
 
 
@@ -125,8 +117,8 @@ def indicator_add(
            "band_low": band_low, "band_high": band_high, "baseline_year": baseline_year,
            "baseline_value": baseline_value, "targets": " ".join(target) or None, "source": source,
            "theme_field": theme, "goal": goal, "definition": definition, "values_due": values_due}
-    row = _programme(ctx).add(ags, raw, actor=actor)
-    typer.echo(t("indicator.added", ctx.obj.lang, key=row.key, ags=ags.strip()))
+    key = _programme(ctx).add_indicator(ags, raw, actor=actor, lang=ctx.obj.lang)
+    typer.echo(t("indicator.added", ctx.obj.lang, key=key, ags=ags.strip()))
 
 
 @indicator_app.command("target")
@@ -139,9 +131,9 @@ def indicator_target(
     actor: AsOpt,
 ) -> None:
     """Einen Zielwert setzen oder ändern / set a target."""
-    indicator, target = _programme(ctx).set_target(ags, key, year, value, actor=actor)
-    typer.echo(t("indicator.target_set", ctx.obj.lang, key=indicator.key, year=target.year,
-                 value=format_number(target.value, indicator.decimals, ctx.obj.lang)))
+    target = _programme(ctx).set_target(ags, key, year, value, actor=actor, lang=ctx.obj.lang)
+    typer.echo(t("indicator.target_set", ctx.obj.lang, key=target.indicator, year=target.year,
+                 value=format_number(target.value, target.decimals, ctx.obj.lang)))
 
 
 @indicator_app.command("baseline")
@@ -154,9 +146,9 @@ def indicator_baseline(
     actor: AsOpt,
 ) -> None:
     """Den Ausgangswert setzen / set the baseline."""
-    row = _programme(ctx).set_baseline(ags, key, year, value, actor=actor)
-    typer.echo(t("indicator.baseline_set", ctx.obj.lang, key=row.key, year=row.baseline_year,
-                 value=format_number(row.baseline_value, row.decimals, ctx.obj.lang)))
+    baseline = _programme(ctx).set_baseline(ags, key, year, value, actor=actor, lang=ctx.obj.lang)
+    typer.echo(t("indicator.baseline_set", ctx.obj.lang, key=baseline.indicator, year=baseline.year,
+                 value=format_number(baseline.value, baseline.decimals, ctx.obj.lang)))
 
 
 @indicator_app.command("values-due")
@@ -169,9 +161,9 @@ def indicator_values_due(
 ) -> None:
     """Den jährlichen Stichtag für den Vorjahreswert setzen / set the yearly due date of values."""
     lang = ctx.obj.lang
-    row = _programme(ctx).set_values_due(ags, key, month_day, actor=actor)
-    month, day = row.values_due.split("-")
-    typer.echo(t("indicator.values_due_set", lang, key=row.key, day=f"{day}.{month}." if lang == "de" else row.values_due))
+    values_due = _programme(ctx).set_values_due(ags, key, month_day, actor=actor, lang=lang)
+    month, day = values_due.split("-")
+    typer.echo(t("indicator.values_due_set", lang, key=key.strip(), day=f"{day}.{month}." if lang == "de" else values_due))
 
 
 @indicator_app.command("record")
@@ -186,23 +178,23 @@ def indicator_record(
 ) -> None:
     """Einen Jahreswert erfassen (Monitoring) / record a yearly value."""
     lang = ctx.obj.lang
-    recorded = _programme(ctx).record(ags, key, year, value, actor=actor, source=source)
-    indicator = recorded.indicator
-    values = {"key": indicator.key, "year": recorded.value.year, "unit": indicator.unit,
-              "value": format_number(recorded.value.value, indicator.decimals, lang)}
+    recorded = _programme(ctx).record_value(ags, key, year, value, actor=actor, source=source, lang=lang)
+    values = {"key": recorded.indicator, "year": recorded.year, "unit": recorded.unit,
+              "value": format_number(recorded.value, recorded.decimals, lang)}
     if recorded.corrected is None:
         typer.echo(t("indicator.recorded", lang, **values))
     else:
-        typer.echo(t("indicator.corrected", lang, old=format_number(recorded.corrected, indicator.decimals, lang),
+        typer.echo(t("indicator.corrected", lang, old=format_number(recorded.corrected, recorded.decimals, lang),
                      **values))
 
 
-def _target_text(view: "IndicatorView", lang: str) -> str:
-    if view.band:
-        return f"{format_number(view.band[0], view.row.decimals, lang)}–{format_number(view.band[1], view.row.decimals, lang)}"  # type: ignore[arg-type]
-    if not view.targets:
-        return t(f"direction.{view.row.direction}", lang)  # type: ignore[arg-type]
-    return ", ".join(f"{format_number(v, view.row.decimals, lang)} ({y})" for y, v in view.targets)  # type: ignore[arg-type]
+def _target_text(indicator: IndicatorDTO, lang: str) -> str:
+    d = indicator.decimals
+    if indicator.band:
+        return f"{format_number(indicator.band[0], d, lang)}–{format_number(indicator.band[1], d, lang)}"
+    if not indicator.targets:
+        return t(f"direction.{indicator.direction}", lang)
+    return ", ".join(f"{format_number(x.value, d, lang)} ({x.year})" for x in indicator.targets)
 
 
 @indicator_app.command("list")
@@ -210,29 +202,21 @@ def indicator_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cy
                    as_json: JsonOpt = False) -> None:
     """Die Indikatoren eines Zyklus mit Zielen und Werten / a cycle's indicators."""
     lang = ctx.obj.lang
-    views = _programme(ctx).indicators(ags, cycle)
+    indicators = _programme(ctx).indicators(ags, cycle, lang)
     if as_json:
-        _print_json([{"id": v.row.key, "name": v.row.name, "sdg": v.row.sdg, "unit": v.row.unit,
-                      "decimals": v.row.decimals, "direction": v.row.direction, "band": v.band,
-                      "baseline": {"year": v.baseline[0], "value": v.baseline[1]} if v.baseline else None,
-                      "targets": [{"year": y, "value": val} for y, val in v.targets], "source": v.row.source,
-                      "theme_field": v.row.theme_field, "goal": v.goal_key, "catalogue_id": v.row.catalogue_id,
-                      "values_due": v.row.values_due,
-                      "values": [{"year": x.year, "value": x.value, "source": x.source, "recorded_by": x.recorded_by,
-                                  "recorded_at": x.recorded_at.isoformat()} for x in v.values]} for v in views])
+        print_json(indicators)
         return
-    if not views:
+    if not indicators:
         typer.echo(t("indicator.none", lang, ags=ags.strip()))
         return
     table = Table(t("col.id", lang), "SDG", t("col.indicator", lang), t("col.baseline", lang), t("col.target", lang),
                   t("col.latest", lang))
-    for v in views:
-        d = v.row.decimals
-        baseline = f"{format_number(v.baseline[1], d, lang)} ({v.baseline[0]})" if v.baseline else "–"
+    for v in indicators:
+        d = v.decimals
+        baseline = f"{format_number(v.baseline.value, d, lang)} ({v.baseline.year})" if v.baseline else "–"
         latest = f"{format_number(v.values[-1].value, d, lang)} ({v.values[-1].year})" if v.values else "–"
-        table.add_row(v.row.key, str(v.row.sdg), f"{v.row.name} [{v.row.unit}]", baseline, _target_text(v, lang),
-                      latest)
-    console.print(table)
+        table.add_row(v.id, str(v.sdg), f"{v.name} [{v.unit}]", baseline, _target_text(v, lang), latest)
+    console.print(table, markup=False)
 
 
 # -- goals ------------------------------------------------------------------------------------------
@@ -246,22 +230,22 @@ def goal_add(
     actor: AsOpt,
 ) -> None:
     """Ein Ziel des Handlungsprogramms anlegen / add a goal."""
-    row = _programme(ctx).add_goal(ags, key, title=title, theme_field=theme, actor=actor)
-    typer.echo(t("goal.added", ctx.obj.lang, key=row.key, ags=ags.strip()))
+    row = _programme(ctx).add_goal(ags, key, title=title, theme_field=theme, actor=actor, lang=ctx.obj.lang)
+    typer.echo(t("goal.added", ctx.obj.lang, key=row.id, ags=ags.strip()))
 
 
 @goal_app.command("list")
 def goal_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
               as_json: JsonOpt = False) -> None:
     """Ziele eines Zyklus / a cycle's goals."""
-    rows = _programme(ctx).goals(ags, cycle)
+    rows = _programme(ctx).goals(ags, cycle, ctx.obj.lang)
     if as_json:
-        _print_json([{"id": g.key, "title": g.title, "theme_field": g.theme_field} for g in rows])
+        print_json(rows)
         return
     table = Table(t("col.id", ctx.obj.lang), t("col.title", ctx.obj.lang), t("col.theme", ctx.obj.lang))
     for g in rows:
-        table.add_row(g.key, g.title, g.theme_field)
-    console.print(table)
+        table.add_row(g.id, g.title, g.theme_field)
+    console.print(table, markup=False)
 
 
 # -- measures ---------------------------------------------------------------------------------------
@@ -280,9 +264,10 @@ def measure_add(
     end: Annotated[Optional[str], typer.Option("--end", help="Geplantes Ende JJJJ-MM-TT.")] = None,
 ) -> None:
     """Eine Maßnahme anlegen / add a measure."""
-    row = _programme(ctx).add_measure(ags, key, title=title, actor=actor, goal=goal, theme_field=theme,
-                                      responsible=responsible, planned_start=start, planned_end=end)
-    typer.echo(t("measure.added", ctx.obj.lang, key=row.key, ags=ags.strip()))
+    added = _programme(ctx).add_measure(ags, key, title=title, actor=actor, goal=goal, theme_field=theme,
+                                        responsible=responsible, planned_start=start, planned_end=end,
+                                        lang=ctx.obj.lang)
+    typer.echo(t("measure.added", ctx.obj.lang, key=added, ags=ags.strip()))
 
 
 @measure_app.command("status")
@@ -297,8 +282,8 @@ def measure_status(
 ) -> None:
     """Den Stand einer Maßnahme festhalten / record a measure's status."""
     lang = ctx.obj.lang
-    row = _programme(ctx).set_measure_status(ags, key, status, actor=actor, on=on, note=note)
-    typer.echo(t("measure.status_set", lang, key=row.key, status=t(f"measure.status.{row.status}", lang),
+    row = _programme(ctx).set_measure_status(ags, key, status, actor=actor, on=on, note=note, lang=lang)
+    typer.echo(t("measure.status_set", lang, key=row.id, status=t(f"measure.status.{row.status}", lang),
                  on=format_date(row.status_on, lang)))
 
 
@@ -307,61 +292,51 @@ def measure_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycl
                  as_json: JsonOpt = False) -> None:
     """Maßnahmen eines Zyklus mit Stand / a cycle's measures."""
     lang = ctx.obj.lang
-    programme = _programme(ctx)
-    rows = programme.measures(ags, cycle)
-    goals = {g.id: g.key for g in programme.goals(ags, cycle)}
+    rows = _programme(ctx).measures(ags, cycle, lang)
     if as_json:
-        _print_json([{"id": m.key, "title": m.title, "goal": goals.get(m.goal_id), "theme_field": m.theme_field,  # type: ignore[arg-type]
-                      "responsible": m.responsible, "status": m.status, "status_on": m.status_on.isoformat(),
-                      "planned_start": _iso(m.planned_start), "planned_end": _iso(m.planned_end),
-                      "started_on": _iso(m.started_on), "finished_on": _iso(m.finished_on),
-                      "carried_over": m.carried_from_id is not None} for m in rows])
+        print_json(rows)
         return
     table = Table(t("col.id", lang), t("col.title", lang), t("col.theme", lang), t("col.status", lang),
                   t("col.planned_end", lang))
     for m in rows:
-        table.add_row(m.key, m.title, goals.get(m.goal_id) or m.theme_field or "",  # type: ignore[arg-type]
+        table.add_row(m.id, m.title, m.goal or m.theme_field or "",
                       f"{t(f'measure.status.{m.status}', lang)} ({format_date(m.status_on, lang)})",
                       format_date(m.planned_end, lang))
-    console.print(table)
-
-
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value else None
+    console.print(table, markup=False)
 
 
 # -- evaluation, report, cycles -------------------------------------------------------------------------
 def evaluate(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
              as_json: JsonOpt = False) -> None:
     """Indikatoren bewerten (Wettersymbole), Maßnahmen und Zeitplan bilanzieren / evaluate a cycle."""
-    from engine.indicators.assessment import as_json as assessment_json
-    from engine.indicators.assessment import assess
-
     lang = ctx.obj.lang
-    assessment = assess(ctx.obj.service, ags, cycle)
+    evaluation = _programme(ctx).evaluate(ags, cycle, lang)
     if as_json:
-        _print_json(assessment_json(assessment))
+        print_json(evaluation)
         return
     table = Table(t("col.id", lang), t("col.indicator", lang), t("col.rating", lang), t("col.latest", lang),
                   t("col.target", lang), t("col.reached", lang))
-    for item in assessment.indicators:
-        rating, d = item.rating, item.view.row.decimals
-        table.add_row(item.view.row.key, item.view.row.name, t(f"rating.{rating.symbol or 'none'}", lang),
-                      f"{format_number(rating.current[1], d, lang)} ({rating.current[0]})" if rating.current else "–",
-                      _target_text(item.view, lang), format_share(rating.share_reached, lang))
-    console.print(table)
-    summary = assessment.summary
-    counts = ", ".join(f"{n} {t(f'measure.status.{s}', lang)}" for s, n in summary.counts.items() if n) or "–"
-    typer.echo(t("evaluate.measures", lang, total=summary.total, counts=counts))
-    if summary.overdue:
-        typer.echo(t("evaluate.overdue", lang, keys=", ".join(m.key for m in summary.overdue)))
+    decimals = {i.id: i for i in _programme(ctx).indicators(ags, evaluation.cycle, lang)}
+    for item in evaluation.indicators:
+        indicator = decimals[item["id"]]
+        current = item["current"]
+        table.add_row(item["id"], item["name"], t(f"rating.{item['symbol'] or 'none'}", lang),
+                      f"{format_number(current['value'], indicator.decimals, lang)} ({current['year']})"
+                      if current else "–",
+                      _target_text(indicator, lang), format_share(item["share_reached"], lang))
+    console.print(table, markup=False)
+    measures = evaluation.measures
+    counts = ", ".join(f"{n} {t(f'measure.status.{s}', lang)}" for s, n in measures["counts"].items() if n) or "–"
+    typer.echo(t("evaluate.measures", lang, total=measures["total"], counts=counts))
+    if measures["overdue"]:
+        typer.echo(t("evaluate.overdue", lang, keys=", ".join(measures["overdue"])))
     timeline = Table(t("col.phase", lang), t("col.started", lang), t("col.planned_end", lang), t("col.ended", lang),
                      t("col.deviation", lang))
-    for visit, label in assessment.timeline:
-        late = visit.days_late(assessment.today)
-        timeline.add_row(label, format_date(visit.entered_on, lang), format_date(visit.planned_end, lang),
-                         format_date(visit.left_on, lang), "" if late is None else f"{late:+d}")
-    console.print(timeline)
+    for visit in evaluation.timeline:
+        late = visit["days_late"]
+        timeline.add_row(visit["label"], format_date(visit["entered_on"], lang), format_date(visit["planned_end"], lang),
+                         format_date(visit["left_on"], lang), "" if late is None else f"{late:+d}")
+    console.print(timeline, markup=False)
 
 
 def report(
@@ -372,11 +347,9 @@ def report(
 ) -> None:
     """Den Nachhaltigkeitsbericht als HTML-Datei erzeugen / render the sustainability report."""
     from engine.errors import InvalidInput
-    from engine.indicators.assessment import assess
-    from engine.report.render import render_report
 
     lang = ctx.obj.lang
-    html = render_report(assess(ctx.obj.service, ags, cycle), lang)
+    html = _programme(ctx).report_html(ags, cycle, lang)
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
@@ -386,26 +359,24 @@ def report(
 
 def cycles(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
     """Alle Zyklen mit Daten, Ablauf-Version und Ergebnis / all cycles with dates, version and outcome."""
-    from engine.outcomes import cycle_outcomes
-
     lang = ctx.obj.lang
-    rows = cycle_outcomes(ctx.obj.service, ags)
+    rows = _programme(ctx).outcomes(ags, lang)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table(t("col.cycle", lang), "Workflow", t("col.started", lang), t("col.ended", lang),
                   t("col.outcome", lang))
     for row in rows:
-        outcome = [t("cycles.running", lang, phase=row["phase_label"]) if row["status"] == "running"
+        outcome = [t("cycles.running", lang, phase=row.phase_label) if row.status == "running"
                    else t("cycles.completed", lang)]
-        if row["report_published"]:
-            published = row["report_published"]
+        if row.report_published:
+            published = row.report_published
             outcome.append(t("cycles.published", lang, date=format_date(published["date"], lang), where=published["where"]))
-        if row["restart_on"]:
-            outcome.append(t("cycles.next", lang, on=format_date(row["restart_on"], lang)))
-        table.add_row(str(row["number"]), f'{row["workflow"]} {row["version"]}', format_date(row["started_on"], lang),
-                      format_date(row["completed_on"], lang), "; ".join(outcome))
-    console.print(table)
+        if row.restart_on:
+            outcome.append(t("cycles.next", lang, on=format_date(row.restart_on, lang)))
+        table.add_row(str(row.number), f"{row.workflow} {row.version}", format_date(row.started_on, lang),
+                      format_date(row.completed_on, lang), "; ".join(outcome))
+    console.print(table, markup=False)
 
 
 def register(app: typer.Typer) -> None:

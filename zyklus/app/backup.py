@@ -1,4 +1,4 @@
-"""`zyklus backup PATH`: a consistent copy of the SQLite database while zyklus keeps running.
+"""Backing up: a consistent copy of the SQLite database while zyklus keeps running (`zyklus backup`).
 
 SQLite's online backup API copies every page inside one read transaction, so the copy is the
 database as of one moment even while a sweep or a coordinator writes (in WAL mode the writer is
@@ -10,42 +10,30 @@ A PostgreSQL database is backed up with its own tool; the command says how.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shlex
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from engine.errors import InvalidInput
 from engine.i18n import Language, t
 
 
-def backup(
-    ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(metavar="PATH", help="Zieldatei der Sicherung (darf noch nicht existieren).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Ergebnis als JSON.")] = False,
-) -> None:
-    """Die SQLite-Datenbank im laufenden Betrieb sichern / back up the SQLite database while it is in use."""
+def backup(db_url: str, path: Path, lang: Language = "de") -> dict[str, Any]:
+    """Copy the SQLite database at ``db_url`` to the new file ``path``; for PostgreSQL, refuse with
+    the `pg_dump` line to use instead (its password left out: it belongs in PGPASSWORD)."""
     from sqlalchemy.engine import URL, make_url
 
-    app = ctx.obj
-    url = make_url(app.db_url)
+    url = make_url(db_url)
     if url.get_backend_name() != "sqlite":
         # pg_dump reads libpq's URL, without the driver suffix and without the password, which
         # belongs in PGPASSWORD or ~/.pgpass, never on a command line.
         libpq = URL.create(url.get_backend_name(), username=url.username, host=url.host, port=url.port,
                            database=url.database, query=url.query).render_as_string(hide_password=False)
-        raise InvalidInput(t("backup.postgres", app.lang, path=shlex.quote(str(path)), url=shlex.quote(libpq)))
-    written = backup_sqlite(Path(url.database or ""), path, app.lang)
-    if as_json:
-        typer.echo(json.dumps(written, ensure_ascii=False, indent=2))
-        return
-    typer.echo(t("backup.written", app.lang, path=written["path"], size=written["bytes"],
-                 rows=sum(written["tables"].values()), tables=len(written["tables"])))
+        raise InvalidInput(t("backup.postgres", lang, path=shlex.quote(str(path)), url=shlex.quote(libpq)))
+    return backup_sqlite(Path(url.database or ""), path, lang)
 
 
 def backup_sqlite(source: Path, target: Path, lang: Language = "de") -> dict[str, Any]:

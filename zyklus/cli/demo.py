@@ -1,7 +1,7 @@
 """`zyklus demo`: one municipality's whole cycle in simulated time, on a throwaway database.
 
-It drives the same service, planner, sweep and SMTP delivery a real installation uses; only
-the clock is simulated and the mail server is an in-process aiosmtpd on 127.0.0.1, so a fresh
+It drives the same door — service, planner, sweep and SMTP delivery — a real installation uses,
+built by the same composition root; only the clock is simulated and the mail server is an in-process aiosmtpd on 127.0.0.1, so a fresh
 machine needs nothing but Python to watch reminders arrive.
 """
 
@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from engine.i18n import format_date
+from zyklus.app import commands as c
 
 AGS = "16099001"
 TZ = ZoneInfo("Europe/Berlin")
@@ -53,12 +55,8 @@ class Demo:
         from aiosmtpd.controller import Controller
 
         from engine.clock import FixedClock
-        from engine.db.database import make_engine
-        from engine.definitions.loader import Catalog
-        from engine.service import Service
-        from notifications.setup import sweeper_for
         from notifications.smtp import SmtpSettings, deliver_sync
-        from notifications.wiring import wire_notifications
+        from zyklus.bootstrap import bootstrap
         from zyklus.config import load_settings
 
         self.console = console
@@ -69,21 +67,22 @@ class Demo:
         self.controller.start()
         self.clock = FixedClock(dt.datetime(2027, 1, 11, 9, 0, tzinfo=TZ))
         settings = load_settings(None, lang)  # defaults (or ./config.toml) for hours, retries, templates
-        self.service = Service(make_engine(f"sqlite:///{workdir / 'demo.db'}"), Catalog(), self.clock, lang=lang)
-        self.service.init_db()
-        wire_notifications(self.service, send_hour=settings.get("scheduler", "send_hour"), maildir=None)
         smtp = SmtpSettings(host="127.0.0.1", port=port, security="none")
-        self.sweeper = sweeper_for(self.service, settings, transport=lambda mails, on_outcome: deliver_sync(mails, smtp, on_outcome))
+        self.door = bootstrap(settings, self.clock, db_url=f"sqlite:///{workdir / 'demo.db'}", lang=lang,
+                              require_schema=False,
+                              transport=lambda mails, on_outcome: deliver_sync(mails, smtp, on_outcome))
+        self.door.init_database()
         self.seen = 0
 
     def close(self) -> None:
+        self.door.close()
         self.controller.stop()
 
     # -- narration --------------------------------------------------------------------------------
     def on(self, day: dt.date) -> None:
         """Travel to 09:00 on ``day``, run the sweep as the scheduler would, show arrivals."""
         self.clock.moment = dt.datetime.combine(day, dt.time(9), tzinfo=TZ)
-        self.sweeper.sweep()
+        self.door.reminders.sweep()
         for rcpt, subject in self.inbox.mails[self.seen:]:
             self.line(day, "✉", f"{subject} [dim]→ {rcpt}[/dim]")
         self.seen = len(self.inbox.mails)
@@ -93,44 +92,42 @@ class Demo:
 
     def record(self, day: dt.date, fact: str, **values: str) -> None:
         self.on(day)
-        result = self.service.record(AGS, fact, actor=CO1, values=values, on=day)
-        self.line(day, "📝", f"{result.label}")
+        result = self.door.cycles.record(c.RecordFact(ags=AGS, fact=fact, actor=CO1, values=values, on=day), self.lang)
+        self.line(day, "📝", escape(result.label))
 
     def advance(self, day: dt.date) -> None:
         from engine.errors import TransitionRefused
 
         self.on(day)
         try:
-            result = self.service.advance(AGS, actor=CO1, on=day)
-        except TransitionRefused as refused:
-            self.line(day, "[red]✗[/red]", f"[red]{refused.message}[/red]")
+            result = self.door.cycles.advance(c.Advance(ags=AGS, actor=CO1, on=day), self.lang)
+        except TransitionRefused as refused:  # workflow labels are an administrator's text: never markup
+            self.line(day, "[red]✗[/red]", f"[red]{escape(refused.message)}[/red]")
             for guard in refused.unmet:
-                self.console.print(f"              [red]– {guard.message}[/red]")
+                self.console.print(f"              [red]– {escape(guard.message)}[/red]")
             return
-        self.line(day, "[green]→[/green]", f"[bold]{result.source_label} → {result.dest_label}[/bold]")
+        self.line(day, "[green]→[/green]", f"[bold]{escape(result.source_label)} → {escape(result.dest_label)}[/bold]")
         for warning in result.warnings:
-            self.console.print(f"              [yellow]! {warning.message}[/yellow]")
+            self.console.print(f"              [yellow]! {escape(warning.message)}[/yellow]")
         if result.next_cycle:
-            self.line(day, "[green]↻[/green]", f"[bold]Zyklus {result.next_cycle}: {result.next_phase}[/bold]"
-                      if self.lang == "de" else f"[bold]Cycle {result.next_cycle}: {result.next_phase}[/bold]")
+            word = "Zyklus" if self.lang == "de" else "Cycle"
+            self.line(day, "[green]↻[/green]",
+                      f"[bold]{word} {result.next_cycle}: {escape(result.next_phase_label or '')}[/bold]")
         self.on(day)  # the scheduler's next tick: the new phase's mail goes out at once
 
     # -- the story --------------------------------------------------------------------------------
     def run(self) -> None:
-        s, d = self.service, dt.date
+        cycles, d = self.door.cycles, dt.date
         de = self.lang == "de"
-        s.add_municipality(AGS, "Musterstadt", state="TH", kind="stadt")
-        s.add_person(AGS, name="Clara Koordinatorin", email=CO1, roles=["coordination"])
-        s.add_person(AGS, name="David Stellvertreter", email=CO2, roles=["coordination"])
-        for i in range(1, 5):
-            s.add_person(AGS, name=f"Kernteam {i}", email=f"kernteam{i}@musterstadt.example", roles=["core_team"])
-        for i in range(1, 11):
-            s.add_person(AGS, name=f"Steuerungsgruppe {i}", email=f"sg{i}@musterstadt.example",
-                         roles=["steering_group"])
-        s.add_person(AGS, name="Büro des Oberbürgermeisters", email="ob-buero@musterstadt.example",
-                     roles=["mayor_office"])
+        cycles.add_municipality(c.AddMunicipality(ags=AGS, name="Musterstadt", state="TH", kind="stadt"))
+        people = [("Clara Koordinatorin", CO1, "coordination"), ("David Stellvertreter", CO2, "coordination")]
+        people += [(f"Kernteam {i}", f"kernteam{i}@musterstadt.example", "core_team") for i in range(1, 5)]
+        people += [(f"Steuerungsgruppe {i}", f"sg{i}@musterstadt.example", "steering_group") for i in range(1, 11)]
+        people += [("Büro des Oberbürgermeisters", "ob-buero@musterstadt.example", "mayor_office")]
+        for name, address, role in people:
+            cycles.add_person(c.AddPerson(ags=AGS, name=name, email=address, roles=[role]))
         self.console.rule("Musterstadt (AGS 16099001) · Global Nachhaltige Kommune Thüringen")
-        s.start_cycle(AGS, workflow="gnk-thueringen", on=d(2027, 1, 11))
+        cycles.start(c.StartCycle(ags=AGS, workflow="gnk-thueringen", on=d(2027, 1, 11)))
         self.line(d(2027, 1, 11), "▶", "Zyklus 1 beginnt" if de else "Cycle 1 begins")
         self.on(d(2027, 1, 11))
         self.record(d(2027, 1, 20), "application", date="2027-01-20")
@@ -172,14 +169,14 @@ class Demo:
         self.console.rule("Ergebnis" if de else "Result")
         table = Table("Zyklus" if de else "Cycle", "Workflow", "Phase", "Beginn" if de else "Start",
                       "Abschluss" if de else "Completed")
-        for row in self.service.cycles(AGS):
-            table.add_row(str(row["number"]), f"{row['workflow']} {row['version']}", row["phase_label"],
-                          format_date(row["started_on"], self.lang), format_date(row["completed_on"], self.lang))
-        self.console.print(table)
-        status = self.service.status(AGS)
-        self.console.print(("Jetzt: " if de else "Now: ") + f"{status['phase_label']}, "
-                           + ("fällig am " if de else "due on ") + format_date(status["due_on"], self.lang))
-        history = self.service.history(AGS)
+        for row in self.door.cycles.cycles(AGS, self.lang):
+            table.add_row(str(row.number), f"{row.workflow} {row.version}", row.phase_label,
+                          format_date(row.started_on, self.lang), format_date(row.completed_on, self.lang))
+        self.console.print(table, markup=False)
+        status = self.door.cycles.status(AGS, self.lang)
+        self.console.print(("Jetzt: " if de else "Now: ") + f"{escape(status.phase_label)}, "
+                           + ("fällig am " if de else "due on ") + format_date(status.due_on, self.lang))
+        history = self.door.cycles.history(AGS, lang=self.lang)
         self.console.print((f"{len(history)} Einträge im Verlauf, {len(self.inbox.mails)} E-Mails über SMTP "
                             "zugestellt.") if de else
                            (f"{len(history)} history entries, {len(self.inbox.mails)} mails delivered over SMTP."))

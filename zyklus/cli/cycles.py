@@ -1,19 +1,22 @@
-"""The engine's commands: a thin shell that parses arguments, calls the service, prints.
+"""Municipalities, people and cycles: parse what was typed, call the door, print its DTOs.
 
-Commands read their service from ``ctx.obj`` (built by the entry point in ``zyklus.main``),
-so this module knows nothing of configuration files or of the notifications add-on.
+Commands read the door from ``ctx.obj`` (built in ``zyklus.cli.main``), so this module knows
+nothing of configuration files, databases or the notifications add-on.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any, Optional
+from collections.abc import Iterable
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from engine.i18n import format_date, t
+from zyklus.app import commands as c
+from zyklus.app.dto import HistoryEntryDTO, NextStepDTO, StatusDTO
+from zyklus.cli.common import AsOpt, JsonOpt, OnOpt, console, day, print_json
 
 municipality_app = typer.Typer(help="Kommunen registrieren und auflisten / register and list municipalities.",
                                no_args_is_help=True)
@@ -22,22 +25,13 @@ person_app = typer.Typer(help="Personen der Arbeitsstrukturen / people of the wo
 cycle_app = typer.Typer(help="Einen Zyklus starten (Liste: zyklus cycles AGS) / start a cycle.", no_args_is_help=True)
 deadline_app = typer.Typer(help="Fristen ändern / change deadlines.", no_args_is_help=True)
 
-console = Console(highlight=False)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Maschinenlesbar als JSON ausgeben.")]
-AsOpt = Annotated[str, typer.Option("--as", help="E-Mail der handelnden Person (muss registriert sein).")]
-OnOpt = Annotated[Optional[str], typer.Option("--on", help="Datum JJJJ-MM-TT (Standard: heute).")]
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 # -- init ----------------------------------------------------------------------------------------
 def init(ctx: typer.Context) -> None:
     """Datenbank einrichten oder auf den neuesten Stand bringen / create or upgrade the database."""
     app = ctx.obj
-    app.init_database()
+    app.door.init_database()
     typer.echo(t("init.done", app.lang, url=app.shown_db_url))  # the password masked
 
 
@@ -54,7 +48,8 @@ def municipality_add(
 ) -> None:
     """Eine Kommune registrieren / register a municipality."""
     app = ctx.obj
-    row = app.service.add_municipality(ags, name, state=state, kind=kind, catholic_holidays=catholic)
+    row = app.door.cycles.add_municipality(c.AddMunicipality(ags=ags, name=name, state=state, kind=kind,
+                                                             catholic_holidays=catholic), app.lang)
     typer.echo(t("municipality.added", app.lang, name=row.name, ags=row.ags))
 
 
@@ -62,10 +57,9 @@ def municipality_add(
 def municipality_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Registrierte Kommunen / registered municipalities."""
     app = ctx.obj
-    rows = app.service.municipalities()
+    rows = app.door.cycles.municipalities()
     if as_json:
-        _print_json([{"ags": m.ags, "name": m.name, "state": m.state, "kind": m.kind,
-                      "catholic_holidays": m.catholic_holidays} for m in rows])
+        print_json(rows)
         return
     table = Table(*(t(k, app.lang) for k in ("col.ags", "col.name", "col.state", "col.kind")))
     for m in rows:
@@ -88,11 +82,10 @@ def person_add(
     digest: Annotated[bool, typer.Option("--digest", help="Eine Sammel-E-Mail pro Tag statt einzelner.")] = False,
 ) -> None:
     """Eine Person mit ihren Rollen registrieren / register a person with roles."""
-    from engine.service import parse_roles
-
     app = ctx.obj
-    row = app.service.add_person(ags, name=name, email=email, roles=parse_roles(role), organisation=organisation,
-                                 consent_publish=consent_publish, language=language, digest=digest)
+    row = app.door.cycles.add_person(c.AddPerson(ags=ags, name=name, email=email, roles=parse_roles(role),
+                                                 organisation=organisation, consent_publish=consent_publish,
+                                                 language=language, digest=digest), app.lang)
     roles = ", ".join(t(f"role.{r}", app.lang) for r in row.roles)
     typer.echo(t("person.added", app.lang, name=row.name, email=row.email, ags=ags, roles=roles))
 
@@ -100,15 +93,10 @@ def person_add(
 @person_app.command("list")
 def person_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
     """Personen einer Kommune / people of a municipality."""
-    from engine.roles import effective_roles
-
     app = ctx.obj
-    rows = app.service.people(ags)
+    rows = app.door.cycles.people(ags, app.lang)
     if as_json:
-        _print_json([{"name": p.name, "email": p.email, "roles": p.roles,
-                      "counts_in": sorted(effective_roles(p.roles)), "organisation": p.organisation,
-                      "consent_publish": p.consent_publish, "language": p.language, "digest": p.digest}
-                     for p in rows])
+        print_json(rows)
         return
     table = Table(*(t(k, app.lang) for k in ("col.name", "col.email", "col.roles")))
     for p in rows:
@@ -126,10 +114,9 @@ def cycle_start(
 ) -> None:
     """Einen Zyklus beginnen / start a cycle."""
     app = ctx.obj
-    cycle = app.service.start_cycle(ags, workflow=workflow, on=on)
-    status = app.service.status(ags)
-    typer.echo(t("cycle.started", app.lang, number=cycle.number, ags=status["ags"], workflow=status["workflow"],
-                 version=status["version"], phase=status["phase_label"], due=format_date(status["due_on"], app.lang)))
+    started = app.door.cycles.start(c.StartCycle(ags=ags, workflow=workflow, on=day(on, app.lang)), app.lang)
+    typer.echo(t("cycle.started", app.lang, number=started.number, ags=started.ags, workflow=started.workflow,
+                 version=started.version, phase=started.phase_label, due=format_date(started.due_on, app.lang)))
 
 
 def record(
@@ -144,9 +131,10 @@ def record(
     from engine.facts import parse_assignments
 
     app = ctx.obj
+    when = day(on, app.lang)
     values = parse_assignments(assignments, app.lang)
-    result = app.service.record(ags, fact, actor=actor, values=values, on=on)
-    typer.echo(t("fact.recorded", app.lang, fact=result.label, ags=ags.strip(), on=format_date(result.fact.on, app.lang)))
+    result = app.door.cycles.record(c.RecordFact(ags=ags, fact=fact, actor=actor, values=values, on=when), app.lang)
+    typer.echo(t("fact.recorded", app.lang, fact=result.label, ags=result.ags, on=format_date(result.on, app.lang)))
 
 
 def advance(
@@ -163,8 +151,9 @@ def advance(
     from engine.errors import TransitionRefused
 
     app = ctx.obj
+    command = c.Advance(ags=ags, actor=actor, on=day(on, app.lang), reason=reason, expected=expected)
     try:
-        result = app.service.advance(ags, actor=actor, on=on, reason=reason, expected=expected)
+        result = app.door.cycles.advance(command, app.lang)
     except TransitionRefused as refused:
         err = Console(stderr=True, highlight=False)
         err.print(refused.message, markup=False, soft_wrap=True)
@@ -176,7 +165,7 @@ def advance(
                      on=format_date(result.on, app.lang)))
         if result.next_cycle:
             typer.echo(t("advance.restarted", app.lang, ags=result.ags, number=result.next_cycle,
-                         on=format_date(result.on, app.lang), phase=result.next_phase))
+                         on=format_date(result.on, app.lang), phase=result.next_phase_label))
         elif result.restart_on:
             typer.echo(t("advance.restart_planned", app.lang, ags=result.ags,
                          on=format_date(result.restart_on, app.lang)))
@@ -191,61 +180,89 @@ def status(ctx: typer.Context, ags: Annotated[Optional[str], typer.Argument()] =
     """Wo steht der Zyklus, was fehlt noch? / where the cycle stands and what is missing."""
     app = ctx.obj
     if ags is None:
-        rows = app.service.status_all()
+        rows = app.door.cycles.overview(app.lang)
         if as_json:
-            _print_json(rows)
+            print_json(rows)
             return
         if not rows:
             typer.echo(t("status.none", app.lang))
             return
         table = Table(*(t(k, app.lang) for k in ("col.ags", "col.name", "col.cycle", "col.phase", "col.due")))
         for row in rows:
-            if row.get("cycle") is None:
-                table.add_row(row["ags"], row["name"], "–", t("status.no_cycle", app.lang), "")
+            if not isinstance(row, StatusDTO):
+                table.add_row(row.ags, row.name, "–", t("status.no_cycle", app.lang), "")
                 continue
-            due = format_date(row["due_on"], app.lang) if row["due_on"] else ""
-            if row["overdue"]:
+            due = format_date(row.due_on, app.lang) if row.due_on else ""
+            if row.overdue:
                 due += f" ({t('status.overdue', app.lang)})"
-            table.add_row(row["ags"], row["name"], str(row["cycle"]), row["phase_label"], due)
+            table.add_row(row.ags, row.name, str(row.cycle), row.phase_label, due)
         console.print(table)
         return
-    data = app.service.status(ags)
+    data = app.door.cycles.status(ags, app.lang)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
-    _print_status(data, app.lang)
+    _print_status(data, app.lang, _coordinator(app, data.ags))
 
 
-def _print_status(data: dict[str, Any], lang: str) -> None:
-    console.print(f"[bold]{data['name']}[/bold] ({data['ags']}) · {t('col.cycle', lang)} {data['cycle']} · "
-                  f"{data['workflow']} {data['version']}")
-    if data["cycle_status"] == "completed":
-        if data["restart_on"]:
-            console.print(t("status.waiting", lang, number=data["cycle"], on=format_date(data["restart_on"], lang)))
+def _coordinator(app, ags: str) -> str:  # noqa: ANN001 - the AppContext
+    """Whose address the suggested commands name: the first coordinator, as a template to edit."""
+    people = [p for p in app.door.cycles.people(ags, app.lang) if "coordination" in p.roles]
+    return people[0].email if people else "<E-Mail>"
+
+
+def _print_status(data: StatusDTO, lang: str, actor: str) -> None:
+    console.print(f"[bold]{_escape(data.name)}[/bold] ({data.ags}) · {t('col.cycle', lang)} {data.cycle} · "
+                  f"{data.workflow} {data.version}")
+    if data.cycle_status == "completed":
+        if data.restart_on:
+            console.print(t("status.waiting", lang, number=data.cycle, on=format_date(data.restart_on, lang)))
         else:
             console.print(t("status.completed", lang))
         return
-    due = format_date(data["due_on"], lang) if data["due_on"] else "–"
-    if data["overdue"]:
+    due = format_date(data.due_on, lang) if data.due_on else "–"
+    if data.overdue:
         due += f" ([red]{t('status.overdue', lang)}[/red])"
-    console.print(t("status.phase", lang, phase=data["phase_label"], since=format_date(data["entered_on"], lang), due=due))
-    if data["unmet"]:
+    console.print(t("status.phase", lang, phase=_escape(data.phase_label), since=format_date(data.entered_on, lang),
+                    due=due))
+    if data.unmet:
         console.print(t("status.missing", lang))
-        for guard in data["unmet"]:
-            mark = "✗" if guard["severity"] == "block" else "!"
-            console.print(f"  {mark} {guard['message']}", markup=False, soft_wrap=True)
-    if data.get("next_steps"):
+        for guard in data.unmet:
+            mark = "✗" if guard.severity == "block" else "!"
+            console.print(f"  {mark} {guard.message}", markup=False, soft_wrap=True)
+    if data.steps:
         console.print(t("status.next", lang))
-        for command in data["next_steps"]:
+        for command in commands_for(data.ags, data.steps, actor):
             console.print(f"  {command}", markup=False, soft_wrap=True)
+
+
+def commands_for(ags: str, steps: Iterable[NextStepDTO], actor: str) -> list[str]:
+    """The next steps as the commands that take them, for a person at a terminal."""
+    out: list[str] = []
+    for step in steps:
+        if step.action == "add_person":
+            out.append(f'zyklus person add {ags} --name "…" --email … --role {step.role}')
+        elif step.action == "record":
+            sets = " ".join(f'--set {name}="…"' for name in step.fields)
+            out.append(f"zyklus record {ags} {step.fact} --as {actor}" + (f" {sets}" if sets else ""))
+        else:
+            out.append(f"zyklus advance {ags} --as {actor}")
+    return out
+
+
+def _escape(text: str) -> str:
+    """Names and labels come from people and workflow files: never rich markup."""
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def history(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
     """Wer hat wann was getan? / who did what, when."""
     app = ctx.obj
-    rows = app.service.history(ags)
+    rows = app.door.cycles.history(ags, lang=app.lang)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
         typer.echo(t("history.empty", app.lang))
@@ -254,27 +271,26 @@ def history(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: 
     for key in ("col.cycle", "col.on", "col.actor", "col.what", "col.reason"):
         table.add_column(t(key, app.lang), overflow="fold")  # wrap, never cut off who or why
     for row in rows:
-        table.add_row(str(row["cycle"]), format_date(row["on"], app.lang), row["actor"], describe(row, app.lang),
-                      row["reason"] or "")
+        table.add_row(str(row.cycle), format_date(row.on, app.lang), row.actor, describe(row, app.lang),
+                      row.reason or "")
     console.print(table)
 
 
-def describe(row: dict[str, Any], lang: str) -> str:
+def describe(row: HistoryEntryDTO, lang: str) -> str:
     """One history row in words, for the table and the demo's timeline."""
-    kind = row["kind"]
-    if kind == "start":
-        return f"{t('history.start', lang)} → {row['to_label']}"
-    if kind == "complete":
-        return f"{row['from_label']} → {t('history.complete', lang)}"
-    if kind == "deadline":
-        return t("history.deadline", lang, due=format_date(row["details"]["due_on"], lang))
-    if kind == "fact":
-        return t("history.fact", lang, fact=row["fact_label"])
-    if kind == "migrate":
-        details = row["details"]
-        moved = f"; {row['from_label']} → {row['to_label']}" if row["from"] != row["to"] else ""
-        return f"{t('history.migrate', lang)}: {details.get('from_version')} → {details.get('to_version')}{moved}"
-    return f"{row['from_label']} → {row['to_label']}"
+    if row.kind == "start":
+        return f"{t('history.start', lang)} → {row.to_label}"
+    if row.kind == "complete":
+        return f"{row.from_label} → {t('history.complete', lang)}"
+    if row.kind == "deadline":
+        return t("history.deadline", lang, due=format_date(row.details["due_on"], lang))
+    if row.kind == "fact":
+        return t("history.fact", lang, fact=row.fact_label)
+    if row.kind == "migrate":
+        moved = f"; {row.from_label} → {row.to_label}" if row.from_ != row.to else ""
+        return (f"{t('history.migrate', lang)}: {row.details.get('from_version')} → "
+                f"{row.details.get('to_version')}{moved}")
+    return f"{row.from_label} → {row.to_label}"
 
 
 @deadline_app.command("set")
@@ -287,14 +303,19 @@ def deadline_set(
 ) -> None:
     """Die Frist der aktuellen Phase ändern / change the current phase's deadline."""
     app = ctx.obj
-    cycle = app.service.set_deadline(ags, due, actor=actor, reason=reason)
-    status = app.service.status(ags)
-    typer.echo(t("deadline.set", app.lang, ags=status["ags"], phase=status["phase_label"],
-                 due=format_date(cycle.due_on, app.lang)))
+    command = c.SetDeadline(ags=ags, due=day(due, app.lang), actor=actor, reason=reason)
+    moved = app.door.cycles.set_deadline(command, app.lang)
+    typer.echo(t("deadline.set", app.lang, ags=moved.ags, phase=moved.phase_label,
+                 due=format_date(moved.due_on, app.lang)))
+
+
+def parse_roles(values: Iterable[str]) -> list[str]:
+    """`--role a --role b` or `--role a,b`: both are natural on a command line."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def register(app: typer.Typer) -> None:
-    """Attach the engine's commands to the root application."""
+    """Attach these commands to the root application."""
     app.command("init")(init)
     app.add_typer(municipality_app, name="municipality")
     app.add_typer(person_app, name="person")
@@ -304,9 +325,3 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("history")(history)
     app.add_typer(deadline_app, name="deadline")
-    from engine.workflow_cli import workflow_app  # validate, list, show, migrate (simulate: notifications)
-
-    app.add_typer(workflow_app, name="workflow")
-    from engine.indicators.cli import register as register_programme  # indicators, measures, evaluation, report
-
-    register_programme(app)

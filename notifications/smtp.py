@@ -94,9 +94,15 @@ async def deliver(mails: Sequence[OutgoingMail], settings: SmtpSettings,
     workers = min(settings.concurrency, len(mails))
     try:
         async with asyncio.timeout(settings.send_timeout):
-            await asyncio.gather(*(_worker(batch, settings) for _ in range(workers)))
+            # A task group, not gather: when one connection's sink raises, the others are
+            # cancelled at once instead of sending on while the error travels up.
+            async with asyncio.TaskGroup() as group:
+                for _ in range(workers):
+                    group.create_task(_worker(batch, settings))
     except TimeoutError:
         batch.give_up("retry", f"batch exceeded send_timeout of {settings.send_timeout}s")
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
     outcomes = batch.results()
     _log_summary(outcomes, settings)
     return outcomes
@@ -117,9 +123,12 @@ class _Batch:
         self._next = 0
         self._last_error: tuple[Status, str] = ("retry", "not attempted")
         self._on_outcome = on_outcome
+        self._stopped = False
+        """Set when the sink raised: no connection starts another mail, even one whose task did not
+        take the cancellation (a client library may be inside a step it finishes first)."""
 
     def take(self) -> int | None:
-        if self._next >= len(self.mails):
+        if self._stopped or self._next >= len(self.mails):
             return None
         self._next += 1
         return self._next - 1
@@ -128,7 +137,11 @@ class _Batch:
         """Keep the outcome and hand it on before the connection may send its next mail."""
         outcome = self._outcomes[index] = DeliveryOutcome(self.mails[index].key, status, _one_line(reply))
         if self._on_outcome is not None:
-            self._on_outcome(outcome)
+            try:
+                self._on_outcome(outcome)
+            except BaseException:
+                self._stopped = True
+                raise
 
     def connection_failed(self, status: Status, reply: str) -> None:
         """Remember why a worker stopped, as the answer for mails nobody could try."""

@@ -67,3 +67,11 @@ def _missing_sqlite_file(url: str) -> bool:
     parsed = make_url(url)
     return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
         and not Path(parsed.database).exists()
+
+
+def local_relay(port: int) -> "Transport":
+    """A transport to a plain SMTP server on 127.0.0.1 (the demo's in-process server)."""
+    from notifications.smtp import SmtpSettings, deliver_sync
+
+    smtp = SmtpSettings(host="127.0.0.1", port=port, security="none")
+    return lambda mails, on_outcome: deliver_sync(mails, smtp, on_outcome)

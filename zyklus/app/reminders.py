@@ -45,6 +45,13 @@ class Reminders:
     def sweep(self, *, dry_run: bool = False) -> SweepReportDTO:
         return SweepReportDTO.model_validate(self.sweeper.sweep(dry_run=dry_run).as_dict())
 
+    def serve(self) -> None:
+        """Sweep every ``[scheduler] interval_seconds`` until SIGTERM or SIGINT (APScheduler)."""
+        from notifications.scheduler import serve
+
+        serve(lambda: self.sweep().as_json(), self._settings.get("scheduler", "interval_seconds"),
+              self._settings.get("general", "timezone"))
+
     # -- the operator's views ---------------------------------------------------------------------
     def outbox(self, *, failed_only: bool = False) -> list[OutboxRowDTO]:
         from notifications.outbox import listing

@@ -7,7 +7,7 @@ variant before there is one) and never create one; migrating needs the service.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -96,14 +96,16 @@ class Workflows:
         return SimulationDTO.model_validate(as_dict(timeline, lang))
 
     def migrate(self, workflow: str, to: str, *, ags: str | None = None, every: bool = False,
-                mapping: Mapping[str, str] | None = None, dry_run: bool = False, actor: str = "admin",
+                maps: Sequence[str] = (), dry_run: bool = False, actor: str = "admin",
                 reason: str | None = None, lang: Language = "de") -> MigrationDTO:
-        """Plan (and unless ``dry_run`` apply) the move of running cycles to another version.
-        A dry run, or a plan with a refused cycle, changes nothing."""
+        """Plan (and unless ``dry_run`` apply) the move of running cycles to another version;
+        ``maps`` are ``OLD_PHASE=NEW_PHASE`` as an administrator writes them. A dry run, or a plan
+        with a refused cycle, changes nothing."""
         from engine import migration
 
         service = self._service().in_language(lang)
-        planned = migration.plan(service, workflow, to, ags=ags, every=every, mapping=dict(mapping or {}))
+        mapping = migration.parse_map(maps, lang)
+        planned = migration.plan(service, workflow, to, ags=ags, every=every, mapping=mapping)
         moved = [] if dry_run else migration.apply(service, planned, actor=actor, reason=reason)
         return MigrationDTO.model_validate(dict(planned.as_dict(), dry_run=dry_run, moved=len(moved)))
 

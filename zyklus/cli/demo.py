@@ -55,8 +55,7 @@ class Demo:
         from aiosmtpd.controller import Controller
 
         from engine.clock import FixedClock
-        from notifications.smtp import SmtpSettings, deliver_sync
-        from zyklus.bootstrap import bootstrap
+        from zyklus.bootstrap import bootstrap, local_relay
         from zyklus.config import load_settings
 
         self.console = console
@@ -67,10 +66,8 @@ class Demo:
         self.controller.start()
         self.clock = FixedClock(dt.datetime(2027, 1, 11, 9, 0, tzinfo=TZ))
         settings = load_settings(None, lang)  # defaults (or ./config.toml) for hours, retries, templates
-        smtp = SmtpSettings(host="127.0.0.1", port=port, security="none")
         self.door = bootstrap(settings, self.clock, db_url=f"sqlite:///{workdir / 'demo.db'}", lang=lang,
-                              require_schema=False,
-                              transport=lambda mails, on_outcome: deliver_sync(mails, smtp, on_outcome))
+                              require_schema=False, transport=local_relay(port))
         self.door.init_database()
         self.seen = 0
 

@@ -42,8 +42,8 @@ def remind(
     app = ctx.obj
     if now:
         app.now = validate.moment(now, app.tz, app.lang)
-    _log_to_stderr(verbose)
-    report = _reminders(app).sweep(dry_run=dry_run)
+    with _log_to_stderr(verbose):
+        report = _reminders(app).sweep(dry_run=dry_run)
     for line in _failure_lines(report.failures, app):
         typer.echo(line, err=True)
     if as_json:
@@ -60,22 +60,21 @@ def remind(
         typer.echo(t("remind.template_failed", app.lang, problem=problem), err=True)
 
 
-_remind_log: list[logging.Handler] = []
-"""The handler `remind` put on the "zyklus" logger, replaced by the next `remind` in this process."""
-
-
-def _log_to_stderr(verbose: bool) -> None:
+@contextmanager
+def _log_to_stderr(verbose: bool) -> Iterator[None]:
     """Each failure is one line of `remind`'s own output; the log with its traceback (what
     `serve` always writes) only with --verbose, so cron mails stay readable. Without it the
     records still need a handler, or logging's last resort prints them; handlers an embedding
-    application configured on the root logger receive them either way."""
+    application configured on the root logger receive them either way. The handler lives as long
+    as the command: a process that runs more commands keeps its own logging."""
     logger = logging.getLogger("zyklus")
-    while _remind_log:
-        logger.removeHandler(_remind_log.pop())
     handler = logging.StreamHandler(sys.stderr) if verbose else logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)
-    _remind_log.append(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 def _failure_lines(failures: list[dict[str, Any]], app: Any) -> list[str]:
@@ -100,13 +99,10 @@ def _local_moment(stored: str, app: Any) -> str:
 
 def serve(ctx: typer.Context) -> None:
     """Dauerbetrieb: Erinnerungsrunden im eingestellten Takt (APScheduler) / run the scheduler."""
-    from notifications.scheduler import serve as run_scheduler
-
     app = ctx.obj
     reminders = _reminders(app)
     with _log_to_stderr_while_serving():
-        run_scheduler(lambda: reminders.sweep().as_json(), app.settings.get("scheduler", "interval_seconds"),
-                      app.settings.timezone)
+        reminders.serve()
 
 
 @contextmanager

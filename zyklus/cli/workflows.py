@@ -105,10 +105,8 @@ def migrate(
     as_json: JsonOpt = False,
 ) -> None:
     """Laufende Zyklen auf eine andere Version umstellen / move running cycles to another version."""
-    from engine.migration import parse_map
-
     app = ctx.obj
-    planned = app.door.workflows.migrate(name, to, ags=ags, every=every, mapping=parse_map(maps, app.lang),
+    planned = app.door.workflows.migrate(name, to, ags=ags, every=every, maps=maps,
                                          dry_run=dry_run, actor=actor, reason=reason, lang=app.lang)
     if as_json:
         print_json(planned)

@@ -1,12 +1,17 @@
-"""Errors a user can cause, each with the CLI exit code it maps to.
+"""Errors a user can cause, each with the CLI exit code it maps to and a stable code.
 
-Every message is already translated when the error is raised, so entry points only print
-one line; a traceback is reserved for bugs.
+An error is raised with a :class:`engine.i18n.Message` (``raise NotFound(m("municipality.unknown",
+lang, ags=ags))``): ``code`` is the message key, the same in every language, for scripts and the
+REST API; ``render(lang)`` says it in the caller's language; ``message`` in the language it was
+raised in. Entry points print one line; a traceback is reserved for bugs.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.i18n import Message
 
 
 class ZyklusError(Exception):
@@ -14,9 +19,19 @@ class ZyklusError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: "str | Message") -> None:
+        text = message if isinstance(message, str) else message.render()
+        super().__init__(text)
+        self.message = text
+        self.detail = None if isinstance(message, str) else message
+        self.code: str | None = None if isinstance(message, str) else message.key
+        """The message key (``municipality.unknown``); None for the few errors raised with a
+        composed text (a definition file's own problem lines)."""
+        self.params: dict[str, Any] = {} if isinstance(message, str) else dict(message.params)
+
+    def render(self, lang: str) -> str:
+        """The error in ``lang`` (the text it was raised with when it carries no code)."""
+        return self.detail.render(lang) if self.detail is not None else self.message
 
 
 class InvalidInput(ZyklusError):

@@ -9,7 +9,7 @@ from typing import Any
 from engine import validate
 from engine.definitions.model import FactType
 from engine.errors import InvalidInput
-from engine.i18n import Language, t
+from engine.i18n import Language, m
 
 _URL = re.compile(r"https?://[^\s]+", re.IGNORECASE)
 
@@ -19,7 +19,7 @@ def parse_assignments(items: Iterable[str], lang: Language = "de") -> dict[str, 
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise InvalidInput(t("set.malformed", lang, value=item))
+            raise InvalidInput(m("set.malformed", lang, value=item))
         values[name.strip()] = value
     return values
 
@@ -28,7 +28,7 @@ def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang
     """Raise ValueError with a translated problem; the caller adds the field's name."""
     value = raw.strip()
     if spec_type != "text" and not value.isprintable():
-        raise ValueError(t("text.control", lang, field=name))  # NUL, CR/LF: no field type holds them
+        raise ValueError(m("text.control", lang, field=name))  # NUL, CR/LF: no field type holds them
     if spec_type == "date":
         try:
             return validate.date(value, lang).isoformat()
@@ -36,7 +36,7 @@ def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang
             raise ValueError(exc.message) from None
     if spec_type == "integer":
         if not re.fullmatch(r"[+-]?[0-9]{1,15}", value):
-            raise ValueError(t("value.integer", lang, value=raw))
+            raise ValueError(m("value.integer", lang, value=raw))
         return int(value)
     if spec_type == "number":
         try:
@@ -45,13 +45,13 @@ def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang
             raise ValueError(exc.message) from None
     if spec_type == "url":
         if not _URL.fullmatch(value) or len(value) > 2000:
-            raise ValueError(t("value.url", lang, value=raw))
+            raise ValueError(m("value.url", lang, value=raw))
         return value
     if spec_type == "choice":
         for choice in choices:
             if choice.casefold() == value.casefold():
                 return choice
-        raise ValueError(t("value.choice", lang, value=raw, allowed=", ".join(choices)))
+        raise ValueError(m("value.choice", lang, value=raw, allowed=", ".join(choices)))
     try:
         return validate.text(raw, name, lang)
     except InvalidInput as exc:
@@ -64,15 +64,15 @@ def parse_fields(fact_id: str, fact: FactType, raw: dict[str, str], lang: Langua
     for name, value in raw.items():
         spec = fact.fields.get(name)
         if spec is None:
-            raise InvalidInput(t("field.unknown", lang, fact=fact_id, field=name,
+            raise InvalidInput(m("field.unknown", lang, fact=fact_id, field=name,
                                  allowed=", ".join(fact.fields) or "–"))
         try:
             converted = _convert(name, spec.type, value, spec.choices, lang)
         except ValueError as exc:
-            raise InvalidInput(t("field.bad_value", lang, field=name, problem=str(exc))) from None
+            raise InvalidInput(m("field.bad_value", lang, field=name, problem=str(exc))) from None
         if converted != "":
             out[name] = converted
     for name, spec in fact.fields.items():
         if spec.required and name not in out:
-            raise InvalidInput(t("field.missing", lang, fact=fact_id, field=name))
+            raise InvalidInput(m("field.missing", lang, fact=fact_id, field=name))
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -75,6 +76,29 @@ def tn(key: str, n: int, lang: Language = "de", /, **values: object) -> str:
     """The plural form of ``key`` for the count ``n`` by the language's Plural-Forms rule
     (``ngettext``); ``n`` is available to the text as ``{n}``."""
     return _lookup(key, lang, n).format(n=n, **{name: _clip(value) for name, value in values.items()})
+
+
+@dataclass(frozen=True)
+class Message:
+    """A text not yet (or not only) in one language: its key — the stable code a client acts on —
+    and its parameters, so an entry point can say it in its caller's language."""
+
+    key: str
+    params: dict[str, object] = field(default_factory=dict)
+    lang: Language = "de"
+    """The language it was raised in: what ``str()`` says."""
+
+    def render(self, lang: str | None = None) -> str:
+        return t(self.key, lang or self.lang, **self.params)  # type: ignore[arg-type]
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def m(key: str, lang: Language = "de", /, **values: object) -> Message:
+    """Like :func:`t`, but keeps the key and values: what an error carries (``raise NotFound(m(…))``)."""
+    _lookup(key, lang, None)  # a key no catalogue has is a bug where it is raised, not where it is shown
+    return Message(key, dict(values), lang)
 
 
 def people(n: int | None, lang: Language = "de") -> str:

@@ -28,7 +28,7 @@ from engine.definitions.model import Definition
 from engine.errors import Conflict, InvalidInput, NotFound, ZyklusError
 from engine.events import DefinitionMigrated
 from engine.guards import GuardResult, evaluate_all
-from engine.i18n import Language, t
+from engine.i18n import Language, m, t
 from engine.service import Loaded, Service
 from engine.versions import find_version
 
@@ -106,9 +106,9 @@ def parse_map(items: Iterable[str], lang: Language = "de") -> dict[str, str]:
         old, sep, new = item.partition("=")
         old, new = old.strip(), new.strip()
         if not sep or not old or not new:
-            raise InvalidInput(t("migrate.map_malformed", lang, value=item))
+            raise InvalidInput(m("migrate.map_malformed", lang, value=item))
         if old in mapping and mapping[old] != new:
-            raise InvalidInput(t("migrate.map_twice", lang, phase=old))
+            raise InvalidInput(m("migrate.map_twice", lang, phase=old))
         mapping[old] = new
     return mapping
 
@@ -119,7 +119,7 @@ def plan(service: Service, workflow: str, to: str, *, ags: str | None = None, ev
     lang = service.lang
     mapping = dict(mapping or {})
     if (ags is None) == (not every):
-        raise InvalidInput(t("migrate.scope", lang))
+        raise InvalidInput(m("migrate.scope", lang))
     if ags is not None:
         ags = validate.ags(ags, lang)
     on = service.today()
@@ -127,13 +127,13 @@ def plan(service: Service, workflow: str, to: str, *, ags: str | None = None, ev
         target = _target(service, session, workflow, to)
         unknown = sorted({new for new in mapping.values() if new not in target.phases})
         if unknown:
-            raise InvalidInput(t("migrate.map_unknown_target", lang, phases=", ".join(unknown),
+            raise InvalidInput(m("migrate.map_unknown_target", lang, phases=", ".join(unknown),
                                  version=target.version, allowed=", ".join(target.phase_order)))
         loaded = _running(service, session, workflow, ags)
         sources = {p for item in loaded for p in item.definition.phases}
         stray = sorted(set(mapping) - sources)
         if stray:
-            raise InvalidInput(t("migrate.map_unknown_source", lang, phases=", ".join(stray), workflow=workflow))
+            raise InvalidInput(m("migrate.map_unknown_source", lang, phases=", ".join(stray), workflow=workflow))
         cycles = [_plan_cycle(service, item, target, mapping, on) for item in loaded]
     return MigrationPlan(workflow, target, on, cycles, mapping)
 
@@ -143,7 +143,7 @@ def apply(service: Service, migration: MigrationPlan, *, actor: str = "admin",
     """Apply a plan without refusals; returns the cycles that were moved."""
     lang = service.lang
     if migration.refused:
-        raise MigrationRefused(t("migrate.refused", lang, count=len(migration.refused)),
+        raise MigrationRefused(m("migrate.refused", lang, count=len(migration.refused)),
                                [c.refusal for c in migration.refused if c.refusal])
     actor = validate.single_line(actor, "--as", lang)
     reason = validate.text(reason, "--reason", lang, limit=2000) if reason else None
@@ -173,7 +173,7 @@ def _running(service: Service, session: Session, workflow: str, ags: str | None)
     found = list(session.exec(query.order_by(col(Municipality.ags))))
     if ags is not None and not found:
         service.municipality_in(session, ags)  # an unknown AGS says so
-        raise NotFound(t("migrate.no_cycle", service.lang, ags=ags, workflow=workflow))
+        raise NotFound(m("migrate.no_cycle", service.lang, ags=ags, workflow=workflow))
     return [service._load(session, each) for each in found]
 
 
@@ -211,7 +211,7 @@ def _apply_one(service: Service, session: Session, migration: MigrationPlan, ite
     cycle = loaded.cycle
     if cycle.id != item.cycle_id or cycle.lock_version != item.lock_version:
         # Someone advanced or recorded between planning and applying: the plan may be wrong now.
-        raise Conflict(t("cycle.conflict", service.lang, ags=item.ags))
+        raise Conflict(m("cycle.conflict", service.lang, ags=item.ags))
     target = migration.target
     pinned = service._pin(session, target)
     values: dict[str, Any] = {"definition_id": pinned.id}

@@ -32,7 +32,7 @@ from engine import validate
 from engine.db.tables import Cycle, Fact, History, Municipality, Person
 from engine.errors import NotFound
 from engine.events import PersonForgotten
-from engine.i18n import t
+from engine.i18n import m
 from engine.service import Service
 
 MIN_NAME = 4
@@ -116,7 +116,7 @@ def export_person(service: Service, email: str) -> dict[str, Any]:
     with Session(service.engine) as session:
         found = _people(session, email)
         if not found:
-            raise NotFound(t("person.nowhere", service.lang, email=email))
+            raise NotFound(m("person.nowhere", service.lang, email=email))
         history = session.exec(select(History, Cycle.number, Municipality.ags)
                                .join(Cycle, col(History.cycle_id) == Cycle.id).join(Municipality)
                                .where(func.lower(History.actor) == email).order_by(col(History.id))).all()
@@ -154,7 +154,7 @@ def forget_person(service: Service, email: str) -> Forgotten:
     with service.unit() as session:
         found = _people(session, email)
         if not found:
-            raise NotFound(t("person.nowhere", service.lang, email=email))
+            raise NotFound(m("person.nowhere", service.lang, email=email))
         names = tuple(dict.fromkeys(person.name for person, _ in found))
         for person, _municipality in found:
             session.delete(person)

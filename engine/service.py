@@ -35,7 +35,7 @@ from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, Domain
                            PhaseEntered)
 from engine.facts import parse_fields
 from engine.guards import GuardResult, blocking_unmet, evaluate_all
-from engine.i18n import Language, format_date, t
+from engine.i18n import Language, format_date, m, t
 from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
 from engine.snapshot import CycleSnapshot, FactView
@@ -162,7 +162,7 @@ class Service:
             return self.catalog.load(name)
         except DefinitionError as exc:
             if exc.message.startswith("unknown workflow"):
-                raise NotFound(t("workflow.unknown", self.lang, name=name,
+                raise NotFound(m("workflow.unknown", self.lang, name=name,
                                  allowed=", ".join(self.catalog.names()))) from None
             raise
 
@@ -182,7 +182,7 @@ class Service:
         ags = validate.ags(ags, self.lang)
         row = session.exec(select(Municipality).where(Municipality.ags == ags)).first()
         if row is None:
-            raise NotFound(t("municipality.unknown", self.lang, ags=ags))
+            raise NotFound(m("municipality.unknown", self.lang, ags=ags))
         return row
 
     def _latest_cycle(self, session: Session, municipality: Municipality) -> Cycle | None:
@@ -197,11 +197,11 @@ class Service:
             cycle = session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id,
                                                      Cycle.number == number)).first()
             if cycle is None:
-                raise NotFound(t("cycle.number_unknown", self.lang, ags=municipality.ags, number=number))
+                raise NotFound(m("cycle.number_unknown", self.lang, ags=municipality.ags, number=number))
         if cycle is None:
-            raise NotFound(t("cycle.none", self.lang, ags=municipality.ags))
+            raise NotFound(m("cycle.none", self.lang, ags=municipality.ags))
         if running and cycle.status != "running":
-            raise InvalidInput(t("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
+            raise InvalidInput(m("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
         people = list(session.exec(select(Person).where(Person.municipality_id == municipality.id)))
         facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle.id).order_by(col(Fact.id))))
         return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts)
@@ -211,7 +211,7 @@ class Service:
         for person in loaded.people:
             if person.email == email:
                 return person
-        raise PermissionDenied(t("person.unknown", self.lang, email=email, ags=loaded.municipality.ags))
+        raise PermissionDenied(m("person.unknown", self.lang, email=email, ags=loaded.municipality.ags))
 
     def _on(self, on: dt.date | str | None) -> dt.date:
         if on is None:
@@ -242,7 +242,7 @@ class Service:
             .values(lock_version=cycle.lock_version + 1, **values)
             .execution_options(synchronize_session=False))  # the row is expired below instead
         if result.rowcount != 1:
-            raise Conflict(t("cycle.conflict", self.lang, ags=ags))
+            raise Conflict(m("cycle.conflict", self.lang, ags=ags))
         session.expire(cycle)
 
     # -- municipalities and people ------------------------------------------------------------
@@ -255,7 +255,7 @@ class Service:
         validate.ags_in_state(ags, state, self.lang)
         with self.unit(ags) as session:
             if session.exec(select(Municipality).where(Municipality.ags == ags)).first():
-                raise Conflict(t("municipality.duplicate", self.lang, ags=ags))
+                raise Conflict(m("municipality.duplicate", self.lang, ags=ags))
             row = Municipality(ags=ags, name=name, state=state, kind=kind,
                                catholic_holidays=catholic_holidays, created_at=stamp(self.clock))
             session.add(row)
@@ -272,18 +272,18 @@ class Service:
         email = validate.email(email, self.lang)
         organisation = validate.single_line(organisation, "Organisation", self.lang) if organisation else None
         if not roles:
-            raise InvalidInput(t("role.missing", self.lang))
+            raise InvalidInput(m("role.missing", self.lang))
         for role in roles:
             if role not in ROLES:
-                raise InvalidInput(t("role.invalid", self.lang, value=role, allowed=", ".join(ROLES)))
+                raise InvalidInput(m("role.invalid", self.lang, value=role, allowed=", ".join(ROLES)))
         if language not in ("de", "en"):
-            raise InvalidInput(t("language.invalid", self.lang, value=language, allowed="de, en"))
+            raise InvalidInput(m("language.invalid", self.lang, value=language, allowed="de, en"))
         with self.unit(ags) as session:
             municipality = self.municipality_in(session, ags)
             exists = session.exec(select(Person).where(Person.municipality_id == municipality.id,
                                                        Person.email == email)).first()
             if exists:
-                raise Conflict(t("person.duplicate", self.lang, email=email, ags=municipality.ags))
+                raise Conflict(m("person.duplicate", self.lang, email=email, ags=municipality.ags))
             row = Person(municipality_id=municipality.id, name=name, email=email, roles=sorted(set(roles)),
                          organisation=organisation, consent_publish=consent_publish, language=language,
                          digest=digest, created_at=stamp(self.clock))
@@ -305,7 +305,7 @@ class Service:
             municipality = self.municipality_in(session, ags)
             previous = self._latest_cycle(session, municipality)
             if previous is not None and previous.status == "running":
-                raise Conflict(t("cycle.running", self.lang, ags=municipality.ags, number=previous.number,
+                raise Conflict(m("cycle.running", self.lang, ags=municipality.ags, number=previous.number,
                                  phase=self.definition(session, previous.definition_id)
                                  .phase_label(previous.phase, self.lang)))
             return self._begin(session, municipality, definition, previous, on, actor)
@@ -343,7 +343,7 @@ class Service:
             definition = loaded.definition
             person = self._actor(loaded, actor)
             if fact not in definition.facts:
-                raise NotFound(t("fact.unknown", self.lang, workflow=definition.name, fact=fact,
+                raise NotFound(m("fact.unknown", self.lang, workflow=definition.name, fact=fact,
                                  allowed=", ".join(definition.facts)))
             fields = parse_fields(fact, definition.facts[fact], values, self.lang)
             cycle = loaded.cycle
@@ -369,24 +369,24 @@ class Service:
             loaded = self._load(session, ags)
             cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
             if expected is not None and expected not in definition.phases:
-                raise InvalidInput(t("advance.unknown_phase", self.lang, expected=expected,
+                raise InvalidInput(m("advance.unknown_phase", self.lang, expected=expected,
                                      allowed=", ".join(definition.phases)))
             if expected is not None and expected != cycle.phase:
-                raise Conflict(t("advance.not_in_phase", self.lang, ags=municipality.ags, expected=expected,
+                raise Conflict(m("advance.not_in_phase", self.lang, ags=municipality.ags, expected=expected,
                                  phase=definition.phase_label(cycle.phase, self.lang), key=cycle.phase))
             person = self._actor(loaded, actor)
             candidates = definition.transitions_from(cycle.phase, trigger)
             if not candidates:
-                raise InvalidInput(t("trigger.none", self.lang, trigger=trigger,
+                raise InvalidInput(m("trigger.none", self.lang, trigger=trigger,
                                      phase=definition.phase_label(cycle.phase, self.lang)))
             held = effective_roles(person.roles)
             allowed = [(tid, tr) for tid, tr in candidates if held & set(tr.roles)]
             if not allowed:
                 roles = sorted({r for _, tr in candidates for r in tr.roles})
-                raise PermissionDenied(t("permission.denied", self.lang, email=person.email, trigger=trigger,
+                raise PermissionDenied(m("permission.denied", self.lang, email=person.email, trigger=trigger,
                                          roles=", ".join(t(f"role.{r}", self.lang) for r in roles)))
             if on < cycle.phase_entered_on:
-                raise InvalidInput(t("date.before_phase", self.lang, on=format_date(on, self.lang),
+                raise InvalidInput(m("date.before_phase", self.lang, on=format_date(on, self.lang),
                                      since=format_date(cycle.phase_entered_on, self.lang)))
             snapshot = loaded.snapshot()
             results = {tid: evaluate_all(tr.guards, snapshot, definition, self.lang) for tid, tr in allowed}
@@ -395,7 +395,7 @@ class Service:
             if taken is None:
                 unmet = blocking_unmet(results[allowed[0][0]])
                 raise TransitionRefused(
-                    t("transition.refused", self.lang, source=definition.phase_label(cycle.phase, self.lang)),
+                    m("transition.refused", self.lang, source=definition.phase_label(cycle.phase, self.lang)),
                     unmet)
             dest = definition.transitions[taken].dest
             guard_log = [r.as_dict() for r in results[taken]]
@@ -470,13 +470,13 @@ class Service:
         due = self._on(due)
         reason = validate.text(reason, "Begründung", self.lang, limit=2000)
         if not reason:
-            raise InvalidInput(t("text.empty", self.lang, field="--reason"))
+            raise InvalidInput(m("text.empty", self.lang, field="--reason"))
         with self.unit(ags) as session:
             loaded = self._load(session, ags)
             person = self._actor(loaded, actor)
             cycle = loaded.cycle
             if not effective_roles(person.roles) & {"coordination"}:
-                raise PermissionDenied(t("permission.denied", self.lang, email=person.email, trigger="deadline",
+                raise PermissionDenied(m("permission.denied", self.lang, email=person.email, trigger="deadline",
                                          roles=t("role.coordination", self.lang)))
             previous_due = cycle.due_on
             self._compare_and_set(session, cycle, loaded.municipality.ags, due_on=due)

@@ -14,7 +14,7 @@ import unicodedata
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
 from engine.errors import InvalidInput
-from engine.i18n import Language, t
+from engine.i18n import Language, m, t
 
 STATES: dict[str, str] = {
     "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg",
@@ -46,28 +46,28 @@ _LOCAL_DOMAIN = re.compile(r"@(?:[a-z0-9-]+\.)*(?:localhost|local)(>?) *$", re.I
 def ags(value: str, lang: Language = "de") -> str:
     value = value.strip()
     if not _AGS.fullmatch(value):
-        raise InvalidInput(t("ags.invalid", lang, value=value))
+        raise InvalidInput(m("ags.invalid", lang, value=value))
     return value
 
 
 def ags_in_state(ags_value: str, state_code: str, lang: Language = "de") -> None:
     """The AGS begins with the Land's number (16 = Thüringen): a mismatch is a typo in one of them."""
     if ags_value[:2] != STATE_AGS_PREFIX[state_code]:
-        raise InvalidInput(t("ags.state_mismatch", lang, ags=ags_value, state=state_code,
+        raise InvalidInput(m("ags.state_mismatch", lang, ags=ags_value, state=state_code,
                              prefix=STATE_AGS_PREFIX[state_code]))
 
 
 def state(value: str, lang: Language = "de") -> str:
     code = value.strip().upper()
     if code not in STATES:
-        raise InvalidInput(t("state.invalid", lang, value=value, allowed=", ".join(STATES)))
+        raise InvalidInput(m("state.invalid", lang, value=value, allowed=", ".join(STATES)))
     return code
 
 
 def kind(value: str, lang: Language = "de") -> str:
     k = value.strip().lower()
     if k not in KINDS:
-        raise InvalidInput(t("kind.invalid", lang, value=value, allowed=", ".join(KINDS)))
+        raise InvalidInput(m("kind.invalid", lang, value=value, allowed=", ".join(KINDS)))
     return k
 
 
@@ -75,21 +75,21 @@ def single_line(value: str, field: str, lang: Language = "de", limit: int = MAX_
     """Names end up in mail headers and reports: no CR/LF, no Unicode line or paragraph
     separator (U+2028/U+2029, which ``str.splitlines`` breaks on), no other control characters."""
     if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
-        raise InvalidInput(t("text.control", lang, field=field))
+        raise InvalidInput(m("text.control", lang, field=field))
     value = value.strip()
     if not value:
-        raise InvalidInput(t("text.empty", lang, field=field))
+        raise InvalidInput(m("text.empty", lang, field=field))
     if len(value) > limit:
-        raise InvalidInput(t("text.too_long", lang, field=field, length=len(value), limit=limit))
+        raise InvalidInput(m("text.too_long", lang, field=field, length=len(value), limit=limit))
     return value
 
 
 def text(value: str, field: str, lang: Language = "de", limit: int = MAX_TEXT) -> str:
     """Free text may span lines, but not carry other control characters or be unbounded."""
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        raise InvalidInput(t("text.control", lang, field=field))
+        raise InvalidInput(m("text.control", lang, field=field))
     if len(value) > limit:
-        raise InvalidInput(t("text.too_long", lang, field=field, length=len(value), limit=limit))
+        raise InvalidInput(m("text.too_long", lang, field=field, length=len(value), limit=limit))
     return value.strip()
 
 
@@ -125,7 +125,7 @@ def _address(value: str, lang: Language, *, display_name: bool) -> ValidatedEmai
         return validate_email(value.strip(" "), check_deliverability=False, allow_smtputf8=False,
                               allow_display_name=display_name, strict=True)  # strict: RFC 5321 lengths too
     except EmailNotValidError:
-        raise InvalidInput(t("email.invalid", lang, value=value)) from None
+        raise InvalidInput(m("email.invalid", lang, value=value)) from None
 
 
 def date(value: str, lang: Language = "de") -> dt.date:
@@ -135,13 +135,13 @@ def date(value: str, lang: Language = "de") -> dt.date:
             raise ValueError(value)
         parsed = dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(t("date.invalid", lang, value=value)) from None
+        raise InvalidInput(m("date.invalid", lang, value=value)) from None
     return in_range(parsed, value, lang)
 
 
 def in_range(day: dt.date, shown: object, lang: Language = "de") -> dt.date:
     if not EARLIEST <= day <= LATEST:
-        raise InvalidInput(t("date.range", lang, value=shown, earliest=EARLIEST.year, latest=LATEST.year))
+        raise InvalidInput(m("date.range", lang, value=shown, earliest=EARLIEST.year, latest=LATEST.year))
     return day
 
 
@@ -153,9 +153,9 @@ def number(value: str, lang: Language = "de") -> float:
     try:
         parsed = float(candidate)
     except ValueError:
-        raise InvalidInput(t("value.number", lang, value=value)) from None
+        raise InvalidInput(m("value.number", lang, value=value)) from None
     if not math.isfinite(parsed):
-        raise InvalidInput(t("value.number", lang, value=value))
+        raise InvalidInput(m("value.number", lang, value=value))
     return parsed
 
 
@@ -164,7 +164,7 @@ def moment(value: str, tz: dt.tzinfo, lang: Language = "de") -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(t("datetime.invalid", lang, value=value)) from None
+        raise InvalidInput(m("datetime.invalid", lang, value=value)) from None
     in_range(parsed.date(), value, lang)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
 
@@ -173,7 +173,7 @@ def identifier(value: int, field: str, lang: Language = "de") -> int:
     """A row id typed by an operator: positive and within the database's integer column."""
     if not 1 <= value <= DB_INT_MAX:
         shown = str(value) if len(str(value)) <= 30 else f"{str(value)[:30]}…"
-        raise InvalidInput(t("id.range", lang, field=field, value=shown))
+        raise InvalidInput(m("id.range", lang, field=field, value=shown))
     return value
 
 
@@ -183,9 +183,9 @@ def database_url(url: str, lang: Language = "de") -> str:
     from sqlalchemy.exc import ArgumentError
 
     if any(unicodedata.category(ch) == "Cc" for ch in url):
-        raise InvalidInput(t("db.url_invalid", lang, problem=t("text.control", lang, field="URL")))
+        raise InvalidInput(m("db.url_invalid", lang, problem=t("text.control", lang, field="URL")))
     try:
         make_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise InvalidInput(t("db.url_invalid", lang, problem=type(exc).__name__)) from None
+        raise InvalidInput(m("db.url_invalid", lang, problem=type(exc).__name__)) from None
     return url

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from engine.db.tables import Cycle, DefinitionVersion
 from engine.errors import InvalidInput, NotFound
-from engine.i18n import Language, t
+from engine.i18n import Language, m
 
 MIN_PREFIX = 4
 """A version may be abbreviated, like a git hash, as long as the prefix is unambiguous."""
@@ -53,16 +53,16 @@ def database_if_present(db_url: str) -> Engine | None:
 def find_version(session: Session, variant: str, version: str, lang: Language) -> DefinitionVersion:
     """The stored version of ``variant`` named by its hash or an unambiguous prefix of it."""
     if len(version) < MIN_PREFIX:
-        raise InvalidInput(t("version.too_short", lang, version=version, min=MIN_PREFIX))
+        raise InvalidInput(m("version.too_short", lang, version=version, min=MIN_PREFIX))
     rows = session.exec(select(DefinitionVersion)
                         .where(col(DefinitionVersion.version).startswith(version, autoescape=True))).all()
     if not rows:
-        raise NotFound(t("version.unknown", lang, version=version, workflow=variant))
+        raise NotFound(m("version.unknown", lang, version=version, workflow=variant))
     if len(rows) > 1:
-        raise InvalidInput(t("version.ambiguous", lang, version=version,
+        raise InvalidInput(m("version.ambiguous", lang, version=version,
                              candidates=", ".join(r.version for r in rows)))
     row = rows[0]
     if row.variant != variant:
-        raise InvalidInput(t("version.other_variant", lang, version=row.version, variant=row.variant,
+        raise InvalidInput(m("version.other_variant", lang, version=row.version, variant=row.variant,
                              workflow=variant))
     return row

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from engine.clock import to_db
 from engine.errors import NotFound
-from engine.i18n import Language, t
+from engine.i18n import Language, m
 from notifications.ics import method_of
 from notifications.mail import HeaderInjectionError, OutgoingMail
 from notifications.smtp import DeliveryOutcome, OutcomeSink, Status
@@ -207,7 +207,7 @@ def retry(engine: Engine, outbox_id: int, now: dt.datetime, lang: Language = "de
     with Session(engine, expire_on_commit=False) as session:
         row = session.get(Outbox, outbox_id)
         if row is None or row.status not in ("failed", "pending"):
-            raise NotFound(t("outbox.unknown", lang, id=outbox_id))
+            raise NotFound(m("outbox.unknown", lang, id=outbox_id))
         row.status, row.attempts, row.next_attempt_at, row.lease_until = "pending", 0, to_db(now), None
         session.add(row)
         session.commit()

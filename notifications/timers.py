@@ -27,7 +27,7 @@ from engine.errors import NotFound
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DefinitionMigrated, DomainEvent,
                            IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged, PhaseEntered,
                            ValuesDueChanged)
-from engine.i18n import Language, t
+from engine.i18n import Language, m
 from engine.service import Service
 from notifications.monitoring import STALE_MEASURES, VALUES_DUE, MonitoringPlanner
 from notifications.planning import CYCLE_WIDE, Planned, plan_events, plan_phase
@@ -192,5 +192,5 @@ def retry(engine: Engine, timer_id: int, lang: Language = "de") -> None:
                                                    or_(col(Timer.outcome) == "failed", col(Timer.claimed_at).is_(None)))
                                .values(claimed_at=None, outcome=None, attempts=0, retry_at=None))
         if done.rowcount != 1:
-            raise NotFound(t("timers.unknown", lang, id=timer_id))
+            raise NotFound(m("timers.unknown", lang, id=timer_id))
         session.commit()

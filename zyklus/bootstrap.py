@@ -43,16 +43,16 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
     from engine.db.database import is_initialised, make_engine
     from engine.definitions.loader import Catalog
     from engine.errors import ConfigError
-    from engine.i18n import t
+    from engine.i18n import m
     from engine.service import Service
     from notifications.wiring import wire_configured
 
     if require_schema and _missing_sqlite_file(url):
-        raise ConfigError(t("db.not_initialised", lang))  # and connecting would create the file
+        raise ConfigError(m("db.not_initialised", lang))  # and connecting would create the file
     engine = make_engine(url, busy_timeout=settings.busy_timeout, create=not require_schema)
     if require_schema and not is_initialised(engine):
         engine.dispose()
-        raise ConfigError(t("db.not_initialised", lang))
+        raise ConfigError(m("db.not_initialised", lang))
     service = Service(engine, Catalog(settings.workflow_dirs), clock, tz=settings.timezone, lang=lang,
                       default_workflow=settings.get("general", "default_workflow"))
     wire_configured(service, settings)

@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.errors import ConfigError
-from engine.i18n import Language, t
+from engine.i18n import Language, m, t
 
 SECRET_KEYS = {"password": "ZYKLUS_SMTP_PASSWORD", "smtp_password": "ZYKLUS_SMTP_PASSWORD"}
 
@@ -190,7 +190,7 @@ class _Refusal:
 
     def __call__(self, section: str, key: str | None, problem: str, **values: Any) -> ConfigError:
         where = f"[{section}] {key}" if key else f"[{section}]"
-        return ConfigError(t("config.bad_value", self.lang, path=self.shown, key=where,
+        return ConfigError(m("config.bad_value", self.lang, path=self.shown, key=where,
                              problem=t(problem, self.lang, **values)))
 
 
@@ -246,17 +246,17 @@ def _read_toml(path: Path, shown: str, lang: Language) -> dict[str, Any]:
     """The file's content; a directory, an unreadable, non-UTF-8, malformed or absurdly nested
     file is one line (tomllib recurses per nesting level, so 5,000 `[` exhaust the stack)."""
     if path.is_dir():
-        raise ConfigError(t("config.not_a_file", lang, path=shown))
+        raise ConfigError(m("config.not_a_file", lang, path=shown))
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(t("config.missing_file", lang, path=shown)) from None
+        raise ConfigError(m("config.missing_file", lang, path=shown)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(t("config.malformed", lang, path=shown, error=exc)) from None
+        raise ConfigError(m("config.malformed", lang, path=shown, error=exc)) from None
     except RecursionError:
-        raise ConfigError(t("config.malformed", lang, path=shown, error=t("config.too_deep", lang))) from None
+        raise ConfigError(m("config.malformed", lang, path=shown, error=t("config.too_deep", lang))) from None
     except OSError as exc:
-        raise ConfigError(t("config.unreadable", lang, path=shown, error=exc.strerror or exc)) from None
+        raise ConfigError(m("config.unreadable", lang, path=shown, error=exc.strerror or exc)) from None
 
 
 def load_settings(explicit: str | None = None, lang: Language = "de") -> Settings:
@@ -268,7 +268,7 @@ def load_settings(explicit: str | None = None, lang: Language = "de") -> Setting
     if candidate:
         path = Path(candidate)
         if not path.exists():
-            raise ConfigError(t("config.missing_file", lang, path=candidate))
+            raise ConfigError(m("config.missing_file", lang, path=candidate))
     else:
         path = Path("config.toml") if Path("config.toml").is_file() else None
     shown = str(path)
@@ -277,15 +277,15 @@ def load_settings(explicit: str | None = None, lang: Language = "de") -> Setting
     values: dict[str, dict[str, Any]] = {s: {k: d for k, (_, d) in keys.items()} for s, keys in SCHEMA.items()}
     for section, content in raw.items():
         if section not in SCHEMA:
-            raise ConfigError(t("config.unknown_key", lang, path=refuse.shown, key=f"[{section}]"))
+            raise ConfigError(m("config.unknown_key", lang, path=refuse.shown, key=f"[{section}]"))
         if not isinstance(content, dict):
             raise refuse(section, None, "config.problem.table", found=_describe(content, lang))
         for key, value in content.items():
             if key in SECRET_KEYS:
-                raise ConfigError(t("config.secret", lang, path=refuse.shown, key=f"[{section}] {key}",
+                raise ConfigError(m("config.secret", lang, path=refuse.shown, key=f"[{section}] {key}",
                                     env=SECRET_KEYS[key]))
             if key not in SCHEMA[section]:
-                raise ConfigError(t("config.unknown_key", lang, path=refuse.shown, key=f"[{section}] {key}"))
+                raise ConfigError(m("config.unknown_key", lang, path=refuse.shown, key=f"[{section}] {key}"))
             _check_value(refuse, section, key, value)
             values[section][key] = value
     settings = Settings(path.resolve() if path else None, values)
@@ -320,5 +320,5 @@ def _check_sender(settings: Settings, refuse: _Refusal) -> None:
     try:
         validate.sender(settings.get("smtp", "sender"), refuse.lang)
     except InvalidInput as exc:
-        raise ConfigError(t("config.bad_value", refuse.lang, path=refuse.shown, key="[smtp] sender",
+        raise ConfigError(m("config.bad_value", refuse.lang, path=refuse.shown, key="[smtp] sender",
                             problem=exc.message)) from None

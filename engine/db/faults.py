@@ -13,7 +13,7 @@ import re
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from engine.errors import Conflict, DatabaseBusy, InvalidInput, ZyklusError, ConfigError
-from engine.i18n import Language, t
+from engine.i18n import Language, m, t
 
 RACES = frozenset({
     "cycle_municipality_id_number_key",  # two starts of the same next cycle
@@ -70,22 +70,22 @@ def translate(exc: BaseException, lang: Language, ags: str | None = None) -> Zyk
     if isinstance(exc, IntegrityError):
         name = constraint_name(exc)
         if name in RACES:
-            return Conflict(t("cycle.conflict", lang, ags=ags or "?"))
+            return Conflict(m("cycle.conflict", lang, ags=ags or "?"))
         if name in DUPLICATES:
-            return Conflict(t(DUPLICATES[name], lang))
+            return Conflict(m(DUPLICATES[name], lang))
         return None
     if state in ("40001", "40P01"):
-        return Conflict(t("cycle.conflict", lang, ags=ags or "?"))
+        return Conflict(m("cycle.conflict", lang, ags=ags or "?"))
     if state == "55P03" or "database is locked" in text or "database table is locked" in text:
         return DatabaseBusy(t("db.busy", lang))
     if state in ("42P01", "42703") or "no such table" in text or "no such column" in text:
-        return ConfigError(t("db.not_initialised", lang))
+        return ConfigError(m("db.not_initialised", lang))
     if state == "22003" or "out of range" in text:
-        return InvalidInput(t("db.out_of_range", lang))
+        return InvalidInput(m("db.out_of_range", lang))
     if "cannot contain nul" in text or state == "22021":  # PostgreSQL text refuses NUL bytes
-        return InvalidInput(t("text.control", lang, field="Text"))
+        return InvalidInput(m("text.control", lang, field="Text"))
     if "file is not a database" in text or "database disk image is malformed" in text:
-        return ConfigError(t("db.not_a_database", lang))
+        return ConfigError(m("db.not_a_database", lang))
     return None
 
 

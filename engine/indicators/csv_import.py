@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 
 from engine.errors import InvalidInput
-from engine.i18n import Language, t
+from engine.i18n import Language, m, t
 from engine.indicators.spec import FIELDS, REQUIRED, IndicatorSpec, SpecInvalid, parse_spec
 
 
@@ -38,19 +38,19 @@ def decode(data: bytes, file: str, lang: Language = "de") -> str:
     An empty file or one that is not text at all (NUL bytes: a spreadsheet saved as .xlsx and
     renamed, an image) is refused in one line rather than reported as wrong columns."""
     if not data.strip():
-        raise InvalidInput(t("import.empty_file", lang, file=file))
+        raise InvalidInput(m("import.empty_file", lang, file=file))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InvalidInput(t("import.not_text", lang, file=file)) from None
+            raise InvalidInput(m("import.not_text", lang, file=file)) from None
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
     if "\x00" in text:
-        raise InvalidInput(t("import.not_text", lang, file=file))
+        raise InvalidInput(m("import.not_text", lang, file=file))
     return text
 
 

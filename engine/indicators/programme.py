@@ -25,7 +25,7 @@ from engine.db.tables import Cycle, Person
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.events import (CycleEvent, IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged,
                            ValuesDueChanged)
-from engine.i18n import format_date, t
+from engine.i18n import format_date, m, t
 from engine.indicators import spec as specs
 from engine.indicators.catalogue import catalogue
 from engine.indicators.csv_import import ImportRejected, decode, parse_csv
@@ -79,10 +79,10 @@ class Programme:
         loaded = self.service._load(session, ags, running=False)
         person = self.service._actor(loaded, actor)
         if not effective_roles(person.roles) & {EDITOR_ROLE}:
-            raise PermissionDenied(t("programme.permission", self.lang, email=person.email,
+            raise PermissionDenied(m("programme.permission", self.lang, email=person.email,
                                      roles=f'{t("role.coordination", self.lang)}, {t("role.core_team", self.lang)}'))
         if running and loaded.cycle.status != "running":
-            raise InvalidInput(t("programme.cycle_completed", self.lang, ags=loaded.municipality.ags,
+            raise InvalidInput(m("programme.cycle_completed", self.lang, ags=loaded.municipality.ags,
                                  number=loaded.cycle.number,
                                  on=format_date(loaded.cycle.restart_on, self.lang)))
         return loaded, person
@@ -100,7 +100,7 @@ class Programme:
         """A goal, indicator or measure of this cycle by its key, or the user's 'unknown …' line."""
         row = session.exec(select(table).where(table.cycle_id == loaded.cycle.id, table.key == key)).first()
         if row is None:
-            raise NotFound(t(unknown, self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number, key=key))
+            raise NotFound(m(unknown, self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number, key=key))
         return row
 
     def _publish(self, session: Session, loaded: Loaded, event: type[CycleEvent], **fields: object) -> None:
@@ -144,10 +144,10 @@ class Programme:
         if every:
             keys = list(entries)
         elif not keys:
-            raise InvalidInput(t("catalogue.nothing", self.lang))
+            raise InvalidInput(m("catalogue.nothing", self.lang))
         for key in keys:
             if key not in entries:
-                raise NotFound(t("catalogue.unknown", self.lang, key=key))
+                raise NotFound(m("catalogue.unknown", self.lang, key=key))
         theme_field = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
         goal = specs.key(goal, self.lang) if goal else None
         values_due = specs.values_due(values_due, self.lang) if values_due else None
@@ -158,7 +158,7 @@ class Programme:
             if not every:
                 for key in keys:
                     if key in present:
-                        raise Conflict(t("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
+                        raise Conflict(m("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
                                          number=loaded.cycle.number, key=key))
             adopted = [key for key in dict.fromkeys(keys) if key not in present]
             for key in adopted:
@@ -173,7 +173,7 @@ class Programme:
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
             if spec.key in self._keys(session, Indicator, loaded.cycle):
-                raise Conflict(t("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
+                raise Conflict(m("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
                                  number=loaded.cycle.number, key=spec.key))
             goal = self._goal(session, loaded, spec.goal) if spec.goal else None
             row = self._insert(session, loaded, spec, goal=goal)
@@ -188,7 +188,7 @@ class Programme:
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            raise InvalidInput(t("import.unreadable", self.lang, file=str(path), error=exc.strerror or exc)) from None
+            raise InvalidInput(m("import.unreadable", self.lang, file=str(path), error=exc.strerror or exc)) from None
         rows = parse_csv(decode(data, name, self.lang), name, self.lang, this_year=self._this_year())
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
@@ -219,7 +219,7 @@ class Programme:
             loaded, _ = self._editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             if indicator.direction == "band":
-                raise InvalidInput(t("indicator.band_targets", self.lang))
+                raise InvalidInput(m("indicator.band_targets", self.lang))
             problems = specs.target_problems(indicator.baseline_year, ((target_year, number),), self.lang)
             if problems:
                 raise InvalidInput(problems[0])
@@ -313,7 +313,7 @@ class Programme:
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
             if key in self._keys(session, Goal, loaded.cycle):
-                raise Conflict(t("goal.duplicate", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
+                raise Conflict(m("goal.duplicate", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
                                  key=key))
             row = Goal(municipality_id=loaded.municipality.id, cycle_id=loaded.cycle.id, key=key, title=title,
                        theme_field=theme_field, created_at=stamp(self.service.clock))
@@ -334,17 +334,17 @@ class Programme:
         goal = specs.key(goal, self.lang) if goal else None
         theme_field = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
         if goal is None and theme_field is None:
-            raise InvalidInput(t("measure.no_theme", self.lang))
+            raise InvalidInput(m("measure.no_theme", self.lang))
         responsible = validate.single_line(responsible, "--responsible", self.lang) if responsible else None
         start = validate.date(planned_start, self.lang) if planned_start else None
         end = validate.date(planned_end, self.lang) if planned_end else None
         if start and end and end < start:
-            raise InvalidInput(t("measure.dates", self.lang, start=format_date(start, self.lang),
+            raise InvalidInput(m("measure.dates", self.lang, start=format_date(start, self.lang),
                                  end=format_date(end, self.lang)))
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor)
             if key in self._keys(session, Measure, loaded.cycle):
-                raise Conflict(t("measure.duplicate", self.lang, ags=loaded.municipality.ags,
+                raise Conflict(m("measure.duplicate", self.lang, ags=loaded.municipality.ags,
                                  number=loaded.cycle.number, key=key))
             goal_row = self._goal(session, loaded, goal) if goal else None
             today = self.service.today()
@@ -364,7 +364,7 @@ class Programme:
                            note: str | None = None) -> Measure:
         status = status.strip().lower()
         if status not in MEASURE_STATUSES:
-            raise InvalidInput(t("measure.status_invalid", self.lang, value=status,
+            raise InvalidInput(m("measure.status_invalid", self.lang, value=status,
                                  allowed=", ".join(MEASURE_STATUSES)))
         day = validate.date(on, self.lang) if on else self.service.today()
         note = validate.text(note, "--note", self.lang, limit=2000) if note else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine import validate
 from engine.db.indicator_tables import DIRECTIONS
 from engine.errors import InvalidInput
-from engine.i18n import Language, t
+from engine.i18n import Language, m, t
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_DECIMALS = 6
@@ -64,14 +64,14 @@ class SpecInvalid(InvalidInput):
 def key(value: str, lang: Language = "de") -> str:
     value = value.strip()
     if not _KEY.fullmatch(value):
-        raise InvalidInput(t("indicator.key_invalid", lang, value=value))
+        raise InvalidInput(m("indicator.key_invalid", lang, value=value))
     return value
 
 
 def sdg(value: str, lang: Language = "de") -> int:
     text = str(value).strip()
     if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= 17:
-        raise InvalidInput(t("indicator.sdg_invalid", lang, value=text))
+        raise InvalidInput(m("indicator.sdg_invalid", lang, value=text))
     return int(text)
 
 
@@ -79,21 +79,21 @@ def year(value: str, lang: Language = "de", *, latest: int = MAX_YEAR) -> int:
     """A calendar year; ``latest`` refuses observations from the future."""
     text = str(value).strip()
     if not _YEAR.fullmatch(text) or not MIN_YEAR <= int(text) <= latest:
-        raise InvalidInput(t("indicator.year_invalid", lang, value=text, low=MIN_YEAR, high=latest))
+        raise InvalidInput(m("indicator.year_invalid", lang, value=text, low=MIN_YEAR, high=latest))
     return int(text)
 
 
 def decimals(value: str, lang: Language = "de") -> int:
     text = str(value).strip()
     if not re.fullmatch(r"[0-9]", text) or int(text) > MAX_DECIMALS:
-        raise InvalidInput(t("indicator.decimals_invalid", lang, value=text, high=MAX_DECIMALS))
+        raise InvalidInput(m("indicator.decimals_invalid", lang, value=text, high=MAX_DECIMALS))
     return int(text)
 
 
 def direction(value: str, lang: Language = "de") -> str:
     found = _DIRECTION_ALIASES.get(value.strip().lower())
     if found is None:
-        raise InvalidInput(t("indicator.direction_invalid", lang, value=value, allowed=", ".join(DIRECTIONS)))
+        raise InvalidInput(m("indicator.direction_invalid", lang, value=value, allowed=", ".join(DIRECTIONS)))
     return found
 
 
@@ -106,7 +106,7 @@ def values_due(value: str, lang: Language = "de") -> str:
             raise ValueError(text)
         dt.date(2001, int(match[1]), int(match[2]))  # 2001: not a leap year
     except ValueError:
-        raise InvalidInput(t("indicator.values_due_invalid", lang, value=text)) from None
+        raise InvalidInput(m("indicator.values_due_invalid", lang, value=text)) from None
     return text
 
 
@@ -114,7 +114,7 @@ def target(value: str, lang: Language = "de") -> tuple[int, float]:
     """``2030=5,5``: a target value for a target year."""
     year_text, sep, number = value.partition("=")
     if not sep:
-        raise InvalidInput(t("indicator.target_malformed", lang, value=value))
+        raise InvalidInput(m("indicator.target_malformed", lang, value=value))
     return year(year_text, lang), validate.number(number, lang)
 
 
@@ -124,7 +124,7 @@ def targets(value: str, lang: Language = "de") -> tuple[tuple[int, float], ...]:
     years = [y for y, _ in parsed]
     duplicate = next((y for y in years if years.count(y) > 1), None)
     if duplicate is not None:
-        raise InvalidInput(t("indicator.target_duplicate", lang, year=duplicate))
+        raise InvalidInput(m("indicator.target_duplicate", lang, year=duplicate))
     return tuple(sorted(parsed))
 
 

@@ -86,3 +86,14 @@ def test_bootstrap_refuses_a_database_that_was_never_initialised(tmp_path: Path)
     with pytest.raises(ConfigError):
         door.cycles.status(AGS)
     assert list(tmp_path.iterdir()) == [], "refusing must leave no database file behind"
+
+
+def test_an_error_carries_a_stable_code_and_says_itself_in_any_language(door) -> None:
+    from engine.errors import NotFound
+
+    with pytest.raises(NotFound) as unknown:
+        door.cycles.status("16099999", lang="en")
+    error = unknown.value
+    assert (error.code, error.params) == ("municipality.unknown", {"ags": "16099999"})
+    assert error.render("de") != error.render("en") and "16099999" in error.render("de")
+    assert error.message == error.render("en")  # raised for an English caller

@@ -17,8 +17,9 @@ from engine.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, _discover, format_date, p
 from engine.roles import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"t": (1,), "tn": (1,)}
-"""How code asks for text: ``t("key", lang, …)`` and ``tn("key", n, lang, …)``; babel.cfg says the same
+KEYWORDS = {"t": (1,), "tn": (1,), "m": (1,)}
+"""How code asks for text: ``t("key", lang, …)``, ``tn("key", n, lang, …)`` and, for errors, ``m("key", lang, …)``;
+babel.cfg says the same
 to ``pybabel extract``."""
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InvalidInput
-from engine.i18n import Language, t
+from engine.i18n import Language, m
 
 
 def backup(db_url: str, path: Path, lang: Language = "de") -> dict[str, Any]:
@@ -32,7 +32,7 @@ def backup(db_url: str, path: Path, lang: Language = "de") -> dict[str, Any]:
         # belongs in PGPASSWORD or ~/.pgpass, never on a command line.
         libpq = URL.create(url.get_backend_name(), username=url.username, host=url.host, port=url.port,
                            database=url.database, query=url.query).render_as_string(hide_password=False)
-        raise InvalidInput(t("backup.postgres", lang, path=shlex.quote(str(path)), url=shlex.quote(libpq)))
+        raise InvalidInput(m("backup.postgres", lang, path=shlex.quote(str(path)), url=shlex.quote(libpq)))
     return backup_sqlite(Path(url.database or ""), path, lang)
 
 
@@ -40,11 +40,11 @@ def backup_sqlite(source: Path, target: Path, lang: Language = "de") -> dict[str
     """Copy the database at ``source`` to the new file ``target``; returns what was written."""
     target = target.expanduser().absolute()
     if target.exists() or target.is_symlink():
-        raise InvalidInput(t("backup.exists", lang, path=target))
+        raise InvalidInput(m("backup.exists", lang, path=target))
     if not target.parent.is_dir():
-        raise InvalidInput(t("backup.no_folder", lang, folder=target.parent))
+        raise InvalidInput(m("backup.no_folder", lang, folder=target.parent))
     if not source.is_file():
-        raise InvalidInput(t("backup.no_database", lang, path=source))
+        raise InvalidInput(m("backup.no_database", lang, path=source))
     temporary: Path | None = None
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -53,7 +53,7 @@ def backup_sqlite(source: Path, target: Path, lang: Language = "de") -> dict[str
         tables = _copy(source, temporary)
         _place(temporary, target, lang)
     except (sqlite3.Error, OSError) as exc:
-        raise InvalidInput(t("backup.failed", lang, path=target, error=exc)) from None
+        raise InvalidInput(m("backup.failed", lang, path=target, error=exc)) from None
     finally:
         if temporary is not None:
             with contextlib.suppress(FileNotFoundError):
@@ -88,10 +88,10 @@ def _place(temporary: Path, target: Path, lang: Language) -> None:
     try:
         os.link(temporary, target)
     except FileExistsError:
-        raise InvalidInput(t("backup.exists", lang, path=target)) from None
+        raise InvalidInput(m("backup.exists", lang, path=target)) from None
     except OSError:  # a file system without hard links (some network shares): rename, checked just before
         if target.exists():
-            raise InvalidInput(t("backup.exists", lang, path=target)) from None
+            raise InvalidInput(m("backup.exists", lang, path=target)) from None
         os.rename(temporary, target)
     folder = os.open(target.parent, os.O_RDONLY)
     try:

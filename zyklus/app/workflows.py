@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from engine.errors import NotFound
-from engine.i18n import Language, t
+from engine.i18n import Language, m
 from zyklus.app.dto import MigrationDTO, ProblemDTO, SimulationDTO, ValidationDTO, WorkflowDTO
 
 if TYPE_CHECKING:
@@ -38,11 +38,11 @@ class Workflows:
         if target.endswith(".toml") or "/" in target:
             path = Path(target)
             if not path.is_file():
-                raise NotFound(t("workflow.file_missing", lang, path=target))
+                raise NotFound(m("workflow.file_missing", lang, path=target))
             return Catalog([path.resolve().parent, *self._dirs])
         catalog = Catalog(self._dirs)
         if catalog.path_of(target) is None:
-            raise NotFound(t("workflow.unknown", lang, name=target, allowed=", ".join(catalog.names())))
+            raise NotFound(m("workflow.unknown", lang, name=target, allowed=", ".join(catalog.names())))
         return catalog
 
     def validate(self, target: str, lang: Language = "de") -> ValidationDTO:

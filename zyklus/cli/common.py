@@ -16,7 +16,6 @@ console = Console(highlight=False)
 JsonOpt = Annotated[bool, typer.Option("--json", help="Maschinenlesbar als JSON ausgeben / print JSON.")]
 AsOpt = Annotated[str, typer.Option("--as", help="E-Mail der handelnden Person (muss registriert sein).")]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="Datum JJJJ-MM-TT (Standard: heute).")]
-CycleOpt = Annotated[Optional[int], typer.Option("--cycle", help="Zyklusnummer (Standard: der neueste).")]
 
 
 def print_json(data: Any) -> None:

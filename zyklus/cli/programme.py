@@ -10,10 +10,10 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from engine.i18n import format_date, t
+from engine.i18n import format_date, m, t
 from engine.numbers import format_number, format_share
 from zyklus.app.dto import IndicatorDTO
-from zyklus.cli.common import AsOpt, CycleOpt, JsonOpt, console, print_json
+from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 
 indicator_app = typer.Typer(help="Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values.",
                             no_args_is_help=True)
@@ -353,7 +353,7 @@ def report(
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(t("report.unwritable", lang, path=str(out), error=exc.strerror or exc)) from None
+        raise InvalidInput(m("report.unwritable", lang, path=str(out), error=exc.strerror or exc)) from None
     typer.echo(t("report.written", lang, path=str(out)))
 
 

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Iterator, Optional
 import typer
 from rich.table import Table
 
-from engine.i18n import format_date, t
+from engine.i18n import format_date, m, t
 from zyklus.cli.common import JsonOpt, console, print_json
 
 outbox_app = typer.Typer(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox.",
@@ -166,7 +166,7 @@ def outbox_prune(
 
     app = ctx.obj
     if older_than is not None and older_than < 1:
-        raise InvalidInput(t("outbox.days_invalid", app.lang, value=older_than))
+        raise InvalidInput(m("outbox.days_invalid", app.lang, value=older_than))
     days = app.settings.get("mail", "retention_days") if older_than is None else older_than
     if days == 0:
         if as_json:

@@ -7,7 +7,7 @@ when there is one); migrate moves running cycles to another version.
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table

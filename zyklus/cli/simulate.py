@@ -17,8 +17,8 @@ def _reasons(moved_by: list[dict], lang: Language) -> str:
     """Each day the due date could not fall on: the holiday's name, else the weekday's."""
     from babel.dates import format_date as babel_date
 
-    return ", ".join(m["holiday"] or babel_date(dt.date.fromisoformat(m["day"]), "EEEE", locale=lang)
-                     for m in moved_by)
+    return ", ".join(shift["holiday"] or babel_date(dt.date.fromisoformat(shift["day"]), "EEEE", locale=lang)
+                     for shift in moved_by)
 
 
 def render(sim: SimulationDTO, lang: Language) -> str:

@@ -6,6 +6,7 @@ Pure over an already loaded cycle, so the CLI, `--json` and the reminder mails a
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from engine.definitions.model import COMPLETED, Definition
@@ -56,28 +57,23 @@ def steps(status: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def next_steps(ags: str, status: dict[str, Any], actor: str) -> list[str]:
-    """The commands that would satisfy each unmet guard, in the order they are listed."""
-    commands: list[str] = []
-    for guard in status.get("unmet", []):
-        if guard.get("type") == "role_count":
-            command = f'zyklus person add {ags} --name "…" --email … --role {guard["role"]}'
-            if command not in commands:
-                commands.append(command)
-        elif guard.get("fact"):
-            wanted = guard.get("absent_fields") or [f["name"] for f in guard["fields"] if f["required"]]
-            sets = " ".join(f'--set {name}="…"' for name in wanted)
-            command = f"zyklus record {ags} {guard['fact']} --as {actor}" + (f" {sets}" if sets else "")
-            if command not in commands:
-                commands.append(command)
-    if status.get("ready"):
-        commands.append(f"zyklus advance {ags} --as {actor}")
-    return commands
+def as_commands(ags: str, steps: Iterable[Mapping[str, Any]], actor: str) -> list[str]:
+    """The next steps as the `zyklus` commands that take them, for a person at a terminal (and,
+    until the web app links them, the lines of a reminder mail): ``actor`` is whose ``--as``."""
+    out: list[str] = []
+    for step in steps:
+        if step["action"] == "add_person":
+            out.append(f'zyklus person add {ags} --name "…" --email … --role {step["role"]}')
+        elif step["action"] == "record":
+            sets = " ".join(f'--set {name}="…"' for name in step["fields"])
+            out.append(f"zyklus record {ags} {step['fact']} --as {actor}" + (f" {sets}" if sets else ""))
+        else:
+            out.append(f"zyklus advance {ags} --as {actor}")
+    return out
 
 
 def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, Any]:
     cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
-    coordinators = [p.email for p in loaded.people if "coordination" in p.roles]
     status: dict[str, Any] = {
         "ags": municipality.ags, "name": municipality.name, "state": municipality.state,
         "cycle": cycle.number, "cycle_status": cycle.status,
@@ -104,5 +100,5 @@ def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, 
             warned = [r for r in results if not r.ok and r.severity == "warn"]
             status["unmet"] = [_unmet(definition, r, lang) for r in blocking + warned]
             status["ready"] = not blocking
-    status["next_steps"] = next_steps(municipality.ags, status, coordinators[0] if coordinators else "<E-Mail>")
+    status["steps"] = steps(status)
     return status

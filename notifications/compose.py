@@ -18,7 +18,7 @@ from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.definitions.model import Definition
 from engine.roles import effective_roles
 from engine.service import Loaded, Service
-from engine.status import build_status
+from engine.status import as_commands, build_status
 from notifications.ics import DeadlineItem, deadline_calendar
 from notifications.mail import message_id_for
 from notifications.planning import CYCLE_WIDE
@@ -115,7 +115,7 @@ class Composer:
             "due_on": timer.due_on or cycle.due_on,
             "days_left": (timer.due_on - today).days if timer.due_on else 0,
             "missing": [g["message"] for g in status.get("unmet", [])],
-            "next_steps": status.get("next_steps", []),
+            "next_steps": as_commands(municipality.ags, status.get("steps", []), person.email),
         }
         if timer.label is not None:  # a review or event (or the cancellation of one)
             context["event_label"] = self._label(definition, timer, lang)

@@ -11,6 +11,7 @@ from engine import dates
 from engine.db.tables import DefinitionVersion
 from engine.errors import Conflict, InvalidInput, NotFound, TransitionRefused
 from engine.service import Service
+from engine.status import as_commands
 from engine_support import (AGS, COORDINATOR, DEPUTY, PHASE_FACTS, PHASES, START, cycles, drive_to, facts,
                             history_rows, record, record_phase, replay_phase, setup_municipality, structure)
 
@@ -101,8 +102,11 @@ def test_status_lists_what_is_missing_with_the_facts_fields(engine_service: Serv
         "date": ("date", True, []), "reference": ("text", True, []),
         "body": ("choice", True, ["Stadtrat", "Gemeinderat", "Kreistag"])}
     assert status["ready"] is False
-    assert status["next_steps"][2] == (f'zyklus record {AGS} participation_resolution --as {COORDINATOR} '
-                                       '--set date="…" --set body="…" --set reference="…"')
+    assert status["steps"][2] == {"action": "record", "fact": "participation_resolution",
+                                  "fields": ["date", "body", "reference"]}
+    assert as_commands(AGS, status["steps"], COORDINATOR)[2] == (
+        f'zyklus record {AGS} participation_resolution --as {COORDINATOR} '
+        '--set date="…" --set body="…" --set reference="…"')
 
 
 def test_status_counts_how_many_workshops_are_still_missing(engine_service: Service) -> None:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from engine.i18n import Language
 from engine.roles import effective_roles
-from engine.status import steps
 from zyklus.app import commands as c
 from zyklus.app.dto import (AdvancedDTO, CycleStartedDTO, CycleSummaryDTO, DeadlineSetDTO, FactRecordedDTO,
                             GuardWarningDTO, HistoryEntryDTO, MunicipalityDTO, NoCycleDTO, PersonDTO, StatusDTO)
@@ -33,9 +32,8 @@ def person_dto(row: "Person") -> PersonDTO:
 
 
 def status_dto(data: dict[str, Any]) -> StatusDTO:
-    """The engine's status dict as the DTO, with the next steps as data instead of commands."""
-    fields = {key: value for key, value in data.items() if key != "next_steps"}
-    return StatusDTO.model_validate({**fields, "steps": steps(data)})
+    """The engine's status dict as the DTO."""
+    return StatusDTO.model_validate(data)
 
 
 class Cycles:

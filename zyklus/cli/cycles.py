@@ -15,7 +15,8 @@ from rich.table import Table
 
 from engine.i18n import format_date, t
 from zyklus.app import commands as c
-from zyklus.app.dto import HistoryEntryDTO, NextStepDTO, StatusDTO
+from engine.status import as_commands
+from zyklus.app.dto import HistoryEntryDTO, StatusDTO
 from zyklus.cli.common import AsOpt, JsonOpt, OnOpt, console, day, print_json
 
 municipality_app = typer.Typer(help="Kommunen registrieren und auflisten / register and list municipalities.",
@@ -232,22 +233,8 @@ def _print_status(data: StatusDTO, lang: str, actor: str) -> None:
             console.print(f"  {mark} {guard.message}", markup=False, soft_wrap=True)
     if data.steps:
         console.print(t("status.next", lang))
-        for command in commands_for(data.ags, data.steps, actor):
+        for command in as_commands(data.ags, [step.model_dump() for step in data.steps], actor):
             console.print(f"  {command}", markup=False, soft_wrap=True)
-
-
-def commands_for(ags: str, steps: Iterable[NextStepDTO], actor: str) -> list[str]:
-    """The next steps as the commands that take them, for a person at a terminal."""
-    out: list[str] = []
-    for step in steps:
-        if step.action == "add_person":
-            out.append(f'zyklus person add {ags} --name "…" --email … --role {step.role}')
-        elif step.action == "record":
-            sets = " ".join(f'--set {name}="…"' for name in step.fields)
-            out.append(f"zyklus record {ags} {step.fact} --as {actor}" + (f" {sets}" if sets else ""))
-        else:
-            out.append(f"zyklus advance {ags} --as {actor}")
-    return out
 
 
 def _escape(text: str) -> str:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class DTO(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
     def as_json(self) -> Any:
         """The JSON form: what ``--json`` prints and the API returns."""
@@ -25,10 +25,14 @@ class DTO(BaseModel):
 # -- municipalities and people -----------------------------------------------------------------
 class MunicipalityDTO(DTO):
     ags: str
+    """Amtlicher Gemeindeschlüssel, 8 digits."""
     name: str
     state: str
+    """The Land, two letters (TH, NW …): its public holidays move due dates."""
     kind: str
+    """gemeinde, stadt or landkreis."""
     catholic_holidays: bool
+    """Whether holidays of predominantly Catholic municipalities apply (Fronleichnam in TH)."""
 
 
 class PersonDTO(DTO):
@@ -39,8 +43,11 @@ class PersonDTO(DTO):
     """The groups the person counts in: a coordinator is in the core team and the steering group too."""
     organisation: str | None
     consent_publish: bool
+    """Consented to being named in published reports (GDPR Art. 6(1)(a))."""
     language: str
+    """The language of this person's mails."""
     digest: bool
+    """One mail a day instead of one per reminder."""
 
 
 # -- status ----------------------------------------------------------------------------------
@@ -92,22 +99,31 @@ class StatusDTO(DTO):
     name: str
     state: str
     cycle: int
+    """The cycle's number: 1, then 2 after the first restart …"""
     cycle_status: Literal["running", "completed"]
     workflow: str
+    """The workflow variant the cycle runs on (pinned: editing the file does not move it)."""
     version: str
+    """The content hash of that variant's definition."""
     phase: str
+    """The phase's id (language-neutral); ``completed`` once the cycle is done."""
     phase_label: str
+    """The phase's name in the caller's language."""
     entered_on: dt.date
     entered_at: dt.date
     """The same day as ``entered_on`` (the field name the first CLI used); kept for scripts."""
     due_on: dt.date | None
+    """The phase's deadline (moved off weekends and holidays), None for a phase without one."""
     overdue: bool
     restart_on: dt.date | None
+    """When the next cycle begins (a completed cycle)."""
     lock_version: int
     """The cycle's version: a client that wants to change the cycle sends it back (If-Match)."""
     next: list[NextTransitionDTO]
     unmet: list[UnmetGuardDTO]
+    """The conditions of the first transition not yet met: blocking ones first, then warnings."""
     ready: bool
+    """Whether the first transition can be taken now."""
     steps: list[NextStepDTO]
 
 
@@ -185,7 +201,7 @@ class HistoryEntryDTO(DTO):
     reason: str | None
     details: dict[str, Any]
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, use_attribute_docstrings=True)
 
     def as_json(self) -> Any:
         return self.model_dump(mode="json", by_alias=True)
@@ -321,11 +337,6 @@ class ValidationDTO(DTO):
     name: str | None
     version: str | None
     problems: list[ProblemDTO]
-
-
-class StoredVersionDTO(DTO):
-    version: str
-    running_cycles: int
 
 
 class WorkflowDTO(DTO):

@@ -160,7 +160,7 @@ def apply(service: Service, migration: MigrationPlan, *, actor: str = "admin",
 # -- planning ---------------------------------------------------------------------------------------
 def _target(service: Service, session: Session, workflow: str, to: str) -> Definition:
     if to == CURRENT:
-        return service._workflow(workflow)
+        return service.workflow(workflow)
     return service.definition(session, find_version(session, workflow, to, service.lang).id)
 
 
@@ -174,7 +174,7 @@ def _running(service: Service, session: Session, workflow: str, ags: str | None)
     if ags is not None and not found:
         service.municipality_in(session, ags)  # an unknown AGS says so
         raise NotFound(m("migrate.no_cycle", service.lang, ags=ags, workflow=workflow))
-    return [service._load(session, each) for each in found]
+    return [service.load(session, each) for each in found]
 
 
 def _plan_cycle(service: Service, loaded: Loaded, target: Definition, mapping: Mapping[str, str],
@@ -193,7 +193,7 @@ def _plan_cycle(service: Service, loaded: Loaded, target: Definition, mapping: M
     if to_phase == cycle.phase:
         entered_on, due_on = cycle.phase_entered_on, cycle.due_on
     else:
-        entered_on, due_on = on, service._due(municipality, target, to_phase, on)
+        entered_on, due_on = on, service.due_date(municipality, target, to_phase, on)
     snapshot = loaded.snapshot()
     unmet = tuple(r for _, tr in target.transitions_from(to_phase, "advance")
                   for r in evaluate_all(tr.guards, snapshot, target, service.lang) if not r.ok)
@@ -207,23 +207,23 @@ def _plan_cycle(service: Service, loaded: Loaded, target: Definition, mapping: M
 # -- applying ---------------------------------------------------------------------------------------
 def _apply_one(service: Service, session: Session, migration: MigrationPlan, item: CyclePlan, actor: str,
                reason: str | None) -> None:
-    loaded = service._load(session, item.ags)
+    loaded = service.load(session, item.ags)
     cycle = loaded.cycle
     if cycle.id != item.cycle_id or cycle.lock_version != item.lock_version:
         # Someone advanced or recorded between planning and applying: the plan may be wrong now.
         raise Conflict(m("cycle.conflict", service.lang, ags=item.ags))
     target = migration.target
-    pinned = service._pin(session, target)
+    pinned = service.pin(session, target)
     values: dict[str, Any] = {"definition_id": pinned.id}
     if item.phase_changes:
         values.update(phase=item.to_phase, phase_entered_on=item.new_entered_on, due_on=item.new_due_on)
-    service._compare_and_set(session, cycle, item.ags, **values)
-    service._definitions[pinned.id] = target
-    service._history(session, cycle, on=migration.on, actor=actor, kind="migrate", from_phase=item.phase,
+    service.compare_and_set(session, cycle, item.ags, **values)
+    service.remember_definition(pinned.id, target)
+    service.add_history(session, cycle, on=migration.on, actor=actor, kind="migrate", from_phase=item.phase,
                      to_phase=item.to_phase, reason=reason,
                      details={"workflow": migration.workflow, "from_version": item.from_version,
                               "to_version": target.version, "phase_map": {item.phase: item.to_phase},
                               "due_on": item.new_due_on.isoformat() if item.new_due_on else None,
                               "previous_due_on": item.due_on.isoformat() if item.due_on else None})
-    service._publish(DefinitionMigrated(item.cycle_id, item.ags, item.number, item.phase, item.to_phase or item.phase,
+    service.publish(DefinitionMigrated(item.cycle_id, item.ags, item.number, item.phase, item.to_phase or item.phase,
                                         item.from_version, target.version), session)

@@ -136,7 +136,7 @@ class Service:
     def today(self) -> dt.date:
         return local_today(self.clock, self.tz)
 
-    def _publish(self, event: DomainEvent, session: Session) -> None:
+    def publish(self, event: DomainEvent, session: Session) -> None:
         self.bus.publish(event, session)
 
     def definition(self, session: Session, definition_id: int) -> Definition:
@@ -148,7 +148,12 @@ class Service:
             self._definitions[definition_id] = cached
         return cached
 
-    def _pin(self, session: Session, definition: Definition) -> DefinitionVersion:
+    def remember_definition(self, definition_id: int, definition: Definition) -> None:
+        """A definition just pinned (or migrated to) is parsed already: keep it for this process."""
+        self._definitions[definition_id] = definition
+
+    def pin(self, session: Session, definition: Definition) -> DefinitionVersion:
+        """The stored version row of ``definition``, stored now if this version is new."""
         row = session.exec(select(DefinitionVersion).where(DefinitionVersion.version == definition.version)).first()
         if row is None:
             row = DefinitionVersion(variant=definition.name, version=definition.version,
@@ -157,7 +162,7 @@ class Service:
             session.flush()
         return row
 
-    def _workflow(self, name: str) -> Definition:
+    def workflow(self, name: str) -> Definition:
         try:
             return self.catalog.load(name)
         except DefinitionError as exc:
@@ -189,7 +194,7 @@ class Service:
         return session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id)
                             .order_by(col(Cycle.number).desc())).first()
 
-    def _load(self, session: Session, ags: str, *, number: int | None = None, running: bool = True) -> Loaded:
+    def load(self, session: Session, ags: str, *, number: int | None = None, running: bool = True) -> Loaded:
         municipality = self.municipality_in(session, ags)
         if number is None:
             cycle = self._latest_cycle(session, municipality)
@@ -206,7 +211,7 @@ class Service:
         facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle.id).order_by(col(Fact.id))))
         return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts)
 
-    def _actor(self, loaded: Loaded, email: str) -> Person:
+    def actor_in(self, loaded: Loaded, email: str) -> Person:
         email = validate.email(email, self.lang)
         for person in loaded.people:
             if person.email == email:
@@ -218,13 +223,13 @@ class Service:
             return self.today()
         return on if isinstance(on, dt.date) else validate.date(on, self.lang)
 
-    def _due(self, municipality: Municipality, definition: Definition, phase: str, start: dt.date) -> dt.date | None:
+    def due_date(self, municipality: Municipality, definition: Definition, phase: str, start: dt.date) -> dt.date | None:
         duration = definition.phases[phase].duration_value if phase in definition.phases else None
         if duration is None:
             return None
         return dates.due_date(start, duration, municipality.state, municipality.catholic_holidays)
 
-    def _history(self, session: Session, cycle: Cycle, *, on: dt.date, actor: str, kind: str,
+    def add_history(self, session: Session, cycle: Cycle, *, on: dt.date, actor: str, kind: str,
                  trigger: str | None = None, from_phase: str | None = None, to_phase: str | None = None,
                  reason: str | None = None, details: dict[str, Any] | None = None) -> History:
         seq = session.exec(select(func.coalesce(func.max(History.seq), 0))
@@ -235,7 +240,7 @@ class Service:
         session.add(row)
         return row
 
-    def _compare_and_set(self, session: Session, cycle: Cycle, ags: str, **values: Any) -> None:
+    def compare_and_set(self, session: Session, cycle: Cycle, ags: str, **values: Any) -> None:
         """The optimistic lock: exactly one of two concurrent writers matches the old version."""
         result = session.execute(
             update(Cycle).where(col(Cycle.id) == cycle.id, col(Cycle.lock_version) == cycle.lock_version)
@@ -300,7 +305,7 @@ class Service:
     def start_cycle(self, ags: str, *, workflow: str | None = None, on: dt.date | str | None = None,
                     actor: str = "system") -> Cycle:
         on = self._on(on)
-        definition = self._workflow(workflow or self.default_workflow)
+        definition = self.workflow(workflow or self.default_workflow)
         with self.unit(ags) as session:
             municipality = self.municipality_in(session, ags)
             previous = self._latest_cycle(session, municipality)
@@ -315,46 +320,46 @@ class Service:
         """Create cycle N+1: first cycles start at the initial phase, later ones where the
         restart rule says (e.g. revising the strategy). The (municipality, number) unique key
         makes a second, concurrent start fail instead of creating a twin."""
-        pinned = self._pin(session, definition)
+        pinned = self.pin(session, definition)
         phase = definition.initial
         if previous is not None and definition.restart is not None:
             phase = definition.restart.phase
-            self._compare_and_set(session, previous, municipality.ags, restart_on=None)
+            self.compare_and_set(session, previous, municipality.ags, restart_on=None)
         cycle = Cycle(municipality_id=municipality.id, number=(previous.number + 1) if previous else 1,
                       definition_id=pinned.id, phase=phase, phase_entered_on=on, started_on=on,
-                      due_on=self._due(municipality, definition, phase, on),
+                      due_on=self.due_date(municipality, definition, phase, on),
                       previous_cycle_id=previous.id if previous else None)
         session.add(cycle)
         session.flush()
         self._definitions[pinned.id] = definition
-        self._history(session, cycle, on=on, actor=actor, kind="start", to_phase=phase,
+        self.add_history(session, cycle, on=on, actor=actor, kind="start", to_phase=phase,
                       details={"workflow": definition.name, "version": definition.version,
                                "previous_cycle": previous.number if previous else None})
-        self._publish(CycleStarted(cycle.id, municipality.ags, cycle.number,
+        self.publish(CycleStarted(cycle.id, municipality.ags, cycle.number,
                                    previous.id if previous else None, on), session)
-        self._publish(PhaseEntered(cycle.id, municipality.ags, cycle.number, phase, on, cycle.due_on), session)
+        self.publish(PhaseEntered(cycle.id, municipality.ags, cycle.number, phase, on, cycle.due_on), session)
         return cycle
 
     def record(self, ags: str, fact: str, *, actor: str, values: dict[str, str],
                on: dt.date | str | None = None) -> RecordResult:
         on = self._on(on)
         with self.unit(ags) as session:
-            loaded = self._load(session, ags)
+            loaded = self.load(session, ags)
             definition = loaded.definition
-            person = self._actor(loaded, actor)
+            person = self.actor_in(loaded, actor)
             if fact not in definition.facts:
                 raise NotFound(m("fact.unknown", self.lang, workflow=definition.name, fact=fact,
                                  allowed=", ".join(definition.facts)))
             fields = parse_fields(fact, definition.facts[fact], values, self.lang)
             cycle = loaded.cycle
             number = cycle.number
-            self._compare_and_set(session, cycle, loaded.municipality.ags)
+            self.compare_and_set(session, cycle, loaded.municipality.ags)
             row = Fact(cycle_id=cycle.id, type=fact, fields=fields, on=on, phase=cycle.phase,
                        actor=person.email, recorded_at=stamp(self.clock))
             session.add(row)
-            self._history(session, cycle, on=on, actor=person.email, kind="fact", trigger=fact,
+            self.add_history(session, cycle, on=on, actor=person.email, kind="fact", trigger=fact,
                           details={"fields": fields})
-            self._publish(FactRecorded(cycle.id, loaded.municipality.ags, cycle.number, fact, on), session)
+            self.publish(FactRecorded(cycle.id, loaded.municipality.ags, cycle.number, fact, on), session)
         return RecordResult(row, definition.fact_label(fact, self.lang), number)
 
     def advance(self, ags: str, *, actor: str, on: dt.date | str | None = None, reason: str | None = None,
@@ -366,7 +371,7 @@ class Service:
         reason = validate.text(reason, "Begründung", self.lang, limit=2000) if reason else None
         expected = validate.single_line(expected, "--from", self.lang) if expected is not None else None
         with self.unit(ags) as session:
-            loaded = self._load(session, ags)
+            loaded = self.load(session, ags)
             cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
             if expected is not None and expected not in definition.phases:
                 raise InvalidInput(m("advance.unknown_phase", self.lang, expected=expected,
@@ -374,7 +379,7 @@ class Service:
             if expected is not None and expected != cycle.phase:
                 raise Conflict(m("advance.not_in_phase", self.lang, ags=municipality.ags, expected=expected,
                                  phase=definition.phase_label(cycle.phase, self.lang), key=cycle.phase))
-            person = self._actor(loaded, actor)
+            person = self.actor_in(loaded, actor)
             candidates = definition.transitions_from(cycle.phase, trigger)
             if not candidates:
                 raise InvalidInput(m("trigger.none", self.lang, trigger=trigger,
@@ -406,12 +411,12 @@ class Service:
                       "dest_label": definition.phase_label(dest, self.lang)}
             if dest == COMPLETED:
                 restart_on = self._restart_on(definition, cycle, on)
-                self._compare_and_set(session, cycle, municipality.ags, phase=COMPLETED, phase_entered_on=on,
+                self.compare_and_set(session, cycle, municipality.ags, phase=COMPLETED, phase_entered_on=on,
                                       due_on=None, status="completed", completed_on=on, restart_on=restart_on)
-                self._history(session, cycle, on=on, actor=person.email, kind="complete", trigger=trigger,
+                self.add_history(session, cycle, on=on, actor=person.email, kind="complete", trigger=trigger,
                               from_phase=source, to_phase=COMPLETED, reason=reason,
                               details={"transition": taken, "guards": guard_log})
-                self._publish(CycleCompleted(cycle.id, municipality.ags, number, on, restart_on), session)
+                self.publish(CycleCompleted(cycle.id, municipality.ags, number, on, restart_on), session)
                 result = AdvanceResult(municipality.ags, number, source, COMPLETED, on, warnings, **labels,
                                        restart_on=restart_on)
                 if restart_on is not None and restart_on <= on:
@@ -421,13 +426,13 @@ class Service:
                                      next_phase=self.definition(session, nxt.definition_id)
                                      .phase_label(nxt.phase, self.lang))
             else:
-                due_on = self._due(municipality, definition, dest, on)
-                self._compare_and_set(session, cycle, municipality.ags, phase=dest, phase_entered_on=on,
+                due_on = self.due_date(municipality, definition, dest, on)
+                self.compare_and_set(session, cycle, municipality.ags, phase=dest, phase_entered_on=on,
                                       due_on=due_on)
-                self._history(session, cycle, on=on, actor=person.email, kind="transition", trigger=trigger,
+                self.add_history(session, cycle, on=on, actor=person.email, kind="transition", trigger=trigger,
                               from_phase=source, to_phase=dest, reason=reason,
                               details={"transition": taken, "guards": guard_log})
-                self._publish(PhaseEntered(cycle.id, municipality.ags, number, dest, on, due_on), session)
+                self.publish(PhaseEntered(cycle.id, municipality.ags, number, dest, on, due_on), session)
                 result = AdvanceResult(municipality.ags, number, source, dest, on, warnings, **labels)
         return result
 
@@ -472,19 +477,19 @@ class Service:
         if not reason:
             raise InvalidInput(m("text.empty", self.lang, field="--reason"))
         with self.unit(ags) as session:
-            loaded = self._load(session, ags)
-            person = self._actor(loaded, actor)
+            loaded = self.load(session, ags)
+            person = self.actor_in(loaded, actor)
             cycle = loaded.cycle
             if not effective_roles(person.roles) & {"coordination"}:
                 raise PermissionDenied(m("permission.denied", self.lang, email=person.email, trigger="deadline",
                                          roles=t("role.coordination", self.lang)))
             previous_due = cycle.due_on
-            self._compare_and_set(session, cycle, loaded.municipality.ags, due_on=due)
-            self._history(session, cycle, on=self.today(), actor=person.email, kind="deadline",
+            self.compare_and_set(session, cycle, loaded.municipality.ags, due_on=due)
+            self.add_history(session, cycle, on=self.today(), actor=person.email, kind="deadline",
                           from_phase=cycle.phase, to_phase=cycle.phase, reason=reason,
                           details={"due_on": due.isoformat(),
                                    "previous_due_on": previous_due.isoformat() if previous_due else None})
-            self._publish(DeadlineChanged(cycle.id, loaded.municipality.ags, cycle.number, cycle.phase, due,
+            self.publish(DeadlineChanged(cycle.id, loaded.municipality.ags, cycle.number, cycle.phase, due,
                                           previous_due), session)
             session.refresh(cycle)
         return cycle
@@ -498,7 +503,7 @@ class Service:
         """Status inside a caller's session (the reminder sweep), in the recipient's language."""
         from engine.status import build_status
 
-        return build_status(self._load(session, ags, running=False), self.today(), lang or self.lang)
+        return build_status(self.load(session, ags, running=False), self.today(), lang or self.lang)
 
     def status_all(self) -> list[dict[str, Any]]:
         from engine.status import build_status
@@ -507,7 +512,7 @@ class Service:
         with Session(self.engine) as session:
             for municipality in session.exec(select(Municipality).order_by(Municipality.ags)):
                 try:
-                    out.append(build_status(self._load(session, municipality.ags, running=False),
+                    out.append(build_status(self.load(session, municipality.ags, running=False),
                                             self.today(), self.lang))
                 except NotFound:
                     out.append({"ags": municipality.ags, "name": municipality.name, "cycle": None})

@@ -85,7 +85,7 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
     lang = service.lang
     today = service.today()
     with Session(service.engine) as session:
-        loaded = service._load(session, ags, number=number, running=False)
+        loaded = service.load(session, ags, number=number, running=False)
         cycle, definition = loaded.cycle, loaded.definition
         reference_year = cycle.completed_on.year if cycle.completed_on else today.year
         rated = [RatedIndicator(view, rate(view.row.direction, view.series, targets=view.targets, band=view.band,
@@ -94,7 +94,7 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
         goals = list(session.exec(select(Goal).where(Goal.cycle_id == cycle.id).order_by(col(Goal.id))))
         measures = Programme.measure_rows(session, cycle)
         history = list(session.exec(select(History).where(History.cycle_id == cycle.id)))
-        visits = timeline(history, lambda phase, entered: service._due(loaded.municipality, definition, phase,
+        visits = timeline(history, lambda phase, entered: service.due_date(loaded.municipality, definition, phase,
                                                                        entered))
         return Assessment(
             ags=loaded.municipality.ags, name=loaded.municipality.name, cycle=cycle.number,

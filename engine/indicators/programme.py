@@ -76,8 +76,8 @@ class Programme:
     def _editing(self, session: Session, ags: str, actor: str, *, running: bool = True) -> tuple[Loaded, Person]:
         """The municipality's latest cycle and the acting person, who must be in the core team.
         The programme of a completed cycle is history: it changes only in the next cycle."""
-        loaded = self.service._load(session, ags, running=False)
-        person = self.service._actor(loaded, actor)
+        loaded = self.service.load(session, ags, running=False)
+        person = self.service.actor_in(loaded, actor)
         if not effective_roles(person.roles) & {EDITOR_ROLE}:
             raise PermissionDenied(m("programme.permission", self.lang, email=person.email,
                                      roles=f'{t("role.coordination", self.lang)}, {t("role.core_team", self.lang)}'))
@@ -107,7 +107,7 @@ class Programme:
         """Tell the subscribers (the reminder planner) inside this unit of work, so what they
         plan commits or rolls back with the change."""
         cycle = loaded.cycle
-        self.service._publish(event(cycle.id, loaded.municipality.ags, cycle.number, **fields), session)
+        self.service.publish(event(cycle.id, loaded.municipality.ags, cycle.number, **fields), session)
 
     def _keys(self, session: Session, table: type[Indicator] | type[Goal] | type[Measure], cycle: Cycle) -> set[str]:
         return set(session.exec(select(table.key).where(table.cycle_id == cycle.id)))
@@ -281,7 +281,7 @@ class Programme:
 
     def indicators(self, ags: str, number: int | None = None, *, up_to: int | None = None) -> list[IndicatorView]:
         with Session(self.service.engine) as session:
-            loaded = self.service._load(session, ags, number=number, running=False)
+            loaded = self.service.load(session, ags, number=number, running=False)
             return self.indicator_views(session, loaded.cycle, up_to=up_to)
 
     @staticmethod
@@ -322,7 +322,7 @@ class Programme:
 
     def goals(self, ags: str, number: int | None = None) -> list[Goal]:
         with Session(self.service.engine) as session:
-            loaded = self.service._load(session, ags, number=number, running=False)
+            loaded = self.service.load(session, ags, number=number, running=False)
             return list(session.exec(select(Goal).where(Goal.cycle_id == loaded.cycle.id).order_by(col(Goal.id))))
 
     # -- measures -------------------------------------------------------------------------------------
@@ -383,7 +383,7 @@ class Programme:
 
     def measures(self, ags: str, number: int | None = None) -> list[Measure]:
         with Session(self.service.engine) as session:
-            loaded = self.service._load(session, ags, number=number, running=False)
+            loaded = self.service.load(session, ags, number=number, running=False)
             return self.measure_rows(session, loaded.cycle)
 
     @staticmethod

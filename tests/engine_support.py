@@ -249,6 +249,17 @@ def zyklus(*args: str, cwd: Path, env: dict[str, str] | None = None,
     return subprocess.CompletedProcess(["zyklus", *args], code, out, err)
 
 
+def exit_code(*args: str) -> int:
+    """The console script in this process as a test that reads capsys wants it: the code it
+    returns, or the one click's SystemExit carries (a successful command ends that way)."""
+    from zyklus.main import run
+
+    try:
+        return run(list(args))
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+
+
 def zyklus_subprocess(*args: str, cwd: Path, env: dict[str, str] | None = None,
                       timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """The CLI as a separate interpreter: for the smoke tests of the real entry point and for

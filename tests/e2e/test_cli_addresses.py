@@ -16,7 +16,7 @@ import pytest
 from engine_support import NOW, Member, dump, make_service, setup_municipality, sqlite_url
 
 from engine.clock import FixedClock
-from zyklus.main import run
+from engine_support import exit_code
 
 AGS = "16051000"
 ANNA = "anna.koch@erfurt.example"
@@ -84,10 +84,7 @@ def db(seeded: Path, tmp_path: Path) -> Path:
 
 def zyklus(db: Path, *args: str, config: Path | None = None) -> int:
     options = ["--db", sqlite_url(db)] + (["--config", str(config)] if config else [])
-    try:
-        return run([*options, *args])
-    except SystemExit as done:  # click ends a successful command this way
-        return int(done.code or 0)
+    return exit_code(*options, *args)
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)

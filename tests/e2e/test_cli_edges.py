@@ -19,7 +19,7 @@ import pytest
 
 from engine.clock import FixedClock
 from engine_support import NOW, Member, dump, make_service, setup_municipality, sqlite_url
-from zyklus.main import run
+from engine_support import exit_code as cli
 
 AGS = "16051000"
 ANNA = "anna.koch@erfurt.example"
@@ -167,13 +167,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZYKLUS_NOW", "2027-03-01T09:00")
     monkeypatch.setenv("COLUMNS", "200")
 
-
-def cli(*args: str) -> int:
-    """The console script in this process: its return value or the SystemExit click raises."""
-    try:
-        return run(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
 
 
 def _folder_content(folder: Path) -> set[str]:

@@ -19,7 +19,7 @@ from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.errors import Conflict, InvalidInput
 from engine_support import AGS, COORDINATOR, NOW, START, dump, make_service, record_phase, setup_municipality, \
     sqlite_url
-from zyklus.main import run
+from engine_support import exit_code as cli
 
 
 @pytest.fixture
@@ -29,12 +29,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     monkeypatch.setenv("ZYKLUS_NOW", "2027-03-01T09:00")
 
-
-def cli(*args: str) -> int:
-    try:
-        return run(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
 
 
 def _seeded_file(tmp_path: Path) -> Path:

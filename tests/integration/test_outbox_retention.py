@@ -21,7 +21,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from engine.clock import FixedClock
 from engine_support import dump, sqlite_url
 from notifications.outbox import clear_bodies_statement
-from zyklus.main import run
+from engine_support import exit_code as zyklus
 
 MakeRig = Callable[..., Rig]
 START = dt.date(2026, 12, 15)
@@ -131,13 +131,6 @@ def on_file(tmp_path: Path, smtp_port: int):
 
     yield make
 
-
-def zyklus(*args: str) -> int:
-    """The console script in-process: its return value, or the code typer exits with on success."""
-    try:
-        return run(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
 
 
 def test_outbox_prune_clears_what_the_option_says(on_file, capsys, monkeypatch) -> None:

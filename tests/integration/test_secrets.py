@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from zyklus.main import run
+from engine_support import exit_code as cli
 
 PASSWORD = "geheim-7Qx"
 
@@ -21,12 +21,6 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
 
-
-def cli(*args: str) -> int:
-    try:
-        return run(list(args))
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
 
 
 def _with_password(url: str) -> str:

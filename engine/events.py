@@ -116,12 +116,19 @@ Subscriber = Callable[[DomainEvent, Session], None]
 
 
 class EventBus:
-    def __init__(self) -> None:
-        self._subscribers: list[Subscriber] = []
+    """Subscribers by event type, called in the order they were subscribed, inside the
+    publishing unit of work (what they write commits or rolls back with the change)."""
 
-    def subscribe(self, subscriber: Subscriber) -> None:
-        self._subscribers.append(subscriber)
+    def __init__(self) -> None:
+        self._subscribers: list[tuple[Subscriber, tuple[type[DomainEvent], ...]]] = []
+
+    def subscribe(self, subscriber: Subscriber, *event_types: type[DomainEvent]) -> None:
+        """``subscriber`` receives the events of ``event_types`` (and their subclasses) only."""
+        if not event_types:
+            raise TypeError("subscribe() names the event types the subscriber handles")
+        self._subscribers.append((subscriber, event_types))
 
     def publish(self, event: DomainEvent, session: Session) -> None:
-        for subscriber in self._subscribers:
-            subscriber(event, session)
+        for subscriber, event_types in self._subscribers:
+            if isinstance(event, event_types):
+                subscriber(event, session)

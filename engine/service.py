@@ -99,7 +99,7 @@ class Service:
         # transaction that starts it; see engine/indicators/carry_over.py.
         from engine.indicators.carry_over import CarryOver
 
-        self.bus.subscribe(CarryOver(clock))
+        self.bus.subscribe(CarryOver(clock), CycleStarted)
 
     # -- infrastructure -----------------------------------------------------------------------
     def in_language(self, lang: Language) -> "Service":

@@ -45,6 +45,11 @@ def fire_moment(day: dt.date, hour: int, tz: ZoneInfo) -> dt.datetime:
 
 
 class TimerPlanner:
+    EVENTS: tuple[type[DomainEvent], ...] = (PhaseEntered, DeadlineChanged, CycleCompleted, CycleStarted,
+                                            DefinitionMigrated, IndicatorsAdded, ValuesDueChanged,
+                                            IndicatorValueRecorded, MeasureStatusChanged)
+    """The events it plans (and cancels) reminders for: what it is subscribed to."""
+
     def __init__(self, service: Service, send_hour: int = 7, cancellations: "Cancellations | None" = None) -> None:
         self.service = service
         self.send_hour = send_hour

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engine.events import PersonForgotten
 from engine.service import Service
 from notifications.cancellations import Cancellations
 from notifications.privacy import MaildirEraser, scrub_outbox
@@ -27,10 +28,10 @@ def wire_notifications(service: Service, *, send_hour: int, maildir: Path | None
     Importing them registers their tables."""
     cancellations = Cancellations(service, composer) if composer is not None else None
     planner = TimerPlanner(service, send_hour=send_hour, cancellations=cancellations)
-    service.bus.subscribe(planner)
-    service.bus.subscribe(scrub_outbox)
+    service.bus.subscribe(planner, *TimerPlanner.EVENTS)
+    service.bus.subscribe(scrub_outbox, PersonForgotten)
     if maildir is not None:
-        service.bus.subscribe(MaildirEraser(maildir))
+        service.bus.subscribe(MaildirEraser(maildir), PersonForgotten)
     return planner
 
 

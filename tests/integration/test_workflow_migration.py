@@ -46,7 +46,7 @@ def service(engine_db: str, engine_clock: FixedClock, admin: Path) -> Service:
     """Erfurt in the inventory, Weimar in the set-up phase, both on the first version of `stadt`;
     the reminder planner is subscribed as in production."""
     svc = make_service(engine_db, engine_clock, Catalog([admin]))
-    svc.bus.subscribe(TimerPlanner(svc))
+    svc.bus.subscribe(TimerPlanner(svc), *TimerPlanner.EVENTS)
     for ags, name, domain in ((AGS, "Erfurt", "erfurt.de"), (OTHER_AGS, "Weimar", "weimar.de")):
         svc.add_municipality(ags, name, state="TH", kind="stadt")
         register(svc, ags, structure(domain=domain))

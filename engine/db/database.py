@@ -14,7 +14,8 @@ from engine.errors import ConfigError
 def make_engine(url: str, *, busy_timeout: float = 30, create: bool = True) -> Engine:
     """SQLite gets WAL (readers never block the writer), a busy timeout (a second process waits
     that long for a writer's lock instead of failing at once) and enforced foreign keys;
-    PostgreSQL needs nothing special. ``create=False`` never creates a folder (commands other
+    PostgreSQL gets the same bound as ``lock_timeout`` (a row or table another worker holds is
+    waited for that long, then the statement fails as "busy"). ``create=False`` never creates a folder (commands other
     than `init` must not leave files behind)."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -33,7 +34,8 @@ def make_engine(url: str, *, busy_timeout: float = 30, create: bool = True) -> E
 
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True,
+                             connect_args={"options": f"-c lock_timeout={max(1, int(busy_timeout * 1000))}"})
     except Exception as exc:  # a bad URL or a missing driver is a configuration mistake
         from sqlalchemy.engine import make_url
 

@@ -77,7 +77,7 @@ def translate(exc: BaseException, lang: Language, ags: str | None = None) -> Zyk
     if state in ("40001", "40P01"):
         return Conflict(m("cycle.conflict", lang, ags=ags or "?"))
     if state == "55P03" or "database is locked" in text or "database table is locked" in text:
-        return DatabaseBusy(t("db.busy", lang))
+        return DatabaseBusy(m("db.busy", lang))
     if state in ("42P01", "42703") or "no such table" in text or "no such column" in text:
         return ConfigError(m("db.not_initialised", lang))
     if state == "22003" or "out of range" in text:

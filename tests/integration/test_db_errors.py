@@ -98,6 +98,27 @@ def test_a_write_locked_sqlite_database_is_reported_busy_after_the_configured_wa
     assert dump(db) == before
 
 
+def test_a_row_another_postgresql_worker_holds_is_waited_for_then_reported_busy(
+        database_url, tmp_path, clean_env, capsys) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the SQLite case is the test above")
+    service = make_service(database_url, FixedClock(NOW))
+    setup_municipality(service)
+    record_phase(service, "application", on=START)
+    (tmp_path / "config.toml").write_text("[database]\nbusy_timeout_seconds = 0.3\n", encoding="utf-8")
+    before = dump(database_url)
+    with service.engine.connect() as holder:  # another worker is in the middle of changing the cycle
+        holder.execute(text("SELECT id FROM cycle FOR UPDATE"))
+        code = cli("--config", str(tmp_path / "config.toml"), "--db", database_url,
+                   "advance", AGS, "--as", COORDINATOR, "--on", START.isoformat())
+        holder.rollback()
+    service.engine.dispose()
+    assert code == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("Die Datenbank ist belegt")
+    assert dump(database_url) == before
+
+
 # -- constraints by name ----------------------------------------------------------------------------
 def _municipality(session: Session) -> Municipality:
     return session.exec(select(Municipality).where(Municipality.ags == AGS)).one()

@@ -56,6 +56,18 @@ def unused_smtp_port() -> Iterator[int]:
         yield port
 
 
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """For the CLI run in this process: no ZYKLUS_* of the developer's shell, a fixed `now`, a wide
+    terminal, and the test's folder as the working directory (where a stray file would show)."""
+    for name in list(os.environ):
+        if name.startswith("ZYKLUS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("ZYKLUS_NOW", "2027-03-01T09:00")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(tmp_path)
+
+
 # Engine fixtures -----------------------------------------------------------
 # A service on a real SQLite file in tmp_path, time from a FixedClock (never the wall clock).
 # Helpers and gnk-thueringen test data live in tests/engine_support.py.

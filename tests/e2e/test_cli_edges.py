@@ -9,7 +9,6 @@ case on its own copy of one seeded SQLite file, in its own folder.
 from __future__ import annotations
 
 import codecs
-import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -159,13 +158,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("ZYKLUS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("ZYKLUS_NOW", "2027-03-01T09:00")
-    monkeypatch.setenv("COLUMNS", "200")
 
 
 

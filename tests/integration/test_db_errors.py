@@ -5,7 +5,6 @@ Real SQLite files and (with ZYKLUS_TEST_PG) a real PostgreSQL server; the CLI ru
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from pathlib import Path
 
@@ -22,12 +21,6 @@ from engine_support import AGS, COORDINATOR, NOW, START, dump, make_service, rec
 from engine_support import exit_code as cli
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("ZYKLUS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("ZYKLUS_NOW", "2027-03-01T09:00")
 
 
 

@@ -5,7 +5,6 @@ be parsed; neither does the SMTP password. The CLI runs in-process."""
 from __future__ import annotations
 
 import logging
-import os
 
 import pytest
 
@@ -14,12 +13,6 @@ from engine_support import exit_code as cli
 PASSWORD = "geheim-7Qx"
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    for name in list(os.environ):
-        if name.startswith("ZYKLUS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
 
 
 

@@ -57,7 +57,7 @@ class ConfigError(ZyklusError):
 class DefinitionError(ZyklusError):
     """A workflow definition failed to load or validate; ``problems`` lists every finding."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(self, message: "str | Message", problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
 
@@ -67,14 +67,10 @@ class TransitionRefused(ZyklusError):
 
     exit_code = 3
 
-    def __init__(self, message: str, unmet: list[Any]) -> None:
+    def __init__(self, message: "str | Message", unmet: list[Any]) -> None:
         super().__init__(message)
         self.unmet = unmet
 
 
 class DatabaseBusy(ZyklusError):
     """Another process held the database's write lock longer than the busy timeout."""
-
-
-class InternalError(ZyklusError):
-    """Something zyklus did not expect: a bug, shown as one line and logged with its traceback."""

@@ -12,7 +12,7 @@ import copy
 import datetime as dt
 import logging
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -550,7 +550,3 @@ class Service:
                      "completed_on": c.completed_on.isoformat() if c.completed_on else None,
                      "restart_on": c.restart_on.isoformat() if c.restart_on else None} for c, d in rows]
 
-
-def parse_roles(values: Iterable[str]) -> list[str]:
-    """`--role a --role b` or `--role a,b`: both are natural on a command line."""
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]

@@ -13,7 +13,7 @@ import re
 from sqlalchemy.exc import DatabaseError, DBAPIError, IntegrityError, OperationalError
 
 from engine.errors import Conflict, DatabaseBusy, InvalidInput, ZyklusError, ConfigError
-from engine.i18n import Language, m, t
+from engine.i18n import Language, m
 
 RACES = frozenset({
     "cycle_municipality_id_number_key",  # two starts of the same next cycle

@@ -1,5 +1,5 @@
-"""`zyklus backup PATH` as an administrator runs it: the real command in its own process, on a real
-SQLite file that other connections keep writing to.
+"""`zyklus backup PATH` as an administrator runs it: the console script's own entry point (run in
+this process), on a real SQLite file that other connections keep writing to.
 
 A backup is good if it opens, passes SQLite's integrity check and holds every row committed before
 it began, whole transactions only; a refused backup leaves the file system as it was.

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine_support import cli_env, zyklus
+from engine_support import cli_env
+from engine_support import zyklus_subprocess as zyklus  # /proc/self/environ is the environment a process started with
 
 AGS = "16051000"
 ANNA = "anna.koch@erfurt.example"
@@ -40,6 +41,7 @@ def test_a_sweep_refuses_a_link_to_its_own_environment(tmp_path: Path) -> None:
     [warning] = [line for line in err.splitlines() if line.startswith("Warnung:")]
     assert warning.startswith("Warnung: eigene Vorlage fehlerhaft, Standardvorlage verwendet: phase_entered (de)")
     assert "outside the template folder" in warning and SECRET not in err
+    assert err.count("phase_entered (de)") == 1, err  # said once, not again by the log
     [mail] = list((tmp_path / "mail" / "new").iterdir())
     content = mail.read_bytes()
     assert SECRET.encode() not in content

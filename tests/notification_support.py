@@ -25,13 +25,11 @@ from sqlmodel import Session, col, select
 from engine.clock import FixedClock, to_db
 from engine.db.tables import Cycle, DefinitionVersion
 from engine.definitions.model import Definition
-from engine.definitions.loader import Catalog
 from engine.service import Service
-from engine_support import make_service, sqlite_url
-from notifications.setup import sweeper_for
-from notifications.wiring import wire_configured
+from engine_support import sqlite_url
 from notifications.sweep import Sweeper, SweepReport
 from notifications.tables import Outbox, Timer
+from zyklus.bootstrap import bootstrap
 from zyklus.config import SCHEMA, Settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -125,10 +123,12 @@ class Rig:
             return list(session.exec(query))
 
 
-def build_rig(url: str, clock: FixedClock, settings: Settings, catalog: Catalog | None = None) -> Rig:
-    service = make_service(url, clock, catalog)
-    wire_configured(service, settings)  # as `zyklus` wires it
-    return Rig(service, clock, settings, sweeper_for(service, settings))
+def build_rig(url: str, clock: FixedClock, settings: Settings) -> Rig:
+    """The service and sweeper as `zyklus` builds them (zyklus.bootstrap, the composition root) on
+    a fresh schema; the settings name the workflow folders, mail server and limits."""
+    door = bootstrap(settings, clock, db_url=url, require_schema=False)
+    door.service.init_db()
+    return Rig(door.service, clock, settings, door.reminders.sweeper)
 
 
 def add_erfurt(service: Service, *, workflow: str = "kommune", on: dt.date | None = None,

@@ -20,7 +20,6 @@ from smtp_server import ScriptedHandler
 from test_outbox_dispatch import race  # two sweepers in two threads, released together
 
 from engine.clock import FixedClock
-from engine.definitions.loader import Catalog
 from engine.indicators.programme import Programme
 from engine.migration import CURRENT, apply
 from engine.migration import plan as migration_plan
@@ -274,8 +273,8 @@ def test_a_variant_sets_its_own_rules_and_a_migration_replans_by_new_ones(
         database_url: str, smtp_port: int, smtp_handler: ScriptedHandler, tmp_path: Path) -> None:
     folder = tmp_path / "workflows"
     write_variant(folder, 'values_due_before = ["P30D"]\nstale_measures_after = "P3M"\nroles = ["core_team"]')
-    rig = build_rig(database_url, FixedClock(local(2027, 1, 4, 9)), make_settings(tmp_path, smtp_port=smtp_port),
-                    Catalog([folder]))
+    rig = build_rig(database_url, FixedClock(local(2027, 1, 4, 9)),
+                    make_settings(tmp_path, smtp_port=smtp_port, general={"workflow_dirs": [str(folder)]}))
     try:
         add_erfurt(rig.service, workflow="kommune-eng", on=START)
         plan_ = programme(rig)

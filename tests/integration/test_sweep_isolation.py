@@ -122,7 +122,6 @@ def test_a_restart_that_fails_leaves_the_other_towns_next_cycles_and_is_tried_ag
     """Three towns complete their first cycle; the next begins two years after the first began.
     The middle town's cycle runs on a stored version whose file is gone and whose restart names a
     phase that version does not have (stored before that check existed)."""
-    from engine.definitions.loader import Catalog
     from engine_support import COORDINATOR, PHASES, START, record_phase, setup_municipality
     from notification_support import build_rig
 
@@ -132,7 +131,7 @@ def test_a_restart_that_fails_leaves_the_other_towns_next_cycles_and_is_tried_ag
         'name = "zweijahre"\nextends = "kommune"\n[restart]\nphase = "strategy"\n'
         'anchor = "previous_start"\nafter = "P2Y"\n', encoding="utf-8")
     engine_clock.moment = local(2027, 1, 4, 9)
-    rig = build_rig(database_url, engine_clock, make_settings(tmp_path), Catalog([folder]))
+    rig = build_rig(database_url, engine_clock, make_settings(tmp_path, general={"workflow_dirs": [str(folder)]}))
     towns = [f"1605{i:04d}" for i in range(3)]
     for ags in towns:
         setup_municipality(rig.service, ags, f"Stadt {ags}", start=False)

@@ -40,3 +40,10 @@ def day(value: str | None, lang: str) -> dt.date | None:
     from engine import validate
 
     return validate.date(value, lang) if value is not None else None  # type: ignore[arg-type]
+
+
+def commands():  # noqa: ANN201 - the module zyklus.app.commands
+    """The door's command types, imported when a command runs: `zyklus --help` loads no pydantic."""
+    from zyklus.app import commands as loaded
+
+    return loaded

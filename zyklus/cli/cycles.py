@@ -7,17 +7,17 @@ nothing of configuration files, databases or the notifications add-on.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from engine.i18n import format_date, t
-from zyklus.app import commands as c
-from engine.status import as_commands
-from zyklus.app.dto import HistoryEntryDTO, StatusDTO
-from zyklus.cli.common import AsOpt, JsonOpt, OnOpt, console, day, print_json
+from zyklus.cli.common import AsOpt, JsonOpt, OnOpt, commands, console, day, print_json
+
+if TYPE_CHECKING:
+    from zyklus.app.dto import HistoryEntryDTO, StatusDTO
 
 municipality_app = typer.Typer(help="Kommunen registrieren und auflisten / register and list municipalities.",
                                no_args_is_help=True)
@@ -49,7 +49,7 @@ def municipality_add(
 ) -> None:
     """Eine Kommune registrieren / register a municipality."""
     app = ctx.obj
-    row = app.door.cycles.add_municipality(c.AddMunicipality(ags=ags, name=name, state=state, kind=kind,
+    row = app.door.cycles.add_municipality(commands().AddMunicipality(ags=ags, name=name, state=state, kind=kind,
                                                              catholic_holidays=catholic), app.lang)
     typer.echo(t("municipality.added", app.lang, name=row.name, ags=row.ags))
 
@@ -84,7 +84,7 @@ def person_add(
 ) -> None:
     """Eine Person mit ihren Rollen registrieren / register a person with roles."""
     app = ctx.obj
-    row = app.door.cycles.add_person(c.AddPerson(ags=ags, name=name, email=email, roles=parse_roles(role),
+    row = app.door.cycles.add_person(commands().AddPerson(ags=ags, name=name, email=email, roles=parse_roles(role),
                                                  organisation=organisation, consent_publish=consent_publish,
                                                  language=language, digest=digest), app.lang)
     roles = ", ".join(t(f"role.{r}", app.lang) for r in row.roles)
@@ -115,7 +115,7 @@ def cycle_start(
 ) -> None:
     """Einen Zyklus beginnen / start a cycle."""
     app = ctx.obj
-    started = app.door.cycles.start(c.StartCycle(ags=ags, workflow=workflow, on=day(on, app.lang)), app.lang)
+    started = app.door.cycles.start(commands().StartCycle(ags=ags, workflow=workflow, on=day(on, app.lang)), app.lang)
     typer.echo(t("cycle.started", app.lang, number=started.number, ags=started.ags, workflow=started.workflow,
                  version=started.version, phase=started.phase_label, due=format_date(started.due_on, app.lang)))
 
@@ -134,7 +134,7 @@ def record(
     app = ctx.obj
     when = day(on, app.lang)
     values = parse_assignments(assignments, app.lang)
-    result = app.door.cycles.record(c.RecordFact(ags=ags, fact=fact, actor=actor, values=values, on=when), app.lang)
+    result = app.door.cycles.record(commands().RecordFact(ags=ags, fact=fact, actor=actor, values=values, on=when), app.lang)
     typer.echo(t("fact.recorded", app.lang, fact=result.label, ags=result.ags, on=format_date(result.on, app.lang)))
 
 
@@ -152,7 +152,7 @@ def advance(
     from engine.errors import TransitionRefused
 
     app = ctx.obj
-    command = c.Advance(ags=ags, actor=actor, on=day(on, app.lang), reason=reason, expected=expected)
+    command = commands().Advance(ags=ags, actor=actor, on=day(on, app.lang), reason=reason, expected=expected)
     try:
         result = app.door.cycles.advance(command, app.lang)
     except TransitionRefused as refused:
@@ -190,7 +190,7 @@ def status(ctx: typer.Context, ags: Annotated[Optional[str], typer.Argument()] =
             return
         table = Table(*(t(k, app.lang) for k in ("col.ags", "col.name", "col.cycle", "col.phase", "col.due")))
         for row in rows:
-            if not isinstance(row, StatusDTO):
+            if row.cycle is None:  # registered, no cycle started
                 table.add_row(row.ags, row.name, "–", t("status.no_cycle", app.lang), "")
                 continue
             due = format_date(row.due_on, app.lang) if row.due_on else ""
@@ -233,6 +233,8 @@ def _print_status(data: StatusDTO, lang: str, actor: str) -> None:
             console.print(f"  {mark} {guard.message}", markup=False, soft_wrap=True)
     if data.steps:
         console.print(t("status.next", lang))
+        from engine.status import as_commands
+
         for command in as_commands(data.ags, [step.model_dump() for step in data.steps], actor):
             console.print(f"  {command}", markup=False, soft_wrap=True)
 
@@ -290,7 +292,7 @@ def deadline_set(
 ) -> None:
     """Die Frist der aktuellen Phase ändern / change the current phase's deadline."""
     app = ctx.obj
-    command = c.SetDeadline(ags=ags, due=day(due, app.lang), actor=actor, reason=reason)
+    command = commands().SetDeadline(ags=ags, due=day(due, app.lang), actor=actor, reason=reason)
     moved = app.door.cycles.set_deadline(command, app.lang)
     typer.echo(t("deadline.set", app.lang, ags=moved.ags, phase=moved.phase_label,
                  due=format_date(moved.due_on, app.lang)))

@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from engine.i18n import format_date
-from zyklus.app import commands as c
+from zyklus.cli.common import commands
 
 AGS = "16099001"
 TZ = ZoneInfo("Europe/Berlin")
@@ -89,7 +89,7 @@ class Demo:
 
     def record(self, day: dt.date, fact: str, **values: str) -> None:
         self.on(day)
-        result = self.door.cycles.record(c.RecordFact(ags=AGS, fact=fact, actor=CO1, values=values, on=day), self.lang)
+        result = self.door.cycles.record(commands().RecordFact(ags=AGS, fact=fact, actor=CO1, values=values, on=day), self.lang)
         self.line(day, "📝", escape(result.label))
 
     def advance(self, day: dt.date) -> None:
@@ -97,7 +97,7 @@ class Demo:
 
         self.on(day)
         try:
-            result = self.door.cycles.advance(c.Advance(ags=AGS, actor=CO1, on=day), self.lang)
+            result = self.door.cycles.advance(commands().Advance(ags=AGS, actor=CO1, on=day), self.lang)
         except TransitionRefused as refused:  # workflow labels are an administrator's text: never markup
             self.line(day, "[red]✗[/red]", f"[red]{escape(refused.message)}[/red]")
             for guard in refused.unmet:
@@ -116,15 +116,15 @@ class Demo:
     def run(self) -> None:
         cycles, d = self.door.cycles, dt.date
         de = self.lang == "de"
-        cycles.add_municipality(c.AddMunicipality(ags=AGS, name="Musterstadt", state="TH", kind="stadt"))
+        cycles.add_municipality(commands().AddMunicipality(ags=AGS, name="Musterstadt", state="TH", kind="stadt"))
         people = [("Clara Koordinatorin", CO1, "coordination"), ("David Stellvertreter", CO2, "coordination")]
         people += [(f"Kernteam {i}", f"kernteam{i}@musterstadt.example", "core_team") for i in range(1, 5)]
         people += [(f"Steuerungsgruppe {i}", f"sg{i}@musterstadt.example", "steering_group") for i in range(1, 11)]
         people += [("Büro des Oberbürgermeisters", "ob-buero@musterstadt.example", "mayor_office")]
         for name, address, role in people:
-            cycles.add_person(c.AddPerson(ags=AGS, name=name, email=address, roles=[role]))
+            cycles.add_person(commands().AddPerson(ags=AGS, name=name, email=address, roles=[role]))
         self.console.rule("Musterstadt (AGS 16099001) · Global Nachhaltige Kommune Thüringen")
-        cycles.start(c.StartCycle(ags=AGS, workflow="gnk-thueringen", on=d(2027, 1, 11)))
+        cycles.start(commands().StartCycle(ags=AGS, workflow="gnk-thueringen", on=d(2027, 1, 11)))
         self.line(d(2027, 1, 11), "▶", "Zyklus 1 beginnt" if de else "Cycle 1 begins")
         self.on(d(2027, 1, 11))
         self.record(d(2027, 1, 20), "application", date="2027-01-20")

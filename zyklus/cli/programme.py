@@ -5,15 +5,17 @@ report, cycles. Thin like the other commands: parse, call the door, print its DT
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from engine.i18n import format_date, m, t
 from engine.numbers import format_number, format_share
-from zyklus.app.dto import IndicatorDTO
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
+
+if TYPE_CHECKING:
+    from zyklus.app.dto import IndicatorDTO
 
 indicator_app = typer.Typer(help="Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values.",
                             no_args_is_help=True)

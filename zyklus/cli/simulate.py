@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from engine import validate
 from engine.i18n import Language, format_date, t
-from zyklus.app.dto import SimulationDTO
 from zyklus.cli.common import JsonOpt, print_json
+
+if TYPE_CHECKING:
+    from zyklus.app.dto import SimulationDTO
 
 
 def _reasons(moved_by: list[dict], lang: Language) -> str:
@@ -22,8 +23,10 @@ def _reasons(moved_by: list[dict], lang: Language) -> str:
 
 
 def render(sim: SimulationDTO, lang: Language) -> str:
+    from engine.validate import STATES
+
     lines = [t("simulate.title", lang, workflow=sim.workflow, version=sim.version, start=format_date(sim.start, lang),
-               state=validate.STATES[sim.state]), ""]
+               state=STATES[sim.state]), ""]
     for step in sim.phases:
         if step["due"] is None:
             lines.append("  " + t("simulate.open_ended", lang, phase=step["label"], start=format_date(step["start"], lang)))
@@ -61,6 +64,8 @@ def simulate_command(
 ) -> None:
     """Geplanter Ablauf eines Zyklus mit allen Fristen und Erinnerungen, ohne Datenbank /
     the planned timeline of one cycle with every due date and reminder, without a database."""
+    from engine import validate
+
     app = ctx.obj
     day = validate.date(start, app.lang)
     land = validate.state(state, app.lang)

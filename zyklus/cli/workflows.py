@@ -7,15 +7,17 @@ when there is one); migrate moves running cycles to another version.
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from engine.i18n import format_date, t
-from zyklus.app.dto import MigrationDTO
 from zyklus.cli.common import JsonOpt, console, print_json
 from zyklus.cli.simulate import simulate_command
+
+if TYPE_CHECKING:
+    from zyklus.app.dto import MigrationDTO
 
 workflow_app = typer.Typer(help="Ablaufvarianten prüfen, ansehen, simulieren und migrieren / "
                                 "validate, show, simulate and migrate workflow variants.", no_args_is_help=True)

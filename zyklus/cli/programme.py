@@ -300,10 +300,10 @@ def measure_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycl
         return
     table = Table(t("col.id", lang), t("col.title", lang), t("col.theme", lang), t("col.status", lang),
                   t("col.planned_end", lang))
-    for m in rows:
-        table.add_row(m.id, m.title, m.goal or m.theme_field or "",
-                      f"{t(f'measure.status.{m.status}', lang)} ({format_date(m.status_on, lang)})",
-                      format_date(m.planned_end, lang))
+    for measure in rows:
+        table.add_row(measure.id, measure.title, measure.goal or measure.theme_field or "",
+                      f"{t(f'measure.status.{measure.status}', lang)} ({format_date(measure.status_on, lang)})",
+                      format_date(measure.planned_end, lang))
     console.print(table, markup=False)
 
 

@@ -306,6 +306,50 @@ class TargetSetDTO(DTO):
     decimals: int
 
 
+class RatedIndicatorDTO(DTO):
+    """One indicator of the evaluation, rated by the method of the German Sustainable Development
+    Strategy (docs/evaluation.md)."""
+
+    id: str
+    name: str
+    sdg: int
+    unit: str
+    direction: str
+    symbol: str | None
+    """The weather symbol (sun, slightly_cloudy, cloudy, thunderstorm); None: too few values."""
+    method: str | None
+    """Which rule rated it: the target, the direction or the hold rule."""
+    current: YearValueDTO | None
+    baseline: YearValueDTO | None
+    target: YearValueDTO | None
+    values_used: int
+    average_change: float | None
+    projected: float | None
+    shortfall_share: float | None
+    share_reached: float | None
+    """The share of the way from the baseline to the target reached (1.0 = reached)."""
+
+
+class MeasureSummaryDTO(DTO):
+    counts: dict[str, int]
+    """Measures per status (planned, in_progress, done, delayed, dropped)."""
+    total: int
+    overdue: list[str]
+    """Open measures whose planned end has passed (their ids)."""
+    delayed: list[str]
+    dropped: list[str]
+
+
+class PhaseVisitDTO(DTO):
+    phase: str
+    label: str
+    entered_on: dt.date | None
+    planned_end: dt.date | None
+    left_on: dt.date | None
+    days_late: int | None
+    """Days after the planned end the phase was left (negative: early); None while open."""
+
+
 class EvaluationDTO(DTO):
     """`zyklus evaluate --json`: the ratings, the measures and the phase timeline of a cycle
     (docs/evaluation.md explains every number). People are not in it."""
@@ -316,9 +360,9 @@ class EvaluationDTO(DTO):
     version: str
     status: str
     reference_year: int | None
-    indicators: list[dict[str, Any]]
-    measures: dict[str, Any]
-    timeline: list[dict[str, Any]]
+    indicators: list[RatedIndicatorDTO]
+    measures: MeasureSummaryDTO
+    timeline: list[PhaseVisitDTO]
 
 
 # -- workflow variants -------------------------------------------------------------------------
@@ -398,6 +442,39 @@ class OutboxRowDTO(DTO):
     key: str
 
 
+class MovedByDTO(DTO):
+    day: dt.date
+    holiday: str | None
+    """The holiday's name; None for a weekend day."""
+
+
+class SimulatedPhaseDTO(DTO):
+    phase: str
+    label: str
+    start: dt.date
+    due: dt.date | None
+    """None for a phase without a duration (the simulation ends there)."""
+    planned_due: dt.date | None
+    """The due date before weekends and holidays moved it."""
+    moved_by: list[MovedByDTO]
+
+
+class PlannedReminderDTO(DTO):
+    on: dt.date
+    kind: str
+    phase: str | None
+    what: str
+    """The phase, review or event the reminder is about, in the caller's language."""
+    due_on: dt.date | None
+    roles: list[str]
+
+
+class RestartDTO(DTO):
+    on: dt.date
+    phase: str
+    label: str
+
+
 class SimulationDTO(DTO):
     """`zyklus workflow simulate`: one cycle's planned phases (due dates moved off weekends and
     holidays, with the days that moved them) and every reminder it would send."""
@@ -407,12 +484,12 @@ class SimulationDTO(DTO):
     start: dt.date
     state: str
     catholic_holidays: bool
-    phases: list[dict[str, Any]]
-    reminders: list[dict[str, Any]]
+    phases: list[SimulatedPhaseDTO]
+    reminders: list[PlannedReminderDTO]
     completed_on: dt.date | None
     stopped_at: str | None
     stopped_at_label: str | None
-    restart: dict[str, Any] | None
+    restart: RestartDTO | None
 
 
 # -- personal data -------------------------------------------------------------------------------

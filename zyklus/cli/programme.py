@@ -318,26 +318,24 @@ def evaluate(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: C
         return
     table = Table(t("col.id", lang), t("col.indicator", lang), t("col.rating", lang), t("col.latest", lang),
                   t("col.target", lang), t("col.reached", lang))
-    decimals = {i.id: i for i in _programme(ctx).indicators(ags, evaluation.cycle, lang)}
+    indicators = {i.id: i for i in _programme(ctx).indicators(ags, evaluation.cycle, lang)}
     for item in evaluation.indicators:
-        indicator = decimals[item["id"]]
-        current = item["current"]
-        table.add_row(item["id"], item["name"], t(f"rating.{item['symbol'] or 'none'}", lang),
-                      f"{format_number(current['value'], indicator.decimals, lang)} ({current['year']})"
-                      if current else "–",
-                      _target_text(indicator, lang), format_share(item["share_reached"], lang))
+        indicator, current = indicators[item.id], item.current
+        table.add_row(item.id, item.name, t(f"rating.{item.symbol or 'none'}", lang),
+                      f"{format_number(current.value, indicator.decimals, lang)} ({current.year})" if current else "–",
+                      _target_text(indicator, lang), format_share(item.share_reached, lang))
     console.print(table, markup=False)
     measures = evaluation.measures
-    counts = ", ".join(f"{n} {t(f'measure.status.{s}', lang)}" for s, n in measures["counts"].items() if n) or "–"
-    typer.echo(t("evaluate.measures", lang, total=measures["total"], counts=counts))
-    if measures["overdue"]:
-        typer.echo(t("evaluate.overdue", lang, keys=", ".join(measures["overdue"])))
+    counts = ", ".join(f"{n} {t(f'measure.status.{s}', lang)}" for s, n in measures.counts.items() if n) or "–"
+    typer.echo(t("evaluate.measures", lang, total=measures.total, counts=counts))
+    if measures.overdue:
+        typer.echo(t("evaluate.overdue", lang, keys=", ".join(measures.overdue)))
     timeline = Table(t("col.phase", lang), t("col.started", lang), t("col.planned_end", lang), t("col.ended", lang),
                      t("col.deviation", lang))
     for visit in evaluation.timeline:
-        late = visit["days_late"]
-        timeline.add_row(visit["label"], format_date(visit["entered_on"], lang), format_date(visit["planned_end"], lang),
-                         format_date(visit["left_on"], lang), "" if late is None else f"{late:+d}")
+        late = visit.days_late
+        timeline.add_row(visit.label, format_date(visit.entered_on, lang), format_date(visit.planned_end, lang),
+                         format_date(visit.left_on, lang), "" if late is None else f"{late:+d}")
     console.print(timeline, markup=False)
 
 

@@ -35,15 +35,19 @@ def stored_versions(engine: Engine) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def database_if_present(db_url: str) -> Engine | None:
-    """The database engine when a database exists and is initialised; never creates a file, so
-    looking at workflows in a folder without a database leaves no ``zyklus.db`` behind."""
+def database_if_present(db_url: str, busy_timeout: float = 30) -> Engine | None:
+    """The database engine when a database exists and is initialised; never creates a file or a
+    folder, so a command refused for want of a database (or looking at workflows in a folder
+    without one) leaves no ``zyklus.db`` behind."""
+    from sqlalchemy.engine import make_url
+
     from engine.db.database import is_initialised, make_engine
 
-    prefix = "sqlite:///"
-    if db_url.startswith(prefix) and db_url != prefix + ":memory:" and not Path(db_url[len(prefix):]).is_file():
+    parsed = make_url(db_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).is_file():
         return None
-    engine = make_engine(db_url)
+    engine = make_engine(db_url, busy_timeout=busy_timeout, create=False)
     if not is_initialised(engine):
         engine.dispose()
         return None

@@ -1,7 +1,7 @@
 """The composition root: the one place that builds the door from configuration.
 
-The CLI, the demo, the benchmarks and the tests all call :func:`bootstrap`; tests may pass a
-transport for what lies outside the machine. The engine's event bus gets its subscribers here,
+The CLI, the demo and the tests' rigs call :func:`bootstrap` (the benchmarks still build their
+service by hand); a caller may pass a transport for what lies outside the machine. The engine's event bus gets its subscribers here,
 explicitly and in this order (the order is part of the contract, see docs/architecture.md):
 
 1. ``CarryOver`` (subscribed by the Service itself): a new cycle inherits the action programme;
@@ -40,33 +40,24 @@ def bootstrap(settings: "Settings", clock: "Clock", *, db_url: str | None = None
 def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Language", *,
                   require_schema: bool = True) -> "Service":
     """The engine's service on ``url`` with the notifications add-on subscribed."""
-    from engine.db.database import is_initialised, make_engine
+    from engine.db.database import make_engine
     from engine.definitions.loader import Catalog
     from engine.errors import ConfigError
     from engine.i18n import m
     from engine.service import Service
+    from engine.versions import database_if_present
     from notifications.wiring import wire_configured
 
-    if require_schema and _missing_sqlite_file(url):
-        raise ConfigError(m("db.not_initialised", lang))  # and connecting would create the file
-    engine = make_engine(url, busy_timeout=settings.busy_timeout, create=not require_schema)
-    if require_schema and not is_initialised(engine):
-        engine.dispose()
-        raise ConfigError(m("db.not_initialised", lang))
+    if require_schema:
+        engine = database_if_present(url, busy_timeout=settings.busy_timeout)
+        if engine is None:
+            raise ConfigError(m("db.not_initialised", lang))
+    else:
+        engine = make_engine(url, busy_timeout=settings.busy_timeout)
     service = Service(engine, Catalog(settings.workflow_dirs), clock, tz=settings.timezone, lang=lang,
                       default_workflow=settings.get("general", "default_workflow"))
     wire_configured(service, settings)
     return service
-
-
-def _missing_sqlite_file(url: str) -> bool:
-    from pathlib import Path
-
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    return parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
-        and not Path(parsed.database).exists()
 
 
 def local_relay(port: int) -> "Transport":

@@ -110,3 +110,13 @@ def test_db_url_precedence(tmp_path: Path) -> None:
     assert zyklus("init", cwd=tmp_path, env=cli_env(ZYKLUS_CONFIG=str(elsewhere / "zyklus.toml"))).returncode == 0
     assert (elsewhere / "other.db").is_file()
     assert sorted(p.name for p in tmp_path.glob("*.db")) == ["from-config.db", "from-env.db", "from-option.db"]
+
+
+def test_text_people_typed_is_printed_as_typed_never_as_markup(tmp_path: Path) -> None:
+    env = cli_env()
+    assert zyklus("init", cwd=tmp_path, env=env).returncode == 0
+    assert zyklus("municipality", "add", AGS, "Erfurt [bold]Mitte[/bold]", "--state", "TH", cwd=tmp_path,
+                  env=env).returncode == 0
+    for command in (("municipality", "list"), ("status",)):
+        shown = zyklus(*command, cwd=tmp_path, env={**env, "COLUMNS": "200"}).stdout
+        assert "[bold]Mitte[/bold]" in shown, shown  # the tags shown, not applied

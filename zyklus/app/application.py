@@ -7,7 +7,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from engine.i18n import Language
-
 from zyklus.app.cycles import Cycles
 from zyklus.app.privacy import Privacy
 from zyklus.app.programme import ProgrammeArea
@@ -28,8 +27,8 @@ class Application:
     ``cycles``: municipalities, people and their cycles (start, record, advance, deadline, status,
     overview, history); ``programme``: indicators, goals, measures, values, evaluation, report;
     ``workflows``: list, validate, show, simulate, migrate; ``reminders``: the sweep, the outbox,
-    failing reminders, the calendar; ``privacy``: export and erase a person. Every method takes the caller's language (``lang``), so one
-    process answers each caller in theirs.
+    failing reminders, the calendar; ``privacy``: export and erase a person. Every method takes
+    the caller's language (``lang``), so one process answers each caller in theirs.
 
     The database is opened on first use, so what needs none (``workflows.validate``, ``--help``)
     neither waits for it nor creates a file.

@@ -7,7 +7,7 @@ engine's service speaking that language, and returns DTOs. Nothing here parses t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engine.i18n import Language
 from engine.roles import effective_roles
@@ -29,11 +29,6 @@ def person_dto(row: "Person") -> PersonDTO:
     return PersonDTO(name=row.name, email=row.email, roles=list(row.roles), counts_in=sorted(effective_roles(row.roles)),
                      organisation=row.organisation, consent_publish=row.consent_publish, language=row.language,
                      digest=row.digest)
-
-
-def status_dto(data: dict[str, Any]) -> StatusDTO:
-    """The engine's status dict as the DTO."""
-    return StatusDTO.model_validate(data)
 
 
 class Cycles:
@@ -97,11 +92,11 @@ class Cycles:
 
     # -- reading --------------------------------------------------------------------------------
     def status(self, ags: str, lang: Language = "de") -> StatusDTO:
-        return status_dto(self._speaking(lang).status(ags))
+        return StatusDTO.model_validate(self._speaking(lang).status(ags))
 
     def overview(self, lang: Language = "de") -> list[StatusDTO | NoCycleDTO]:
         """Every municipality with where its cycle stands (the advisor's and the admin's view)."""
-        return [status_dto(row) if row.get("cycle") is not None else NoCycleDTO(ags=row["ags"], name=row["name"])
+        return [StatusDTO.model_validate(row) if row.get("cycle") is not None else NoCycleDTO(ags=row["ags"], name=row["name"])
                 for row in self._speaking(lang).status_all()]
 
     def history(self, ags: str, number: int | None = None, lang: Language = "de") -> list[HistoryEntryDTO]:

@@ -8,6 +8,7 @@ reads is the service's, so a caller travels in time by giving the door a clock, 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,15 +26,13 @@ class Reminders:
         self._service = service
         self._settings = settings
         self._transport = transport
-        self._sweeper: "Sweeper | None" = None
 
-    @property
+    @cached_property
     def sweeper(self) -> "Sweeper":
-        if self._sweeper is None:
-            from notifications.setup import sweeper_for
+        """Built on first use: the mail renderer, SMTP and iCalendar load only for a sweep."""
+        from notifications.setup import sweeper_for
 
-            self._sweeper = sweeper_for(self._service, self._settings, self._transport)
-        return self._sweeper
+        return sweeper_for(self._service, self._settings, self._transport)
 
     def credentials_in_clear(self) -> bool:
         """Whether SMTP AUTH would send the user name and password over an unencrypted connection."""

@@ -65,7 +65,7 @@ def municipality_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     table = Table(*(t(k, app.lang) for k in ("col.ags", "col.name", "col.state", "col.kind")))
     for m in rows:
         table.add_row(m.ags, m.name, m.state, m.kind)
-    console.print(table)
+    console.print(table, markup=False)  # names and subjects are what people typed
 
 
 # -- people --------------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ def person_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_js
     table = Table(*(t(k, app.lang) for k in ("col.name", "col.email", "col.roles")))
     for p in rows:
         table.add_row(p.name, p.email, ", ".join(t(f"role.{r}", app.lang) for r in p.roles))
-    console.print(table)
+    console.print(table, markup=False)  # names and subjects are what people typed
 
 
 # -- cycles --------------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def status(ctx: typer.Context, ags: Annotated[Optional[str], typer.Argument()] =
             if row.overdue:
                 due += f" ({t('status.overdue', app.lang)})"
             table.add_row(row.ags, row.name, str(row.cycle), row.phase_label, due)
-        console.print(table)
+        console.print(table, markup=False)
         return
     data = app.door.cycles.status(ags, app.lang)
     if as_json:
@@ -262,7 +262,7 @@ def history(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: 
     for row in rows:
         table.add_row(str(row.cycle), format_date(row.on, app.lang), row.actor, describe(row, app.lang),
                       row.reason or "")
-    console.print(table)
+    console.print(table, markup=False)  # names and subjects are what people typed
 
 
 def describe(row: HistoryEntryDTO, lang: str) -> str:

@@ -139,7 +139,7 @@ def outbox(
     table = Table("#", *(t(f"outbox.col.{c}", app.lang) for c in ("status", "to", "subject", "attempts", "error")))
     for row in rows:
         table.add_row(str(row.id), row.status, row.recipient, row.subject, str(row.attempts), row.last_error or "")
-    console.print(table)
+    console.print(table, markup=False)  # names and subjects are what people typed
 
 
 @outbox_app.command("retry")

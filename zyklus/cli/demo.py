@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from engine.i18n import format_date
-from zyklus.cli.common import commands
+from zyklus.cli.common import commands, console
 
 AGS = "16099001"
 TZ = ZoneInfo("Europe/Berlin")
@@ -182,7 +182,6 @@ class Demo:
 def demo(ctx: typer.Context) -> None:
     """Ein ganzer Zyklus einer Beispielkommune in simulierter Zeit / a whole cycle, simulated."""
     lang = ctx.obj.lang if ctx.obj else "de"
-    console = Console(highlight=False)
     with tempfile.TemporaryDirectory(prefix="zyklus-demo-") as workdir:
         demo_run = Demo(Path(workdir), console, lang)
         try:

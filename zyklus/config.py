@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from engine.errors import ConfigError
 from engine.i18n import Language, m, t
 
-SECRET_KEYS = {"password": "ZYKLUS_SMTP_PASSWORD", "smtp_password": "ZYKLUS_SMTP_PASSWORD"}
+SECRET_KEYS = {"password": "ZYKLUS_SMTP_PASSWORD", "smtp_password": "ZYKLUS_SMTP_PASSWORD",
+               "secret_key": "ZYKLUS_SECRET_KEY", "session_secret": "ZYKLUS_SECRET_KEY"}
 
 # section -> key -> (type, default)
 SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
@@ -59,6 +60,16 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "retention_days": (int, 365),
     },
     "scheduler": {"interval_seconds": (int, 300), "send_hour": (int, 7)},
+    "web": {
+        "host": (str, "127.0.0.1"),
+        "port": (int, 8080),
+        "workers": (int, 1),
+        "public_url": (str, ""),
+        "session_hours": (int, 12),
+        "link_hours": (int, 48),
+        "login_attempts": (int, 5),
+        "lockout_minutes": (int, 15),
+    },
 }
 
 
@@ -107,6 +118,12 @@ class Settings:
     @property
     def workflow_dirs(self) -> list[Path]:
         return [self.resolve(p) for p in self.get("general", "workflow_dirs")]
+
+    @property
+    def public_url(self) -> str | None:
+        """Where the web app is reached from outside (mails link into it), without a trailing
+        slash; None when not set, and mails then carry no links."""
+        return self.get("web", "public_url").rstrip("/") or None
 
     @property
     def template_dir(self) -> Path | None:
@@ -176,6 +193,14 @@ RULES: dict[tuple[str, str], Check] = {
     ("mail", "retention_days"): _between(0, 36_500),
     ("scheduler", "interval_seconds"): _between(1, 86_400),
     ("scheduler", "send_hour"): _between(0, 23),
+    ("web", "host"): _pattern(r"[A-Za-z0-9.:\[\]-]{1,253}"),
+    ("web", "port"): _between(1, 65535),
+    ("web", "workers"): _between(1, 64),
+    ("web", "public_url"): _pattern(r"(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?)?"),
+    ("web", "session_hours"): _between(1, 24 * 90),
+    ("web", "link_hours"): _between(1, 24 * 30),
+    ("web", "login_attempts"): _between(1, 100),
+    ("web", "lockout_minutes"): _between(1, 24 * 60),
 }
 
 TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "boolean", list: "list", dict: "table",

@@ -9,7 +9,8 @@ explicitly and in this order (the order is part of the contract, see docs/archit
    transaction, and cancels calendar entries that no longer apply — after the carry-over, because
    the inherited indicators' values-due reminders are planned from it;
 3. ``scrub_outbox`` and ``MaildirEraser``: ``person forget`` erases the person from the outbox and
-   from the maildir.
+   from the maildir;
+4. ``forget_account``: and their account, its sessions and tokens (zyklus.app.accounts).
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
     from engine.i18n import m
     from engine.service import Service
     from engine.versions import database_if_present
+    from engine.events import PersonForgotten
     from notifications.wiring import wire_configured
+    from zyklus.app import account_tables  # noqa: F401  (registers the tables a new database gets)
+    from zyklus.app.accounts import forget_account
 
     if require_schema:
         engine = database_if_present(url, busy_timeout=settings.busy_timeout)
@@ -57,6 +61,7 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
     service = Service(engine, Catalog(settings.workflow_dirs), clock, tz=settings.timezone, lang=lang,
                       default_workflow=settings.get("general", "default_workflow"))
     wire_configured(service, settings)
+    service.bus.subscribe(forget_account, PersonForgotten)
     return service
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from engine.service import Service
+    from zyklus.app.accounts import Accounts
     from notifications.outbox import Transport
     from zyklus.config import Settings
 
@@ -27,7 +28,8 @@ class Application:
     ``cycles``: municipalities, people and their cycles (start, record, advance, deadline, status,
     overview, history); ``programme``: indicators, goals, measures, values, evaluation, report;
     ``workflows``: list, validate, show, simulate, migrate; ``reminders``: the sweep, the outbox,
-    failing reminders, the calendar; ``privacy``: export and erase a person. Every method takes
+    failing reminders, the calendar; ``privacy``: export and erase a person; ``accounts``: who
+    signs in to the web app and the API, and what they may see (zyklus.app.access). Every method takes
     the caller's language (``lang``), so one process answers each caller in theirs.
 
     The database is opened on first use, so what needs none (``workflows.validate``, ``--help``)
@@ -54,6 +56,14 @@ class Application:
     @cached_property
     def programme(self) -> ProgrammeArea:
         return ProgrammeArea(self.service)
+
+    @cached_property
+    def accounts(self) -> "Accounts":
+        """Signing in, sessions, links and tokens (the web app and the REST API); loads argon2
+        only when a password is checked."""
+        from zyklus.app.accounts import Accounts
+
+        return Accounts(self.service, self.settings)
 
     @cached_property
     def privacy(self) -> Privacy:

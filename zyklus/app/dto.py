@@ -22,6 +22,30 @@ class DTO(BaseModel):
         return self.model_dump(mode="json")
 
 
+
+# -- accounts -------------------------------------------------------------------------------------
+class AccountDTO(DTO):
+    email: str
+    name: str
+    is_admin: bool
+    language: str
+    has_password: bool
+    """False until the person has set a password through a mailed link."""
+    advisor_states: list[str] = Field(default_factory=list)
+    """The Länder (two-letter codes) whose every municipality the advisor reads."""
+    advisor_ags: list[str] = Field(default_factory=list)
+    """Single municipalities the advisor reads."""
+
+
+class ApiTokenDTO(DTO):
+    id: int
+    name: str
+    prefix: str
+    """The token's first characters, to tell tokens apart; the token itself is shown only once."""
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
 # -- municipalities and people -----------------------------------------------------------------
 class MunicipalityDTO(DTO):
     ags: str

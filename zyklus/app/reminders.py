@@ -44,6 +44,15 @@ class Reminders:
     def sweep(self, *, dry_run: bool = False) -> SweepReportDTO:
         return SweepReportDTO.model_validate(self.sweeper.sweep(dry_run=dry_run).as_dict())
 
+    def deliver(self) -> dict[str, int]:
+        """Send what waits in the outbox now, without a sweep (a password link right after the
+        request); counts per outcome."""
+        from notifications.outbox import dispatch
+
+        sweeper = self.sweeper
+        return dispatch(self._service.engine, self._service.clock.now(), sweeper.transport, sweeper.sender,
+                        sweeper.policy, sweeper.batch_size)
+
     def serve(self) -> None:
         """Sweep every ``[scheduler] interval_seconds`` until SIGTERM or SIGINT (APScheduler)."""
         from notifications.scheduler import serve

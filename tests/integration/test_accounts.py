@@ -1,0 +1,152 @@
+"""Accounts through the door: links, passwords, lockout, sessions, tokens, scopes, erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from engine.clock import FixedClock
+from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine_support import AGS, COORDINATOR, NOW, OTHER_AGS, setup_municipality, structure
+from zyklus.app import Application
+from zyklus.app.access import Action
+from zyklus.app.account_tables import Account, AccountLink, WebSession
+from zyklus.app.accounts import LoginRefused, digest
+from zyklus.bootstrap import bootstrap
+from zyklus.config import load_settings
+
+PASSWORD = "Nachhaltig-2027"
+
+
+@pytest.fixture
+def door(database_url: str, tmp_path: Path) -> Application:
+    clock = FixedClock(NOW)
+    app = bootstrap(load_settings(lang="de"), clock, db_url=database_url, require_schema=False)
+    app.service.init_db()
+    setup_municipality(app.service)
+    setup_municipality(app.service, OTHER_AGS, "Weimar", structure(domain="weimar.de"))
+    yield app
+    app.close()
+
+
+def _with_password(door: Application, email: str = COORDINATOR) -> None:
+    issued = door.accounts.issue_link(email)
+    assert issued is not None
+    door.accounts.set_password(issued.token, PASSWORD)
+
+
+def test_a_registered_person_gets_an_account_with_the_first_link_and_signs_in(door: Application) -> None:
+    issued = door.accounts.issue_link(COORDINATOR.upper())
+    assert issued is not None and issued.account.email == COORDINATOR and not issued.account.has_password
+    assert door.accounts.set_password(issued.token, PASSWORD).has_password
+    session = door.accounts.login(COORDINATOR, PASSWORD)
+    principal = door.accounts.session(session.token)
+    assert principal is not None and principal.memberships[AGS] >= {"coordination", "core_team", "steering_group"}
+    with pytest.raises(InvalidInput):  # a link works once
+        door.accounts.set_password(issued.token, "Ein-anderes-Passwort")
+    with Session(door.service.engine) as db:  # only digests are stored
+        assert db.exec(select(WebSession)).one().token == digest(session.token) != session.token
+        assert db.exec(select(Account)).one().password_hash.startswith("$argon2id$")
+
+
+def test_an_unknown_address_gets_no_link_and_the_same_refusal_as_a_wrong_password(door: Application) -> None:
+    assert door.accounts.issue_link("niemand@example.org") is None
+    assert door.accounts.issue_link("kein Komma, keine Adresse") is None
+    _with_password(door)
+    with pytest.raises(LoginRefused) as unknown:
+        door.accounts.login("niemand@example.org", PASSWORD)
+    with pytest.raises(LoginRefused) as wrong:
+        door.accounts.login(COORDINATOR, "falsch-falsch-falsch")
+    assert unknown.value.message == wrong.value.message
+
+
+def test_an_expired_link_is_refused(door: Application) -> None:
+    issued = door.accounts.issue_link(COORDINATOR)
+    door.service.clock.advance(dt.timedelta(hours=48, seconds=1))
+    with pytest.raises(InvalidInput):
+        door.accounts.set_password(issued.token, PASSWORD)
+
+
+@pytest.mark.parametrize("password", ["kurz", "x" * 201, "mit\x00null-byte", "ANNA.koordination@erfurt.de"])
+def test_bad_passwords_are_refused_and_the_link_stays_usable(door: Application, password: str) -> None:
+    issued = door.accounts.issue_link(COORDINATOR)
+    with pytest.raises(InvalidInput):
+        door.accounts.set_password(issued.token, password)
+    door.accounts.set_password(issued.token, PASSWORD)
+
+
+def test_five_failures_lock_the_account_then_the_lock_expires(door: Application) -> None:
+    _with_password(door)
+    for _ in range(5):
+        with pytest.raises(LoginRefused):
+            door.accounts.login(COORDINATOR, "falsch-falsch-falsch")
+    with pytest.raises(LoginRefused) as locked:  # even the right password, while locked
+        door.accounts.login(COORDINATOR, PASSWORD)
+    assert locked.value.code == "account.login.locked"
+    door.service.clock.advance(dt.timedelta(minutes=15, seconds=1))
+    assert door.accounts.login(COORDINATOR, PASSWORD).token
+
+
+def test_logout_and_a_new_password_end_sessions(door: Application) -> None:
+    _with_password(door)
+    first, second = door.accounts.login(COORDINATOR, PASSWORD), door.accounts.login(COORDINATOR, PASSWORD)
+    door.accounts.logout(first.token)
+    assert door.accounts.session(first.token) is None and door.accounts.session(second.token) is not None
+    _with_password(door)
+    assert door.accounts.session(second.token) is None
+
+
+def test_a_session_expires_without_activity(door: Application) -> None:
+    _with_password(door)
+    token = door.accounts.login(COORDINATOR, PASSWORD).token
+    door.service.clock.advance(dt.timedelta(hours=11))
+    assert door.accounts.session(token) is not None  # activity extends it
+    door.service.clock.advance(dt.timedelta(hours=11))
+    assert door.accounts.session(token) is not None
+    door.service.clock.advance(dt.timedelta(hours=12, seconds=1))
+    assert door.accounts.session(token) is None
+
+
+def test_rights_follow_roles_and_scopes(door: Application) -> None:
+    coordinator = door.accounts.principal(_account(door, COORDINATOR))
+    steering = door.accounts.principal(_account(door, "steuerung0@erfurt.de"))
+    door.accounts.add("beraterin@zukunftsfaehiges-thueringen.example", name="Beraterin", advisor_states=["TH"])
+    advisor = door.accounts.principal("beraterin@zukunftsfaehiges-thueringen.example")
+    assert coordinator.may(Action.ADVANCE, AGS, "TH") and not coordinator.may(Action.READ, OTHER_AGS, "TH")
+    assert steering.may(Action.READ, AGS, "TH") and not steering.may(Action.RECORD, AGS, "TH")
+    assert advisor.may(Action.READ, OTHER_AGS, "TH") and advisor.may(Action.COMMENT, AGS, "TH")
+    assert not advisor.may(Action.ADVANCE, AGS, "TH") and not advisor.may(Action.READ, "09162000", "BY")
+    with pytest.raises(NotFound):  # Weimar does not exist for Erfurt's coordinator
+        coordinator.require(Action.READ, OTHER_AGS, "TH")
+    with pytest.raises(PermissionDenied):
+        steering.require(Action.RECORD, AGS, "TH")
+    assert door.accounts.visible(coordinator) == [AGS]
+    assert door.accounts.visible(advisor) == sorted([AGS, OTHER_AGS])
+
+
+def test_api_tokens_are_shown_once_stored_as_digests_and_revocable(door: Application) -> None:
+    door.accounts.add("admin@landkreis.example", admin=True)
+    admin = door.accounts.principal("admin@landkreis.example")
+    token, listed = door.accounts.create_api_token(admin, "Skript Monatsbericht")
+    assert token.startswith("zyk_") and listed.prefix == token[:10]
+    assert door.accounts.api_principal(token).is_admin
+    door.accounts.revoke_api_token(admin, listed.id)
+    assert door.accounts.api_principal(token) is None
+    assert door.accounts.api_tokens(admin)[0].revoked_at is not None
+
+
+def test_forgetting_a_person_erases_their_account_sessions_and_links(door: Application) -> None:
+    _with_password(door)
+    token = door.accounts.login(COORDINATOR, PASSWORD).token
+    door.privacy.forget(COORDINATOR)
+    assert door.accounts.session(token) is None
+    with Session(door.service.engine) as db:
+        assert db.exec(select(Account)).all() == [] and db.exec(select(AccountLink)).all() == []
+
+
+def _account(door: Application, email: str) -> str:
+    _with_password(door, email)
+    return email

@@ -1,4 +1,5 @@
-"""Secrets never reach a screen or a log: the database password and the SMTP password are masked.
+"""Secrets never reach a screen or a log: the database password, the SMTP password and the web
+app's signing key (ZYKLUS_SECRET_KEY) are masked.
 
 Printed URLs are rendered with SQLAlchemy's ``hide_password``; as a last line of defence every
 error line and every log record passes :func:`scrub`, which replaces each known secret (in the
@@ -41,8 +42,8 @@ def _password_by_hand(url: str) -> str | None:
 
 def known() -> list[str]:
     """Every secret to mask, the longest first (so a password containing another is masked whole)."""
-    smtp = os.environ.get("ZYKLUS_SMTP_PASSWORD")
-    return sorted({s for s in (*_known, smtp) if s}, key=len, reverse=True)
+    from_env = (os.environ.get(name) for name in ("ZYKLUS_SMTP_PASSWORD", "ZYKLUS_SECRET_KEY"))
+    return sorted({s for s in (*_known, *from_env) if s}, key=len, reverse=True)
 
 
 def scrub(text: str) -> str:

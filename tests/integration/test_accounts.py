@@ -6,11 +6,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from engine_support import (
+    AGS,
+    COORDINATOR,
+    NOW,
+    OTHER_AGS,
+    setup_municipality,
+    structure,
+)
 from sqlmodel import Session, select
 
 from engine.clock import FixedClock
 from engine.errors import InvalidInput, NotFound, PermissionDenied
-from engine_support import AGS, COORDINATOR, NOW, OTHER_AGS, setup_municipality, structure
 from zyklus.app import Application
 from zyklus.app.access import Action
 from zyklus.app.account_tables import Account, AccountLink, WebSession

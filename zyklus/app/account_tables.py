@@ -16,7 +16,6 @@ from sqlalchemy import CheckConstraint, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
-
 class Account(SQLModel, table=True):
     __table_args__ = (CheckConstraint("email = lower(email)", name="ck_account_email_lower"),)
 

@@ -25,7 +25,13 @@ from engine.errors import Conflict, InvalidInput, NotFound, ZyklusError
 from engine.i18n import Language, m, t
 from engine.roles import effective_roles
 from zyklus.app.access import Principal
-from zyklus.app.account_tables import Account, AccountLink, AdvisorScope, ApiToken, WebSession
+from zyklus.app.account_tables import (
+    Account,
+    AccountLink,
+    AdvisorScope,
+    ApiToken,
+    WebSession,
+)
 from zyklus.app.dto import AccountDTO, ApiTokenDTO
 
 if TYPE_CHECKING:
@@ -85,7 +91,7 @@ def check_password(password: str, email: str, lang: Language) -> str:
 
 
 class Accounts:
-    def __init__(self, service: "Service", settings: "Settings") -> None:
+    def __init__(self, service: Service, settings: Settings) -> None:
         self._service = service
         self._settings = settings
 
@@ -192,7 +198,7 @@ class Accounts:
     def link_account(self, token: str, lang: Language = "de") -> AccountDTO:
         """The account a still valid link belongs to (the page that asks for the new password)."""
         with Session(self._service.engine) as session:
-            link, row = self._valid_link(session, token, lang)
+            _link, row = self._valid_link(session, token, lang)
             return _account_dto(row)
 
     def _valid_link(self, session: Session, token: str, lang: Language) -> tuple[AccountLink, Account]:
@@ -375,7 +381,7 @@ def delete_account(session: Session, account_id: int | None) -> None:
     session.exec(delete(Account).where(col(Account.id) == account_id))
 
 
-def forget_account(event: "PersonForgotten", session: Session) -> None:
+def forget_account(event: PersonForgotten, session: Session) -> None:
     """`person forget` erases the account of the address too (subscribed in bootstrap)."""
     row = session.exec(select(Account).where(Account.email == event.email)).first()
     if row is not None:

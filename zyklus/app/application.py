@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from engine.service import Service
-    from zyklus.app.accounts import Accounts
     from notifications.outbox import Transport
+    from zyklus.app.accounts import Accounts
     from zyklus.config import Settings
 
 
@@ -36,8 +37,8 @@ class Application:
     neither waits for it nor creates a file.
     """
 
-    def __init__(self, service: Callable[[], "Service"], *, settings: "Settings", db_url: str,
-                 transport: "Transport | None" = None) -> None:
+    def __init__(self, service: Callable[[], Service], *, settings: Settings, db_url: str,
+                 transport: Transport | None = None) -> None:
         self._build_service = service
         self.settings = settings
         self._db_url = db_url
@@ -45,7 +46,7 @@ class Application:
         self.workflows = Workflows(settings.workflow_dirs, db_url, lambda: self.service)
 
     @cached_property
-    def service(self) -> "Service":
+    def service(self) -> Service:
         """The engine's service; for the areas of the door only, never for an entry point."""
         return self._build_service()
 
@@ -58,7 +59,7 @@ class Application:
         return ProgrammeArea(self.service)
 
     @cached_property
-    def accounts(self) -> "Accounts":
+    def accounts(self) -> Accounts:
         """Signing in, sessions, links and tokens (the web app and the REST API); loads argon2
         only when a password is checked."""
         from zyklus.app.accounts import Accounts
@@ -73,6 +74,10 @@ class Application:
     def reminders(self) -> Reminders:
         return Reminders(self.service, self.settings, self._transport)
 
+    def today(self) -> dt.date:
+        """Today in the configured time zone, by the door's clock (a test's or `--now`'s)."""
+        return self.service.today()
+
     def init_database(self) -> None:
         """Create the database or bring it to the newest schema (alembic), keeping every row
         (`zyklus init`)."""
@@ -85,7 +90,7 @@ class Application:
         finally:
             engine.dispose()
 
-    def backup(self, path: "Path", lang: Language = "de") -> dict[str, Any]:
+    def backup(self, path: Path, lang: Language = "de") -> dict[str, Any]:
         """A consistent copy of the SQLite database to the new file ``path`` while zyklus runs
         (`zyklus backup`); returns what was written. PostgreSQL: refused with the pg_dump line."""
         from zyklus.app.backup import backup

@@ -12,30 +12,41 @@ from typing import TYPE_CHECKING
 from engine.i18n import Language
 from engine.roles import effective_roles
 from zyklus.app import commands as c
-from zyklus.app.dto import (AdvancedDTO, CycleStartedDTO, CycleSummaryDTO, DeadlineSetDTO, FactRecordedDTO,
-                            GuardWarningDTO, HistoryEntryDTO, MunicipalityDTO, NoCycleDTO, PersonDTO, StatusDTO)
+from zyklus.app.dto import (
+    AdvancedDTO,
+    CycleStartedDTO,
+    CycleSummaryDTO,
+    DeadlineSetDTO,
+    FactRecordedDTO,
+    GuardWarningDTO,
+    HistoryEntryDTO,
+    MunicipalityDTO,
+    NoCycleDTO,
+    PersonDTO,
+    StatusDTO,
+)
 
 if TYPE_CHECKING:
     from engine.db.tables import Municipality, Person
     from engine.service import Service
 
 
-def municipality_dto(row: "Municipality") -> MunicipalityDTO:
+def municipality_dto(row: Municipality) -> MunicipalityDTO:
     return MunicipalityDTO(ags=row.ags, name=row.name, state=row.state, kind=row.kind,
                            catholic_holidays=row.catholic_holidays)
 
 
-def person_dto(row: "Person") -> PersonDTO:
+def person_dto(row: Person) -> PersonDTO:
     return PersonDTO(name=row.name, email=row.email, roles=list(row.roles), counts_in=sorted(effective_roles(row.roles)),
                      organisation=row.organisation, consent_publish=row.consent_publish, language=row.language,
                      digest=row.digest)
 
 
 class Cycles:
-    def __init__(self, service: "Service") -> None:
+    def __init__(self, service: Service) -> None:
         self._service = service
 
-    def _speaking(self, lang: Language) -> "Service":
+    def _speaking(self, lang: Language) -> Service:
         return self._service.in_language(lang)
 
     # -- municipalities and people ------------------------------------------------------------
@@ -43,6 +54,14 @@ class Cycles:
         row = self._speaking(lang).add_municipality(command.ags, command.name, state=command.state,
                                                     kind=command.kind, catholic_holidays=command.catholic_holidays)
         return municipality_dto(row)
+
+    def municipality(self, ags: str, lang: Language = "de") -> MunicipalityDTO:
+        """One municipality (NotFound for an AGS nobody registered)."""
+        from sqlmodel import Session
+
+        service = self._speaking(lang)
+        with Session(service.engine) as session:
+            return municipality_dto(service.municipality_in(session, ags))
 
     def municipalities(self) -> list[MunicipalityDTO]:
         return [municipality_dto(row) for row in self._service.municipalities()]

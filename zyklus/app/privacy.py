@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 class Privacy:
-    def __init__(self, service: "Service") -> None:
+    def __init__(self, service: Service) -> None:
         self._service = service
 
     def export(self, email: str, lang: Language = "de") -> dict[str, Any]:

@@ -11,15 +11,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engine.i18n import Language
-from zyklus.app.dto import (CatalogueEntryDTO, CycleOutcomeDTO, EvaluationDTO, GoalDTO, IndicatorDTO, MeasureDTO,
-                            TargetSetDTO, ValueRecordedDTO)
+from zyklus.app.dto import (
+    CatalogueEntryDTO,
+    CycleOutcomeDTO,
+    EvaluationDTO,
+    GoalDTO,
+    IndicatorDTO,
+    MeasureDTO,
+    TargetSetDTO,
+    ValueRecordedDTO,
+)
 
 if TYPE_CHECKING:
     from engine.indicators.programme import IndicatorView, Programme
     from engine.service import Service
 
 
-def indicator_dto(view: "IndicatorView") -> IndicatorDTO:
+def indicator_dto(view: IndicatorView) -> IndicatorDTO:
     row = view.row
     return IndicatorDTO(
         id=row.key, name=row.name, sdg=row.sdg, unit=row.unit, decimals=row.decimals, direction=row.direction,
@@ -31,10 +39,10 @@ def indicator_dto(view: "IndicatorView") -> IndicatorDTO:
 
 
 class ProgrammeArea:
-    def __init__(self, service: "Service") -> None:
+    def __init__(self, service: Service) -> None:
         self._service = service
 
-    def _programme(self, lang: Language) -> "Programme":
+    def _programme(self, lang: Language) -> Programme:
         from engine.indicators.programme import Programme
 
         return Programme(self._service.in_language(lang))

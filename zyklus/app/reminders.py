@@ -22,13 +22,13 @@ if TYPE_CHECKING:
 
 
 class Reminders:
-    def __init__(self, service: "Service", settings: "SettingsLike", transport: "Transport | None" = None) -> None:
+    def __init__(self, service: Service, settings: SettingsLike, transport: Transport | None = None) -> None:
         self._service = service
         self._settings = settings
         self._transport = transport
 
     @cached_property
-    def sweeper(self) -> "Sweeper":
+    def sweeper(self) -> Sweeper:
         """Built on first use: the mail renderer, SMTP and iCalendar load only for a sweep."""
         from notifications.setup import sweeper_for
 

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from engine.errors import NotFound
 from engine.i18n import Language, m
-from zyklus.app.dto import MigrationDTO, ProblemDTO, SimulationDTO, ValidationDTO, WorkflowDTO
+from zyklus.app.dto import (
+    MigrationDTO,
+    ProblemDTO,
+    SimulationDTO,
+    ValidationDTO,
+    WorkflowDTO,
+)
 
 if TYPE_CHECKING:
     from engine.definitions.loader import Catalog
@@ -24,13 +30,13 @@ if TYPE_CHECKING:
 
 
 class Workflows:
-    def __init__(self, workflow_dirs: list[Path], db_url: str, service: Callable[[], "Service"]) -> None:
+    def __init__(self, workflow_dirs: list[Path], db_url: str, service: Callable[[], Service]) -> None:
         self._dirs = list(workflow_dirs)
         self._db_url = db_url
         self._service = service
         """Built on first use: only migrating needs the database."""
 
-    def catalog_for(self, target: str, lang: Language = "de") -> "Catalog":
+    def catalog_for(self, target: str, lang: Language = "de") -> Catalog:
         """The installation's catalogue; for a file being written, its own folder comes first so it
         may extend a sibling file that is not (yet) in a configured folder."""
         from engine.definitions.loader import Catalog

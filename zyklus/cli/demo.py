@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import typer
@@ -24,6 +25,9 @@ from rich.table import Table
 
 from engine.i18n import format_date
 from zyklus.cli.common import commands, console
+
+if TYPE_CHECKING:
+    from zyklus.app import Application
 
 AGS = "16099001"
 TZ = ZoneInfo("Europe/Berlin")
@@ -188,3 +192,41 @@ def demo(ctx: typer.Context) -> None:
             demo_run.run()
         finally:
             demo_run.close()
+
+
+DEMO_PASSWORD = "demo-passwort"
+"""The password of the demo's accounts (`zyklus web --demo`); the database is thrown away."""
+ADVISOR, ADMIN = "beratung@zukunftsfaehiges-thueringen.example", "admin@musterstadt.example"
+
+
+def web_demo(ctx) -> tuple["Application", list[tuple[str, str]]]:  # noqa: ANN001 (the CLI's AppContext)
+    """Run the demo, add two municipalities in earlier phases and accounts for a coordinator, an
+    advisor and an administrator, and leave it all running for the web app. The folder is
+    removed when the process ends."""
+    import atexit
+    import shutil
+
+    workdir = Path(tempfile.mkdtemp(prefix="zyklus-web-demo-"))
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
+    demo_run = Demo(workdir, console, ctx.lang)
+    atexit.register(demo_run.controller.stop)
+    demo_run.run()
+    door, c = demo_run.door, commands()
+    for ags, name, started, coordinator in (("16099002", "Beispielgemeinde", dt.date(2030, 9, 1), "koordination@beispielgemeinde.example"),
+                                            ("16099003", "Landkreis Muster", dt.date(2029, 6, 1), "nachhaltigkeit@landkreis-muster.example")):
+        door.cycles.add_municipality(c.AddMunicipality(ags=ags, name=name, state="TH",
+                                                       kind="landkreis" if ags.endswith("3") else "gemeinde"))
+        door.cycles.add_person(c.AddPerson(ags=ags, name=f"Koordination {name}", email=coordinator, roles=["coordination"]))
+        door.cycles.start(c.StartCycle(ags=ags, workflow="gnk-thueringen", on=started))
+    door.cycles.record(c.RecordFact(ags="16099003", fact="application", actor="nachhaltigkeit@landkreis-muster.example",
+                                    values={"date": "2029-06-10"}, on=dt.date(2029, 6, 10)))
+    door.accounts.add(ADVISOR, name="Beratung Zukunftsfähiges Thüringen", advisor_states=["TH"])
+    door.accounts.add(ADMIN, name="Administration", admin=True)
+    for address in (CO1, ADVISOR, ADMIN):
+        issued = door.accounts.issue_link(address)
+        assert issued is not None
+        door.accounts.set_password(issued.token, DEMO_PASSWORD)
+    de = ctx.lang == "de"
+    return door, [(CO1, "Koordination Musterstadt" if de else "coordinator of Musterstadt"),
+                  (ADVISOR, "Beratung (alle Kommunen in TH)" if de else "advisor (every municipality in TH)"),
+                  (ADMIN, "Administration" if de else "administrator")]

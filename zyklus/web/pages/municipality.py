@@ -1,0 +1,185 @@
+"""*Kommune*: where the cycle stands, what is missing with the form that records it, the advance
+and the deadline; *Verlauf*: the history, also as CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from engine.errors import Conflict, NotFound, ZyklusError
+from zyklus.app import commands as c
+from zyklus.app.access import Action
+from zyklus.app.dto import StatusDTO
+from zyklus.web.context import checked_form, door, field, language, render
+from zyklus.web.pages.access import municipality_for
+
+router = APIRouter()
+Form = Annotated[FormData, Depends(checked_form)]
+_GERMAN_DATE = re.compile(r"\s*([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\s*")
+
+
+def iso_date(value: str) -> str:
+    """A date as typed into a form: the browser's date input sends 2027-03-15; a person typing
+    into a plain field writes 15.03.2027. The engine takes ISO only."""
+    match = _GERMAN_DATE.fullmatch(value)
+    return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else value.strip()
+
+
+def _timeline(request: Request, status: StatusDTO, lang: str) -> list[dict[str, Any]]:
+    """The workflow's phases as planned from the cycle's start (due dates moved off weekends and
+    holidays) beside when the cycle actually entered each one."""
+    app = door(request)
+    started = next((cycle for cycle in app.cycles.cycles(status.ags, lang) if cycle.number == status.cycle), None)
+    entered: dict[str, Any] = {}
+    for entry in app.cycles.history(status.ags, status.cycle, lang):
+        if entry.kind in ("start", "transition") and entry.to:
+            entered[entry.to] = entry.on
+    if started is None:
+        return []
+    municipality = app.cycles.municipality(status.ags, lang)
+    planned = app.workflows.simulate(status.workflow, started.started_on, municipality.state,
+                                     municipality.catholic_holidays, lang)
+    return [{"phase": p.phase, "label": p.label, "planned_start": p.start, "planned_due": p.due,
+             "entered": entered.get(p.phase), "current": p.phase == status.phase} for p in planned.phases]
+
+
+def _page(request: Request, ags: str, *, status_code: int = 200, **values: Any) -> Response:
+    principal, municipality = municipality_for(request, ags)
+    lang = language(request)
+    app = door(request)
+    try:
+        status: StatusDTO | None = app.cycles.status(municipality.ags, lang)
+    except NotFound:
+        status = None
+    timeline = _timeline(request, status, lang) if status else []
+    recent = app.cycles.history(municipality.ags, status.cycle, lang)[-8:][::-1] if status else []
+    return render(request, "municipality.html.j2", status_code=status_code, municipality=municipality,
+                  status=status, timeline=timeline, recent=recent,
+                  can_record=principal.may(Action.RECORD, municipality.ags, municipality.state),
+                  can_advance=principal.may(Action.ADVANCE, municipality.ags, municipality.state), **values)
+
+
+@router.get("/kommunen/{ags}")
+def municipality_page(request: Request, ags: str) -> Response:
+    return _page(request, ags)
+
+
+def _fields_of(status: StatusDTO | None, fact: str) -> dict[str, str]:
+    """The types of a fact's fields as the status lists them (to read dates typed the German way)."""
+    for guard in status.unmet if status else []:
+        if guard.fact == fact:
+            return {spec.name: spec.type for spec in guard.fields}
+    return {}
+
+
+@router.post("/kommunen/{ags}/fakten/{fact}")
+def record_fact(request: Request, ags: str, fact: str, form: Form) -> Response:
+    principal, municipality = municipality_for(request, ags, Action.RECORD)
+    lang = language(request)
+    app = door(request)
+    try:
+        types = _fields_of(app.cycles.status(municipality.ags, lang), fact)
+        values = {key[2:]: (iso_date(value) if types.get(key[2:]) == "date" else value)
+                  for key, value in form.multi_items()
+                  if key.startswith("f_") and isinstance(value, str) and value.strip()}
+        on = field(form, "on", 20)
+        app.cycles.record(c.RecordFact(ags=municipality.ags, fact=fact[:100], actor=principal.email, values=values,
+                                       on=iso_date(on) if on else None), lang)
+    except ZyklusError as exc:
+        return _page(request, ags, status_code=422, form_error={"fact": fact, "message": exc.render(lang),
+                                                                "values": dict(form.multi_items())})
+    return RedirectResponse(f"/kommunen/{municipality.ags}?erfasst={fact[:100]}#fakt-{fact[:100]}", status_code=303)
+
+
+@router.post("/kommunen/{ags}/weiter")
+def advance(request: Request, ags: str, form: Form) -> Response:
+    """A refused advance shows what is missing; one that lost a race shows the fresh state."""
+    principal, municipality = municipality_for(request, ags, Action.ADVANCE)
+    lang = language(request)
+    on, reason = field(form, "on", 20), field(form, "reason", 2000).strip()
+    try:
+        done = door(request).cycles.advance(
+            c.Advance(ags=municipality.ags, actor=principal.email, on=iso_date(on) if on else None,
+                      reason=reason or None, expected=field(form, "from", 100) or None), lang)
+    except Conflict as exc:
+        return _page(request, ags, status_code=409, advance_error=exc.render(lang), conflict=True)
+    except ZyklusError as exc:
+        return _page(request, ags, status_code=409 if exc.exit_code == 3 else 422,
+                     advance_error=exc.render(lang), reason=reason)
+    warned = "&warnungen=1" if done.warnings else ""
+    return RedirectResponse(f"/kommunen/{municipality.ags}?weiter={done.dest}{warned}", status_code=303)
+
+
+@router.post("/kommunen/{ags}/frist")
+def set_deadline(request: Request, ags: str, form: Form) -> Response:
+    principal, municipality = municipality_for(request, ags, Action.ADVANCE)
+    lang = language(request)
+    try:
+        from engine import validate
+
+        due = validate.date(iso_date(field(form, "due", 20)), lang)
+        door(request).cycles.set_deadline(c.SetDeadline(ags=municipality.ags, due=due, actor=principal.email,
+                                                        reason=field(form, "reason", 2000)), lang)
+    except ZyklusError as exc:
+        return _page(request, ags, status_code=422, deadline_error=exc.render(lang))
+    return RedirectResponse(f"/kommunen/{municipality.ags}?frist=1#frist", status_code=303)
+
+
+# -- Verlauf ----------------------------------------------------------------------------------------
+HISTORY_COLUMNS = ("cycle", "seq", "at", "on", "actor", "kind", "trigger", "from", "to", "from_label", "to_label",
+                   "fact_label", "reason")
+
+
+def _history(request: Request, ags: str, cycle: int | None) -> tuple[Any, list[Any]]:
+    _principal, municipality = municipality_for(request, ags)
+    return municipality, door(request).cycles.history(municipality.ags, cycle, language(request))
+
+
+@router.get("/kommunen/{ags}/verlauf")
+def history_page(request: Request, ags: str, zyklus: int | None = None) -> Response:
+    municipality, entries = _history(request, ags, zyklus)
+    cycles = door(request).cycles.cycles(municipality.ags, language(request))
+    return render(request, "history.html.j2", municipality=municipality, entries=entries, cycles=cycles,
+                  chosen=zyklus)
+
+
+@router.get("/kommunen/{ags}/verlauf.json")
+def history_json(request: Request, ags: str, zyklus: int | None = None) -> Response:
+    municipality, entries = _history(request, ags, zyklus)
+    body = json.dumps([entry.as_json() for entry in entries], ensure_ascii=False, indent=2)
+    return Response(body, media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="verlauf-{municipality.ags}.json"'})
+
+
+def csv_cell(value: Any) -> str:
+    """A cell a spreadsheet will not run: text starting with = + - @ (or a tab or CR) is prefixed
+    with an apostrophe (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_response(rows: list[list[Any]], filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")  # the separator German spreadsheet programs expect
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/kommunen/{ags}/verlauf.csv")
+def history_csv(request: Request, ags: str, zyklus: int | None = None) -> Response:
+    municipality, entries = _history(request, ags, zyklus)
+    rows = [list(HISTORY_COLUMNS)]
+    for entry in entries:
+        data = entry.as_json()
+        rows.append([data.get(column) for column in HISTORY_COLUMNS])
+    return csv_response(rows, f"verlauf-{municipality.ags}.csv")

@@ -95,7 +95,7 @@ def record_fact(request: Request, ags: str, fact: str, form: Form) -> Response:
                                        on=iso_date(on) if on else None), lang)
     except ZyklusError as exc:
         return _page(request, ags, status_code=422, form_error={"fact": fact, "message": exc.render(lang),
-                                                                "values": dict(form.multi_items())})
+                                                                "typed": dict(form.multi_items())})
     return RedirectResponse(f"/kommunen/{municipality.ags}?erfasst={fact[:100]}#fakt-{fact[:100]}", status_code=303)
 
 

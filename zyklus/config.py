@@ -69,6 +69,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "link_hours": (int, 48),
         "login_attempts": (int, 5),
         "lockout_minutes": (int, 15),
+        "contact": (str, ""),
     },
 }
 
@@ -346,4 +347,11 @@ def _check_sender(settings: Settings, refuse: _Refusal) -> None:
         validate.sender(settings.get("smtp", "sender"), refuse.lang)
     except InvalidInput as exc:
         raise ConfigError(m("config.bad_value", refuse.lang, path=refuse.shown, key="[smtp] sender",
+                            problem=exc.message)) from None
+    contact = settings.get("web", "contact")
+    try:
+        if contact:
+            validate.email(contact, refuse.lang)
+    except InvalidInput as exc:
+        raise ConfigError(m("config.bad_value", refuse.lang, path=refuse.shown, key="[web] contact",
                             problem=exc.message)) from None

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from zyklus.web.context import render, signed_in
+from zyklus.web.context import render, signed_in, state
 
 router = APIRouter()
 
@@ -22,4 +22,8 @@ def home(request: Request) -> Response:
 @router.get("/barrierefreiheit")
 def accessibility(request: Request) -> Response:
     """BITV 2.0 § 7: the statement and a way to report barriers, reachable without signing in."""
-    return render(request, "accessibility.html.j2")
+    from email.utils import parseaddr
+
+    settings = state(request).settings
+    contact = settings.get("web", "contact") or parseaddr(settings.get("smtp", "sender"))[1]
+    return render(request, "accessibility.html.j2", feedback=contact)

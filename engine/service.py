@@ -494,6 +494,19 @@ class Service:
             session.refresh(cycle)
         return cycle
 
+    def comment(self, ags: str, *, actor: str, text: str) -> History:
+        """A remark on the current cycle (an advisor's note, a coordinator's aside), on record in
+        the history. Who may comment is the entry point's rule (zyklus.app.access): an advisor
+        is not registered in the municipality, so ``actor`` is any address that passed it."""
+        actor = validate.email(actor, self.lang)
+        text = validate.text(text, "Kommentar", self.lang, limit=4000)
+        if not text:
+            raise InvalidInput(m("text.empty", self.lang, field="Kommentar"))
+        with self.unit(ags) as session:
+            loaded = self.load(session, ags, running=False)
+            return self.add_history(session, loaded.cycle, on=self.today(), actor=actor, kind="comment",
+                                    from_phase=loaded.cycle.phase, to_phase=loaded.cycle.phase, reason=text)
+
     # -- reading --------------------------------------------------------------------------------
     def status(self, ags: str, lang: Language | None = None) -> dict[str, Any]:
         with Session(self.engine) as session:

@@ -250,3 +250,23 @@ def test_logout_ends_the_session_on_the_server(client: TestClient) -> None:
     client.post("/abmelden", data={"csrf": csrf_of(page.text)})
     client.cookies.set("zyklus_session", cookie)  # a copy of the old cookie opens nothing
     assert client.get("/uebersicht", follow_redirects=False).status_code == 303
+
+
+def test_the_advisor_comments_and_the_comment_is_in_the_history(client: TestClient) -> None:
+    sign_in(client, ADVISOR)
+    page = client.get(f"/kommunen/{AGS}")
+    empty = client.post(f"/kommunen/{AGS}/kommentar", data={"csrf": csrf_of(page.text), "text": "  "})
+    assert empty.status_code == 422 and 'id="comment-error"' in empty.text
+    done = client.post(f"/kommunen/{AGS}/kommentar", data={"csrf": csrf_of(page.text),
+                                                          "text": "Bitte <Leitbild> vor Workshop 2 klären"})
+    assert done.status_code == 200 and "Der Kommentar steht im Verlauf" in done.text
+    history = client.get(f"/kommunen/{AGS}/verlauf.json").json()
+    assert history[-1]["kind"] == "comment" and history[-1]["actor"] == ADVISOR
+    assert "&lt;Leitbild&gt;" in client.get(f"/kommunen/{AGS}/verlauf").text
+
+
+def test_the_steering_group_may_not_comment(client: TestClient) -> None:
+    sign_in(client, STEERING_ONLY)
+    page = client.get(f"/kommunen/{AGS}")
+    assert "/kommentar" not in page.text
+    assert client.post(f"/kommunen/{AGS}/kommentar", data={"csrf": csrf_of(page.text), "text": "x"}).status_code == 403

@@ -63,3 +63,9 @@ class SetDeadline(Command):
     due: dt.date
     actor: str
     reason: str
+
+
+class Comment(Command):
+    ags: str
+    actor: str
+    text: str

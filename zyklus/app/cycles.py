@@ -109,6 +109,12 @@ class Cycles:
                               phase_label=before["phase_label"], due_on=cycle.due_on,
                               previous_due_on=before["due_on"])
 
+    def comment(self, command: c.Comment, lang: Language = "de") -> HistoryEntryDTO:
+        """A remark on the latest cycle, on record in its history; returns that entry (the last
+        one, since the history runs by cycle and sequence)."""
+        self._speaking(lang).comment(command.ags, actor=command.actor, text=command.text)
+        return self.history(command.ags, lang=lang)[-1]
+
     # -- reading --------------------------------------------------------------------------------
     def status(self, ags: str, lang: Language = "de") -> StatusDTO:
         return StatusDTO.model_validate(self._speaking(lang).status(ags))

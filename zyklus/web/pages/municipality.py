@@ -64,7 +64,8 @@ def _page(request: Request, ags: str, *, status_code: int = 200, **values: Any) 
     return render(request, "municipality.html.j2", status_code=status_code, municipality=municipality,
                   status=status, timeline=timeline, recent=recent,
                   can_record=principal.may(Action.RECORD, municipality.ags, municipality.state),
-                  can_advance=principal.may(Action.ADVANCE, municipality.ags, municipality.state), **values)
+                  can_advance=principal.may(Action.ADVANCE, municipality.ags, municipality.state),
+                  can_comment=principal.may(Action.COMMENT, municipality.ags, municipality.state), **values)
 
 
 @router.get("/kommunen/{ags}")
@@ -131,6 +132,19 @@ def set_deadline(request: Request, ags: str, form: Form) -> Response:
     except ZyklusError as exc:
         return _page(request, ags, status_code=422, deadline_error=exc.render(lang))
     return RedirectResponse(f"/kommunen/{municipality.ags}?frist=1#frist", status_code=303)
+
+
+@router.post("/kommunen/{ags}/kommentar")
+def comment(request: Request, ags: str, form: Form) -> Response:
+    """An advisor's (or the core team's) remark, kept in the history with who and when."""
+    principal, municipality = municipality_for(request, ags, Action.COMMENT)
+    lang = language(request)
+    text = field(form, "text", 4000)
+    try:
+        door(request).cycles.comment(c.Comment(ags=municipality.ags, actor=principal.email, text=text), lang)
+    except ZyklusError as exc:
+        return _page(request, ags, status_code=422, comment_error=exc.render(lang), comment_text=text)
+    return RedirectResponse(f"/kommunen/{municipality.ags}?kommentiert=1#kommentar", status_code=303)
 
 
 # -- Verlauf ----------------------------------------------------------------------------------------

@@ -6,7 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from notifications.template_check import MONITORING_SAMPLES, SAMPLE_COMMON, SAMPLE_DIGEST, SAMPLES
+from notifications.template_check import (
+    MONITORING_SAMPLES,
+    SAMPLE_COMMON,
+    SAMPLE_DIGEST,
+    SAMPLES,
+)
 
 _EVENT = {"event_label": "1. Netzwerktagung", "event_on": dt.date(2027, 3, 15)}
 

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from mail_samples import VARIANTS
+
 from notifications.render import MailRenderer
 
 GOLDEN = json.loads((Path(__file__).parent / "mail_golden.json").read_text(encoding="utf-8"))

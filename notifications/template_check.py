@@ -48,7 +48,8 @@ SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
 SAMPLE_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@erfurt.example", "municipality": "Erfurt",
            "ags": "16051000", "cycle_number": 2, "phase_label": "Formeller Beschluss (Rat)",
            "phase_description": "Der Rat beschließt das Handlungsprogramm.", "due_on": _DUE, "days_left": 14,
-           "missing": ["Nachweis „Ratsbeschluss“ muss in diesem Zyklus erfasst sein."], "next_steps": _NEXT_STEPS}
+           "missing": ["Nachweis „Ratsbeschluss“ muss in diesem Zyklus erfasst sein."], "next_steps": _NEXT_STEPS,
+           "links": [], "web": None}
 SAMPLE_DIGEST = {"recipient_name": "Anna Koch", "day": _DUE,
            "items": [{"subject": "Erinnerung: Frist am 15.03.2027", "text": "Guten Tag Anna Koch, …"}]}
 

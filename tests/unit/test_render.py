@@ -28,6 +28,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "kind": "before",
         "missing": ["Bericht hochladen"],
         "next_steps": ["zyklus status 09162000"],
+        "links": [],
     },
     "phase_entered": BASE
     | {
@@ -35,6 +36,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "due_on": DUE,
         "missing": ["Bericht hochladen"],
         "next_steps": ["zyklus status 09162000"],
+        "links": [],
     },
     "review": BASE | {"event_label": "Netzwerktreffen", "event_on": DUE, "days_left": 0},
     "cycle_started": BASE | {"previous_cycle_number": 1, "due_on": None},

@@ -56,9 +56,10 @@ def _clip(value: object) -> object:
     return value
 
 
-def _lookup(key: str, lang: str, n: int | None) -> str:
-    """The text of ``key`` in ``lang`` (the plural form for ``n``), else German; a key no
-    catalogue knows is a bug in zyklus, so it raises instead of showing the key to a user."""
+def translation(key: str, lang: str, n: int | None = None) -> str:
+    """The text of ``key`` in ``lang`` (the plural form for ``n``), else German, placeholders
+    not yet filled in: what the mail templates format themselves (escaping values for HTML). A
+    key no catalogue knows is a bug in zyklus, so it raises instead of showing the key to a user."""
     for candidate in dict.fromkeys((lang, SOURCE_LANGUAGE)):
         found = catalogue(candidate)
         text = found.gettext(key) if n is None else found.ngettext(key, key, n)
@@ -69,13 +70,13 @@ def _lookup(key: str, lang: str, n: int | None) -> str:
 
 def t(key: str, lang: Language = "de", /, **values: object) -> str:
     """Translate ``key`` and fill in ``values``; fall back to German, never to a raw key."""
-    return _lookup(key, lang, None).format(**{name: _clip(value) for name, value in values.items()})
+    return translation(key, lang, None).format(**{name: _clip(value) for name, value in values.items()})
 
 
 def tn(key: str, n: int, lang: Language = "de", /, **values: object) -> str:
     """The plural form of ``key`` for the count ``n`` by the language's Plural-Forms rule
     (``ngettext``); ``n`` is available to the text as ``{n}``."""
-    return _lookup(key, lang, n).format(n=n, **{name: _clip(value) for name, value in values.items()})
+    return translation(key, lang, n).format(n=n, **{name: _clip(value) for name, value in values.items()})
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Message:
 
 def m(key: str, lang: Language = "de", /, **values: object) -> Message:
     """Like :func:`t`, but keeps the key and values: what an error carries (``raise NotFound(m(…))``)."""
-    _lookup(key, lang, None)  # a key no catalogue has is a bug where it is raised, not where it is shown
+    translation(key, lang, None)  # a key no catalogue has is a bug where it is raised, not where it is shown
     return Message(key, dict(values), lang)
 
 

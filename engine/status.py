@@ -58,8 +58,8 @@ def steps(status: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def as_commands(ags: str, steps: Iterable[Mapping[str, Any]], actor: str) -> list[str]:
-    """The next steps as the `zyklus` commands that take them, for a person at a terminal (and,
-    until the web app links them, the lines of a reminder mail): ``actor`` is whose ``--as``."""
+    """The next steps as the `zyklus` commands that take them, for a person at a terminal (and
+    the lines of a reminder mail when there is no web app to link to): ``actor`` is whose ``--as``."""
     out: list[str] = []
     for step in steps:
         if step["action"] == "add_person":

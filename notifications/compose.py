@@ -20,6 +20,7 @@ from engine.roles import effective_roles
 from engine.service import Loaded, Service
 from engine.status import as_commands, build_status
 from notifications.ics import DeadlineItem, deadline_calendar
+from notifications.links import WebLinks
 from notifications.mail import message_id_for
 from notifications.planning import CYCLE_WIDE
 from notifications.render import MailRenderer
@@ -35,6 +36,9 @@ TEMPLATE_FOR_KIND = {"enter": "phase_entered", "before": "reminder", "due": "rem
 class MailSettings:
     sender: str
     domain: str
+    public_url: str | None = None
+    """``[web] public_url`` without trailing slash: with it, mails link into the web app instead
+    of quoting `zyklus` commands."""
 
 
 def outbox_key(timer: Timer, recipient: str) -> str:
@@ -104,6 +108,9 @@ class Composer:
     def _context(self, timer: Timer, kind: str, definition: Definition, municipality: Municipality, cycle: Cycle,
                  status: dict[str, Any], person: Person, lang: str) -> dict[str, Any]:
         today = self.service.today()
+        public_url = self.settings.public_url
+        web = WebLinks(public_url, municipality.ags) if public_url else None
+        steps = status.get("steps", [])
         phase_key = timer.phase if timer.phase in definition.phases else cycle.phase
         phase = definition.phases.get(phase_key)
         context: dict[str, Any] = {
@@ -115,7 +122,10 @@ class Composer:
             "due_on": timer.due_on or cycle.due_on,
             "days_left": (timer.due_on - today).days if timer.due_on else 0,
             "missing": [g["message"] for g in status.get("unmet", [])],
-            "next_steps": as_commands(municipality.ags, status.get("steps", []), person.email),
+            # a person with a browser gets links; commands only when there is no web app to link to
+            "next_steps": [] if web else as_commands(municipality.ags, steps, person.email),
+            "links": web.steps(steps, definition, lang) if web else [],  # type: ignore[arg-type]
+            "web": web,
         }
         if timer.label is not None:  # a review or event (or the cancellation of one)
             context["event_label"] = self._label(definition, timer, lang)

@@ -1,5 +1,12 @@
 """Render mail subject, text and HTML from jinja2 templates.
 
+There is one set of templates for every language: their sentences are keys of the gettext
+catalogues (``{{ _("mail.greeting", name=recipient_name) }}``, ``ngettext`` for counts), which
+``engine.i18n`` already loads, so a translator adds a language with one ``.po`` file and never
+touches a template. Each language has its own environment with the i18n callables of that
+language installed, so every recipient reads their own language and the date filters need no
+hidden context variable.
+
 Templates in the administrator's override directory are editable by non-developers, so they
 are read only from inside that folder (``ConfinedLoader``) and render in an immutable sandbox
 that cannot reach Python internals. Every template, shipped ones included, renders with the
@@ -16,23 +23,25 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar
 
 import jinja2
-from babel.dates import format_date
+import markupsafe
+from babel.dates import format_date as babel_date
+from jinja2.ext import InternationalizationExtension
 
+from engine.i18n import LANGUAGES, SOURCE_LANGUAGE, Language, format_date, translation
 from notifications.mail import HeaderInjectionError
 from notifications.template_loader import ConfinedLoader
 from notifications.template_sandbox import LimitedEnvironment, RenderLimits, budget
 
-Language = Literal["de", "en"]
-LANGUAGES: tuple[Language, ...] = ("de", "en")
-FALLBACK_LANGUAGE: Language = "de"
+FALLBACK_LANGUAGE: Language = SOURCE_LANGUAGE
 log = logging.getLogger("zyklus.render")
 SHIPPED_DIR = Path(__file__).parent / "templates"
 
 _TEMPLATE_NAME = re.compile(r"[a-z][a-z0-9_]*")
-_BABEL_LOCALES: dict[Language, str] = {"de": "de_DE", "en": "en_GB"}
+_BABEL_LOCALES = {"de": "de_DE", "en": "en_GB"}
+"""Whose long dates a language writes (en: 15 March 2027); any other language its own."""
 
 
 class UnsafeTemplateError(jinja2.TemplateError):
@@ -62,11 +71,13 @@ class RenderedMail:
 
 
 class MailRenderer:
-    """Look up ``{language}/{template}.{subject,txt,html}.j2`` and render it.
+    """Look up ``{template}.{subject,txt,html}.j2`` and render it in the recipient's language.
 
-    Lookup order per file: override dir in the requested language, shipped in
-    the requested language, then the same for German, so an administrator can
-    replace a single part (e.g. only the subject) of a single mail kind.
+    Lookup order per file: the administrator's override for the requested language
+    (``{language}/{template}.{part}.j2``, the layout of the time when templates existed once per
+    language), the administrator's override for every language (``{template}.{part}.j2``, using
+    ``_()``), then the shipped template, so an administrator can replace a single part (e.g. only
+    the subject) of a single mail kind, in one language or in all.
     """
 
     def __init__(self, override_dir: Path | None, shipped_dir: Path = SHIPPED_DIR, *,
@@ -75,15 +86,16 @@ class MailRenderer:
         self.limits = limits
         self.override_errors: list[str] = []
         self._found: dict[tuple[str, str, str, bool], jinja2.Template] = {}
-        self._shipped_dir = shipped_dir
         shipped_loader = jinja2.FileSystemLoader(shipped_dir)
         self._shipped = {lang: _environment(shipped_loader, lang, limits) for lang in LANGUAGES}
         self._overrides: ConfinedLoader | None = None
-        self._sandboxed: dict[Language, jinja2.Environment] = {}
+        self._sandboxed: dict[str, jinja2.Environment] = {}
         if override_dir is not None:
             self._overrides = ConfinedLoader(override_dir)
-            # Admin templates may extend shipped layouts, so they see both directories.
-            admin_loader = jinja2.ChoiceLoader([self._overrides, shipped_loader])
+            # Admin templates may extend shipped layouts, under their names of today or under the
+            # per-language names they had before (``de/_layout.html.j2``), which are the same file.
+            legacy = jinja2.PrefixLoader(dict.fromkeys(LANGUAGES, shipped_loader))
+            admin_loader = jinja2.ChoiceLoader([self._overrides, shipped_loader, legacy])
             self._sandboxed = {lang: _environment(admin_loader, lang, limits) for lang in LANGUAGES}
 
     def reload(self) -> None:
@@ -91,7 +103,7 @@ class MailRenderer:
         without restarting `zyklus serve`."""
         self._found.clear()
 
-    def render(self, template: str, language: Language, context: Mapping[str, Any]) -> RenderedMail:
+    def render(self, template: str, language: str, context: Mapping[str, Any]) -> RenderedMail:
         """Render all three parts; the subject is stripped and must be a single line.
 
         With ``fallback_to_shipped`` a broken administrator template (a refused file, an
@@ -117,7 +129,7 @@ class MailRenderer:
         except (jinja2.TemplateError, HeaderInjectionError) as exc:
             raise RenderFailed(template, language, exc) from exc
 
-    def _render(self, template: str, language: Language, context: Mapping[str, Any], *,
+    def _render(self, template: str, language: str, context: Mapping[str, Any], *,
                 overrides: bool) -> RenderedMail:
         """The three parts share one budget: the limits are per mail."""
         with budget(self.limits):
@@ -130,7 +142,7 @@ class MailRenderer:
                 html=self._render_part(template, "html", language, context, overrides),
             )
 
-    def _render_part(self, template: str, part: str, language: Language, context: Mapping[str, Any],
+    def _render_part(self, template: str, part: str, language: str, context: Mapping[str, Any],
                      overrides: bool) -> str:
         key = (template, part, language, overrides)
         found = self._found.get(key)
@@ -147,20 +159,57 @@ class MailRenderer:
         except Exception as exc:  # noqa: BLE001 - whatever a template raises costs this mail only
             raise TemplateRuntimeFailure(f"{found.name}: {type(exc).__name__}: {exc}") from exc
 
-    def _find(self, template: str, part: str, language: Language, overrides: bool) -> jinja2.Template:
-        for lang in dict.fromkeys((language, FALLBACK_LANGUAGE)):
-            if lang not in LANGUAGES:
-                continue
-            name = f"{lang}/{template}.{part}.j2"
-            if overrides and self._overrides is not None and self._overrides.exists(name):
-                return self._sandboxed[lang].get_template(name)
-            if (self._shipped_dir / name).is_file():
-                return self._shipped[lang].get_template(name)
-        raise jinja2.TemplateNotFound(f"{language}/{template}.{part}.j2")
+    def _find(self, template: str, part: str, language: str, overrides: bool) -> jinja2.Template:
+        """An unknown language reads German, as the catalogues do; so does a part only the
+        administrator's German folder has (as before there was one set of templates)."""
+        lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
+        name = f"{template}.{part}.j2"
+        if overrides and self._overrides is not None:
+            for candidate in (f"{lang}/{name}", name):
+                if self._overrides.exists(candidate):
+                    return self._sandboxed[lang].get_template(candidate)
+        try:
+            return self._shipped[lang].get_template(name)
+        except jinja2.TemplateNotFound:
+            german = f"{FALLBACK_LANGUAGE}/{name}"
+            if overrides and self._overrides is not None and self._overrides.exists(german):
+                return self._sandboxed[FALLBACK_LANGUAGE].get_template(german)
+            raise jinja2.TemplateNotFound(f"{template}.{part}.j2 ({language})") from None
 
 
-def _environment(loader: jinja2.BaseLoader, language: Language, limits: RenderLimits) -> jinja2.Environment:
-    """One environment per language so the date filters need no hidden context variable."""
+class KeyedI18n(InternationalizationExtension):
+    """jinja2's i18n (``_``, ``gettext``, ``ngettext``) over zyklus's catalogues, whose msgids are
+    keys with ``{name}`` placeholders. ``{% trans %}`` is not offered: its msgid would be the
+    text between the tags and its placeholders ``%(name)s``, so it would render the key, or a
+    sentence with its placeholders unfilled; unknown, the tag is a syntax error that
+    ``zyklus template check`` reports instead."""
+
+    tags: ClassVar[set[str]] = set()
+
+
+def _gettext_callables(language: str) -> tuple[Any, Any]:
+    """``gettext(key, **values)`` and ``ngettext(key, plural_key, n, **values)`` (``{n}`` is the
+    count, as in ``engine.i18n.tn``) in one language. In an HTML template the translation is
+    markup and the values are escaped into it, so a municipality named ``<b>`` stays text."""
+
+    def fill(eval_ctx: jinja2.nodes.EvalContext, text: str, values: dict[str, Any]) -> str:
+        if eval_ctx.autoescape:
+            return markupsafe.Markup(text).format(**values)
+        return text.format(**values)
+
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx: jinja2.nodes.EvalContext, key: str, **values: Any) -> str:
+        return fill(eval_ctx, translation(key, language), values)
+
+    @jinja2.pass_eval_context
+    def ngettext(eval_ctx: jinja2.nodes.EvalContext, key: str, _plural: str, n: int, **values: Any) -> str:
+        return fill(eval_ctx, translation(key, language, n), {"n": n, **values})
+
+    return gettext, ngettext
+
+
+def _environment(loader: jinja2.BaseLoader, language: str, limits: RenderLimits) -> jinja2.Environment:
+    """One environment per language: its texts and its dates need no hidden context variable."""
     env = LimitedEnvironment(
         value_chars=limits.value_chars,
         loader=loader,
@@ -169,12 +218,22 @@ def _environment(loader: jinja2.BaseLoader, language: Language, limits: RenderLi
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=[KeyedI18n],
     )
+    gettext, ngettext = _gettext_callables(language)
+    env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["language"] = language
+    long_dates = translation("mail.date_in_text", language) == "long"
     env.filters["datum"] = lambda day: _short_date(day, language)
-    env.filters["datum_lang"] = lambda day: format_date(day, format="long", locale=_BABEL_LOCALES[language])
+    env.filters["datum_lang"] = lambda day: babel_date(day, format="long",
+                                                       locale=_BABEL_LOCALES.get(language, language))
+    env.filters["datum_text"] = env.filters["datum_lang"] if long_dates else env.filters["datum"]
     return env
 
 
-def _short_date(day: datetime.date, language: Language) -> str:
-    """German officials expect 15.03.2027; English mails get unambiguous ISO 8601."""
-    return day.strftime("%d.%m.%Y") if language == "de" else day.isoformat()
+def _short_date(day: datetime.date, language: str) -> str:
+    """German officials expect 15.03.2027; other languages get unambiguous ISO 8601. A value
+    that is no date is an error of the template, not a dash as in a table."""
+    if not isinstance(day, datetime.date):
+        raise TypeError(f"datum expects a date, not {type(day).__name__}")
+    return format_date(day, language)  # type: ignore[arg-type]

@@ -29,6 +29,9 @@ class SettingsLike(Protocol):
     @property
     def template_dir(self) -> Path | None: ...
 
+    @property
+    def public_url(self) -> str | None: ...
+
 
 def smtp_settings(settings: SettingsLike) -> SmtpSettings | None:
     """None when no SMTP host is configured: mail then goes to the local maildir."""
@@ -68,7 +71,8 @@ def transport_for(settings: SettingsLike) -> Transport:
 
 def composer_for(service: Service, settings: SettingsLike) -> Composer:
     return Composer(service, MailRenderer(settings.template_dir, fallback_to_shipped=True),
-                    MailSettings(sender=settings.get("smtp", "sender"), domain=settings.get("mail", "message_id_domain")))
+                    MailSettings(sender=settings.get("smtp", "sender"), domain=settings.get("mail", "message_id_domain"),
+                                 public_url=settings.public_url))
 
 
 def planner_for(service: Service, settings: SettingsLike) -> TimerPlanner:

@@ -2,7 +2,7 @@
 
 Every file of the folder is read the way a sweep reads it (links out of the folder, ``..``,
 non-UTF-8 and oversized files are refused), and every kind of mail is rendered in the sandbox
-with a realistic sample context, in both languages and with the limits of a sweep, so an
+with a realistic sample context, in every language and with the limits of a sweep, so an
 undefined variable, a sandbox violation, a division by zero, a loop that never ends or a
 two-line subject is found at the desk and not at seven in the morning in the reminders of every
 municipality.
@@ -48,7 +48,8 @@ SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
 SAMPLE_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@erfurt.example", "municipality": "Erfurt",
            "ags": "16051000", "cycle_number": 2, "phase_label": "Formeller Beschluss (Rat)",
            "phase_description": "Der Rat beschließt das Handlungsprogramm.", "due_on": _DUE, "days_left": 14,
-           "missing": ["Nachweis „Ratsbeschluss“ muss in diesem Zyklus erfasst sein."], "next_steps": _NEXT_STEPS}
+           "missing": ["Nachweis „Ratsbeschluss“ muss in diesem Zyklus erfasst sein."], "next_steps": _NEXT_STEPS,
+           "links": [], "web": None}
 SAMPLE_DIGEST = {"recipient_name": "Anna Koch", "day": _DUE,
            "items": [{"subject": "Erinnerung: Frist am 15.03.2027", "text": "Guten Tag Anna Koch, …"}]}
 
@@ -61,17 +62,25 @@ def check_templates(override_dir: Path) -> list[str]:
     found: dict[tuple[str, str, str], str] = {}  # one line per error, named after the first kind it broke
     contexts = [(template, kind, {**SAMPLE_COMMON, "kind": kind, **extra}) for template, kind, extra in SAMPLES]
     for template, kind, context in contexts + [("digest", "digest", SAMPLE_DIGEST)]:
+        neutral = _overridden(override_dir, template)
         for language in LANGUAGES:
-            if not any(os.path.lexists(p) for p in (override_dir / language).glob(f"{template}.*.j2")):
+            per_language = _overridden(override_dir / language, template)
+            if not (neutral or per_language):
                 continue
             try:
                 renderer.render(template, language, context)
             except (jinja2.TemplateError, HeaderInjectionError) as exc:
                 if str(exc) not in refused:  # a refused file is reported once, not once per mail kind
                     label = template if kind in (template, "enter") else f"{template} ({kind})"
-                    found.setdefault((language, template, f"{type(exc).__name__}: {exc}"), label)
-    rendering = [f"{override_dir / language / label}: {error}" for (language, _, error), label in found.items()]
+                    place = override_dir / language / label if per_language else override_dir / f"{label} [{language}]"
+                    found.setdefault((language, template, f"{type(exc).__name__}: {exc}"), str(place))
+    rendering = [f"{place}: {error}" for (_, _, error), place in found.items()]
     return list(refused.values()) + rendering
+
+
+def _overridden(folder: Path, template: str) -> bool:
+    """Whether the folder holds a part of this mail (a file or anything else in its place)."""
+    return any(os.path.lexists(p) for p in folder.glob(f"{template}.*.j2"))
 
 
 def _refused_files(override_dir: Path) -> dict[str, str]:

@@ -132,3 +132,12 @@ def test_every_kind_of_mail_is_rendered_in_both_languages(templates: Path, tmp_p
     assert result.returncode == 1 and len(lines) == 14, lines  # one line per template and language
     for name in ("reminder", "review", "phase_entered", "cycle_started", "digest", "values_due", "stale_measures"):
         assert sum(f"/{name}" in line for line in lines) == 2, name
+
+
+def test_a_language_neutral_override_is_checked_in_every_language(templates: Path, tmp_path: Path) -> None:
+    (templates.parent / "review.subject.j2").write_text("{{ _('mail.review.title', event=no_such) }}",
+                                                        encoding="utf-8")
+    result = _check(tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and all("UndefinedError" in line and "review" in line for line in lines)

@@ -17,10 +17,10 @@ from engine.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, _discover, format_date, p
 from engine.roles import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"t": (1,), "tn": (1,), "m": (1,)}
-"""How code asks for text: ``t("key", lang, …)``, ``tn("key", n, lang, …)`` and, for errors, ``m("key", lang, …)``;
-babel.cfg says the same
-to ``pybabel extract``."""
+KEYWORDS = {"t": (1,), "tn": (1,), "m": (1,), "translation": (1,), "_": (1,), "ngettext": (1, 2)}
+"""How code asks for text: ``t("key", lang, …)``, ``tn("key", n, lang, …)``, for errors ``m("key", lang, …)``
+and, unformatted, ``translation("key", lang)``; the mail templates ask with ``_("key", …)`` and
+``ngettext("key", "key", n, …)``. babel.cfg says the same to ``pybabel extract``."""
 
 
 def po(lang: str):
@@ -89,6 +89,7 @@ def test_every_key_the_code_uses_exists() -> None:
             for filename, _, message, _, _ in extract_from_dir(ROOT / folder, method_map=methods, keywords=KEYWORDS)]
     assert len(used) > 200  # the extraction found the calls
     assert any(name.endswith("report.html.j2") for _, name in used)  # templates included
+    assert any(name.endswith("reminder.txt.j2") for _, name in used)  # the mail templates too
     assert sorted({f"{where}: {key}" for key, where in used if key not in KEYS}) == []
 
 

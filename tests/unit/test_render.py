@@ -28,6 +28,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "kind": "before",
         "missing": ["Bericht hochladen"],
         "next_steps": ["zyklus status 09162000"],
+        "links": [],
     },
     "phase_entered": BASE
     | {
@@ -35,6 +36,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "due_on": DUE,
         "missing": ["Bericht hochladen"],
         "next_steps": ["zyklus status 09162000"],
+        "links": [],
     },
     "review": BASE | {"event_label": "Netzwerktreffen", "event_on": DUE, "days_left": 0},
     "cycle_started": BASE | {"previous_cycle_number": 1, "due_on": None},
@@ -224,3 +226,42 @@ def test_date_filters(tmp_path: Path, language: str, short: str, long: str) -> N
 def test_german_short_date_pads_day_and_month(renderer: MailRenderer) -> None:
     context = CONTEXTS["review"] | {"event_on": datetime.date(2027, 1, 5)}
     assert "am 05.01.2027" in renderer.render("review", "de", context).subject
+
+
+# --- one set of templates, overrides per language and for all ------------------------------
+
+
+def test_a_language_neutral_override_speaks_every_language(tmp_path: Path) -> None:
+    write(tmp_path, "review.subject.j2", '{{ _("mail.review.subject", event=event_label, date=event_on|datum, '
+                                         'municipality=municipality) }}!')
+    renderer = MailRenderer(tmp_path)
+    assert renderer.render("review", "de", CONTEXTS["review"]).subject == \
+        "Termin: Netzwerktreffen am 15.03.2027 (Musterstadt)!"
+    assert renderer.render("review", "en", CONTEXTS["review"]).subject == \
+        "Upcoming: Netzwerktreffen on 2027-03-15 (Musterstadt)!"
+
+
+def test_a_per_language_override_wins_and_may_extend_the_old_layout_names(tmp_path: Path) -> None:
+    write(tmp_path, "review.html.j2", "{{ _('mail.review.title', event=event_label) }}")
+    write(tmp_path, "de/review.html.j2", '{% extends "de/_layout.html.j2" %}{% block content %}eigen{% endblock %}')
+    renderer = MailRenderer(tmp_path)
+    german = renderer.render("review", "de", CONTEXTS["review"]).html
+    assert "eigen" in german and "Mit freundlichen Grüßen" in german
+    assert renderer.render("review", "en", CONTEXTS["review"]).html == "Upcoming: Netzwerktreffen"
+
+
+def test_texts_are_escaped_into_html_but_not_into_plain_text(renderer: MailRenderer) -> None:
+    context = CONTEXTS["review"] | {"municipality": "A & <B>"}
+    mail = renderer.render("review", "en", context)
+    assert "of A &amp; &lt;B&gt; (AGS" in mail.html
+    assert "of A & <B> (AGS" in mail.text
+
+
+def test_a_trans_block_or_an_unknown_key_is_a_template_error(tmp_path: Path) -> None:
+    write(tmp_path, "de/review.subject.j2", "{% trans %}Hallo{% endtrans %}")
+    write(tmp_path, "en/review.subject.j2", "{{ _('mail.no_such_key') }}")
+    renderer = MailRenderer(tmp_path)
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        renderer.render("review", "de", CONTEXTS["review"])
+    with pytest.raises(jinja2.TemplateError, match="no_such_key"):
+        renderer.render("review", "en", CONTEXTS["review"])

@@ -270,3 +270,17 @@ def test_the_steering_group_may_not_comment(client: TestClient) -> None:
     page = client.get(f"/kommunen/{AGS}")
     assert "/kommentar" not in page.text
     assert client.post(f"/kommunen/{AGS}/kommentar", data={"csrf": csrf_of(page.text), "text": "x"}).status_code == 403
+
+
+def test_a_coordinator_begins_the_first_cycle_on_the_page(client: TestClient, door: Application) -> None:
+    door.service.add_municipality("16053000", "Jena", state="TH", kind="stadt")
+    door.service.add_person("16053000", name="Jana Koordination", email=COORDINATOR, roles=["coordination"])
+    sign_in(client, COORDINATOR)
+    page = client.get("/kommunen/16053000")
+    assert "Für diese Kommune läuft noch kein Zyklus" in page.text and 'name="workflow"' in page.text
+    bad = client.post("/kommunen/16053000/zyklus", data={"csrf": csrf_of(page.text), "workflow": "gibt-es-nicht"})
+    assert bad.status_code == 422 and 'id="start-error"' in bad.text
+    done = client.post("/kommunen/16053000/zyklus", data={"csrf": csrf_of(page.text), "workflow": "gnk-thueringen",
+                                                         "on": "04.01.2027"})
+    assert done.status_code == 200 and "Der Zyklus hat begonnen" in done.text
+    assert door.cycles.status("16053000").entered_on == dt.date(2027, 1, 4)

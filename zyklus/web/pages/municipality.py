@@ -18,7 +18,7 @@ from engine.errors import Conflict, NotFound, ZyklusError
 from zyklus.app import commands as c
 from zyklus.app.access import Action
 from zyklus.app.dto import StatusDTO
-from zyklus.web.context import checked_form, door, field, language, render
+from zyklus.web.context import checked_form, door, field, language, render, state
 from zyklus.web.pages.access import municipality_for
 
 router = APIRouter()
@@ -60,9 +60,11 @@ def _page(request: Request, ags: str, *, status_code: int = 200, **values: Any) 
     except NotFound:
         status = None
     timeline = _timeline(request, status, lang) if status else []
+    workflows = [w for w in app.workflows.list(lang) if w.valid] if status is None else []
     recent = app.cycles.history(municipality.ags, status.cycle, lang)[-8:][::-1] if status else []
     return render(request, "municipality.html.j2", status_code=status_code, municipality=municipality,
-                  status=status, timeline=timeline, recent=recent,
+                  status=status, timeline=timeline, recent=recent, workflows=workflows,
+                  default_workflow=state(request).settings.get("general", "default_workflow"),
                   can_record=principal.may(Action.RECORD, municipality.ags, municipality.state),
                   can_advance=principal.may(Action.ADVANCE, municipality.ags, municipality.state),
                   can_comment=principal.may(Action.COMMENT, municipality.ags, municipality.state), **values)
@@ -98,6 +100,22 @@ def record_fact(request: Request, ags: str, fact: str, form: Form) -> Response:
         return _page(request, ags, status_code=422, form_error={"fact": fact, "message": exc.render(lang),
                                                                 "typed": dict(form.multi_items())})
     return RedirectResponse(f"/kommunen/{municipality.ags}?erfasst={fact[:100]}#fakt-{fact[:100]}", status_code=303)
+
+
+@router.post("/kommunen/{ags}/zyklus")
+def start_cycle(request: Request, ags: str, form: Form) -> Response:
+    """The first cycle of a municipality (later ones the scheduler starts by itself)."""
+    _principal, municipality = municipality_for(request, ags, Action.ADVANCE)
+    lang = language(request)
+    on = field(form, "on", 20)
+    try:
+        from engine import validate
+
+        door(request).cycles.start(c.StartCycle(ags=municipality.ags, workflow=field(form, "workflow", 100) or None,
+                                                on=validate.date(iso_date(on), lang) if on else None), lang)
+    except ZyklusError as exc:
+        return _page(request, ags, status_code=422, start_error=exc.render(lang))
+    return RedirectResponse(f"/kommunen/{municipality.ags}?begonnen=1", status_code=303)
 
 
 @router.post("/kommunen/{ags}/weiter")

@@ -1,20 +1,64 @@
 """The status of a cycle as data: where it stands and exactly what is still missing.
 
-Pure over an already loaded cycle, so the CLI, `--json` and the reminder mails all say the same.
+Pure over an already loaded cycle, so the CLI, `--json`, the reminder mails and the overview of
+many municipalities all say the same: one municipality's cycle (``Service.load``, ORM rows) and a
+set-based read of thousands (``Service.status_all``, plain result rows) hand ``build_status`` the
+same few attributes, described by the protocols below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from engine.definitions.model import COMPLETED, Definition
 from engine.guards import GuardResult, evaluate_all
 from engine.i18n import Language
+from engine.snapshot import CycleSnapshot
 
-if TYPE_CHECKING:
-    from engine.service import Loaded
+
+class MunicipalityView(Protocol):
+    """What a status says about the municipality: an ORM row or a result row of a joined read."""
+
+    @property
+    def ags(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+
+
+class CycleView(Protocol):
+    """The columns of the cycle row a status reports."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def phase_entered_on(self) -> dt.date: ...
+    @property
+    def due_on(self) -> dt.date | None: ...
+    @property
+    def restart_on(self) -> dt.date | None: ...
+    @property
+    def lock_version(self) -> int: ...
+
+
+class StatusSource(Protocol):
+    """A cycle read for its status: its municipality, the row, the pinned definition and the
+    snapshot the guards are evaluated on (``engine.service.Loaded`` is one)."""
+
+    @property
+    def municipality(self) -> MunicipalityView: ...
+    @property
+    def cycle(self) -> CycleView: ...
+    @property
+    def definition(self) -> Definition: ...
+    def snapshot(self) -> CycleSnapshot: ...
 
 
 def _fields(definition: Definition, fact: str | None, lang: Language) -> list[dict[str, Any]]:
@@ -72,7 +116,10 @@ def as_commands(ags: str, steps: Iterable[Mapping[str, Any]], actor: str) -> lis
     return out
 
 
-def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, Any]:
+def build_status(loaded: StatusSource, today: dt.date, lang: Language,
+                 last_activity: dt.datetime | None = None) -> dict[str, Any]:
+    """The status of one cycle. ``last_activity`` is the moment of its latest history entry when
+    the caller read it (the reads of ``Service``); a reminder mail does not need it."""
     cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
     status: dict[str, Any] = {
         "ags": municipality.ags, "name": municipality.name, "state": municipality.state,
@@ -85,6 +132,7 @@ def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, 
         "overdue": bool(cycle.due_on and cycle.due_on < today),
         "restart_on": cycle.restart_on.isoformat() if cycle.restart_on else None,
         "lock_version": cycle.lock_version,
+        "last_activity": last_activity.isoformat() if last_activity else None,
         "next": [], "unmet": [], "ready": False,
     }
     if cycle.phase == COMPLETED:

@@ -15,11 +15,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Text, and_, cast, func, not_, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Select, Text, and_, cast, exists, func, not_, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import aliased
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
@@ -38,8 +39,8 @@ from engine.guards import GuardResult, blocking_unmet, evaluate_all
 from engine.i18n import Language, format_date, m, t
 from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
-from engine.snapshot import CycleSnapshot, FactView
-from engine.status import CycleView, MunicipalityView, build_status
+from engine.snapshot import CycleSnapshot, FactView, StoredFields
+from engine.status import CycleView, MunicipalityView, Progress, build_status
 
 log = logging.getLogger("zyklus.service")
 
@@ -503,7 +504,8 @@ class Service:
     def status_in(self, session: Session, ags: str, lang: Language | None = None) -> dict[str, Any]:
         """Status inside a caller's session, in ``lang`` (the service's language by default)."""
         loaded = self.load(session, ags, running=False)
-        latest = _last_activity(session, col(History.cycle_id) == loaded.cycle.id)
+        latest = _last_activity(session.connection(), select(Cycle.id).select_from(Cycle)
+                                .where(col(Cycle.id) == loaded.cycle.id))
         return build_status(loaded, self.today(), lang or self.lang, latest.get(loaded.cycle.id))
 
     def status_all(self, *, ags: Iterable[str] | None = None, state: str | None = None,
@@ -521,26 +523,27 @@ class Service:
         which are listed as ``{"ags", "name", "cycle": None}`` otherwise."""
         today = self.today()
         chosen = self._chosen(today, ags=ags, state=state, workflow=workflow, phase=phase, overdue=overdue)
-        cycle_ids = chosen.with_only_columns(col(Cycle.id)).where(col(Cycle.id).is_not(None))
-        municipality_ids = chosen.with_only_columns(col(Municipality.id))
+        progress = Progress()
         with Session(self.engine) as session:
-            rows = session.execute(chosen.order_by(col(Municipality.ags))).all()
+            # Core rows, not ORM objects: the overview reads tens of thousands of them.
+            connection = session.connection()
+            rows = [_Chosen._make(row) for row in connection.execute(chosen.order_by(col(Municipality.ags)))]
             facts: dict[int, list[FactView]] = {}
-            for cycle_id, kind, fields, on in session.execute(
-                    select(Fact.cycle_id, Fact.type, Fact.fields, Fact.on)
-                    .where(col(Fact.cycle_id).in_(cycle_ids)).order_by(col(Fact.id))):
-                facts.setdefault(cycle_id, []).append(FactView(kind, fields, on))
+            for cycle_id, kind, fields, on in connection.execute(
+                    chosen.with_only_columns(Fact.cycle_id, Fact.type, cast(Fact.fields, Text), Fact.on)
+                    .join(Fact, col(Fact.cycle_id) == Cycle.id).order_by(col(Fact.id))).all():
+                facts.setdefault(cycle_id, []).append(FactView(kind, StoredFields(fields), on))
             roles: dict[int, list[list[str]]] = {}
             held_as = cast(Person.roles, Text)  # JSON has no equality on PostgreSQL, its text has
             parsed: dict[str, list[str]] = {}  # a few distinct role lists recur everywhere
-            for municipality_id, held, count in session.execute(
-                    select(Person.municipality_id, held_as, func.count())
-                    .where(col(Person.municipality_id).in_(municipality_ids))
-                    .group_by(col(Person.municipality_id), held_as)):
+            for municipality_id, held, count in connection.execute(
+                    chosen.with_only_columns(Person.municipality_id, held_as, func.count())
+                    .join(Person, col(Person.municipality_id) == Municipality.id)
+                    .group_by(col(Person.municipality_id), held_as)).all():
                 if held not in parsed:
                     parsed[held] = json.loads(held)
                 roles.setdefault(municipality_id, []).extend([parsed[held]] * count)
-            latest = _last_activity(session, col(History.cycle_id).in_(cycle_ids))
+            latest = _last_activity(connection, chosen)
             out: list[dict[str, Any]] = []
             for row in rows:
                 if row.cycle_id is None:
@@ -550,23 +553,23 @@ class Service:
                                   CycleSnapshot(number=row.number, phase=row.phase,
                                                 facts=tuple(facts.get(row.cycle_id, ())),
                                                 role_counts=count_by_role(roles.get(row.municipality_id, ()))))
-                out.append(build_status(read, today, self.lang, latest.get(row.cycle_id)))
+                out.append(build_status(read, today, self.lang, latest.get(row.cycle_id), progress))
         return out
 
     def _chosen(self, today: dt.date, *, ags: Iterable[str] | None, state: str | None, workflow: str | None,
                 phase: str | None, overdue: bool | None) -> Select[Any]:
         """The municipalities ``status_all`` reports, each with the columns of its latest cycle
-        (NULL without one): one statement the other reads of the set narrow themselves by."""
-        newest = (select(Cycle.municipality_id, func.max(Cycle.number).label("number"))
-                  .group_by(col(Cycle.municipality_id)).subquery("newest"))
+        (NULL without one). The other reads of the set join their table to this one, so the
+        filters narrow every statement and none carries a list of ids."""
+        newer = aliased(Cycle)
+        latest = and_(col(Cycle.municipality_id) == Municipality.id,
+                      ~exists().where(col(newer.municipality_id) == Cycle.municipality_id,
+                                      col(newer.number) > Cycle.number))
         query = (select(col(Municipality.id).label("municipality_id"), Municipality.ags, Municipality.name,
                         Municipality.state, col(Cycle.id).label("cycle_id"), Cycle.number, Cycle.definition_id,
                         Cycle.status, Cycle.phase, Cycle.phase_entered_on, Cycle.due_on, Cycle.restart_on,
-                        Cycle.lock_version)
-                 .select_from(Municipality)
-                 .outerjoin(newest, newest.c.municipality_id == Municipality.id)
-                 .outerjoin(Cycle, and_(col(Cycle.municipality_id) == newest.c.municipality_id,
-                                        col(Cycle.number) == newest.c.number)))
+                        Cycle.lock_version)  # the fields of _Chosen
+                 .select_from(Municipality).outerjoin(Cycle, latest))
         if ags is not None:
             query = query.where(col(Municipality.ags).in_(sorted({validate.ags(a, self.lang) for a in ags})))
         if state is not None:
@@ -614,6 +617,26 @@ class Service:
                      "restart_on": c.restart_on.isoformat() if c.restart_on else None} for c, d in rows]
 
 
+class _Chosen(NamedTuple):
+    """A row of ``Service._chosen``: a municipality and its latest cycle (None without one). A
+    plain tuple because ``build_status`` reads a dozen of its attributes for each of thousands of
+    rows, and a result row's attributes cost ten times as much."""
+
+    municipality_id: int
+    ags: str
+    name: str
+    state: str
+    cycle_id: int | None
+    number: int
+    definition_id: int
+    status: str
+    phase: str
+    phase_entered_on: dt.date
+    due_on: dt.date | None
+    restart_on: dt.date | None
+    lock_version: int
+
+
 @dataclass(frozen=True)
 class _CycleRead:
     """One cycle of ``Service.status_all`` as ``build_status`` reads it: the joined result row
@@ -628,8 +651,9 @@ class _CycleRead:
         return self.facts_and_roles
 
 
-def _last_activity(session: Session, which: ColumnElement[bool]) -> dict[int, dt.datetime]:
-    """The moment of the latest history entry of each cycle ``which`` selects, in one grouped
-    query: what the advisor's overview shows as the last activity."""
-    return dict(session.execute(select(History.cycle_id, func.max(History.at))
-                                .where(which).group_by(col(History.cycle_id))).all())
+def _last_activity(connection: Connection, chosen: Select[Any]) -> dict[int, dt.datetime]:
+    """The moment of the latest history entry of each cycle ``chosen`` reads (its FROM has the
+    ``cycle`` table), in one grouped query: what the advisor's overview shows as last activity."""
+    return dict(connection.execute(chosen.with_only_columns(History.cycle_id, func.max(History.at))
+                                   .join(History, col(History.cycle_id) == Cycle.id)
+                                   .group_by(col(History.cycle_id))).all())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from collections.abc import Hashable
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -44,13 +45,21 @@ class _Params(BaseModel):
 
 
 class GuardType(ABC):
-    """Base of all guard types: a parameter model and a pure evaluation."""
+    """Base of all guard types: a parameter model and a pure evaluation in two steps. ``observe``
+    takes from the snapshot the little the guard looks at (a count, the fields still absent);
+    ``judge`` turns that into the verdict and its message. The verdict depends on nothing else,
+    so thousands of cycles that show the same (the overview of every municipality) share one
+    judgement (``engine.status.Progress``)."""
 
     name: ClassVar[str]
     Params: ClassVar[type[_Params]]
 
     @abstractmethod
-    def evaluate(self, p: Any, snap: CycleSnapshot, d: Definition, lang: Language) -> tuple[bool, str, dict[str, Any]]:
+    def observe(self, p: Any, snap: CycleSnapshot) -> Hashable:
+        """What of the cycle this guard's verdict depends on."""
+
+    @abstractmethod
+    def judge(self, p: Any, seen: Any, d: Definition, lang: Language) -> tuple[bool, str, dict[str, Any]]:
         """(passed, message in ``lang``, details such as how many facts are still missing)."""
 
     def references(self, p: Any) -> tuple[str | None, tuple[str, ...], str | None]:
@@ -72,8 +81,10 @@ class FactRecorded(GuardType):
     class Params(_Params):
         fact: str
 
-    def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
-        ok = bool(snap.facts_of(p.fact))
+    def observe(self, p: Params, snap: CycleSnapshot) -> bool:
+        return bool(snap.facts_of(p.fact))
+
+    def judge(self, p: Params, ok: bool, d: Definition, lang: Language):
         return ok, t("guard.fact_recorded", lang, fact=d.fact_label(p.fact, lang)), {"missing": 0 if ok else 1}
 
     def describe(self, p: Params, d: Definition, lang: Language) -> str:
@@ -87,8 +98,10 @@ class FactCount(GuardType):
         fact: str
         min: int = Field(ge=1)
 
-    def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
-        count = len(snap.facts_of(p.fact))
+    def observe(self, p: Params, snap: CycleSnapshot) -> int:
+        return len(snap.facts_of(p.fact))
+
+    def judge(self, p: Params, count: int, d: Definition, lang: Language):
         msg = t("guard.fact_count", lang, fact=d.fact_label(p.fact, lang), min=p.min, count=count)
         return count >= p.min, msg, {"missing": max(0, p.min - count), "count": count}
 
@@ -119,8 +132,10 @@ class RoleCount(GuardType):
             return "exact"
         return "range" if p.min else "max"
 
-    def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
-        count = snap.role_counts.get(p.role, 0)
+    def observe(self, p: Params, snap: CycleSnapshot) -> int:
+        return snap.role_counts.get(p.role, 0)
+
+    def judge(self, p: Params, count: int, d: Definition, lang: Language):
         role = t(f"role.{p.role}", lang)
         ok = count >= p.min and (p.max is None or count <= p.max)
         message = t(f"guard.role_count.{self._wording(p)}", lang, role=role, min=p.min, max=p.max, count=count,
@@ -146,18 +161,23 @@ class FieldsPresent(GuardType):
         fact: str
         fields: tuple[str, ...] = Field(min_length=1)
 
-    def evaluate(self, p: Params, snap: CycleSnapshot, d: Definition, lang: Language):
+    def observe(self, p: Params, snap: CycleSnapshot) -> tuple[str, ...] | None:
+        """The listed fields the latest fact lacks; None without a fact."""
         facts = snap.facts_of(p.fact)
-        label = d.fact_label(p.fact, lang)
         if not facts:
-            names = ", ".join(p.fields)
-            return False, t("guard.fields_present.no_fact", lang, fact=label, fields=names), {"missing": 1}
+            return None
         # Facts come in recording order; on a tie of dates the one recorded last is the latest
         # (a draft corrected the same day), and max() keeps the first of equals, hence reversed.
         latest = max(reversed(facts), key=lambda f: f.on)
-        absent = [f for f in p.fields if latest.fields.get(f) in (None, "")]
+        return tuple(f for f in p.fields if latest.fields.get(f) in (None, ""))
+
+    def judge(self, p: Params, absent: tuple[str, ...] | None, d: Definition, lang: Language):
+        label = d.fact_label(p.fact, lang)
+        if absent is None:
+            names = ", ".join(p.fields)
+            return False, t("guard.fields_present.no_fact", lang, fact=label, fields=names), {"missing": 1}
         return not absent, t("guard.fields_present", lang, fact=label, fields=", ".join(absent or p.fields)), {
-            "missing": 1 if absent else 0, "absent": absent}
+            "missing": 1 if absent else 0, "absent": list(absent)}
 
     def describe(self, p: Params, d: Definition, lang: Language) -> str:
         return t("guard.label.fields_present", lang, fact=d.fact_label(p.fact, lang), fields=", ".join(p.fields))
@@ -178,19 +198,48 @@ def describe(spec: GuardSpec, d: Definition, lang: Language) -> str:
     return REGISTRY[spec.type].describe(parse_params(spec), d, lang)
 
 
+class Evaluator:
+    """Evaluates guards, parsing each spec's parameters once for as long as it lives: one per
+    read (``build_status``, or ``Service.status_all`` for thousands of cycles). Keyed by the
+    spec's identity, so it must not outlive the definitions it saw."""
+
+    def __init__(self) -> None:
+        self._params: dict[int, Any] = {}
+
+    def _parsed(self, spec: GuardSpec) -> Any:
+        params = self._params.get(id(spec))
+        if params is None:
+            params = self._params[id(spec)] = parse_params(spec)
+        return params
+
+    def observe_all(self, guards: dict[str, GuardSpec], snap: CycleSnapshot) -> tuple[Hashable, ...]:
+        """What each guard looks at, in order: equal observations mean equal results."""
+        return tuple(REGISTRY[spec.type].observe(self._parsed(spec), snap) for spec in guards.values())
+
+    def judge_all(self, guards: dict[str, GuardSpec], seen: tuple[Hashable, ...], d: Definition,
+                  lang: Language) -> list[GuardResult]:
+        out = []
+        for (guard_id, spec), observed in zip(guards.items(), seen, strict=True):
+            kind, params = REGISTRY[spec.type], self._parsed(spec)
+            ok, message, info = kind.judge(params, observed, d, lang)
+            if spec.message is not None:
+                message = spec.message.get(lang)
+            fact, fields, _role = kind.references(params)
+            out.append(GuardResult(id=guard_id, type=spec.type, severity=spec.severity, ok=ok, message=message,
+                                   fact=fact, missing=int(info.pop("missing", 0)), fields=fields, details=info))
+        return out
+
+    def evaluate_all(self, guards: dict[str, GuardSpec], snap: CycleSnapshot, d: Definition,
+                     lang: Language) -> list[GuardResult]:
+        return self.judge_all(guards, self.observe_all(guards, snap), d, lang)
+
+
 def evaluate(guard_id: str, spec: GuardSpec, snap: CycleSnapshot, d: Definition, lang: Language) -> GuardResult:
-    kind = REGISTRY[spec.type]
-    params = parse_params(spec)
-    ok, message, info = kind.evaluate(params, snap, d, lang)
-    if spec.message is not None:
-        message = spec.message.get(lang)
-    fact, fields, _role = kind.references(params)
-    return GuardResult(id=guard_id, type=spec.type, severity=spec.severity, ok=ok, message=message,
-                       fact=fact, missing=int(info.pop("missing", 0)), fields=fields, details=info)
+    return Evaluator().evaluate_all({guard_id: spec}, snap, d, lang)[0]
 
 
 def evaluate_all(guards: dict[str, GuardSpec], snap: CycleSnapshot, d: Definition, lang: Language) -> list[GuardResult]:
-    return [evaluate(gid, spec, snap, d, lang) for gid, spec in guards.items()]
+    return Evaluator().evaluate_all(guards, snap, d, lang)
 
 
 def blocking_unmet(results: list[GuardResult]) -> list[GuardResult]:

@@ -12,14 +12,15 @@ import copy
 import datetime as dt
 import logging
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Select, Text, and_, cast, exists, func, not_, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import aliased
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
@@ -38,7 +39,8 @@ from engine.guards import GuardResult, blocking_unmet, evaluate_all
 from engine.i18n import Language, format_date, m, t
 from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
-from engine.snapshot import CycleSnapshot, FactView
+from engine.snapshot import CycleSnapshot, FactView, StoredFields
+from engine.status import CycleView, MunicipalityView, Progress, build_status
 
 log = logging.getLogger("zyklus.service")
 
@@ -513,23 +515,87 @@ class Service:
             return self.status_in(session, ags, lang)
 
     def status_in(self, session: Session, ags: str, lang: Language | None = None) -> dict[str, Any]:
-        """Status inside a caller's session (the reminder sweep), in the recipient's language."""
-        from engine.status import build_status
+        """Status inside a caller's session, in ``lang`` (the service's language by default)."""
+        loaded = self.load(session, ags, running=False)
+        latest = _last_activity(session.connection(), select(Cycle.id).select_from(Cycle)
+                                .where(col(Cycle.id) == loaded.cycle.id))
+        return build_status(loaded, self.today(), lang or self.lang, latest.get(loaded.cycle.id))
 
-        return build_status(self.load(session, ags, running=False), self.today(), lang or self.lang)
+    def status_all(self, *, ags: Iterable[str] | None = None, state: str | None = None,
+                   workflow: str | None = None, phase: str | None = None,
+                   overdue: bool | None = None) -> list[dict[str, Any]]:
+        """The status of many municipalities, by AGS, as ``status`` gives each: the overview of
+        an advisor or an administrator. A set-based read — the municipalities with their latest
+        cycles, those cycles' facts, the people counted by role, the cycles' latest history
+        moments: four statements (plus one per definition version not parsed yet), however many
+        municipalities there are; a loop over ``status`` took four per municipality.
 
-    def status_all(self) -> list[dict[str, Any]]:
-        from engine.status import build_status
-
-        out = []
+        The filters are applied in SQL: ``ags`` the AGS the caller may see (None: all), ``state``
+        the Land, ``workflow`` the variant the cycle runs on, ``phase``, ``overdue``. A filter on
+        the cycle (``workflow``, ``phase``, ``overdue``) leaves out municipalities without one,
+        which are listed as ``{"ags", "name", "cycle": None}`` otherwise."""
+        today = self.today()
+        chosen = self._chosen(today, ags=ags, state=state, workflow=workflow, phase=phase, overdue=overdue)
+        progress = Progress()
         with Session(self.engine) as session:
-            for municipality in session.exec(select(Municipality).order_by(Municipality.ags)):
-                try:
-                    out.append(build_status(self.load(session, municipality.ags, running=False),
-                                            self.today(), self.lang))
-                except NotFound:
-                    out.append({"ags": municipality.ags, "name": municipality.name, "cycle": None})
+            # Core rows, not ORM objects: the overview reads tens of thousands of them.
+            connection = session.connection()
+            rows = [_Chosen._make(row) for row in connection.execute(chosen.order_by(col(Municipality.ags)))]
+            facts: dict[int, list[FactView]] = {}
+            for cycle_id, kind, fields, on in connection.execute(
+                    chosen.with_only_columns(Fact.cycle_id, Fact.type, cast(Fact.fields, Text), Fact.on)
+                    .join(Fact, col(Fact.cycle_id) == Cycle.id).order_by(col(Fact.id))).all():
+                facts.setdefault(cycle_id, []).append(FactView(kind, StoredFields(fields), on))
+            roles: dict[int, list[list[str]]] = {}
+            held_as = cast(Person.roles, Text)  # JSON has no equality on PostgreSQL, its text has
+            parsed: dict[str, list[str]] = {}  # a few distinct role lists recur everywhere
+            for municipality_id, held, count in connection.execute(
+                    chosen.with_only_columns(Person.municipality_id, held_as, func.count())
+                    .join(Person, col(Person.municipality_id) == Municipality.id)
+                    .group_by(col(Person.municipality_id), held_as)).all():
+                if held not in parsed:
+                    parsed[held] = json.loads(held)
+                roles.setdefault(municipality_id, []).extend([parsed[held]] * count)
+            latest = _last_activity(connection, chosen)
+            out: list[dict[str, Any]] = []
+            for row in rows:
+                if row.cycle_id is None:
+                    out.append({"ags": row.ags, "name": row.name, "cycle": None})
+                    continue
+                read = _CycleRead(row, row, self.definition(session, row.definition_id),
+                                  CycleSnapshot(number=row.number, phase=row.phase,
+                                                facts=tuple(facts.get(row.cycle_id, ())),
+                                                role_counts=count_by_role(roles.get(row.municipality_id, ()))))
+                out.append(build_status(read, today, self.lang, latest.get(row.cycle_id), progress))
         return out
+
+    def _chosen(self, today: dt.date, *, ags: Iterable[str] | None, state: str | None, workflow: str | None,
+                phase: str | None, overdue: bool | None) -> Select[Any]:
+        """The municipalities ``status_all`` reports, each with the columns of its latest cycle
+        (NULL without one). The other reads of the set join their table to this one, so the
+        filters narrow every statement and none carries a list of ids."""
+        newer = aliased(Cycle)
+        latest = and_(col(Cycle.municipality_id) == Municipality.id,
+                      ~exists().where(col(newer.municipality_id) == Cycle.municipality_id,
+                                      col(newer.number) > Cycle.number))
+        query = (select(col(Municipality.id).label("municipality_id"), Municipality.ags, Municipality.name,
+                        Municipality.state, col(Cycle.id).label("cycle_id"), Cycle.number, Cycle.definition_id,
+                        Cycle.status, Cycle.phase, Cycle.phase_entered_on, Cycle.due_on, Cycle.restart_on,
+                        Cycle.lock_version)  # the fields of _Chosen
+                 .select_from(Municipality).outerjoin(Cycle, latest))
+        if ags is not None:
+            query = query.where(col(Municipality.ags).in_(sorted({validate.ags(a, self.lang) for a in ags})))
+        if state is not None:
+            query = query.where(col(Municipality.state) == validate.state(state, self.lang))
+        if workflow is not None:
+            query = query.where(col(Cycle.definition_id).in_(
+                select(DefinitionVersion.id).where(col(DefinitionVersion.variant) == workflow)))
+        if phase is not None:
+            query = query.where(col(Cycle.phase) == phase)
+        if overdue is not None:
+            late = and_(col(Cycle.due_on).is_not(None), col(Cycle.due_on) < today)  # as build_status says
+            query = query.where(late if overdue else and_(col(Cycle.id).is_not(None), not_(late)))
+        return query
 
     def history(self, ags: str, number: int | None = None) -> list[dict[str, Any]]:
         with Session(self.engine) as session:
@@ -563,3 +629,44 @@ class Service:
                      "completed_on": c.completed_on.isoformat() if c.completed_on else None,
                      "restart_on": c.restart_on.isoformat() if c.restart_on else None} for c, d in rows]
 
+
+class _Chosen(NamedTuple):
+    """A row of ``Service._chosen``: a municipality and its latest cycle (None without one). A
+    plain tuple because ``build_status`` reads a dozen of its attributes for each of thousands of
+    rows, and a result row's attributes cost ten times as much."""
+
+    municipality_id: int
+    ags: str
+    name: str
+    state: str
+    cycle_id: int | None
+    number: int
+    definition_id: int
+    status: str
+    phase: str
+    phase_entered_on: dt.date
+    due_on: dt.date | None
+    restart_on: dt.date | None
+    lock_version: int
+
+
+@dataclass(frozen=True)
+class _CycleRead:
+    """One cycle of ``Service.status_all`` as ``build_status`` reads it: the joined result row
+    stands for both the municipality and the cycle."""
+
+    municipality: MunicipalityView
+    cycle: CycleView
+    definition: Definition
+    facts_and_roles: CycleSnapshot
+
+    def snapshot(self) -> CycleSnapshot:
+        return self.facts_and_roles
+
+
+def _last_activity(connection: Connection, chosen: Select[Any]) -> dict[int, dt.datetime]:
+    """The moment of the latest history entry of each cycle ``chosen`` reads (its FROM has the
+    ``cycle`` table), in one grouped query: what the advisor's overview shows as last activity."""
+    return dict(connection.execute(chosen.with_only_columns(History.cycle_id, func.max(History.at))
+                                   .join(History, col(History.cycle_id) == Cycle.id)
+                                   .group_by(col(History.cycle_id))).all())

@@ -1,20 +1,64 @@
 """The status of a cycle as data: where it stands and exactly what is still missing.
 
-Pure over an already loaded cycle, so the CLI, `--json` and the reminder mails all say the same.
+Pure over an already loaded cycle, so the CLI, `--json`, the reminder mails and the overview of
+many municipalities all say the same: one municipality's cycle (``Service.load``, ORM rows) and a
+set-based read of thousands (``Service.status_all``, plain result rows) hand ``build_status`` the
+same few attributes, described by the protocols below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any, Protocol
 
-from engine.definitions.model import COMPLETED, Definition
-from engine.guards import GuardResult, evaluate_all
+from engine.definitions.model import COMPLETED, Definition, Transition
+from engine.guards import Evaluator, GuardResult
 from engine.i18n import Language
+from engine.snapshot import CycleSnapshot
 
-if TYPE_CHECKING:
-    from engine.service import Loaded
+
+class MunicipalityView(Protocol):
+    """What a status says about the municipality: an ORM row or a result row of a joined read."""
+
+    @property
+    def ags(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+
+
+class CycleView(Protocol):
+    """The columns of the cycle row a status reports."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def phase_entered_on(self) -> dt.date: ...
+    @property
+    def due_on(self) -> dt.date | None: ...
+    @property
+    def restart_on(self) -> dt.date | None: ...
+    @property
+    def lock_version(self) -> int: ...
+
+
+class StatusSource(Protocol):
+    """A cycle read for its status: its municipality, the row, the pinned definition and the
+    snapshot the guards are evaluated on (``engine.service.Loaded`` is one)."""
+
+    @property
+    def municipality(self) -> MunicipalityView: ...
+    @property
+    def cycle(self) -> CycleView: ...
+    @property
+    def definition(self) -> Definition: ...
+    def snapshot(self) -> CycleSnapshot: ...
 
 
 def _fields(definition: Definition, fact: str | None, lang: Language) -> list[dict[str, Any]]:
@@ -72,7 +116,49 @@ def as_commands(ags: str, steps: Iterable[Mapping[str, Any]], actor: str) -> lis
     return out
 
 
-def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, Any]:
+class Progress:
+    """Where cycles stand against their way out (``next``, ``unmet``, ``ready``, ``steps``),
+    worked out once per distinct situation in one read: a situation is the definition, the
+    phase, the language and what each guard of the phase's transitions observes (counts, absent
+    fields). The overview of 10,000 municipalities meets a few hundred situations; each is
+    judged, worded and laid out once, and the statuses in that situation share the result,
+    which the caller therefore must not change. Lives for one read (it keys by identity)."""
+
+    def __init__(self) -> None:
+        self._guards = Evaluator()
+        self._known: dict[tuple[int, str, Language, tuple[tuple[Hashable, ...], ...]], dict[str, Any]] = {}
+
+    def of(self, definition: Definition, phase: str, snapshot: CycleSnapshot, lang: Language) -> dict[str, Any]:
+        transitions = definition.transitions_from(phase, "advance")
+        seen = tuple(self._guards.observe_all(tr.guards, snapshot) for _, tr in transitions)
+        key = (id(definition), phase, lang, seen)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = self._work_out(definition, transitions, seen, lang)
+        return known
+
+    def _work_out(self, definition: Definition, transitions: list[tuple[str, Transition]],
+                  seen: tuple[tuple[Hashable, ...], ...], lang: Language) -> dict[str, Any]:
+        progress: dict[str, Any] = {"next": [], "unmet": [], "ready": False}
+        for (tid, transition), observed in zip(transitions, seen, strict=True):
+            results = self._guards.judge_all(transition.guards, observed, definition, lang)
+            blocking = [r for r in results if not r.ok and r.severity == "block"]
+            progress["next"].append({"transition": tid, "dest": transition.dest,
+                                     "dest_label": definition.phase_label(transition.dest, lang),
+                                     "roles": list(transition.roles), "ready": not blocking})
+            if len(progress["next"]) == 1:
+                warned = [r for r in results if not r.ok and r.severity == "warn"]
+                progress["unmet"] = [_unmet(definition, r, lang) for r in blocking + warned]
+                progress["ready"] = not blocking
+        progress["steps"] = steps(progress)
+        return progress
+
+
+def build_status(loaded: StatusSource, today: dt.date, lang: Language,
+                 last_activity: dt.datetime | None = None, progress: Progress | None = None) -> dict[str, Any]:
+    """The status of one cycle. ``last_activity`` is the moment of its latest history entry when
+    the caller read it (the reads of ``Service``); a reminder mail does not need it. A read of
+    many cycles passes one ``progress`` for all."""
     cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
     status: dict[str, Any] = {
         "ags": municipality.ags, "name": municipality.name, "state": municipality.state,
@@ -85,20 +171,10 @@ def build_status(loaded: "Loaded", today: dt.date, lang: Language) -> dict[str, 
         "overdue": bool(cycle.due_on and cycle.due_on < today),
         "restart_on": cycle.restart_on.isoformat() if cycle.restart_on else None,
         "lock_version": cycle.lock_version,
+        "last_activity": last_activity.isoformat() if last_activity else None,
         "next": [], "unmet": [], "ready": False,
     }
     if cycle.phase == COMPLETED:
         return status
-    snapshot = loaded.snapshot()
-    for tid, transition in definition.transitions_from(cycle.phase, "advance"):
-        results = evaluate_all(transition.guards, snapshot, definition, lang)
-        blocking = [r for r in results if not r.ok and r.severity == "block"]
-        status["next"].append({"transition": tid, "dest": transition.dest,
-                               "dest_label": definition.phase_label(transition.dest, lang),
-                               "roles": list(transition.roles), "ready": not blocking})
-        if len(status["next"]) == 1:
-            warned = [r for r in results if not r.ok and r.severity == "warn"]
-            status["unmet"] = [_unmet(definition, r, lang) for r in blocking + warned]
-            status["ready"] = not blocking
-    status["steps"] = steps(status)
+    status.update((progress or Progress()).of(definition, cycle.phase, loaded.snapshot(), lang))
     return status

@@ -79,6 +79,20 @@ def test_the_overview_lists_a_municipality_without_a_cycle(door) -> None:
                                                                             "cycle": None}
 
 
+def test_the_overview_is_filtered_in_the_callers_language_and_shows_the_last_activity(door) -> None:
+    door.cycles.add_municipality(c.AddMunicipality(ags="16055000", name="Weimar"))
+    door.cycles.start(c.StartCycle(ags=AGS, on=START))
+    everyone = door.cycles.overview("en")
+    assert [o.ags for o in everyone] == [AGS, "16055000"]
+    erfurt = everyone[0]
+    assert erfurt.last_activity == NOW and erfurt.phase_label == "Application and resolution to take part"
+    assert erfurt == door.cycles.status(AGS, lang="en")
+    assert [o.ags for o in door.cycles.overview(ags=["16055000"])] == ["16055000"]
+    assert [o.ags for o in door.cycles.overview(state="TH", workflow="gnk-thueringen", phase="application",
+                                                overdue=False)] == [AGS]
+    assert door.cycles.overview(state="NW") == [] and door.cycles.overview(overdue=True) == []
+
+
 def test_bootstrap_refuses_a_database_that_was_never_initialised(tmp_path: Path) -> None:
     door = bootstrap(make_settings(tmp_path), FixedClock(NOW), db_url=f"sqlite:///{tmp_path / 'new.db'}")
     assert [w.name for w in door.workflows.list()][:2] == ["gnk-nrw", "gnk-thueringen"]  # needs no database

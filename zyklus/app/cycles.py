@@ -7,6 +7,7 @@ engine's service speaking that language, and returns DTOs. Nothing here parses t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from engine.i18n import Language
@@ -119,10 +120,17 @@ class Cycles:
     def status(self, ags: str, lang: Language = "de") -> StatusDTO:
         return StatusDTO.model_validate(self._speaking(lang).status(ags))
 
-    def overview(self, lang: Language = "de") -> list[StatusDTO | NoCycleDTO]:
-        """Every municipality with where its cycle stands (the advisor's and the admin's view)."""
+    def overview(self, lang: Language = "de", *, ags: Iterable[str] | None = None, state: str | None = None,
+                 workflow: str | None = None, phase: str | None = None,
+                 overdue: bool | None = None) -> list[StatusDTO | NoCycleDTO]:
+        """The municipalities with where their cycles stand, by AGS (the advisor's and the admin's
+        view), read as one set whatever their number. The filters narrow it in the database:
+        ``ags`` those the caller may see (None: all), ``state`` a Land, ``workflow``, ``phase``,
+        ``overdue``; a filter on the cycle leaves out municipalities that have not started one."""
+        rows = self._speaking(lang).status_all(ags=ags, state=state, workflow=workflow, phase=phase,
+                                               overdue=overdue)
         return [StatusDTO.model_validate(row) if row.get("cycle") is not None else NoCycleDTO(ags=row["ags"], name=row["name"])
-                for row in self._speaking(lang).status_all()]
+                for row in rows]
 
     def history(self, ags: str, number: int | None = None, lang: Language = "de") -> list[HistoryEntryDTO]:
         return [HistoryEntryDTO.model_validate(row) for row in self._speaking(lang).history(ags, number)]

@@ -143,6 +143,9 @@ class StatusDTO(DTO):
     """When the next cycle begins (a completed cycle)."""
     lock_version: int
     """The cycle's version: a client that wants to change the cycle sends it back (If-Match)."""
+    last_activity: dt.datetime | None = None
+    """When the cycle's latest history entry was written (UTC): a start, a fact, a transition, a
+    deadline moved. What an advisor scans the overview for; None where it was not read."""
     next: list[NextTransitionDTO]
     unmet: list[UnmetGuardDTO]
     """The conditions of the first transition not yet met: blocking ones first, then warnings."""

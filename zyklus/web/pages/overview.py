@@ -62,9 +62,7 @@ def rows_for(request: Request) -> tuple[list[StatusDTO | NoCycleDTO], list[Statu
     filtered, sorted rows."""
     principal = signed_in(request)
     app = door(request)
-    visible = app.accounts.visible(principal)
-    allowed = None if visible is None else set(visible)
-    everything = [row for row in app.cycles.overview(language(request)) if allowed is None or row.ags in allowed]
+    everything = app.cycles.overview(language(request), ags=app.accounts.visible(principal))
     filters = Filters.of(request)
     today = app.today()
     shown = sorted((row for row in everything if filters.keep(row)), key=_sort_key(filters.sort, today))

@@ -29,6 +29,7 @@ from zyklus.web.context import (
     build_templates,
     render,
 )
+from zyklus.web.openapi import document
 from zyklus.web.pages import account, auth, municipality, overview, static_pages
 from zyklus.web.problems import WithStatus, json_safe, problem
 
@@ -46,6 +47,7 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     for module in (auth, overview, municipality, account, static_pages):
         app.include_router(module.router)
     app.include_router(api.router)
+    app.openapi = document  # type: ignore[method-assign]  # the API's routes, as docs/openapi.json
 
     @app.middleware("http")
     async def _headers(request: Request, call_next) -> Response:

@@ -46,6 +46,11 @@ class Conflict(ZyklusError):
     """Someone else changed the same cycle first, or the change contradicts stored state."""
 
 
+class VersionMismatch(Conflict):
+    """The caller changed a cycle it last saw in another version (an API client's If-Match, a stale
+    page): nothing is written, and the caller reads the cycle again before deciding anew."""
+
+
 class PermissionDenied(ZyklusError):
     """The actor is not allowed to fire this trigger."""
 

@@ -31,7 +31,8 @@ from engine.db.faults import translate
 from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipality, Person
 from engine.definitions.loader import Catalog
 from engine.definitions.model import COMPLETED, Definition
-from engine.errors import Conflict, DefinitionError, InvalidInput, NotFound, PermissionDenied, TransitionRefused
+from engine.errors import (Conflict, DefinitionError, InvalidInput, NotFound, PermissionDenied, TransitionRefused,
+                           VersionMismatch)
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DomainEvent, EventBus, FactRecorded,
                            PhaseEntered)
 from engine.facts import parse_fields
@@ -242,6 +243,13 @@ class Service:
         session.add(row)
         return row
 
+    def check_version(self, cycle: Cycle, ags: str, expected: tuple[int, int] | None) -> None:
+        """The caller's precondition on the cycle it last read, ``(number, lock_version)``; checked
+        on the row loaded in the writing transaction, whose compare-and-set then holds it until
+        commit, so two clients holding the same version cannot both write."""
+        if expected is not None and (cycle.number, cycle.lock_version) != tuple(expected):
+            raise VersionMismatch(m("cycle.stale", self.lang, ags=ags, cycle=cycle.number, version=cycle.lock_version))
+
     def compare_and_set(self, session: Session, cycle: Cycle, ags: str, **values: Any) -> None:
         """The optimistic lock: exactly one of two concurrent writers matches the old version."""
         result = session.execute(
@@ -343,10 +351,11 @@ class Service:
         return cycle
 
     def record(self, ags: str, fact: str, *, actor: str, values: dict[str, str],
-               on: dt.date | str | None = None) -> RecordResult:
+               on: dt.date | str | None = None, expected_version: tuple[int, int] | None = None) -> RecordResult:
         on = self._on(on)
         with self.unit(ags) as session:
             loaded = self.load(session, ags)
+            self.check_version(loaded.cycle, loaded.municipality.ags, expected_version)
             definition = loaded.definition
             person = self.actor_in(loaded, actor)
             if fact not in definition.facts:
@@ -365,16 +374,19 @@ class Service:
         return RecordResult(row, definition.fact_label(fact, self.lang), number)
 
     def advance(self, ags: str, *, actor: str, on: dt.date | str | None = None, reason: str | None = None,
-                trigger: str = "advance", expected: str | None = None) -> AdvanceResult:
+                trigger: str = "advance", expected: str | None = None,
+                expected_version: tuple[int, int] | None = None) -> AdvanceResult:
         """Fire ``trigger``. With ``expected`` (the phase the caller believes the cycle is in, as
         `--from` or a web form's If-Match) a repeated request — a double click, a retried command —
-        whose phase has already moved is refused and changes nothing."""
+        whose phase has already moved is refused and changes nothing. ``expected_version`` is the
+        stricter form (an API client's If-Match): ``(cycle number, lock_version)``."""
         on = self._on(on)
         reason = validate.text(reason, "Begründung", self.lang, limit=2000) if reason else None
         expected = validate.single_line(expected, "--from", self.lang) if expected is not None else None
         with self.unit(ags) as session:
             loaded = self.load(session, ags)
             cycle, definition, municipality = loaded.cycle, loaded.definition, loaded.municipality
+            self.check_version(cycle, municipality.ags, expected_version)
             if expected is not None and expected not in definition.phases:
                 raise InvalidInput(m("advance.unknown_phase", self.lang, expected=expected,
                                      allowed=", ".join(definition.phases)))
@@ -473,13 +485,15 @@ class Service:
                 on_error(cycle_id, ags, exc)
         return started
 
-    def set_deadline(self, ags: str, due: dt.date | str, *, actor: str, reason: str) -> Cycle:
+    def set_deadline(self, ags: str, due: dt.date | str, *, actor: str, reason: str,
+                     expected_version: tuple[int, int] | None = None) -> Cycle:
         due = self._on(due)
         reason = validate.text(reason, "Begründung", self.lang, limit=2000)
         if not reason:
             raise InvalidInput(m("text.empty", self.lang, field="--reason"))
         with self.unit(ags) as session:
             loaded = self.load(session, ags)
+            self.check_version(loaded.cycle, loaded.municipality.ags, expected_version)
             person = self.actor_in(loaded, actor)
             cycle = loaded.cycle
             if not effective_roles(person.roles) & {"coordination"}:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from engine.service import Service
     from notifications.outbox import Transport
     from zyklus.app.accounts import Accounts
+    from zyklus.app.idempotency import Idempotency
     from zyklus.config import Settings
 
 
@@ -30,7 +31,8 @@ class Application:
     overview, history); ``programme``: indicators, goals, measures, values, evaluation, report;
     ``workflows``: list, validate, show, simulate, migrate; ``reminders``: the sweep, the outbox,
     failing reminders, the calendar; ``privacy``: export and erase a person; ``accounts``: who
-    signs in to the web app and the API, and what they may see (zyklus.app.access). Every method takes
+    signs in to the web app and the API, and what they may see (zyklus.app.access); ``idempotency``:
+    the replies kept for retried API writes. Every method takes
     the caller's language (``lang``), so one process answers each caller in theirs.
 
     The database is opened on first use, so what needs none (``workflows.validate``, ``--help``)
@@ -65,6 +67,13 @@ class Application:
         from zyklus.app.accounts import Accounts
 
         return Accounts(self.service, self.settings)
+
+    @cached_property
+    def idempotency(self) -> Idempotency:
+        """The replies kept for API requests with an Idempotency-Key (zyklus.app.idempotency)."""
+        from zyklus.app.idempotency import Idempotency
+
+        return Idempotency(self.service)
 
     @cached_property
     def privacy(self) -> Privacy:

@@ -12,6 +12,12 @@ class Command(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+CycleVersion = tuple[int, int]
+"""``(cycle number, lock_version)`` of the cycle as the caller last read it (an API client's
+If-Match): a write to a cycle that has changed since is refused (VersionMismatch) in the same
+transaction that would have written."""
+
+
 class AddMunicipality(Command):
     ags: str
     name: str
@@ -46,6 +52,7 @@ class RecordFact(Command):
     values: dict[str, str] = Field(default_factory=dict)
     """Field values as the person gave them; the fact type's schema parses and checks them."""
     on: dt.date | None = None
+    expected_version: CycleVersion | None = None
 
 
 class Advance(Command):
@@ -56,6 +63,7 @@ class Advance(Command):
     expected: str | None = None
     """The phase the caller believes the cycle is in (`--from`, a form's hidden field): a repeated
     request after the cycle moved on is refused instead of moving it a second time."""
+    expected_version: CycleVersion | None = None
 
 
 class SetDeadline(Command):
@@ -63,6 +71,7 @@ class SetDeadline(Command):
     due: dt.date
     actor: str
     reason: str
+    expected_version: CycleVersion | None = None
 
 
 class Comment(Command):

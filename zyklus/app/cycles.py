@@ -88,14 +88,14 @@ class Cycles:
 
     def record(self, command: c.RecordFact, lang: Language = "de") -> FactRecordedDTO:
         result = self._speaking(lang).record(command.ags, command.fact, actor=command.actor, values=command.values,
-                                             on=command.on)
+                                             on=command.on, expected_version=command.expected_version)
         row = result.fact
         return FactRecordedDTO(ags=command.ags.strip(), cycle=result.number, fact=row.type,
                                label=result.label, on=row.on, fields=row.fields, actor=row.actor)
 
     def advance(self, command: c.Advance, lang: Language = "de") -> AdvancedDTO:
         result = self._speaking(lang).advance(command.ags, actor=command.actor, on=command.on, reason=command.reason,
-                                              expected=command.expected)
+                                              expected=command.expected, expected_version=command.expected_version)
         return AdvancedDTO(ags=result.ags, number=result.number, source=result.source,
                            source_label=result.source_label, dest=result.dest, dest_label=result.dest_label,
                            on=result.on, warnings=[GuardWarningDTO(id=w.id, message=w.message) for w in result.warnings],
@@ -105,7 +105,8 @@ class Cycles:
     def set_deadline(self, command: c.SetDeadline, lang: Language = "de") -> DeadlineSetDTO:
         service = self._speaking(lang)
         before = service.status(command.ags)
-        cycle = service.set_deadline(command.ags, command.due, actor=command.actor, reason=command.reason)
+        cycle = service.set_deadline(command.ags, command.due, actor=command.actor, reason=command.reason,
+                                     expected_version=command.expected_version)
         return DeadlineSetDTO(ags=before["ags"], cycle=cycle.number, phase=cycle.phase,
                               phase_label=before["phase_label"], due_on=cycle.due_on,
                               previous_due_on=before["due_on"])

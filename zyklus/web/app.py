@@ -11,12 +11,17 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from fastapi import FastAPI
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from engine.errors import ZyklusError
-from zyklus.web import security
+from engine.errors import InvalidInput, VersionMismatch, ZyklusError
+from engine.i18n import m
+from zyklus.web import api, security
+from zyklus.web.api.common import PREFIX, api_language, etag
 from zyklus.web.context import (
     CsrfFailed,
     LoginRequired,
@@ -24,7 +29,9 @@ from zyklus.web.context import (
     build_templates,
     render,
 )
-from zyklus.web.pages import auth, municipality, overview, static_pages
+from zyklus.web.openapi import document
+from zyklus.web.pages import account, auth, municipality, overview, static_pages
+from zyklus.web.problems import WithStatus, json_safe, problem
 
 if TYPE_CHECKING:
     from zyklus.app import Application
@@ -37,8 +44,10 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     app = FastAPI(title="zyklus", version="1", docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.web = WebState(door=door, settings=settings, keys=security.Keys(secret), templates=build_templates())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, municipality, static_pages):
+    for module in (auth, overview, municipality, account, static_pages):
         app.include_router(module.router)
+    app.include_router(api.router)
+    app.openapi = document  # type: ignore[method-assign]  # the API's routes, as docs/openapi.json
 
     @app.middleware("http")
     async def _headers(request: Request, call_next) -> Response:
@@ -61,16 +70,61 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
 
     @app.exception_handler(ZyklusError)
     async def _error(request: Request, exc: ZyklusError) -> Response:
-        """A refusal that reaches no form (an unknown municipality in the URL): its own page."""
+        """A refusal that reaches no form (an unknown municipality in the URL): its own page; in the
+        API a problem+json."""
+        if _is_api(request):
+            return _problem(request, exc)
         from zyklus.web.context import language
         from zyklus.web.problems import status_of
 
         return render(request, "error.html.j2", status_code=status_of(exc), title_key="web.error.title",
                       message=exc.render(language(request)))
 
-    @app.exception_handler(404)
-    async def _not_found(request: Request, exc: Exception) -> Response:
-        return render(request, "error.html.j2", status_code=404, title_key="web.error.not_found.title",
-                      message_key="web.error.not_found.text")
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        """Starlette's own refusals (no such route, method not allowed)."""
+        if _is_api(request):
+            key = "api.method_not_allowed" if exc.status_code == 405 else "api.not_found"
+            return _problem(request, WithStatus(m(key, api_language(request), path=request.url.path[:200]),
+                                                  exc.status_code), exc.headers)
+        if exc.status_code == 404:
+            return render(request, "error.html.j2", status_code=404, title_key="web.error.not_found.title",
+                          message_key="web.error.not_found.text")
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        """A body that is no JSON, a field of the wrong type, a bad query parameter: 422, saying where."""
+        errors = [{"loc": [str(part) for part in error.get("loc", ())], "type": error.get("type"),
+                   "msg": error.get("msg")} for error in exc.errors()]
+        where = "; ".join(".".join(e["loc"]) + ": " + str(e["msg"]) for e in errors[:5])
+        if not _is_api(request):
+            return await request_validation_exception_handler(request, exc)
+        refused = InvalidInput(m("request.invalid", api_language(request), errors=where[:1000]))
+        refused.params = {"errors": json_safe(errors)}
+        return _problem(request, refused)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        """A bug: logged with its traceback by the server; the client gets a problem, never the trace."""
+        if _is_api(request):
+            return _problem(request, WithStatus(m("api.internal", api_language(request)), 500))
+        return PlainTextResponse("Internal Server Error", status_code=500)
 
     return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path == PREFIX or request.url.path.startswith(PREFIX + "/")
+
+
+def _problem(request: Request, exc: ZyklusError, headers: dict[str, str] | None = None) -> Response:
+    """The API's refusal; a stale If-Match carries the current ETag, a missing token the scheme."""
+    from zyklus.app.accounts import LoginRefused
+
+    headers = dict(headers or {})
+    if isinstance(exc, VersionMismatch) and {"ags", "cycle", "version"} <= exc.params.keys():
+        headers["ETag"] = etag(exc.params["ags"], exc.params["cycle"], exc.params["version"])
+    if isinstance(exc, LoginRefused):
+        headers["WWW-Authenticate"] = 'Bearer realm="zyklus"'
+    return problem(exc, api_language(request), headers)

@@ -1,0 +1,63 @@
+"""The web app on a real database: a door built by the composition root with a FixedClock, the
+FastAPI app over it, an HTTP client, and personal API tokens for the people of the test data
+(Erfurt and Weimar of tests/engine_support.py, an advisor and an administrator)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from engine_support import AGS, COORDINATOR, NOW, OTHER_AGS, setup_municipality, structure
+from fastapi.testclient import TestClient
+
+from engine.clock import FixedClock
+from zyklus.app import Application
+from zyklus.bootstrap import bootstrap
+from zyklus.config import load_settings
+from zyklus.web.app import create_app
+
+ADMIN = "admin@landkreis.example"
+ADVISOR = "beraterin@zukunftsfaehiges-thueringen.example"
+CORE_TEAM = "kernteam0@erfurt.de"
+STEERING = "steuerung0@erfurt.de"
+WEIMAR_COORDINATOR = "koordination0@weimar.de"
+SECRET = "x" * 48
+
+
+@pytest.fixture
+def door(database_url: str) -> Iterator[Application]:
+    app = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=database_url, require_schema=False)
+    app.service.init_db()
+    setup_municipality(app.service)
+    setup_municipality(app.service, OTHER_AGS, "Weimar", structure(domain="weimar.de"))
+    app.accounts.add(ADMIN, name="Admin", admin=True)
+    app.accounts.add(ADVISOR, name="Beraterin", advisor_states=["TH"], language="en")
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def client(door: Application) -> Iterator[TestClient]:
+    """An HTTP client; bugs surface as the problem a client would get, not as a raised exception."""
+    with TestClient(create_app(door, door.settings, SECRET), raise_server_exceptions=False) as http:
+        yield http
+
+
+@pytest.fixture
+def token_for(door: Application) -> Callable[[str], str]:
+    """``token_for(email)``: a new personal API token of that address's account."""
+
+    def issue(email: str) -> str:
+        door.accounts.add(email)
+        return door.accounts.create_api_token(door.accounts.principal(email), "Test")[0]
+
+    return issue
+
+
+@pytest.fixture
+def as_user(token_for: Callable[[str], str]) -> Callable[[str], dict[str, str]]:
+    """``as_user(email)``: the Authorization header of a new token of that address."""
+    return lambda email: {"Authorization": f"Bearer {token_for(email)}"}
+
+
+__all__ = ["ADMIN", "ADVISOR", "AGS", "COORDINATOR", "CORE_TEAM", "OTHER_AGS", "STEERING", "WEIMAR_COORDINATOR"]

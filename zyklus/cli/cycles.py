@@ -279,6 +279,8 @@ def describe(row: HistoryEntryDTO, lang: str) -> str:
         moved = f"; {row.from_label} → {row.to_label}" if row.from_ != row.to else ""
         return (f"{t('history.migrate', lang)}: {row.details.get('from_version')} → "
                 f"{row.details.get('to_version')}{moved}")
+    if row.kind in ("value_corrected", "value_deleted", "target_deleted"):
+        return t(f"history.{row.kind}", lang, key=row.trigger, **row.details)
     return f"{row.from_label} → {row.to_label}"
 
 

@@ -24,7 +24,7 @@ from zyklus.web.context import (
     build_templates,
     render,
 )
-from zyklus.web.pages import auth, municipality, overview, static_pages
+from zyklus.web.pages import auth, municipality, overview, programme, static_pages
 
 if TYPE_CHECKING:
     from zyklus.app import Application
@@ -37,7 +37,7 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     app = FastAPI(title="zyklus", version="1", docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.web = WebState(door=door, settings=settings, keys=security.Keys(secret), templates=build_templates())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, municipality, static_pages):
+    for module in (auth, overview, municipality, programme, static_pages):
         app.include_router(module.router)
 
     @app.middleware("http")

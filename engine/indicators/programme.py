@@ -277,7 +277,7 @@ class Programme:
             row.recorded_at = stamp(self.service.clock)
             session.add(row)
             if previous is not None:
-                self._on_record(session, loaded, person, "value_corrected", indicator.key, year=observed_year,
+                self._on_record(session, loaded, person, "value_corrected", indicator, year=observed_year,
                                 value=number, previous=previous)
             self._publish(session, loaded, IndicatorValueRecorded, key=indicator.key, year=observed_year)
         return Recorded(indicator, row, previous)
@@ -295,7 +295,7 @@ class Programme:
             if row is None:
                 raise NotFound(m("indicator.value_unknown", self.lang, key=indicator.key, year=observed_year))
             session.delete(row)
-            self._on_record(session, loaded, person, "value_deleted", indicator.key, year=observed_year,
+            self._on_record(session, loaded, person, "value_deleted", indicator, year=observed_year,
                             value=row.value)
         return row
 
@@ -310,16 +310,17 @@ class Programme:
             if row is None:
                 raise NotFound(m("indicator.target_unknown", self.lang, key=indicator.key, year=target_year))
             session.delete(row)
-            self._on_record(session, loaded, person, "target_deleted", indicator.key, year=target_year,
+            self._on_record(session, loaded, person, "target_deleted", indicator, year=target_year,
                             value=row.value)
         return row
 
-    def _on_record(self, session: Session, loaded: Loaded, person: Person, kind: str, key: str,
+    def _on_record(self, session: Session, loaded: Loaded, person: Person, kind: str, indicator: Indicator,
                    **details: object) -> None:
         """A correction or removal of what the programme had decided or observed goes into the
-        cycle's append-only history: the rows themselves keep only the newest state."""
+        cycle's append-only history: the rows themselves keep only the newest state. The
+        indicator's decimals go with it, so the entry shows the value as the programme showed it."""
         self.service.add_history(session, loaded.cycle, on=self.service.today(), actor=person.email, kind=kind,
-                                 trigger=key, details=details)
+                                 trigger=indicator.key, details={**details, "decimals": indicator.decimals})
 
     def indicators(self, ags: str, number: int | None = None, *, up_to: int | None = None) -> list[IndicatorView]:
         with Session(self.service.engine) as session:

@@ -303,9 +303,9 @@ def test_corrections_and_removals_are_on_record_in_the_history(engine_service: S
     view = next(v for v in programme.indicators(AGS) if v.row.key == "thg-haushalte")
     assert 2023 not in [v.year for v in view.values] and view.targets == ()
     entries = [(h["kind"], h["trigger"], h["details"]) for h in engine_service.history(AGS)[-3:]]
-    assert entries == [("value_corrected", "thg-haushalte", {"year": 2024, "value": 6.9, "previous": 6.8}),
-                       ("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0}),
-                       ("target_deleted", "thg-haushalte", {"year": 2030, "value": 5.5})]
+    assert entries == [("value_corrected", "thg-haushalte", {"year": 2024, "value": 6.9, "previous": 6.8, "decimals": 2}),
+                       ("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0, "decimals": 2}),
+                       ("target_deleted", "thg-haushalte", {"year": 2030, "value": 5.5, "decimals": 2})]
     with pytest.raises(NotFound):  # removed already: said, not ignored
         programme.delete_value(AGS, "thg-haushalte", "2023", actor=COORDINATOR)
     with pytest.raises(PermissionDenied):

@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from web_support import make_door, post_form, signed_in
 
 from engine.clock import FixedClock
+from engine.errors import InvalidInput
 from zyklus.app import Application
+from zyklus.web.pages.programme import canonical_number
 
 PAGE = f"/kommunen/{AGS}/handlungsprogramm"
 GHG = (("2019", "8,0"), ("2020", "7,8"), ("2021", "7,5"), ("2022", "7,3"), ("2023", "7,0"), ("2024", "6,8"))
@@ -69,6 +71,27 @@ def test_german_numbers_are_read_as_a_german_reader_means_them(coordinator: Test
     assert _values(door)[2025] == stored
 
 
+def test_recording_a_year_again_is_a_correction_on_record(coordinator: TestClient, door: Application) -> None:
+    post_form(coordinator, PAGE, f"{PAGE}/wert", {"indicator": "thg-haushalte", "year": "2024", "value": "6,9"})
+    assert _values(door)[2024] == 6.9
+    entry = door.cycles.history(AGS)[-1]
+    assert (entry.kind, entry.details["previous"], entry.details["value"]) == ("value_corrected", 6.8, 6.9)
+
+
+@pytest.mark.parametrize(("typed", "lang", "canonical"), [
+    ("1.250,5", "de", "1250.5"), ("4.000", "de", "4000"), (" 12,5 ", "de", "12.5"), ("1.000.000", "de", "1000000"),
+    ("1,250.5", "en", "1250.5"), ("4,000", "en", "4000"), ("12.5", "en", "12.5")])
+def test_numbers_in_the_page_language_become_the_doors_plain_form(typed: str, lang: str, canonical: str) -> None:
+    assert canonical_number(typed, lang) == canonical  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("typed", "lang"), [("12.5", "de"), ("1.25,5", "de"), ("1,2", "en"), ("4.000,", "de"),
+                                              ("", "de"), ("zwölf", "de"), ("1e5", "de")])
+def test_numbers_that_could_be_misread_are_refused(typed: str, lang: str) -> None:
+    with pytest.raises(InvalidInput):
+        canonical_number(typed, lang)  # type: ignore[arg-type]
+
+
 def test_an_ambiguous_number_is_refused_beside_its_form_keeping_what_was_typed(coordinator: TestClient,
                                                                                door: Application) -> None:
     answer = post_form(coordinator, PAGE, f"{PAGE}/wert", {"indicator": "thg-haushalte", "year": "2025",
@@ -115,8 +138,10 @@ def test_deleting_a_value_and_a_target_is_on_record_in_the_history(coordinator: 
                      {"indicator": "thg-haushalte", "year": "2030"}).status_code == 303
     assert 2023 not in _values(door)
     entries = [(e.kind, e.trigger, e.details, e.actor) for e in door.cycles.history(AGS)[-2:]]
-    assert entries == [("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0}, COORDINATOR),
-                       ("target_deleted", "thg-haushalte", {"year": 2030, "value": 5.5}, COORDINATOR)]
+    assert entries == [("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0, "decimals": 2}, COORDINATOR),
+                       ("target_deleted", "thg-haushalte", {"year": 2030, "value": 5.5, "decimals": 2}, COORDINATOR)]
+    history = coordinator.get(f"/kommunen/{AGS}/verlauf").text
+    assert "Wert gelöscht: thg-haushalte 2023 (7,00)" in history and "Zielwert gelöscht: thg-haushalte 2030 (5,50)" in history
     again = post_form(coordinator, PAGE, f"{PAGE}/wert-loeschen", {"indicator": "thg-haushalte", "year": "2023"})
     assert again.status_code == 422 and 'id="error-wert-loeschen-thg-haushalte" role="alert"' in again.text
 

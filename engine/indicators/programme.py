@@ -276,8 +276,51 @@ class Programme:
             row.value, row.source, row.recorded_by = number, source or indicator.source, person.email
             row.recorded_at = stamp(self.service.clock)
             session.add(row)
+            if previous is not None:
+                self._on_record(session, loaded, person, "value_corrected", indicator, year=observed_year,
+                                value=number, previous=previous)
             self._publish(session, loaded, IndicatorValueRecorded, key=indicator.key, year=observed_year)
         return Recorded(indicator, row, previous)
+
+    def delete_value(self, ags: str, key: str, year: str, *, actor: str) -> IndicatorValue:
+        """Remove a value recorded by mistake (a wrong year, a wrong indicator). The value may
+        already have been reported or rated, so the history keeps what it was and who removed it."""
+        observed_year = specs.year(year, self.lang)
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor, running=False)
+            indicator = self._indicator(session, loaded, specs.key(key, self.lang))
+            row = session.exec(select(IndicatorValue).where(
+                IndicatorValue.municipality_id == loaded.municipality.id, IndicatorValue.key == indicator.key,
+                IndicatorValue.year == observed_year)).first()
+            if row is None:
+                raise NotFound(m("indicator.value_unknown", self.lang, key=indicator.key, year=observed_year))
+            session.delete(row)
+            self._on_record(session, loaded, person, "value_deleted", indicator, year=observed_year,
+                            value=row.value)
+        return row
+
+    def delete_target(self, ags: str, key: str, year: str, *, actor: str) -> IndicatorTarget:
+        """Remove a target set by mistake; like every change of a decided target it is on record."""
+        target_year = specs.year(year, self.lang)
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            indicator = self._indicator(session, loaded, specs.key(key, self.lang))
+            row = session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id,
+                                                             IndicatorTarget.year == target_year)).first()
+            if row is None:
+                raise NotFound(m("indicator.target_unknown", self.lang, key=indicator.key, year=target_year))
+            session.delete(row)
+            self._on_record(session, loaded, person, "target_deleted", indicator, year=target_year,
+                            value=row.value)
+        return row
+
+    def _on_record(self, session: Session, loaded: Loaded, person: Person, kind: str, indicator: Indicator,
+                   **details: object) -> None:
+        """A correction or removal of what the programme had decided or observed goes into the
+        cycle's append-only history: the rows themselves keep only the newest state. The
+        indicator's decimals go with it, so the entry shows the value as the programme showed it."""
+        self.service.add_history(session, loaded.cycle, on=self.service.today(), actor=person.email, kind=kind,
+                                 trigger=indicator.key, details={**details, "decimals": indicator.decimals})
 
     def indicators(self, ags: str, number: int | None = None, *, up_to: int | None = None) -> list[IndicatorView]:
         with Session(self.service.engine) as session:

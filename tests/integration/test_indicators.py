@@ -292,3 +292,21 @@ def test_every_user_mistake_is_a_zyklus_error(engine_service: Service) -> None:
     setup_municipality(engine_service, start=False)
     with pytest.raises(ZyklusError, match="läuft kein Zyklus"):
         programme.adopt(AGS, ["kinderarmut"], actor=COORDINATOR)
+
+
+def test_corrections_and_removals_are_on_record_in_the_history(engine_service: Service) -> None:
+    programme = start_kommune(engine_service)
+    plan_climate(programme)
+    programme.record(AGS, "thg-haushalte", "2024", "6,9", actor=COORDINATOR)  # a correction of 6.8
+    assert programme.delete_value(AGS, "thg-haushalte", "2023", actor=COORDINATOR).value == 7.0
+    assert programme.delete_target(AGS, "thg-haushalte", "2030", actor=COORDINATOR).value == 5.5
+    view = next(v for v in programme.indicators(AGS) if v.row.key == "thg-haushalte")
+    assert 2023 not in [v.year for v in view.values] and view.targets == ()
+    entries = [(h["kind"], h["trigger"], h["details"]) for h in engine_service.history(AGS)[-3:]]
+    assert entries == [("value_corrected", "thg-haushalte", {"year": 2024, "value": 6.9, "previous": 6.8, "decimals": 2}),
+                       ("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0, "decimals": 2}),
+                       ("target_deleted", "thg-haushalte", {"year": 2030, "value": 5.5, "decimals": 2})]
+    with pytest.raises(NotFound):  # removed already: said, not ignored
+        programme.delete_value(AGS, "thg-haushalte", "2023", actor=COORDINATOR)
+    with pytest.raises(PermissionDenied):
+        programme.delete_target(AGS, "thg-haushalte", "2030", actor=STEERING_ONLY)

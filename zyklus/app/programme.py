@@ -20,6 +20,7 @@ from zyklus.app.dto import (
     MeasureDTO,
     TargetSetDTO,
     ValueRecordedDTO,
+    YearValueDTO,
 )
 
 if TYPE_CHECKING:
@@ -92,6 +93,16 @@ class ProgrammeArea:
         indicator = recorded.indicator
         return ValueRecordedDTO(indicator=indicator.key, year=recorded.value.year, value=recorded.value.value,
                                 unit=indicator.unit, decimals=indicator.decimals, corrected=recorded.corrected)
+
+    def delete_value(self, ags: str, key: str, year: str, *, actor: str, lang: Language = "de") -> YearValueDTO:
+        """Remove a yearly value recorded by mistake; returns what was removed (it stays in the history)."""
+        row = self._programme(lang).delete_value(ags, key, year, actor=actor)
+        return YearValueDTO(year=row.year, value=row.value)
+
+    def delete_target(self, ags: str, key: str, year: str, *, actor: str, lang: Language = "de") -> YearValueDTO:
+        """Remove a target set by mistake; returns what was removed (it stays in the history)."""
+        row = self._programme(lang).delete_target(ags, key, year, actor=actor)
+        return YearValueDTO(year=row.year, value=row.value)
 
     def indicators(self, ags: str, cycle: int | None = None, lang: Language = "de") -> list[IndicatorDTO]:
         return [indicator_dto(view) for view in self._programme(lang).indicators(ags, cycle)]

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from engine.i18n import format_date, t
+from engine.numbers import format_number
 from zyklus.cli.common import AsOpt, JsonOpt, OnOpt, commands, console, day, print_json
 
 if TYPE_CHECKING:
@@ -279,6 +280,11 @@ def describe(row: HistoryEntryDTO, lang: str) -> str:
         moved = f"; {row.from_label} → {row.to_label}" if row.from_ != row.to else ""
         return (f"{t('history.migrate', lang)}: {row.details.get('from_version')} → "
                 f"{row.details.get('to_version')}{moved}")
+    if row.kind in ("value_corrected", "value_deleted", "target_deleted"):
+        decimals = row.details.get("decimals", 1)
+        return t(f"history.{row.kind}", lang, key=row.trigger, year=row.details.get("year"),
+                 value=format_number(row.details.get("value"), decimals, lang),
+                 previous=format_number(row.details.get("previous"), decimals, lang))
     return f"{row.from_label} → {row.to_label}"
 
 

@@ -1,0 +1,248 @@
+"""*Handlungsprogramm*: the goals, the indicators with their values, targets, baseline and chart,
+the measures with their status, and the forms that change them; *Bewertung und Bericht*: the
+evaluation of a cycle and the sustainability report, in the browser and as a download.
+
+Numbers come in as the person wrote them in the page's language and are read here, at the edge,
+into the one form the door reads without guessing (``1250.5``): German „1.250,5“ and „4.000“
+mean 1250.5 and 4000, English "1,250.5" and "4,000" the same. The door's own parser refuses
+thousands separators rather than guessing, so it never sees one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from markupsafe import Markup
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from engine.errors import InvalidInput, NotFound, ZyklusError
+from engine.i18n import Language
+from engine.numbers import format_number, format_share
+from engine.report.chart import trend_chart
+from engine.report.render import GLYPHS
+from engine.validate import identifier
+from zyklus.app.access import Action
+from zyklus.app.dto import IndicatorDTO
+from zyklus.app.programme import ProgrammeArea
+from zyklus.web.context import checked_form, door, field, language, render
+from zyklus.web.i18n import gettext_for
+from zyklus.web.pages.access import municipality_for
+from zyklus.web.pages.municipality import iso_date
+
+router = APIRouter()
+Form = Annotated[FormData, Depends(checked_form)]
+
+MEASURE_STATUSES = ("planned", "in_progress", "delayed", "done", "dropped")
+"""In the order a measure usually goes through them (the engine accepts exactly these)."""
+_NOTATION: dict[Language, tuple[re.Pattern[str], str, str]] = {
+    "de": (re.compile(r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?"), ".", ","),
+    "en": (re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"), ",", "."),
+}
+"""Per language: a number with optional thousands groups of exactly three digits, the grouping
+mark and the decimal mark. „12.5“ on a German page fits neither reading for sure, so it is refused."""
+
+
+def canonical_number(typed: str, lang: Language) -> str:
+    """``typed`` in the page language's notation as the door's plain form (``1250.5``)."""
+    pattern, group, decimal = _NOTATION[lang]
+    text = typed.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if not pattern.fullmatch(text):
+        raise InvalidInput(gettext_for(lang)[0]("web.programme.number_invalid") % {"value": typed.strip()[:40]})
+    return text.replace(group, "").replace(decimal, ".")
+
+
+def chart(indicator: IndicatorDTO, lang: Language) -> Markup:
+    """The report's trend chart (one drawing for both), titled in the web's words with the unit;
+    the values table beside it is its full text equivalent."""
+    title = gettext_for(lang)[0]("web.programme.chart_title") % {"name": indicator.name, "unit": indicator.unit}
+    baseline = (indicator.baseline.year, indicator.baseline.value) if indicator.baseline else None
+    return trend_chart([(v.year, v.value) for v in indicator.values], title=title,
+                       number=lambda value: format_number(value, indicator.decimals, lang),
+                       targets=[(t.year, t.value) for t in indicator.targets], baseline=baseline,
+                       band=indicator.band)
+
+
+def _programme_page(request: Request, ags: str, *, status_code: int = 200,
+                    form_error: dict[str, Any] | None = None) -> Response:
+    principal, municipality = municipality_for(request, ags)
+    lang = language(request)
+    programme = door(request).programme
+    try:
+        indicators = programme.indicators(municipality.ags, lang=lang)
+        goals, measures = programme.goals(municipality.ags, lang=lang), programme.measures(municipality.ags, lang=lang)
+    except NotFound:
+        indicators, goals, measures = None, [], []
+    adopted = {i.catalogue_id for i in indicators or []}
+    return render(request, "programme.html.j2", status_code=status_code, municipality=municipality,
+                  indicators=indicators, goals=goals, measures=measures,
+                  charts={i.id: chart(i, lang) for i in indicators or []},
+                  catalogue=[e for e in programme.catalogue(lang=lang) if e.id not in adopted],
+                  statuses=MEASURE_STATUSES, form_error=form_error,
+                  can_record=principal.may(Action.RECORD, municipality.ags, municipality.state))
+
+
+@router.get("/kommunen/{ags}/handlungsprogramm")
+def programme_page(request: Request, ags: str) -> Response:
+    return _programme_page(request, ags)
+
+
+# -- the forms ---------------------------------------------------------------------------------------
+# Each takes the door's programme area, the AGS, the actor, the form and the language, calls the
+# door once and returns the form's id: the anchor to come back to, and where an error is shown.
+Change = Callable[[ProgrammeArea, str, str, FormData, Language], str]
+
+
+def _optional(form: FormData, name: str, limit: int = 300) -> str | None:
+    return field(form, name, limit).strip() or None
+
+
+def _record_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key = field(form, "indicator", 64)
+    p.record_value(ags, key, field(form, "year", 10), canonical_number(field(form, "value", 40), lang),
+                   actor=actor, source=_optional(form, "source"), lang=lang)
+    return f"indikator-{key}"
+
+
+def _delete_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key = field(form, "indicator", 64)
+    p.delete_value(ags, key, field(form, "year", 10), actor=actor, lang=lang)
+    return f"indikator-{key}"
+
+
+def _set_target(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key = field(form, "indicator", 64)
+    p.set_target(ags, key, field(form, "year", 10), canonical_number(field(form, "value", 40), lang),
+                 actor=actor, lang=lang)
+    return f"indikator-{key}"
+
+
+def _delete_target(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key = field(form, "indicator", 64)
+    p.delete_target(ags, key, field(form, "year", 10), actor=actor, lang=lang)
+    return f"indikator-{key}"
+
+
+def _set_baseline(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key = field(form, "indicator", 64)
+    p.set_baseline(ags, key, field(form, "year", 10), canonical_number(field(form, "value", 40), lang),
+                   actor=actor, lang=lang)
+    return f"indikator-{key}"
+
+
+def _add_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    p.add_goal(ags, field(form, "key", 64), title=field(form, "title", 300), theme_field=field(form, "theme", 200),
+               actor=actor, lang=lang)
+    return "ziele"
+
+
+def _add_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    start, end = _optional(form, "start", 20), _optional(form, "end", 20)
+    p.add_measure(ags, field(form, "key", 64), title=field(form, "title", 300), actor=actor,
+                  goal=_optional(form, "goal", 64), theme_field=_optional(form, "theme", 200),
+                  responsible=_optional(form, "responsible"), planned_start=iso_date(start) if start else None,
+                  planned_end=iso_date(end) if end else None, lang=lang)
+    return "massnahmen"
+
+
+def _set_status(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key, on = field(form, "measure", 64), _optional(form, "on", 20)
+    p.set_measure_status(ags, key, field(form, "status", 20), actor=actor, on=iso_date(on) if on else None,
+                         note=_optional(form, "note", 2000), lang=lang)
+    return f"massnahme-{key}"
+
+
+def _adopt(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    ids = [value[:64] for value in form.getlist("ids")[:100] if isinstance(value, str)]
+    p.adopt(ags, ids, actor=actor, goal=_optional(form, "goal", 64), lang=lang)
+    return "indikatoren"
+
+
+CHANGES: dict[str, Change] = {
+    "wert": _record_value, "wert-loeschen": _delete_value, "zielwert": _set_target,
+    "zielwert-loeschen": _delete_target, "ausgangswert": _set_baseline, "ziel": _add_goal,
+    "massnahme": _add_measure, "stand": _set_status, "uebernehmen": _adopt,
+}
+
+
+def form_id(change: str, form: FormData) -> str:
+    """Which form on the page was sent: the change, and the indicator or measure it is about."""
+    item = field(form, "indicator", 64) or field(form, "measure", 64)
+    return f"{change}-{item}" if item else change
+
+
+@router.post("/kommunen/{ags}/handlungsprogramm/{change}")
+def change_programme(request: Request, ags: str, change: str, form: Form) -> Response:
+    """Every form of the page: a refusal re-renders it with the message beside the form it
+    belongs to and what was typed; success goes back to the changed item (post/redirect/get)."""
+    principal, municipality = municipality_for(request, ags, Action.RECORD)
+    run = CHANGES.get(change)
+    if run is None:
+        raise HTTPException(404)
+    lang = language(request)
+    try:
+        anchor = run(door(request).programme, municipality.ags, principal.email, form, lang)
+    except ZyklusError as exc:
+        values = {key: value for key, value in form.multi_items() if isinstance(value, str) and key != "csrf"}
+        return _programme_page(request, ags, status_code=422, form_error={
+            "form": form_id(change, form), "message": exc.render(lang), "values": values})
+    return RedirectResponse(f"/kommunen/{municipality.ags}/handlungsprogramm?gespeichert=1#{anchor}",
+                            status_code=303)
+
+
+# -- Bewertung und Bericht -----------------------------------------------------------------------------
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
+              "frame-ancestors 'none'; base-uri 'none'")
+"""The report is one self-contained document with its styles inline and no script: it may use
+inline styles and data images, nothing else."""
+
+
+def cycle_number(zyklus: int | None, lang: Language) -> int | None:
+    """``?zyklus=`` beyond the database's integer column is no cycle: a message, not an overflow."""
+    return None if zyklus is None else identifier(zyklus, "zyklus", lang)
+
+
+@router.get("/kommunen/{ags}/bewertung")
+def evaluation_page(request: Request, ags: str, zyklus: int | None = None) -> Response:
+    _principal, municipality = municipality_for(request, ags)
+    lang = language(request)
+    zyklus = cycle_number(zyklus, lang)
+    app = door(request)
+    try:
+        evaluation = app.programme.evaluate(municipality.ags, zyklus, lang)
+    except NotFound as exc:
+        if zyklus is not None:
+            raise
+        return render(request, "evaluation.html.j2", municipality=municipality, evaluation=None, cycles=[],
+                      message=exc.render(lang))
+    return render(request, "evaluation.html.j2", municipality=municipality, evaluation=evaluation,
+                  cycles=app.cycles.cycles(municipality.ags, lang), chosen=zyklus, glyphs=GLYPHS,
+                  share=lambda value: format_share(value, lang),
+                  indicators={i.id: i for i in app.programme.indicators(municipality.ags, evaluation.cycle, lang)})
+
+
+def _report(request: Request, ags: str, zyklus: int | None, *, download: bool) -> Response:
+    _principal, municipality = municipality_for(request, ags)
+    lang = language(request)
+    zyklus = cycle_number(zyklus, lang)
+    html = door(request).programme.report_html(municipality.ags, zyklus, lang)
+    headers = {"Content-Security-Policy": REPORT_CSP, "Cache-Control": "no-store"}
+    if download:
+        suffix = f"-zyklus-{zyklus}" if zyklus is not None else ""
+        headers["Content-Disposition"] = f'attachment; filename="bericht-{municipality.ags}{suffix}.html"'
+    return HTMLResponse(html, headers=headers)
+
+
+@router.get("/kommunen/{ags}/bericht")
+def report_page(request: Request, ags: str, zyklus: int | None = None) -> Response:
+    return _report(request, ags, zyklus, download=False)
+
+
+@router.get("/kommunen/{ags}/bericht.html")
+def report_download(request: Request, ags: str, zyklus: int | None = None) -> Response:
+    return _report(request, ags, zyklus, download=True)

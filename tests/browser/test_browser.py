@@ -92,7 +92,7 @@ def check_page(page, name: str) -> None:  # noqa: ANN001 - playwright's Page
     began = time.perf_counter()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async (tags) => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.map(n => n.target.join(' ') + ' – ' + n.failureSummary)}));
     }""", WCAG)

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from engine.errors import Conflict, NotFound, ZyklusError
+from engine.errors import Conflict, NotFound, TransitionRefused, ZyklusError
 from zyklus.app import commands as c
 from zyklus.app.access import Action
 from zyklus.app.dto import StatusDTO
@@ -130,6 +130,9 @@ def advance(request: Request, ags: str, form: Form) -> Response:
                       reason=reason or None, expected=field(form, "from", 100) or None), lang)
     except Conflict as exc:
         return _page(request, ags, status_code=409, advance_error=exc.render(lang), conflict=True)
+    except TransitionRefused as exc:  # its message ends "… es fehlt:": the unmet conditions follow
+        return _page(request, ags, status_code=409, advance_error=exc.render(lang), reason=reason,
+                     advance_unmet=[guard.message for guard in exc.unmet])
     except ZyklusError as exc:
         return _page(request, ags, status_code=409 if exc.exit_code == 3 else 422,
                      advance_error=exc.render(lang), reason=reason)

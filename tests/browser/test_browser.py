@@ -1,0 +1,289 @@
+"""The web app in a real browser: a coordinator's whole first cycle through the generated forms,
+the guard refusing implementation without a council resolution, the advisor's filtered
+Übersicht, a stranger's not-found page, a keyboard-only walk, and axe-core (WCAG 2.1 A/AA), the
+390 px reflow check and screenshots on every page reached.
+
+All tests of this file share one server (module fixture) and so stay on one xdist worker
+(``--dist loadfile``); each test has its own browser context, so its own session.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from browser_support import SCREENSHOTS, Server, start_server, stop_server
+from engine_support import FACT_VALUES, structure
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PASSWORD = "Nachhaltig-2027!"
+ERFURT, WEIMAR, JENA = "16051000", "16055000", "16053000"
+ANNA = "anna.koordination@erfurt.de"
+WERNER = "koordination0@weimar.de"
+JUDITH = "koordination0@jena.de"
+ADVISOR = "beratung@zukunft-thueringen.example"
+
+# What a coordinator types for each fact: the engine's test values, with dates on or before the
+# server's today (11.01.2027), as a real coordinator records what already happened.
+TYPED: dict[str, dict[str, str]] = {
+    **FACT_VALUES,
+    "application": {**FACT_VALUES["application"], "date": "2027-01-04"},
+    "participation_resolution": {**FACT_VALUES["participation_resolution"], "date": "2027-01-07"},
+    "council_resolution": {**FACT_VALUES["council_resolution"], "date": "2027-01-08"},
+    "report_published": {**FACT_VALUES["report_published"], "date": "2027-01-10"},
+}
+PHASE_FACTS: dict[str, tuple[str, ...]] = {
+    "application": ("application", "letter_of_intent", "participation_resolution"),
+    "setup": ("public_information",),
+    "inventory": ("inventory_report",),
+    "strategy": ("workshop",) * 4 + ("action_programme",),
+    "implementation": ("monitoring_report",),
+    "evaluation": ("evaluation", "report_published"),
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Erfurt (whole working structure, cycle 1 in the application phase), Weimar (application)
+    and Jena (already in the setup phase), a coordinator each and an advisor for Thüringen."""
+    workdir = tmp_path_factory.mktemp("browser")
+    db = f"sqlite:///{workdir / 'zyklus.db'}"
+    prepare = Server(url="", db=db, workdir=workdir, log=workdir / "server.log")
+    prepare.cli("init")
+    for ags, name, domain in ((ERFURT, "Erfurt", "erfurt.de"), (WEIMAR, "Weimar", "weimar.de"),
+                              (JENA, "Jena", "jena.de")):
+        prepare.cli("municipality", "add", ags, name, "--state", "TH", "--kind", "stadt")
+        people = structure() if domain == "erfurt.de" else structure(coordination=1, core_team=0, steering_group=0,
+                                                                      domain=domain)
+        for member in people:
+            prepare.cli("person", "add", ags, "--name", member.name, "--email", member.email,
+                        *(f"--role={role}" for role in member.roles))
+        prepare.cli("cycle", "start", ags, "--workflow", "gnk-thueringen", "--on", "2027-01-04")
+    for fact in PHASE_FACTS["application"]:
+        prepare.cli("record", JENA, fact, "--as", JUDITH, *(f"--set={k}={v}" for k, v in TYPED[fact].items()))
+    prepare.cli("advance", JENA, "--as", JUDITH, "--reason", "Teilnahme beschlossen")
+    prepare.cli("account", "add", ADVISOR, "--name", "Beratung Thüringen", "--advisor-state", "TH")
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    SCREENSHOTS.mkdir(parents=True)
+    process, url, log = start_server(workdir, db)
+    try:
+        yield Server(url=url, db=db, workdir=workdir, log=log)
+    finally:
+        stop_server(process)
+
+
+# -- what every page reached is checked for ---------------------------------------------------------
+def check_page(page, name: str) -> None:  # noqa: ANN001 - playwright's Page
+    """axe-core's WCAG 2.1 A/AA rules at 1280 px, no horizontal scrolling at 390 px (tables scroll
+    inside their .table-wrap), and a screenshot at both widths."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async (tags) => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.map(n => n.target.join(' ') + ' – ' + n.failureSummary)}));
+    }""", WCAG)
+    assert result == [], f"axe on {name} ({page.url}):\n" + json.dumps(result, ensure_ascii=False, indent=2)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    overflow = page.evaluate("""() => {
+        const width = window.innerWidth;
+        const wide = [...document.querySelectorAll('body *')].filter(e => !e.closest('.table-wrap'))
+            .filter(e => e.getBoundingClientRect().right > width + 0.5)
+            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''));
+        return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 10)};
+    }""")
+    assert overflow["scroll"] <= overflow["width"], f"{name} scrolls sideways at 390 px: {overflow}"
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def set_password(page, server: Server, email: str, *, check: str | None = None) -> None:  # noqa: ANN001
+    """The mailed link's page: choose the password (twice), land on the login form."""
+    page.goto(server.password_link(email))
+    if check:
+        check_page(page, check)
+    page.get_by_label("Neues Passwort").fill(PASSWORD)
+    page.get_by_label("Passwort wiederholen").fill(PASSWORD)
+    page.get_by_role("button", name="Passwort speichern").click()
+    expect(page.locator("p.notice")).to_be_visible()
+
+
+def log_in(page, server: Server, email: str, *, check: str | None = None) -> None:  # noqa: ANN001
+    page.goto(server.url + "/anmelden")
+    if check:
+        check_page(page, check)
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(re.compile(r"/(kommunen|uebersicht)"))
+
+
+def record(page, fact: str) -> None:  # noqa: ANN001
+    """Fill the form under the checklist item of ``fact`` (f_<field>) and send it."""
+    form = page.locator(f"#fakt-{fact} form")
+    for name, value in TYPED[fact].items():
+        control = form.locator(f"[name=f_{name}]")
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)  # by value or by the label shown
+        else:
+            control.fill(value)  # a date input takes the ISO date a person picks or types
+    form.get_by_role("button").click()
+    page.wait_for_url(re.compile(rf"erfasst={fact}"))
+
+
+def advance(page) -> None:  # noqa: ANN001
+    phase_before = page.locator(".facts dd").first.inner_text()
+    page.locator("section[aria-labelledby=weiter] form").first.get_by_role("button").click()
+    page.wait_for_url(re.compile(r"weiter="))
+    assert page.locator(".facts dd").first.inner_text() != phase_before
+
+
+def phase_label(page) -> str:  # noqa: ANN001
+    return page.locator(".facts dd").first.inner_text()
+
+
+# -- the scenarios ---------------------------------------------------------------------------------
+def test_coordinator_runs_a_whole_cycle_into_the_second(server: Server, context) -> None:  # noqa: ANN001
+    page = context.new_page()
+    page.goto(server.url + "/passwort-vergessen")
+    check_page(page, "forgot-password")
+    set_password(page, server, ANNA, check="password-link")
+    log_in(page, server, ANNA, check="login")
+    assert page.url == f"{server.url}/kommunen/{ERFURT}"  # one municipality: straight to it
+    assert phase_label(page) == "Bewerbung und Teilnahmebeschluss"
+    check_page(page, "municipality-application")
+
+    # A form error: the participation resolution without its body and reference.
+    form = page.locator("#fakt-participation_resolution form")
+    form.locator("[name=f_date]").fill("2027-01-07")
+    form.get_by_role("button").click()
+    expect(page.locator("#error-participation_resolution")).to_be_visible()
+    check_page(page, "municipality-form-error")
+
+    for phase in ("application", "setup", "inventory", "strategy"):
+        for fact in PHASE_FACTS[phase]:
+            record(page, fact)
+        advance(page)
+    assert phase_label(page) == "Formeller Beschluss (Rat)"
+    check_page(page, "municipality-council-resolution")
+
+    # The guard: no implementation without the council resolution of this cycle.
+    page.locator("section[aria-labelledby=weiter] form").first.get_by_role("button").click()
+    expect(page.locator("#advance-error")).to_contain_text("Ratsbeschluss")
+    assert phase_label(page) == "Formeller Beschluss (Rat)"
+    check_page(page, "municipality-advance-refused")
+
+    record(page, "council_resolution")
+    advance(page)
+    for fact in PHASE_FACTS["implementation"]:
+        record(page, fact)
+    advance(page)
+    for fact in PHASE_FACTS["evaluation"]:
+        record(page, fact)
+    check_page(page, "municipality-evaluation")
+    advance(page)
+    assert "2 (gnk-thueringen)" in page.locator(".facts").inner_text()
+    check_page(page, "municipality-cycle-2")
+
+    page.get_by_role("link", name="Verlauf").first.click()
+    page.wait_for_url(re.compile(r"/verlauf$"))
+    assert page.locator("table tbody tr").count() > 20
+    check_page(page, "history")
+    page.get_by_role("link", name="Barrierefreiheit").click()
+    check_page(page, "accessibility")
+
+
+def test_advisor_filters_the_overview_by_phase(server: Server, context) -> None:  # noqa: ANN001
+    page = context.new_page()
+    set_password(page, server, ADVISOR)
+    log_in(page, server, ADVISOR)
+    assert page.url.endswith("/uebersicht")
+    check_page(page, "overview")
+    page.get_by_label("Phase").select_option("setup")
+    page.get_by_role("button", name="Anzeigen").click()
+    page.wait_for_url(re.compile(r"phase=setup"))
+    names = page.locator("tbody th[scope=row] a").all_inner_texts()
+    assert names == ["Jena"]
+    assert all("Aufbau der Arbeitsstrukturen" in cell for cell in
+               page.locator("tbody tr td:nth-child(2)").all_inner_texts())
+    assert page.get_by_label("Phase").input_value() == "setup"  # the form shows the filter in force
+    check_page(page, "overview-filtered")
+    page.reload()  # the URL alone keeps the view
+    assert page.locator("tbody th[scope=row] a").all_inner_texts() == ["Jena"]
+
+
+def test_another_municipalitys_coordinator_gets_not_found(server: Server, context) -> None:  # noqa: ANN001
+    page = context.new_page()
+    set_password(page, server, WERNER)
+    log_in(page, server, WERNER)
+    answer = page.goto(f"{server.url}/kommunen/{ERFURT}")
+    assert answer is not None and answer.status == 404
+    assert "Erfurt" not in page.content()
+    check_page(page, "not-found")
+    stranger_view = page.locator("main").inner_text()
+    unknown = page.goto(f"{server.url}/kommunen/16099999")
+    assert unknown is not None and unknown.status == 404
+    assert page.locator("main").inner_text().replace("16099999", ERFURT) == stranger_view  # indistinguishable
+
+
+def focused(page) -> dict[str, str]:  # noqa: ANN001
+    """What has the keyboard focus, and whether it is drawn (an outline of at least 2 px)."""
+    return page.evaluate("""() => {
+        const e = document.activeElement, s = getComputedStyle(e);
+        return {tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute('name') || '',
+                text: (e.innerText || '').trim().slice(0, 60), outline: s.outlineStyle,
+                width: parseFloat(s.outlineWidth)};
+    }""")
+
+
+def tab_to(page, predicate, limit: int = 80) -> dict[str, str]:  # noqa: ANN001
+    """Press Tab until ``predicate`` holds for the focused element; every stop shows its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        assert now["outline"] != "none" and now["width"] >= 2, f"focus not visible on {now}"
+        if predicate(now):
+            return now
+    raise AssertionError(f"Tab never reached the element (last: {now})")
+
+
+def test_keyboard_only_sign_in_and_record(server: Server, context) -> None:  # noqa: ANN001
+    page = context.new_page()
+    set_password(page, server, JUDITH)
+    page.goto(server.url + "/anmelden")
+    page.keyboard.press("Tab")
+    skip = focused(page)
+    assert skip["text"] == "Zum Inhalt springen" and skip["outline"] != "none"
+    assert page.locator("a.skip").bounding_box()["x"] >= 0  # shown on screen while focused
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "inhalt"
+    tab_to(page, lambda e: e["id"] == "email")
+    page.keyboard.type(JUDITH)
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{server.url}/kommunen/{JENA}")
+    assert phase_label(page) == "Aufbau der Arbeitsstrukturen"
+
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the skip link again
+    tab_to(page, lambda e: e["name"] == "f_channel")
+    page.keyboard.type("Amtsblatt")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "f_channel"
+    tab_to(page, lambda e: e["tag"] == "button" and e["text"].startswith("Erfassen"))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"erfasst=public_information"))
+    expect(page.locator("p.notice")).to_be_visible()
+    assert page.locator("#fakt-public_information").count() == 0

@@ -24,7 +24,8 @@ from zyklus.web.context import (
     build_templates,
     render,
 )
-from zyklus.web.pages import auth, municipality, overview, static_pages
+from zyklus.web.pages import auth, calendar, municipality, operations, overview, people, static_pages
+from zyklus.web.pages.access import AdminOnly
 
 if TYPE_CHECKING:
     from zyklus.app import Application
@@ -37,7 +38,7 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     app = FastAPI(title="zyklus", version="1", docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.web = WebState(door=door, settings=settings, keys=security.Keys(secret), templates=build_templates())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, municipality, static_pages):
+    for module in (auth, overview, municipality, people, calendar, operations, static_pages):
         app.include_router(module.router)
 
     @app.middleware("http")
@@ -58,6 +59,11 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
         return render(request, "error.html.j2", status_code=403, title_key="web.error.csrf.title",
                       message_key="web.error.csrf.text")
+
+    @app.exception_handler(AdminOnly)
+    async def _admin_only(request: Request, exc: AdminOnly) -> Response:
+        return render(request, "error.html.j2", status_code=403, title_key="web.error.admin_only.title",
+                      message_key="web.error.admin_only.text")
 
     @app.exception_handler(ZyklusError)
     async def _error(request: Request, exc: ZyklusError) -> Response:

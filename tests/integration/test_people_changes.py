@@ -35,6 +35,9 @@ def test_a_change_is_stored_and_on_record_with_what_changed(door: Application) -
     [entry] = [e for e in door.cycles.history(AGS) if e.kind == "person_changed"]
     assert entry.actor == COORDINATOR and entry.details["changed"]["language"] == {"from": "de", "to": "en"}
     assert set(entry.details["changed"]) == {"roles", "consent_publish", "language"}
+    from zyklus.cli.cycles import describe
+
+    assert describe(entry, "en") == "Person changed: kernteam0@erfurt.de (roles, consent_publish, language)"
 
 
 def test_a_change_that_changes_nothing_writes_no_entry(door: Application) -> None:

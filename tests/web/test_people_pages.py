@@ -55,7 +55,9 @@ def test_the_coordination_adds_changes_and_removes_a_person_on_record(door: Appl
         ("person_added", COORDINATOR, clara.email), ("person_changed", COORDINATOR, clara.email),
         ("person_removed", COORDINATOR, clara.email)]
     assert entries[1].details["changed"]["consent_publish"] == {"from": False, "to": True}
-    assert client.get(f"/kommunen/{AGS}/verlauf").status_code == 200  # the history page shows the new kinds
+    history = client.get(f"/kommunen/{AGS}/verlauf").text
+    assert f"Person eingetragen: {clara.email}" in history and f"Person entfernt: {clara.email}" in history
+    assert "Person geändert: clara.klima@erfurt.de (Rollen, Einwilligung zur Nennung, Sprache, Sammel-E-Mail)" in history
 
 
 def test_a_refused_form_keeps_what_was_typed_and_ties_the_message_to_its_field(door: Application) -> None:

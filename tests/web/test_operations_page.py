@@ -100,7 +100,9 @@ def test_a_wrong_start_or_state_is_shown_at_its_field(door: Application, query: 
 
 
 def test_an_unknown_variant_is_not_found(door: Application) -> None:
-    assert signed_in_client(door, ADMIN).get("/betrieb/workflows/gibt-es-nicht").status_code == 404
+    client = signed_in_client(door, ADMIN)
+    assert client.get("/betrieb/workflows/gibt-es-nicht").status_code == 404
+    assert client.get("/betrieb/workflows/config.toml").status_code == 404  # a name, never a file
 
 
 def test_the_page_speaks_english_to_an_english_administrator(door: Application) -> None:

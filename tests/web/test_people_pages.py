@@ -76,6 +76,12 @@ def test_a_refused_form_keeps_what_was_typed_and_ties_the_message_to_its_field(d
     assert "person_added" not in _kinds(door)
 
 
+def test_changing_someone_not_registered_says_so(door: Application) -> None:
+    client = signed_in_client(door, COORDINATOR)
+    answer = post_form(client, PAGE, f"{PAGE}/entfernen", {"email": "niemand@erfurt.de"})
+    assert answer.status_code == 422 and 'role="alert">niemand@erfurt.de ist' in answer.text
+
+
 def test_the_last_coordinator_keeps_the_role(door: Application) -> None:
     client = signed_in_client(door, COORDINATOR)
     assert post_form(client, PAGE, f"{PAGE}/entfernen", {"email": DEPUTY}).status_code == 303

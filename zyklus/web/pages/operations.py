@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, HTTPException, Path
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -29,6 +29,8 @@ RowId = Annotated[int, Path(ge=1, le=2**62)]
 _STATE_LINE = re.compile(r"\s+(\S+) : (.*)")
 _TRANSITION_LINE = re.compile(r"\s+(\S+) --> (\S+)(?: : (.*))?")
 _ENTITY = re.compile(r"#([0-9]+);")
+_VARIANT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+"""A variant's name in the catalogue; the door would read a path ending in .toml as a file."""
 START = "[*]"
 
 
@@ -98,7 +100,8 @@ def workflow_page(request: Request, name: str, start: str = "", land: str = "TH"
     admin(request)
     lang = language(request)
     app = door(request)
-    name = name[:100]
+    if not _VARIANT.fullmatch(name):
+        raise HTTPException(status_code=404)
     shown = diagram(app.workflows.show(name, "mermaid", lang))
     errors: dict[str, str] = {}
     try:

@@ -280,11 +280,9 @@ class Service:
         with Session(self.engine) as session:
             return list(session.exec(select(Municipality).order_by(Municipality.ags)))
 
-    def add_person(self, ags: str, *, name: str, email: str, roles: Sequence[str],
-                   organisation: str | None = None, consent_publish: bool = False,
-                   language: str = "de", digest: bool = False) -> Person:
-        name = validate.single_line(name, "Name", self.lang)
-        email = validate.email(email, self.lang)
+    def _person_fields(self, roles: Sequence[str], organisation: str | None, language: str) -> tuple[list[str], str | None]:
+        """What registering and changing a person both check: at least one known role, a one-line
+        organisation, a language mails exist in. Returns the roles as stored and the organisation."""
         organisation = validate.single_line(organisation, "Organisation", self.lang) if organisation else None
         if not roles:
             raise InvalidInput(m("role.missing", self.lang))
@@ -293,16 +291,90 @@ class Service:
                 raise InvalidInput(m("role.invalid", self.lang, value=role, allowed=", ".join(ROLES)))
         if language not in ("de", "en"):
             raise InvalidInput(m("language.invalid", self.lang, value=language, allowed="de, en"))
+        return sorted(set(roles)), organisation
+
+    def _person_on_record(self, session: Session, municipality: Municipality, *, actor: str, kind: str,
+                          details: dict[str, Any]) -> None:
+        """A change of the working structures goes into the history of the municipality's latest
+        cycle, running or completed (the cycle these people serve or last served), so the record
+        says who changed who when. Before a first cycle there is no history yet: the change is
+        made without an entry (the person row's ``created_at`` is then the only trace)."""
+        cycle = self._latest_cycle(session, municipality)
+        if cycle is not None:
+            self.add_history(session, cycle, on=self.today(), actor=actor, kind=kind, from_phase=cycle.phase,
+                             to_phase=cycle.phase, details=details)
+
+    def _person_in(self, session: Session, municipality: Municipality, email: str) -> Person:
+        row = session.exec(select(Person).where(Person.municipality_id == municipality.id,
+                                                Person.email == email)).first()
+        if row is None:
+            raise NotFound(m("person.unknown", self.lang, email=email, ags=municipality.ags))
+        return row
+
+    def _keep_a_coordinator(self, session: Session, municipality: Municipality, changed: Person) -> None:
+        """Refuse the change that would leave a municipality that had a coordination without one:
+        nobody there could manage the people or advance the cycle any more (only an administrator)."""
+        others = session.exec(select(Person).where(Person.municipality_id == municipality.id,
+                                                   Person.id != changed.id)).all()
+        if not any("coordination" in p.roles for p in others):
+            raise Conflict(m("person.last_coordinator", self.lang, email=changed.email, ags=municipality.ags))
+
+    def add_person(self, ags: str, *, name: str, email: str, roles: Sequence[str],
+                   organisation: str | None = None, consent_publish: bool = False,
+                   language: str = "de", digest: bool = False, actor: str = "system") -> Person:
+        name = validate.single_line(name, "Name", self.lang)
+        email = validate.email(email, self.lang)
+        roles, organisation = self._person_fields(roles, organisation, language)
         with self.unit(ags) as session:
             municipality = self.municipality_in(session, ags)
             exists = session.exec(select(Person).where(Person.municipality_id == municipality.id,
                                                        Person.email == email)).first()
             if exists:
                 raise Conflict(m("person.duplicate", self.lang, email=email, ags=municipality.ags))
-            row = Person(municipality_id=municipality.id, name=name, email=email, roles=sorted(set(roles)),
+            row = Person(municipality_id=municipality.id, name=name, email=email, roles=roles,
                          organisation=organisation, consent_publish=consent_publish, language=language,
                          digest=digest, created_at=stamp(self.clock))
             session.add(row)
+            self._person_on_record(session, municipality, actor=actor, kind="person_added",
+                                   details={"email": email, "roles": roles})
+        return row
+
+    def update_person(self, ags: str, email: str, *, roles: Sequence[str], organisation: str | None = None,
+                      consent_publish: bool = False, language: str = "de", digest: bool = False,
+                      actor: str = "system") -> Person:
+        """Change what a person does and how they are reached (the name and address stay: a new
+        address is a new person). Checked like registering; the last coordinator keeps the role."""
+        email = validate.email(email, self.lang)
+        roles, organisation = self._person_fields(roles, organisation, language)
+        with self.unit(ags) as session:
+            municipality = self.municipality_in(session, ags)
+            row = self._person_in(session, municipality, email)
+            if "coordination" in row.roles and "coordination" not in roles:
+                self._keep_a_coordinator(session, municipality, row)
+            before = {"roles": list(row.roles), "organisation": row.organisation,
+                      "consent_publish": row.consent_publish, "language": row.language, "digest": row.digest}
+            after = {"roles": roles, "organisation": organisation, "consent_publish": consent_publish,
+                     "language": language, "digest": digest}
+            changed = {key: {"from": before[key], "to": value} for key, value in after.items() if before[key] != value}
+            row.roles, row.organisation, row.consent_publish = roles, organisation, consent_publish
+            row.language, row.digest = language, digest
+            if changed:
+                self._person_on_record(session, municipality, actor=actor, kind="person_changed",
+                                       details={"email": email, "changed": changed})
+        return row
+
+    def remove_person(self, ags: str, email: str, *, actor: str = "system") -> Person:
+        """Take a person out of a municipality's working structures (not an erasure: the history
+        keeps their name; `person forget` erases). The last coordinator cannot be removed."""
+        email = validate.email(email, self.lang)
+        with self.unit(ags) as session:
+            municipality = self.municipality_in(session, ags)
+            row = self._person_in(session, municipality, email)
+            if "coordination" in row.roles:
+                self._keep_a_coordinator(session, municipality, row)
+            session.delete(row)
+            self._person_on_record(session, municipality, actor=actor, kind="person_removed",
+                                   details={"email": email, "roles": list(row.roles)})
         return row
 
     def people(self, ags: str) -> list[Person]:

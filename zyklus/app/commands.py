@@ -35,6 +35,27 @@ class AddPerson(Command):
     consent_publish: bool = False
     language: str = "de"
     digest: bool = False
+    actor: str = "system"
+    """Who registers the person (the history's actor); the CLI runs as the operator."""
+
+
+class UpdatePerson(Command):
+    """Everything of a registered person that may change; name and address identify them."""
+
+    ags: str
+    email: str
+    roles: list[str]
+    organisation: str | None = None
+    consent_publish: bool = False
+    language: str = "de"
+    digest: bool = False
+    actor: str = "system"
+
+
+class RemovePerson(Command):
+    ags: str
+    email: str
+    actor: str = "system"
 
 
 class StartCycle(Command):

@@ -71,8 +71,20 @@ class Cycles:
         row = self._speaking(lang).add_person(
             command.ags, name=command.name, email=command.email, roles=command.roles,
             organisation=command.organisation, consent_publish=command.consent_publish,
-            language=command.language, digest=command.digest)
+            language=command.language, digest=command.digest, actor=command.actor)
         return person_dto(row)
+
+    def update_person(self, command: c.UpdatePerson, lang: Language = "de") -> PersonDTO:
+        """Change a person's roles, organisation, consent, language and digest; on record in the history."""
+        row = self._speaking(lang).update_person(
+            command.ags, command.email, roles=command.roles, organisation=command.organisation,
+            consent_publish=command.consent_publish, language=command.language, digest=command.digest,
+            actor=command.actor)
+        return person_dto(row)
+
+    def remove_person(self, command: c.RemovePerson, lang: Language = "de") -> PersonDTO:
+        """Take a person out of the municipality (not an erasure: see privacy.forget); returns who it was."""
+        return person_dto(self._speaking(lang).remove_person(command.ags, command.email, actor=command.actor))
 
     def people(self, ags: str, lang: Language = "de") -> list[PersonDTO]:
         return [person_dto(row) for row in self._speaking(lang).people(ags)]

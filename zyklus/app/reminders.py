@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,6 +98,27 @@ class Reminders:
 
         return export(self._service.in_language(lang), ags,  # type: ignore[arg-type]
                       self._settings.get("mail", "message_id_domain"), lang)  # type: ignore[arg-type]
+
+    def feed(self, ags_list: Iterable[str], name: str, lang: str = "de") -> bytes:
+        """One person's subscription: the calendars of the municipalities they may read merged
+        into one VCALENDAR (each event keeps its UID and SEQUENCE, so it is the same entry as in
+        the mails' attachments). Parsed and written by icalendar, which folds and escapes every
+        text; a person with no dates yet gets a calendar without events, which clients accept as
+        an empty subscription."""
+        from icalendar import Calendar
+
+        from notifications.ics import PRODID
+
+        merged = Calendar()
+        merged.prodid = PRODID
+        merged.version = "2.0"
+        merged.add("x-wr-calname", name)
+        for ags in ags_list:
+            data = self.calendar(ags, lang)
+            if data:
+                for event in Calendar.from_ical(data).walk("VEVENT"):
+                    merged.add_component(event)
+        return merged.to_ical()  # type: ignore[no-any-return]
 
 
 def check_templates(folder: Path) -> list[str]:

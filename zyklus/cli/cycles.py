@@ -276,6 +276,9 @@ def describe(row: HistoryEntryDTO, lang: str) -> str:
         return t("history.deadline", lang, due=format_date(row.details["due_on"], lang))
     if row.kind == "fact":
         return t("history.fact", lang, fact=row.fact_label)
+    if row.kind in ("person_added", "person_changed", "person_removed"):
+        return t(f"history.{row.kind}", lang, email=row.details.get("email"),
+                 fields=", ".join(row.details.get("changed", {})))
     if row.kind == "migrate":
         moved = f"; {row.from_label} → {row.to_label}" if row.from_ != row.to else ""
         return (f"{t('history.migrate', lang)}: {row.details.get('from_version')} → "

@@ -30,7 +30,8 @@ from zyklus.web.context import (
     render,
 )
 from zyklus.web.openapi import document
-from zyklus.web.pages import account, auth, municipality, overview, programme, static_pages
+from zyklus.web.pages import account, auth, calendar, municipality, operations, overview, people, programme, static_pages
+from zyklus.web.pages.access import AdminOnly
 from zyklus.web.problems import WithStatus, json_safe, problem
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     app = FastAPI(title="zyklus", version="1", docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.web = WebState(door=door, settings=settings, keys=security.Keys(secret), templates=build_templates())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, municipality, programme, account, static_pages):
+    for module in (auth, overview, municipality, programme, people, calendar, operations, account, static_pages):
         app.include_router(module.router)
     app.include_router(api.router)
     app.openapi = document  # type: ignore[method-assign]  # the API's routes, as docs/openapi.json
@@ -67,6 +68,11 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
         return render(request, "error.html.j2", status_code=403, title_key="web.error.csrf.title",
                       message_key="web.error.csrf.text")
+
+    @app.exception_handler(AdminOnly)
+    async def _admin_only(request: Request, exc: AdminOnly) -> Response:
+        return render(request, "error.html.j2", status_code=403, title_key="web.error.admin_only.title",
+                      message_key="web.error.admin_only.text")
 
     @app.exception_handler(ZyklusError)
     async def _error(request: Request, exc: ZyklusError) -> Response:

@@ -29,3 +29,15 @@ def municipality_for(request: Request, ags: str, action: Action = Action.READ,
         raise NotFound(m("municipality.unknown", lang, ags=ags[:8])) from None
     principal.require(action, found.ags, found.state, lang)
     return principal, found
+
+
+class AdminOnly(Exception):
+    """A page of the administrators (Betrieb, GDPR requests): answered 403 with its own page."""
+
+
+def admin(request: Request) -> Principal:
+    """The signed-in administrator; anyone else is refused (403: the page exists, it is not theirs)."""
+    principal = signed_in(request)
+    if not principal.is_admin:
+        raise AdminOnly()
+    return principal

@@ -1,6 +1,6 @@
 """A real Chromium against the real server: the fixtures of tests/browser.
 
-One browser for the whole session (starting Chromium costs about a second), a fresh context per
+One browser for the browser tests (starting Chromium costs about a second), a fresh context per
 test (its own cookies), and one `zyklus web` server as a subprocess for the module, on a SQLite
 database prepared through the CLI, with time fixed by ``--now``.
 """
@@ -41,8 +41,12 @@ def _missing_browser() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One Chromium for the browser tests (they are one module, so this is one per run). Not
+    session-scoped: while Playwright's sync API is open it keeps an asyncio loop running in the
+    main thread, and every later test on the same worker that calls ``asyncio.run`` (the SMTP
+    delivery) would fail with "cannot be called from a running event loop"."""
     if not os.access(CHROMIUM, os.X_OK):
         _missing_browser()
     from playwright.sync_api import sync_playwright

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.definitions.model import Definition, GuardSpec
+from engine.definitions.schema_errors import InvalidValue
 from engine.i18n import Language, Message, m, people, t
 from engine.roles import ROLES
 from engine.snapshot import CycleSnapshot
@@ -109,7 +110,7 @@ class RoleCount(GuardType):
         @classmethod
         def _known_role(cls, value: str) -> str:
             if value not in ROLES:
-                raise ValueError(f"unknown role {value!r}; roles: {', '.join(ROLES)}")
+                raise InvalidValue(m("definition.unknown_role", "de", role=value, roles=", ".join(ROLES)))
             return value
 
     @staticmethod

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zyklus.app.dto import OutboxRowDTO, SweepReportDTO
 
 if TYPE_CHECKING:
+    from engine.i18n import Language
     from engine.service import Service
     from notifications.outbox import Transport
     from notifications.setup import SettingsLike
@@ -99,9 +100,9 @@ class Reminders:
                       self._settings.get("mail", "message_id_domain"), lang)  # type: ignore[arg-type]
 
 
-def check_templates(folder: Path) -> list[str]:
+def check_templates(folder: Path, lang: Language = "de") -> list[str]:
     """Render every administrator template with sample data of every kind of mail, in the sandbox
-    and with the sweep's limits; one line per problem. Needs no database."""
+    and with the sweep's limits; one line per problem, in ``lang``. Needs no database."""
     from notifications.template_check import check_templates as check
 
-    return check(folder)
+    return check(folder, lang)

@@ -106,7 +106,8 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 
 class InvalidValue(ValueError):
     """What a definition's own validators raise (in model.py, guards): the ``Message`` travels
-    through pydantic in the error's context, so the line is said in the reader's language."""
+    through pydantic in the error's context, so the line is said in the reader's language. Its
+    ``str()`` is English because it ends up inside pydantic's own (English) error text."""
 
     def __init__(self, message: Message) -> None:
         super().__init__(message.render("en"))
@@ -117,9 +118,9 @@ def _message(err: dict[str, Any], root: type[BaseModel] | None, path: str) -> Me
     """The finding of one pydantic error: a key per error type an administrator meets, with the
     key path and the value given as parameters, so a client can act on the code."""
     kind, ctx, where = err["type"], err.get("ctx") or {}, {"path": path}
-    got = _shown(err.get("input")) if kind != "missing" else None
     if kind == "missing":
         return m("schema.missing", "de", **where)
+    got = _shown(err.get("input"))
     if kind == "extra_forbidden":
         key = str(err["loc"][-1])
         model = _model_at(root, tuple(err["loc"][:-1])) if root else None
@@ -150,6 +151,7 @@ def _message(err: dict[str, Any], root: type[BaseModel] | None, path: str) -> Me
 
 
 def _without_prefix(msg: str) -> str:
+    """pydantic puts "Value error, " before a validator's own words; the reader needs the words."""
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             return msg[len(prefix):]

@@ -70,8 +70,9 @@ def translation(key: str, lang: str, n: int | None = None) -> str:
 
 def _filled(values: dict[str, object], lang: str) -> dict[str, object]:
     """The values as a text shows them: a value that is itself a :class:`Message` (the reason
-    inside "can never be met: …") is said in the same language as the text around it."""
-    return {name: _clip(value.render(lang) if isinstance(value, Message) else value) for name, value in values.items()}
+    inside "can never be met: …") is said in the same language as the text around it, and not
+    clipped, being zyklus's own words rather than what a user typed."""
+    return {name: value.render(lang) if isinstance(value, Message) else _clip(value) for name, value in values.items()}
 
 
 def t(key: str, lang: Language = "de", /, **values: object) -> str:

@@ -109,6 +109,7 @@ def _references(d: Definition) -> Iterator[Finding]:
 
 
 def _unknown_phase(phase: str) -> Message:
+    """Four places name a phase: one code for all of them, whichever key path it stands at."""
     return m("definition.unknown_phase", "de", phase=phase)
 
 

@@ -8,10 +8,18 @@ raised in. Entry points print one line; a traceback is reserved for bugs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from engine.i18n import Message
+
+
+class Line(Protocol):
+    """A problem that says itself as one line in the reader's language (a definition's
+    :class:`~engine.definitions.loader.Problem`)."""
+
+    def line(self, lang: str = "de") -> str: ...
 
 
 class ZyklusError(Exception):
@@ -32,6 +40,11 @@ class ZyklusError(Exception):
     def render(self, lang: str) -> str:
         """The error in ``lang`` (the text it was raised with when it carries no code)."""
         return self.detail.render(lang) if self.detail is not None else self.message
+
+    def lines(self, lang: str) -> list[str]:
+        """What an entry point prints: the error, then the further problems of an error that
+        lists several (``problems``, whose first entry is the error itself)."""
+        return [self.render(lang), *[str(p) for p in getattr(self, "problems", [])[1:]]]
 
 
 class InvalidInput(ZyklusError):
@@ -60,11 +73,22 @@ class ConfigError(ZyklusError):
 
 
 class DefinitionError(ZyklusError):
-    """A workflow definition failed to load or validate; ``problems`` lists every finding."""
+    """A workflow definition failed to load or validate; ``problems`` lists every error. The code
+    and parameters are the first error's; its line names the file and key path too, so that line
+    (not only the message) is what ``render`` says, and ``lines`` says every one, in ``lang``."""
 
-    def __init__(self, message: "str | Message", problems: list[str] | None = None) -> None:
+    def __init__(self, message: "str | Message", problems: Sequence[Line] = ()) -> None:
         super().__init__(message)
-        self.problems = problems or []
+        self.problems = list(problems)
+        if self.problems:
+            self.message = self.problems[0].line(self.detail.lang if self.detail else "de")
+            self.args = (self.message,)
+
+    def render(self, lang: str) -> str:
+        return self.problems[0].line(lang) if self.problems else super().render(lang)
+
+    def lines(self, lang: str) -> list[str]:
+        return [p.line(lang) for p in self.problems] or [self.render(lang)]
 
 
 class TransitionRefused(ZyklusError):

@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.definitions.model import Definition, GuardSpec
-from engine.i18n import Language, people, t
+from engine.definitions.schema_errors import InvalidValue
+from engine.i18n import Language, Message, m, people, t
 from engine.roles import ROLES
 from engine.snapshot import CycleSnapshot
 
@@ -66,8 +67,9 @@ class GuardType(ABC):
         """(fact, fields, role) this guard refers to, for definition validation."""
         return getattr(p, "fact", None), tuple(getattr(p, "fields", ())), getattr(p, "role", None)
 
-    def never_met(self, p: Any) -> str | None:
-        """A reason the guard can never pass, reported as a validation warning."""
+    def never_met(self, p: Any) -> Message | None:
+        """A reason the guard can never pass, reported as a validation warning (in the reader's
+        language, hence a message and not a sentence)."""
         return None
 
     @abstractmethod
@@ -121,7 +123,7 @@ class RoleCount(GuardType):
         @classmethod
         def _known_role(cls, value: str) -> str:
             if value not in ROLES:
-                raise ValueError(f"unknown role {value!r}; roles: {', '.join(ROLES)}")
+                raise InvalidValue(m("definition.unknown_role", "de", role=value, roles=", ".join(ROLES)))
             return value
 
     @staticmethod
@@ -146,9 +148,9 @@ class RoleCount(GuardType):
         return t(f"guard.label.role_count.{self._wording(p)}", lang, role=t(f"role.{p.role}", lang),
                  min=p.min, max=p.max)
 
-    def never_met(self, p: Params) -> str | None:
+    def never_met(self, p: Params) -> Message | None:
         if p.max is not None and p.max < p.min:
-            return f"max ({p.max}) is below min ({p.min})"
+            return m("definition.guard.max_below_min", "de", max=p.max, min=p.min)
         return None
 
 

@@ -68,15 +68,22 @@ def translation(key: str, lang: str, n: int | None = None) -> str:
     raise KeyError(f"no message {key!r} in the catalogues")
 
 
+def _filled(values: dict[str, object], lang: str) -> dict[str, object]:
+    """The values as a text shows them: a value that is itself a :class:`Message` (the reason
+    inside "can never be met: …") is said in the same language as the text around it, and not
+    clipped, being zyklus's own words rather than what a user typed."""
+    return {name: value.render(lang) if isinstance(value, Message) else _clip(value) for name, value in values.items()}
+
+
 def t(key: str, lang: Language = "de", /, **values: object) -> str:
     """Translate ``key`` and fill in ``values``; fall back to German, never to a raw key."""
-    return translation(key, lang, None).format(**{name: _clip(value) for name, value in values.items()})
+    return translation(key, lang, None).format(**_filled(values, lang))
 
 
 def tn(key: str, n: int, lang: Language = "de", /, **values: object) -> str:
     """The plural form of ``key`` for the count ``n`` by the language's Plural-Forms rule
     (``ngettext``); ``n`` is available to the text as ``{n}``."""
-    return translation(key, lang, n).format(n=n, **{name: _clip(value) for name, value in values.items()})
+    return translation(key, lang, n).format(n=n, **_filled(values, lang))
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,11 @@ class Message:
 
     def __str__(self) -> str:
         return self.render()
+
+    def as_json(self) -> dict[str, object]:
+        """``{"code": …, "params": …}`` for a JSON client, a nested message in the same form."""
+        return {"code": self.key, "params": {name: value.as_json() if isinstance(value, Message) else value
+                                             for name, value in self.params.items()}}
 
 
 def m(key: str, lang: Language = "de", /, **values: object) -> Message:

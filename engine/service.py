@@ -169,7 +169,7 @@ class Service:
         try:
             return self.catalog.load(name)
         except DefinitionError as exc:
-            if exc.message.startswith("unknown workflow"):
+            if exc.code == "workflow.unknown":
                 raise NotFound(m("workflow.unknown", self.lang, name=name,
                                  allowed=", ".join(self.catalog.names()))) from None
             raise

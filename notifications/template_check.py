@@ -54,11 +54,12 @@ SAMPLE_DIGEST = {"recipient_name": "Anna Koch", "day": _DUE,
            "items": [{"subject": "Erinnerung: Frist am 15.03.2027", "text": "Guten Tag Anna Koch, …"}]}
 
 
-def check_templates(override_dir: Path) -> list[str]:
-    """One line per problem; empty when every override can be read and renders every kind of
-    mail, in the sandbox and with the limits of a sweep."""
+def check_templates(override_dir: Path, lang: str = "de") -> list[str]:
+    """One line per problem, our refusals said in ``lang`` (jinja2's own errors as jinja2 says
+    them); empty when every override can be read and renders every kind of mail, in the sandbox
+    and with the limits of a sweep."""
     renderer = MailRenderer(override_dir)
-    refused = _refused_files(override_dir)
+    refused = _refused_files(override_dir, lang)
     found: dict[tuple[str, str, str], str] = {}  # one line per error, named after the first kind it broke
     contexts = [(template, kind, {**SAMPLE_COMMON, "kind": kind, **extra}) for template, kind, extra in SAMPLES]
     for template, kind, context in contexts + [("digest", "digest", SAMPLE_DIGEST)]:
@@ -73,7 +74,7 @@ def check_templates(override_dir: Path) -> list[str]:
                 if str(exc) not in refused:  # a refused file is reported once, not once per mail kind
                     label = template if kind in (template, "enter") else f"{template} ({kind})"
                     place = override_dir / language / label if per_language else override_dir / f"{label} [{language}]"
-                    found.setdefault((language, template, f"{type(exc).__name__}: {exc}"), str(place))
+                    found.setdefault((language, template, _described(exc, lang)), str(place))
     rendering = [f"{place}: {error}" for (_, _, error), place in found.items()]
     return list(refused.values()) + rendering
 
@@ -83,7 +84,12 @@ def _overridden(folder: Path, template: str) -> bool:
     return any(os.path.lexists(p) for p in folder.glob(f"{template}.*.j2"))
 
 
-def _refused_files(override_dir: Path) -> dict[str, str]:
+def _described(exc: Exception, lang: str) -> str:
+    """``TemplateRefused: …`` in ``lang``; any other error with its own text."""
+    return f"{type(exc).__name__}: {exc.render(lang) if isinstance(exc, TemplateRefused) else exc}"
+
+
+def _refused_files(override_dir: Path, lang: str) -> dict[str, str]:
     """Every ``*.j2`` entry of the folder, mail templates and partials alike, checked the way
     a sweep reads it: links out of the folder, other kinds of files, wrong encoding, size.
     Keyed by the refusal, so rendering the same file does not report it again."""
@@ -94,5 +100,5 @@ def _refused_files(override_dir: Path) -> dict[str, str]:
             try:
                 loader.get_source(None, path.relative_to(override_dir).as_posix())  # type: ignore[arg-type]
             except TemplateRefused as exc:
-                problems[str(exc)] = f"{path}: {type(exc).__name__}: {exc}"
+                problems[str(exc)] = f"{path}: {_described(exc, lang)}"
     return problems

@@ -21,13 +21,23 @@ from pathlib import Path
 
 import jinja2
 
+from engine.i18n import Message, m
+
 MAX_TEMPLATE_BYTES = 256 * 1024
 _PROC_FD = Path("/proc/self/fd")
 
 
 class TemplateRefused(jinja2.TemplateError):
     """A file in the template folder that must not be used (it is not reported as "not found",
-    so a ChoiceLoader does not quietly go on to the next folder)."""
+    so a ChoiceLoader does not quietly go on to the next folder). It carries a :class:`Message`,
+    so ``zyklus template check`` says the refusal in its reader's language; ``str()`` is German."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render())
+        self.detail = message
+
+    def render(self, lang: str) -> str:
+        return self.detail.render(lang)
 
 
 class ConfinedLoader(jinja2.BaseLoader):
@@ -51,7 +61,7 @@ class ConfinedLoader(jinja2.BaseLoader):
             raise jinja2.TemplateNotFound(template)
         real = os.path.realpath(self.folder / relative)
         if not _inside(real, root):
-            raise TemplateRefused(f"{template}: refused, it leads outside the template folder (to {real})")
+            raise TemplateRefused(m("template.refused.outside_to", "de", template=template, real=real))
         source, mtime = self._read(template, real, root)
 
         def uptodate() -> bool:  # a file replaced by a link must be checked afresh, not served from cache
@@ -66,34 +76,35 @@ class ConfinedLoader(jinja2.BaseLoader):
         try:
             fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError as exc:
-            raise TemplateRefused(f"{template}: refused, cannot be opened: {exc.strerror}") from exc
+            raise TemplateRefused(m("template.refused.cannot_open", "de", template=template, error=exc.strerror)) from exc
         try:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                raise TemplateRefused(f"{template}: refused, not a regular file")
+                raise TemplateRefused(m("template.refused.not_regular", "de", template=template))
             if _PROC_FD.is_dir() and not _inside(os.readlink(_PROC_FD / str(fd)), root):
-                raise TemplateRefused(f"{template}: refused, it leads outside the template folder")
+                raise TemplateRefused(m("template.refused.outside", "de", template=template))
             if info.st_size > self.max_bytes:
-                raise TemplateRefused(f"{template}: refused, {info.st_size} bytes (at most {self.max_bytes})")
+                raise TemplateRefused(m("template.refused.too_large", "de", template=template, size=info.st_size,
+                                        limit=self.max_bytes))
             data = os.read(fd, self.max_bytes + 1)
         finally:
             os.close(fd)
         if len(data) > self.max_bytes:
-            raise TemplateRefused(f"{template}: refused, more than {self.max_bytes} bytes")
+            raise TemplateRefused(m("template.refused.more_than", "de", template=template, limit=self.max_bytes))
         try:
             return data.decode("utf-8"), info.st_mtime_ns
         except UnicodeDecodeError as exc:
-            raise TemplateRefused(f"{template}: refused, not valid UTF-8 (byte {exc.start})") from exc
+            raise TemplateRefused(m("template.refused.not_utf8", "de", template=template, byte=exc.start)) from exc
 
 
 def _relative_name(template: str) -> str:
     """A template name as jinja2 passes it (``de/reminder.txt.j2``, or whatever an include or
     extends names): relative, no ``..``, no NUL."""
     if template.startswith(("/", "\\")) or "\x00" in template:
-        raise TemplateRefused(f"{template!r}: refused, template names must be relative to the template folder")
+        raise TemplateRefused(m("template.refused.absolute", "de", template=template))
     pieces = [p for p in template.split("/") if p not in ("", ".")]
     if ".." in pieces or not pieces:
-        raise TemplateRefused(f"{template!r}: refused, '..' is not allowed in template names")
+        raise TemplateRefused(m("template.refused.dotdot", "de", template=template))
     return "/".join(pieces)
 
 

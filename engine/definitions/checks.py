@@ -8,14 +8,23 @@ reported as warnings. Pure functions of a validated :class:`Definition`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
 from engine.definitions.model import COMPLETED, Definition, GuardSpec, Transition
 from engine.definitions.schema_errors import schema_findings
+from engine.i18n import Message, m
 from engine.roles import ROLES
 
-Finding = tuple[str, str, bool]  # (key path, message, is_warning)
+
+class Finding(NamedTuple):
+    """One problem of a definition. The message is a key with parameters, not a sentence: the
+    command line, the door and a JSON client each say it in their own reader's language."""
+
+    path: str
+    message: Message
+    warning: bool = False
 
 
 def check_definition(d: Definition, *, structure: bool = True) -> list[Finding]:
@@ -33,7 +42,7 @@ def check_definition(d: Definition, *, structure: bool = True) -> list[Finding]:
 def _roles(path: str, roles: tuple[str, ...]) -> Iterator[Finding]:
     for i, role in enumerate(roles):
         if role not in ROLES:
-            yield f"{path}[{i}]", f"unknown role {role!r}; roles: {', '.join(ROLES)}", False
+            yield Finding(f"{path}[{i}]", m("definition.unknown_role", "de", role=role, roles=", ".join(ROLES)))
 
 
 def _guard_params(spec: GuardSpec):
@@ -53,36 +62,37 @@ def _references(d: Definition) -> Iterator[Finding]:
     from engine.guards import REGISTRY, parse_params
 
     if d.initial not in d.phases:
-        yield "initial", f"unknown phase {d.initial!r}", False
+        yield Finding("initial", _unknown_phase(d.initial))
     if COMPLETED in d.phases:
-        yield f"phases.{COMPLETED}", f"{COMPLETED!r} is reserved for the end of a cycle", False
+        yield Finding(f"phases.{COMPLETED}", m("definition.completed_reserved", "de", phase=COMPLETED))
     for tid, tr in d.transitions.items():
         base = f"transitions.{tid}"
         if tr.source not in d.phases:
-            yield f"{base}.source", f"unknown phase {tr.source!r}", False
+            yield Finding(f"{base}.source", _unknown_phase(tr.source))
         if tr.dest not in d.phases and tr.dest != COMPLETED:
-            yield f"{base}.dest", f"unknown phase {tr.dest!r}", False
+            yield Finding(f"{base}.dest", _unknown_phase(tr.dest))
         if not tr.roles:
-            yield f"{base}.roles", "empty: nobody could fire this transition", False
+            yield Finding(f"{base}.roles", m("definition.no_roles", "de"))
         yield from _roles(f"{base}.roles", tr.roles)
         for gid, spec in tr.guards.items():
             gpath = f"{base}.guards.{gid}"
             if spec.type not in REGISTRY:
-                yield f"{gpath}.type", f"unknown guard type {spec.type!r}; types: {', '.join(REGISTRY)}", False
+                yield Finding(f"{gpath}.type", m("definition.unknown_guard_type", "de", type=spec.type,
+                                                 types=", ".join(REGISTRY)))
                 continue
             try:
                 params = parse_params(spec)
             except ValidationError as exc:
                 for path, message in schema_findings(exc, gpath, root=REGISTRY[spec.type].Params):
-                    yield path, message, False
+                    yield Finding(path, message)
                 continue
             fact, fields, _role = REGISTRY[spec.type].references(params)
             if fact is not None and fact not in d.facts:
-                yield f"{gpath}.fact", f"unknown fact {fact!r}", False
+                yield Finding(f"{gpath}.fact", m("definition.unknown_fact", "de", fact=fact))
             elif fact is not None:
                 for field in fields:
                     if field not in d.facts[fact].fields:
-                        yield f"{gpath}.fields", f"fact {fact!r} has no field {field!r}", False
+                        yield Finding(f"{gpath}.fields", m("definition.unknown_field", "de", fact=fact, field=field))
     for pid, phase in d.phases.items():
         if phase.reminders:
             yield from _roles(f"phases.{pid}.reminders.roles", phase.reminders.roles)
@@ -95,7 +105,12 @@ def _references(d: Definition) -> Iterator[Finding]:
     if d.monitoring:
         yield from _roles("monitoring.roles", d.monitoring.roles)
     if d.restart and d.restart.phase not in d.phases:
-        yield "restart.phase", f"unknown phase {d.restart.phase!r}", False
+        yield Finding("restart.phase", _unknown_phase(d.restart.phase))
+
+
+def _unknown_phase(phase: str) -> Message:
+    """Four places name a phase: one code for all of them, whichever key path it stands at."""
+    return m("definition.unknown_phase", "de", phase=phase)
 
 
 def _blocking(tr: Transition) -> set[str]:
@@ -113,9 +128,8 @@ def _shadowed(d: Definition) -> Iterator[Finding]:
             if (earlier.trigger, earlier.source) != (tr.trigger, tr.source):
                 continue
             if set(tr.roles) <= set(earlier.roles) and _blocking(earlier) <= _blocking(tr):
-                yield (f"transitions.{tid}",
-                       f"duplicate of transitions.{earlier_id}: same trigger {tr.trigger!r} from {tr.source!r} "
-                       "and no guard or role that tells them apart, so it could never fire", False)
+                yield Finding(f"transitions.{tid}", m("definition.shadowed", "de", earlier=f"transitions.{earlier_id}",
+                                                      trigger=tr.trigger, source=tr.source))
                 break
 
 
@@ -126,21 +140,21 @@ def _structure(d: Definition) -> Iterator[Finding]:
             graph[tr.source].add(tr.dest)
     starts = [d.initial] + ([d.restart.phase] if d.restart else [])
     reachable = _reach(graph, starts)
-    origin = f"the initial phase {d.initial!r}"
-    if d.restart and d.restart.phase != d.initial:
-        origin += f" or the restart phase {d.restart.phase!r}"
+    restart = d.restart.phase if d.restart and d.restart.phase != d.initial else None
     for pid in d.phases:
-        if pid not in reachable:
-            yield f"phases.{pid}", f"unreachable from {origin}", False
+        if pid not in reachable and restart is None:
+            yield Finding(f"phases.{pid}", m("definition.unreachable", "de", initial=d.initial))
+        elif pid not in reachable:
+            yield Finding(f"phases.{pid}", m("definition.unreachable_or_restart", "de", initial=d.initial,
+                                             restart=restart))
         elif not graph[pid]:
-            yield (f"phases.{pid}", "no transition leads out of this phase: a cycle here could never "
-                   "complete, so no restart would ever begin the next one", False)
+            yield Finding(f"phases.{pid}", m("definition.dead_end", "de"))
     if COMPLETED not in _reach(graph, [d.initial]) and d.initial in d.phases:
-        yield "transitions", f"no path from {d.initial!r} to {COMPLETED!r} (evaluation must end the cycle)", False
+        yield Finding("transitions", m("definition.no_completion", "de", initial=d.initial, completed=COMPLETED))
     dead = [p for p in reachable if p in graph and COMPLETED not in _reach(graph, [p])]
     for pid in sorted(dead, key=list(d.phases).index):
         if graph[pid]:
-            yield f"phases.{pid}", f"no path from here to {COMPLETED!r}", False
+            yield Finding(f"phases.{pid}", m("definition.no_path_to_completion", "de", completed=COMPLETED))
 
 
 def _reach(graph: dict[str, set[str]], starts: list[str]) -> set[str]:
@@ -183,7 +197,7 @@ def _warnings(d: Definition) -> Iterator[Finding]:
 
     for pid, phase in d.phases.items():
         if phase.reminders is None or phase.reminders.silent:
-            yield f"phases.{pid}.reminders", "phase has no reminders: nobody is told when it is due", True
+            yield Finding(f"phases.{pid}.reminders", m("definition.no_reminders", "de"), True)
     for tid, tr in d.transitions.items():
         demands = _role_bounds(tr)
         for gid, spec in tr.guards.items():
@@ -195,10 +209,10 @@ def _warnings(d: Definition) -> Iterator[Finding]:
                 for inner in _INSIDE[params.role]:
                     need, other = demands.get(inner, (0, ""))
                     if need > params.max and other != gid:
-                        reason = (f"guards.{other} requires at least {need} {inner}, "
-                                  f"which all count as {params.role} (max {params.max})")
+                        reason = m("definition.guard.nested_roles", "de", guard=f"guards.{other}", need=need,
+                                   inner=inner, role=params.role, max=params.max)
                         break
             if reason:
-                yield f"transitions.{tid}.guards.{gid}", f"can never be met: {reason}", True
+                yield Finding(f"transitions.{tid}.guards.{gid}", m("definition.never_met", "de", reason=reason), True)
     if d.restart is None:
-        yield "restart", "no restart rule: a completed cycle does not begin again", True
+        yield Finding("restart", m("definition.no_restart", "de"), True)

@@ -17,6 +17,7 @@ from engine.definitions.model import Definition
 from engine.definitions.schema_errors import one_line
 from engine.definitions.validation import validate_raw
 from engine.errors import DefinitionError
+from engine.i18n import Message, m
 
 SHIPPED_DIR = Path(__file__).resolve().parent.parent.parent / "workflows"
 
@@ -28,14 +29,21 @@ dump) and would otherwise be parsed, merged and reported key by key."""
 
 @dataclass(frozen=True)
 class Problem:
+    """A finding of one file. It keeps the message's key and parameters rather than a sentence, so
+    whoever shows it (the CLI, the door, a JSON client) says it in their reader's language."""
+
     file: str
     path: str
-    message: str
+    message: Message
     warning: bool = False
 
-    def __str__(self) -> str:
+    def line(self, lang: str = "de") -> str:
+        """``file: key.path: what is wrong`` in ``lang``, always one line."""
         where = f"{self.file}: {self.path}: " if self.path else f"{self.file}: "
-        return one_line(where + self.message)
+        return one_line(where + self.message.render(lang))
+
+    def __str__(self) -> str:
+        return self.line()
 
 
 _TOML_WHERE = re.compile(r"^(?P<what>.*?) \((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$")
@@ -46,13 +54,17 @@ def _toml_problem(file: str, exc: tomllib.TOMLDecodeError) -> Problem:
     comes first so an administrator's editor can jump to it."""
     match = _TOML_WHERE.match(str(exc))
     if match is None:
-        return Problem(file, "", f"malformed TOML: {exc}")
-    where = f"line {match['line']}, column {match['column']}" if match["line"] else "end of file"
-    return Problem(file, "", f"malformed TOML at {where}: {_toml_what(match['what'])}")
+        return Problem(file, "", m("definition.toml", "de", error=str(exc)))
+    what = _toml_what(match["what"])
+    if match["line"]:
+        return Problem(file, "", m("definition.toml_at", "de", line=int(match["line"]),
+                                   column=int(match["column"]), what=what))
+    return Problem(file, "", m("definition.toml_at_end", "de", what=what))
 
 
-def _toml_what(what: str) -> str:
-    """TOML itself refuses a table or key given twice; in a definition that is a duplicate id."""
+def _toml_what(what: str) -> str | Message:
+    """TOML itself refuses a table or key given twice; in a definition that is a duplicate id.
+    tomllib's other (English) explanations are quoted as they are."""
     import ast
 
     table = re.fullmatch(r"Cannot declare (\(.*\)) twice", what)
@@ -61,9 +73,9 @@ def _toml_what(what: str) -> str:
             keys = ast.literal_eval(table[1])
         except (ValueError, SyntaxError):
             return what
-        return f"[{'.'.join(map(str, keys))}] is declared twice (duplicate id)"
+        return m("definition.toml_duplicate_table", "de", table=".".join(map(str, keys)))
     if what == "Cannot overwrite a value":
-        return "a key is given twice (duplicate key)"
+        return m("definition.toml_duplicate_key", "de")
     return what
 
 
@@ -133,11 +145,11 @@ class Catalog:
         if name_or_path.endswith(".toml") or "/" in name_or_path:
             path = Path(name_or_path)
             if not path.is_file():
-                raise DefinitionError(f"{name_or_path}: file not found")
+                raise DefinitionError(m("workflow.file_missing", "de", path=name_or_path))
             return path
         path = self.path_of(name_or_path)
         if path is None:
-            raise DefinitionError(f"unknown workflow {name_or_path!r}; available: {', '.join(self.names())}")
+            raise DefinitionError(m("workflow.unknown", "de", name=name_or_path, allowed=", ".join(self.names())))
         return path
 
     # -- loading ------------------------------------------------------------------------------
@@ -146,8 +158,7 @@ class Catalog:
         definition, problems = self.check(name_or_path)
         errors = [p for p in problems if not p.warning]
         if errors or definition is None:
-            raise DefinitionError(str(errors[0]) if errors else "invalid definition",
-                                  [str(p) for p in errors])
+            raise DefinitionError(errors[0].message if errors else m("definition.invalid", "de"), errors)
         return definition
 
     def check(self, name_or_path: str) -> tuple[Definition | None, list[Problem]]:
@@ -161,7 +172,7 @@ class Catalog:
         if raw is None:
             return None, problems
         if raw.get("name") != path.stem and "name" in raw:
-            problems.append(Problem(path.name, "name", f"must equal the file name {path.stem!r}"))
+            problems.append(Problem(path.name, "name", m("definition.name_not_file", "de", stem=path.stem)))
         definition, findings = validate_raw(raw)
         problems += [Problem(path.name, path_, message, warning) for path_, message, warning in findings]
         if definition is not None and not any(not p.warning for p in problems):
@@ -173,30 +184,30 @@ class Catalog:
              files: list[Path]) -> tuple[dict[str, Any] | None, list[Problem]]:
         files.append(path)
         if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [Problem(path.name, "", f"larger than {MAX_FILE_BYTES // 1_000_000} MB: not a workflow")]
+            return None, [Problem(path.name, "", m("definition.too_large", "de", mb=MAX_FILE_BYTES // 1_000_000))]
         try:
             with path.open("rb") as fh:
                 raw = tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
             return None, [_toml_problem(path.name, exc)]
         except UnicodeDecodeError as exc:
-            return None, [Problem(path.name, "", f"not UTF-8: {exc}")]
+            return None, [Problem(path.name, "", m("definition.not_utf8", "de", error=str(exc)))]
         except RecursionError:  # tomllib recurses once per nesting level
-            return None, [Problem(path.name, "", "malformed TOML: nested too deeply")]
+            return None, [Problem(path.name, "", m("definition.toml_too_deep", "de"))]
         parent = raw.get("extends")
         if parent is None:
             return raw, []
         if not isinstance(parent, str):
-            return None, [Problem(path.name, "extends", "must be the name of a variant")]
+            return None, [Problem(path.name, "extends", m("definition.extends_not_name", "de"))]
         # A file extending its own name overrides the variant of that name found further down the
         # search path (an administrator's local gnk-thueringen on top of the shipped one).
         parent_path = self.path_of(parent, after=path.parent) if parent == path.stem else self.path_of(parent)
         overrides_nothing = parent == path.stem and parent_path is None
         if overrides_nothing or parent in chain and parent != path.stem or parent_path in files:
             loop = " -> ".join((*chain, path.stem, parent))
-            return None, [Problem(path.name, "extends", f"loop: {loop}")]
+            return None, [Problem(path.name, "extends", m("definition.extends_loop", "de", loop=loop))]
         if parent_path is None:
-            return None, [Problem(path.name, "extends", f"unknown variant {parent!r}")]
+            return None, [Problem(path.name, "extends", m("definition.extends_unknown", "de", parent=parent))]
         base, problems = self._raw(parent_path, (*chain, path.stem), files)
         if base is None:
             return None, problems

@@ -19,7 +19,8 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationIn
                       field_validator, model_validator)
 
 from engine.dates import Duration
-from engine.i18n import Language
+from engine.definitions.schema_errors import InvalidValue
+from engine.i18n import Language, m
 from engine.roles import ROLES
 
 COMPLETED = "completed"
@@ -43,8 +44,7 @@ def _check_id(value: str) -> str:
     import re
 
     if not re.fullmatch(_ID, value):
-        raise ValueError(f"{_shown(value)} is not a valid id: use lower-case letters, digits and '_', "
-                         "starting with a letter")
+        raise InvalidValue(m("definition.id_invalid", "de", value=_shown(value)))
     return value
 
 
@@ -65,10 +65,10 @@ def _checked_text(value: str, info: ValidationInfo, *, limit: int, multiline: bo
     if (info.context or {}).get("stored"):
         return value
     if (_CONTROL_BUT_LF if multiline else _CONTROL).search(value):
-        allowed = "only line breaks (LF) are allowed" if multiline else "it must be one line"
-        raise ValueError(f"{_shown(value)} contains a control character; {allowed}")
+        key = "definition.text_control_multiline" if multiline else "definition.text_control"
+        raise InvalidValue(m(key, "de", value=_shown(value)))
     if len(value) > limit:
-        raise ValueError(f"is {len(value)} characters long; at most {limit} are allowed")
+        raise InvalidValue(m("definition.text_too_long", "de", length=len(value), limit=limit))
     return value
 
 
@@ -120,9 +120,9 @@ class Text(_Model):
         text = handler(value)
         for code, other in (text.model_extra or {}).items():
             if not _LANGUAGE_CODE.fullmatch(code):
-                raise ValueError(f"{_shown(code)} is not a language code such as de, en or fr")
+                raise InvalidValue(m("definition.language_code", "de", value=_shown(code)))
             if not isinstance(other, str):
-                raise ValueError(f"{code}: a text is expected, not {_shown(other)}")
+                raise InvalidValue(m("definition.text_expected", "de", code=code, value=_shown(other)))
             _checked_text(other, info, limit=cls.limit, multiline=cls.multiline)
         return text
 
@@ -150,9 +150,9 @@ def _duration(value: str) -> str:
     try:
         parsed = Duration.parse(value)
     except ValueError:
-        raise ValueError(f"not an ISO 8601 date duration such as P3M or P14D: {_shown(value)}") from None
+        raise InvalidValue(m("definition.duration_invalid", "de", value=_shown(value))) from None
     if parsed.years * 12 + parsed.months + parsed.days // 31 > _MAX_MONTHS:
-        raise ValueError(f"{_shown(value)} is longer than 100 years")
+        raise InvalidValue(m("definition.duration_century", "de", value=_shown(value)))
     return value
 
 
@@ -160,7 +160,7 @@ def _positive_duration(value: str) -> str:
     """A phase, a repetition or a review interval of zero days would never let time pass."""
     _duration(value)
     if Duration.parse(value).is_zero:
-        raise ValueError(f"must be longer than zero days: {_shown(value)}")
+        raise InvalidValue(m("definition.duration_zero", "de", value=_shown(value)))
     return value
 
 
@@ -169,9 +169,10 @@ def _unique(values: Sequence[Any], key: Any = None) -> None:
     seen: dict[Any, Any] = {}
     for value in values:
         k = key(value) if key else value
+        if k in seen and seen[k] == value:
+            raise InvalidValue(m("definition.listed_twice", "de", value=_shown(value)))
         if k in seen:
-            same = "" if seen[k] == value else f" (same as {_shown(seen[k])})"
-            raise ValueError(f"{_shown(value)} is listed twice{same}")
+            raise InvalidValue(m("definition.listed_twice_same_as", "de", value=_shown(value), same=_shown(seen[k])))
         seen[k] = value
 
 
@@ -322,7 +323,7 @@ class FieldSpec(_Model):
     @model_validator(mode="after")
     def _choices_need_choice(self) -> "FieldSpec":
         if self.type == "choice" and not self.choices:
-            raise ValueError("a field of type 'choice' needs a non-empty 'choices' list")
+            raise InvalidValue(m("definition.choice_needs_choices", "de"))
         return self
 
 
@@ -387,13 +388,13 @@ class DatedEvent(_Model):
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
-                raise ValueError(f"not a date YYYY-MM-DD: {_shown(value)}") from None
+                raise InvalidValue(m("definition.date_invalid", "de", value=_shown(value))) from None
         return value
 
     @model_validator(mode="after")
     def _one_anchor(self) -> "DatedEvent":
         if (self.on is None) == (self.after_start is None):
-            raise ValueError("give exactly one of 'on' (a date) and 'after_start' (a duration)")
+            raise InvalidValue(m("definition.event_anchor", "de"))
         if self.after_start is not None:
             _duration(self.after_start)
         return self
@@ -405,7 +406,7 @@ def _within_a_year(values: tuple[str, ...]) -> tuple[str, ...]:
     for value in values:
         parsed = Duration.parse(value)
         if parsed.years or parsed.months * 31 + parsed.days >= 365:
-            raise ValueError(f"{_shown(value)} is a year or more: reminders of a yearly date lie within it")
+            raise InvalidValue(m("definition.within_a_year", "de", value=_shown(value)))
     return values
 
 

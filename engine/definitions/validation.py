@@ -30,7 +30,7 @@ def validate_raw(raw: dict[str, Any]) -> tuple[Definition | None, list[Finding]]
         return _valid(Definition.model_validate(raw))
     except ValidationError as exc:
         first = exc
-    findings: list[Finding] = [(p, m, False) for p, m in schema_findings(first, root=Definition)]
+    findings = [Finding(path, message) for path, message in schema_findings(first, root=Definition)]
     pruned: list[tuple[Any, ...]] = []
     data = copy.deepcopy(raw)
     exc = first
@@ -40,7 +40,7 @@ def validate_raw(raw: dict[str, Any]) -> tuple[Definition | None, list[Finding]]
             loc = tuple(err["loc"])
             if later_round and not _touches(loc, pruned):
                 # Revealed only now (a model check that runs once its fields are valid): real.
-                findings += [(p, m, False) for p, m in schema_findings([err], root=Definition)]
+                findings += [Finding(path, message) for path, message in schema_findings([err], root=Definition)]
             target = _prune(data, loc, err["type"])
             if target is not None:
                 pruned.append(target)
@@ -105,15 +105,16 @@ def _prune(data: dict[str, Any], loc: tuple[Any, ...], kind: str) -> tuple[Any, 
 
 
 def _mentions_pruned(finding: Finding, pruned: list[tuple[Any, ...]]) -> bool:
-    path, message, _ = finding
+    path = finding.path
     for loc in pruned:
         where = key_path(loc)
         if path == where or path.startswith(where + ".") or path.startswith(where + "["):
             return True
-        if len(loc) == 2 and f"{loc[-1]!r}" in message:
+        if len(loc) == 2 and loc[-1] in finding.message.params.values():
             return True  # "unknown phase 'b'" after phases.b was pruned
     return False
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
-    return list(dict.fromkeys(findings))
+    """Each finding once (a message's parameters are a dict, so they are compared as text)."""
+    return list({(f.path, f.message.key, repr(f.message.params), f.warning): f for f in findings}.values())

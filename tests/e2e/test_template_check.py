@@ -55,22 +55,24 @@ def test_good_templates_pass(templates: Path, tmp_path: Path) -> None:
 SECRET = "fake-smtp-secret-e2e-81d2"
 
 
-def _check_with_secret(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _check_with_secret(tmp_path: Path, lang: str = "de") -> subprocess.CompletedProcess[str]:
     """The check as run on a server whose environment holds a secret."""
-    return subprocess.run([sys.executable, "-m", "zyklus.main", "template", "check"], cwd=tmp_path,
+    return subprocess.run([sys.executable, "-m", "zyklus.main", "--lang", lang, "template", "check"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60,
                           env={**os.environ, "ZYKLUS_TEST_SECRET": SECRET})
 
 
+@pytest.mark.parametrize("lang, refusal", [("de", "abgelehnt, führt aus dem Vorlagenordner hinaus"),
+                                            ("en", "refused, it leads outside the template folder")])
 @pytest.mark.parametrize("target", ["/proc/self/environ", "../../geheim.env"])
 def test_a_link_out_of_the_folder_is_reported_without_its_content(templates: Path, tmp_path: Path,
-                                                                  target: str) -> None:
+                                                                  target: str, lang: str, refusal: str) -> None:
     (tmp_path / "geheim.env").write_text(f"ZYKLUS_TEST_SECRET={SECRET}\n", encoding="utf-8")
     (templates / "reminder.txt.j2").symlink_to(target)
-    result = _check_with_secret(tmp_path)
+    result = _check_with_secret(tmp_path, lang)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [line] = result.stderr.strip().splitlines()
-    assert "reminder.txt.j2" in line and "outside the template folder" in line
+    assert "reminder.txt.j2" in line and refusal in line
     assert SECRET not in result.stdout + result.stderr
 
 
@@ -81,8 +83,8 @@ def test_a_partial_linked_out_is_reported_even_if_no_mail_includes_it(templates:
 
 
 @pytest.mark.parametrize("body, expected", [
-    ('{% include "../../geheim.env" %}', "'..' is not allowed"),
-    ('{% extends "/etc/passwd" %}', "must be relative"),
+    ('{% include "../../geheim.env" %}', "'..' ist in Vorlagennamen nicht erlaubt"),
+    ('{% extends "/etc/passwd" %}', "müssen relativ zum Vorlagenordner sein"),
     ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", "loop iterations"),
     ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "nested more than"),
     ("{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}", "output larger than"),
@@ -108,8 +110,8 @@ def test_a_failure_in_one_kind_of_mail_only_is_found_and_named(templates: Path, 
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("Grüße {{ recipient_name }}".encode("cp1252"), "not valid UTF-8"),
-    (b"x" * (256 * 1024 + 1), "at most 262144"),
+    ("Grüße {{ recipient_name }}".encode("cp1252"), "kein gültiges UTF-8"),
+    (b"x" * (256 * 1024 + 1), "höchstens 262144"),
 ])
 def test_files_that_cannot_be_templates_are_found(templates: Path, tmp_path: Path, content: bytes,
                                                   expected: str) -> None:

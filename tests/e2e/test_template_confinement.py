@@ -40,7 +40,7 @@ def test_a_sweep_refuses_a_link_to_its_own_environment(tmp_path: Path) -> None:
     assert "1 gesendet" in out
     [warning] = [line for line in err.splitlines() if line.startswith("Warnung:")]
     assert warning.startswith("Warnung: eigene Vorlage fehlerhaft, Standardvorlage verwendet: phase_entered (de)")
-    assert "outside the template folder" in warning and SECRET not in err
+    assert "führt aus dem Vorlagenordner hinaus" in warning and SECRET not in err
     assert err.count("phase_entered (de)") == 1, err  # said once, not again by the log
     [mail] = list((tmp_path / "mail" / "new").iterdir())
     content = mail.read_bytes()

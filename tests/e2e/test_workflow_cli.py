@@ -47,13 +47,21 @@ def test_validate_lists_every_error_of_a_file_one_line_each(home: Path) -> None:
     result = zyklus(home, "workflow", "validate", "entwurf/stadtteil.toml")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
+        "stadtteil.toml: phases.setup.duration: muss länger als null Tage sein: 'P0D'",
+        "stadtteil.toml: transitions.strategy_done.dest: unbekannte Phase 'beteiligung'",
+        "stadtteil.toml: phases.evaluation.reminders.roles[0]: unbekannte Rolle 'buergermeister'; "
+        "Rollen: coordination, core_team, steering_group, mayor_office",
+        "stadtteil.toml: 3 Fehler, 0 Warnung(en).",
+    ]
+    assert result.stderr == ""
+    result = zyklus(home, "--lang", "en", "workflow", "validate", "entwurf/stadtteil.toml")
+    assert result.stdout.splitlines() == [
         "stadtteil.toml: phases.setup.duration: must be longer than zero days: 'P0D'",
         "stadtteil.toml: transitions.strategy_done.dest: unknown phase 'beteiligung'",
         "stadtteil.toml: phases.evaluation.reminders.roles[0]: unknown role 'buergermeister'; "
         "roles: coordination, core_team, steering_group, mayor_office",
-        "stadtteil.toml: 3 Fehler, 0 Warnung(en).",
+        "stadtteil.toml: 3 error(s), 0 warning(s).",
     ]
-    assert result.stderr == ""
 
 
 def test_validate_a_file_extending_its_neighbour(home: Path) -> None:
@@ -73,12 +81,15 @@ def test_validate_a_file_extending_its_neighbour(home: Path) -> None:
 
 def test_validate_malformed_toml_and_json_output(home: Path) -> None:
     (home / "local" / "kaputt.toml").write_text('name = "kaputt"\nlabel = \n', encoding="utf-8")
-    result = zyklus(home, "workflow", "validate", "kaputt", "--json")
-    assert result.returncode == 1
-    message = "malformed TOML at line 2, column 9: Invalid value"
-    assert json.loads(result.stdout) == {"file": "kaputt.toml", "valid": False, "name": None, "version": None,
-                                         "problems": [{"file": "kaputt.toml", "path": "", "message": message,
-                                                       "severity": "error", "line": f"kaputt.toml: {message}"}]}
+    code, params = "definition.toml_at", {"line": 2, "column": 9, "what": "Invalid value"}
+    for lang, message in (("de", "fehlerhaftes TOML in Zeile 2, Spalte 9: Invalid value"),
+                          ("en", "malformed TOML at line 2, column 9: Invalid value")):
+        result = zyklus(home, "--lang", lang, "workflow", "validate", "kaputt", "--json")
+        assert result.returncode == 1
+        assert json.loads(result.stdout) == {
+            "file": "kaputt.toml", "valid": False, "name": None, "version": None,
+            "problems": [{"file": "kaputt.toml", "path": "", "code": code, "params": params, "message": message,
+                          "severity": "error", "line": f"kaputt.toml: {message}"}]}
 
 
 def test_validate_unknown_names_and_files(home: Path) -> None:
@@ -132,6 +143,8 @@ def test_show_refuses_an_invalid_file_with_its_errors(home: Path) -> None:
                                                encoding="utf-8")
     result = zyklus(home, "workflow", "show", "stadt")
     assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == "stadt.toml: phases.setup.duration: keine ISO-8601-Dauer wie P3M oder P14D: 'soon'\n"
+    result = zyklus(home, "--lang", "en", "workflow", "show", "stadt")
     assert result.stderr == "stadt.toml: phases.setup.duration: not an ISO 8601 date duration such as P3M or P14D: " \
                             "'soon'\n"
 

@@ -94,7 +94,7 @@ def test_a_link_to_a_secret_outside_the_folder_is_refused_and_the_secret_never_m
     assert message["Subject"] == "Neue Phase: Aufbau der Arbeitsstrukturen (Erfurt)"  # the whole mail is shipped
     assert parts(message)[0].startswith("Guten Tag Anna Koordination,")
     [problem] = report.template_errors
-    assert "phase_entered (de)" in problem and "outside the template folder" in problem and SECRET not in problem
+    assert "phase_entered (de)" in problem and "führt aus dem Vorlagenordner hinaus" in problem and SECRET not in problem
 
 
 def test_a_division_by_zero_in_one_kind_of_mail_costs_only_those_mails(

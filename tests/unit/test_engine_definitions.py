@@ -69,10 +69,12 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def problems(folder: Path, name: str) -> list[str]:
+    """The error lines of loading ``name``, asked for in English."""
     with pytest.raises(DefinitionError) as exc:
         Catalog([folder]).load(name)
-    assert exc.value.message == exc.value.problems[0]
-    return exc.value.problems
+    assert exc.value.message == str(exc.value.problems[0])
+    assert exc.value.render("en") == exc.value.lines("en")[0]
+    return exc.value.lines("en")
 
 
 # -- the shipped variants ----------------------------------------------------------------------------
@@ -131,8 +133,10 @@ def test_admin_folder_comes_before_the_shipped_one(admin: Path) -> None:
 
 
 def test_unknown_workflow() -> None:
-    with pytest.raises(DefinitionError, match="unknown workflow 'nope'"):
+    with pytest.raises(DefinitionError) as exc:
         Catalog().load("nope")
+    assert exc.value.code == "workflow.unknown"
+    assert exc.value.render("en").startswith("Unknown workflow 'nope'; available: ")
 
 
 # -- extends and merge rules --------------------------------------------------------------------------
@@ -300,7 +304,7 @@ def test_warnings_do_not_stop_loading(admin: Path) -> None:
     catalog = Catalog([admin])
     definition, found = catalog.check("odd")
     assert definition is not None
-    warnings = [str(p) for p in found if p.warning]
+    warnings = [p.line("en") for p in found if p.warning]
     assert any(w.startswith("odd.toml: transitions.a_done.guards.team: can never be met") for w in warnings)
     assert [p for p in found if not p.warning] == []
     assert catalog.load("odd").transitions["a_done"].guards["team"].params["max"] == 2

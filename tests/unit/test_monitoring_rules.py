@@ -84,7 +84,7 @@ def test_rules_that_make_no_sense_are_refused(rules: dict, problem: str) -> None
 
 def test_an_unknown_role_is_a_finding_of_workflow_validate(tmp_path: Path) -> None:
     _, problems = _write_variant(tmp_path, 'roles = ["kaemmerei"]').check("mit-monitoring")
-    assert [str(p) for p in problems if not p.warning] == [
+    assert [p.line("en") for p in problems if not p.warning] == [
         "mit-monitoring.toml: monitoring.roles[0]: unknown role 'kaemmerei'; roles: coordination, core_team, "
         "steering_group, mayor_office"]
 

@@ -50,7 +50,8 @@ def failure(folder: Path, context: dict[str, Any] = CONTEXT, **limits: Any) -> E
 def test_a_link_to_a_file_outside_the_folder_is_refused(folder: Path) -> None:
     (folder / "de" / "review.txt.j2").symlink_to(folder.parent / "geheim.txt")
     error = failure(folder)
-    assert isinstance(error, TemplateRefused) and "outside the template folder" in str(error)
+    assert isinstance(error, TemplateRefused) and "outside the template folder" in error.render("en")
+    assert error.detail.key == "template.refused.outside_to" and "Vorlagenordner" in str(error)  # German by default
     assert SECRET not in str(error)
 
 
@@ -88,7 +89,7 @@ def test_a_link_inside_the_folder_works(folder: Path) -> None:
 def test_files_that_are_not_templates_are_refused(folder: Path, make, reason: str) -> None:
     make(folder / "de" / "review.txt.j2")
     error = failure(folder)
-    assert isinstance(error, TemplateRefused) and reason in str(error)
+    assert isinstance(error, TemplateRefused) and reason in error.render("en")
 
 
 def test_a_dangling_link_is_reported_not_skipped(folder: Path) -> None:
@@ -107,7 +108,7 @@ def test_a_file_replaced_by_a_link_out_is_noticed_without_a_restart(folder: Path
     mail = renderer.render("review", "de", CONTEXT)
 
     assert SECRET not in mail.text and mail.text.startswith("Guten Tag Frau Müller,")  # the shipped text
-    assert len(renderer.override_errors) == 1 and "outside the template folder" in renderer.override_errors[0]
+    assert len(renderer.override_errors) == 1 and "führt aus dem Vorlagenordner hinaus" in renderer.override_errors[0]
 
 
 # --- limits ------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ it accepts must be showable and simulatable.
 
 from __future__ import annotations
 
+import itertools
+
 import datetime as dt
 import tempfile
 import tomllib
@@ -95,11 +97,11 @@ def _mutate(raw: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
 
 def _assert_answer(catalog: Catalog, name: str, file_names: set[str]) -> None:
     definition, problems = catalog.check(name)
-    for problem in problems:
-        line = str(problem)
+    for problem, lang in itertools.product(problems, ("de", "en")):
+        line = problem.line(lang)
         assert "\n" not in line and "\r" not in line, line
         assert problem.file in file_names, line
-        assert problem.message.strip(), line
+        assert problem.message.render(lang).strip(), line
     errors = [p for p in problems if not p.warning]
     if definition is None:
         assert errors, "refused without saying why"
@@ -133,7 +135,7 @@ def test_garbled_toml_text_is_reported_with_line_and_column(name: str, cuts: lis
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, f"{name}.toml").write_text(source, encoding="utf-8")
         definition, problems = Catalog([Path(folder)]).check(name)
-        malformed = [str(p) for p in problems if "malformed TOML" in p.message]
+        malformed = [p.line("en") for p in problems if "malformed TOML" in p.message.render("en")]
         for line in malformed:
             assert line.startswith(f"{name}.toml: malformed TOML at "), line
             assert " line " in line or "end of file" in line, line

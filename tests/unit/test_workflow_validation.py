@@ -54,14 +54,15 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def lines(folder: Path, text: str, name: str = "bad", *, warnings: bool = False) -> list[str]:
-    """Write ``name.toml`` and return its error lines (or its warning lines)."""
+def lines(folder: Path, text: str, name: str = "bad", *, warnings: bool = False, lang: str = "en") -> list[str]:
+    """Write ``name.toml`` and return its error lines (or its warning lines) in ``lang``: English
+    by default, so each kind of problem is pinned in English; the German tests ask for "de"."""
     (folder / f"{name}.toml").write_text(textwrap.dedent(text), encoding="utf-8")
     definition, problems = Catalog([folder]).check(name)
-    errors = [str(p) for p in problems if not p.warning]
+    errors = [p.line(lang) for p in problems if not p.warning]
     if warnings:
         assert definition is not None and errors == []
-        return [str(p) for p in problems if p.warning]
+        return [p.line(lang) for p in problems if p.warning]
     assert definition is None
     return errors
 

@@ -396,10 +396,17 @@ class EvaluationDTO(DTO):
 class ProblemDTO(DTO):
     file: str
     path: str
+    code: str
+    """What is wrong as a stable key (``definition.unknown_phase``, ``schema.unknown_key.close``),
+    the same in every language: what a client acts on."""
+    params: dict[str, Any]
+    """The values the message names (``path``, ``value``, ``phase`` …); a nested message, such as
+    the reason inside ``definition.never_met``, is again ``{"code": …, "params": …}``."""
     message: str
+    """The message in the caller's language."""
     severity: Literal["error", "warning"]
     line: str
-    """The problem as one line, ``file: key.path: message``."""
+    """The problem as one line, ``file: key.path: message``, in the caller's language."""
 
 
 class ValidationDTO(DTO):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from zyklus.app.dto import OutboxRowDTO, SweepReportDTO
 
 if TYPE_CHECKING:
+    from engine.i18n import Language
     from engine.service import Service
     from notifications.outbox import Transport
     from notifications.setup import SettingsLike
@@ -121,9 +122,9 @@ class Reminders:
         return merged.to_ical()  # type: ignore[no-any-return]
 
 
-def check_templates(folder: Path) -> list[str]:
+def check_templates(folder: Path, lang: Language = "de") -> list[str]:
     """Render every administrator template with sample data of every kind of mail, in the sandbox
-    and with the sweep's limits; one line per problem. Needs no database."""
+    and with the sweep's limits; one line per problem, in ``lang``. Needs no database."""
     from notifications.template_check import check_templates as check
 
-    return check(folder)
+    return check(folder, lang)

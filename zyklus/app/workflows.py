@@ -52,13 +52,15 @@ class Workflows:
         return catalog
 
     def validate(self, target: str, lang: Language = "de") -> ValidationDTO:
+        """Every error and warning of a variant, said in ``lang``, each with its code and values."""
         catalog = self.catalog_for(target, lang)
         definition, problems = catalog.check(target)
         return ValidationDTO(
             file=catalog.resolve(target).name, valid=definition is not None and not any(not p.warning for p in problems),
             name=definition.name if definition else None, version=definition.version if definition else None,
-            problems=[ProblemDTO(file=p.file, path=p.path, message=p.message, line=str(p),
-                                 severity="warning" if p.warning else "error") for p in problems])
+            problems=[ProblemDTO(file=p.file, path=p.path, message=p.message.render(lang), line=p.line(lang),
+                                 severity="warning" if p.warning else "error", **p.message.as_json())
+                      for p in problems])
 
     def list(self, lang: Language = "de") -> list[WorkflowDTO]:
         from engine.definitions.loader import SHIPPED_DIR, Catalog

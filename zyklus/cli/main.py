@@ -99,7 +99,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         app(args=argv, prog_name="zyklus")
     except ZyklusError as exc:
-        _say(exc.render(_language[0]), *getattr(exc, "problems", [])[1:])
+        _say(*exc.lines(_language[0]))
         return exc.exit_code
     except Exception as exc:  # noqa: BLE001 - the one place that turns every other failure into a line
         _say(_describe_failure(exc))

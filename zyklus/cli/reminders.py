@@ -238,7 +238,7 @@ def template_check(ctx: typer.Context) -> None:
     if folder is None or not folder.is_dir():
         typer.echo(t("template.none_configured", app.lang), err=True)
         raise typer.Exit(1)
-    problems = check_templates(folder)
+    problems = check_templates(folder, app.lang)
     for problem in problems:
         typer.echo(problem, err=True)
     if problems:

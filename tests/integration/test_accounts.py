@@ -157,3 +157,13 @@ def test_forgetting_a_person_erases_their_account_sessions_and_links(door: Appli
 def _account(door: Application, email: str) -> str:
     _with_password(door, email)
     return email
+
+
+def test_the_data_export_names_the_account_and_its_tokens_but_no_secret(door: Application) -> None:
+    _with_password(door)
+    token, _ = door.accounts.create_api_token(door.accounts.principal(COORDINATOR), "Monatsbericht")
+    exported = door.privacy.export(COORDINATOR).as_json()
+    assert exported["account"]["email"] == COORDINATOR and exported["account"]["has_password"]
+    assert [t["name"] for t in exported["api_tokens"]] == ["Monatsbericht"]
+    text = str(exported)
+    assert token not in text and "argon2" not in text and "password_hash" not in text

@@ -59,8 +59,8 @@ def test_a_failing_reminder_is_retried_with_the_button(door: Application) -> Non
     [timer] = door.reminders.failing_timers()
     client = signed_in(door, ADMIN)
     page = client.get("/betrieb")
-    assert f"/betrieb/erinnerungen/{timer['id']}/erneut" in page.text
-    answer = client.post(f"/betrieb/erinnerungen/{timer['id']}/erneut", data={"csrf": csrf_of(page.text)})
+    assert f"/betrieb/erinnerungen/{timer.id}/erneut" in page.text
+    answer = client.post(f"/betrieb/erinnerungen/{timer.id}/erneut", data={"csrf": csrf_of(page.text)})
     assert answer.status_code == 303 and door.reminders.failing_timers() == []
 
 

@@ -373,6 +373,15 @@ def _token_dto(row: ApiToken) -> ApiTokenDTO:
                        last_used_at=row.last_used_at, revoked_at=row.revoked_at)
 
 
+def account_of(session: Session, email: str) -> tuple[AccountDTO | None, list[ApiTokenDTO]]:
+    """The account of an address and its API tokens, for the person's data export (Art. 15)."""
+    row = session.exec(select(Account).where(Account.email == email)).first()
+    if row is None:
+        return None, []
+    tokens = session.exec(select(ApiToken).where(ApiToken.account_id == row.id).order_by(col(ApiToken.id))).all()
+    return _account_dto(row, Accounts._scopes(session, row.id)), [_token_dto(token) for token in tokens]
+
+
 def delete_account(session: Session, account_id: int | None) -> None:
     from zyklus.app.account_tables import IdempotentReply
 

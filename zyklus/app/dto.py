@@ -441,6 +441,40 @@ class MigrationDTO(DTO):
 
 
 # -- reminders and mail --------------------------------------------------------------------------
+class RestartedDTO(DTO):
+    ags: str
+    cycle: int
+    """The number of the cycle that began."""
+
+
+class SweepFailureDTO(DTO):
+    """A reminder, restart or digest that raised in the sweep (the others went on)."""
+
+    what: Literal["reminder", "restart", "digest"]
+    error: str
+    """The error in one line, secrets masked."""
+    ags: str | None = None
+    cycle_id: int | None = None
+    id: int | None = None
+    """The reminder's id (`zyklus timers retry ID`); None for a restart or a digest."""
+    recipient: str | None = None
+    """A digest's recipient."""
+    mails: int | None = None
+    """How many mails a failed digest sends one by one instead."""
+    kind: str | None = None
+    """A reminder's kind and rule."""
+    rule: str | None = None
+    attempts: int | None = None
+    retry_at: dt.datetime | None = None
+    """A reminder's next attempt; None once it is given up."""
+
+
+class PlannedMailDTO(DTO):
+    to: str
+    subject: str
+    kind: str
+
+
 class SweepReportDTO(DTO):
     """One sweep: what it claimed, queued, skipped (and why), restarted, digested, delivered,
     cleared by retention, and every reminder, restart or digest that failed."""
@@ -451,14 +485,31 @@ class SweepReportDTO(DTO):
     superseded: int
     stale: int
     satisfied: int
-    restarted: list[dict[str, Any]]
+    restarted: list[RestartedDTO]
     digests: int
     delivery: dict[str, int]
-    mails: list[dict[str, str]]
+    """Mails sent, to be retried and failed, by outcome."""
+    mails: list[PlannedMailDTO]
     """Only for a dry run: the mails it would send."""
     template_errors: list[str]
     bodies_cleared: int
-    failures: list[dict[str, Any]]
+    failures: list[SweepFailureDTO]
+
+
+class FailingTimerDTO(DTO):
+    """A reminder that raised in a sweep (`zyklus timers`): still retrying, or given up."""
+
+    id: int
+    ags: str
+    cycle: int
+    phase: str
+    kind: str
+    rule: str | None
+    fire_on: dt.date
+    status: Literal["retrying", "failed"]
+    attempts: int
+    retry_at: dt.datetime | None
+    last_error: str | None
 
 
 class OutboxRowDTO(DTO):
@@ -527,6 +578,65 @@ class SimulationDTO(DTO):
 
 
 # -- personal data -------------------------------------------------------------------------------
+class ExportedMembershipDTO(DTO):
+    ags: str
+    municipality: str
+    name: str
+    roles: list[str]
+    organisation: str | None
+    consent_publish: bool
+    language: str
+    digest: bool
+    registered_at: dt.datetime
+
+
+class ExportedHistoryDTO(DTO):
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, populate_by_name=True)
+
+    ags: str
+    cycle: int
+    on: dt.date
+    kind: str
+    trigger: str | None
+    from_: str | None = Field(alias="from")
+    to: str | None
+    reason: str | None
+
+
+class ExportedFactDTO(DTO):
+    ags: str
+    type: str
+    on: dt.date
+    fields: dict[str, Any]
+
+
+class ExportedMailDTO(DTO):
+    id: int
+    status: str
+    kind: str
+    subject: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+class PersonExportDTO(DTO):
+    """`person export EMAIL`: everything zyklus keeps about an address (GDPR Art. 15)."""
+
+    email: str
+    memberships: list[ExportedMembershipDTO]
+    history: list[ExportedHistoryDTO]
+    """What the person did, in every municipality (transitions, deadlines, comments …)."""
+    facts_recorded: list[ExportedFactDTO]
+    mails: list[ExportedMailDTO]
+    """The mails to the address that the outbox still lists."""
+    account: AccountDTO | None = None
+    """The account of the web app and the API, if the person has one."""
+    api_tokens: list[ApiTokenDTO] = Field(default_factory=list)
+
+    def as_json(self) -> Any:
+        return self.model_dump(mode="json", by_alias=True)  # history entries say "from"
+
+
 class ForgottenDTO(DTO):
     email: str
     pseudonym: str

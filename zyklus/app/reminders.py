@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zyklus.app.dto import OutboxRowDTO, SweepReportDTO
+from zyklus.app.dto import FailingTimerDTO, OutboxRowDTO, SweepReportDTO
 
 if TYPE_CHECKING:
     from engine.i18n import Language
@@ -81,11 +81,11 @@ class Reminders:
         now = self._service.clock.now()
         return clear_old_bodies(self._service.engine, now, days), now - dt.timedelta(days=days)
 
-    def failing_timers(self, *, failed_only: bool = False) -> list[dict[str, Any]]:
+    def failing_timers(self, *, failed_only: bool = False) -> list[FailingTimerDTO]:
         """Reminders that raised: still being retried, or (``failed_only``) given up."""
         from notifications.timers import failing
 
-        return failing(self._service.engine, failed_only=failed_only)
+        return [FailingTimerDTO.model_validate(row) for row in failing(self._service.engine, failed_only=failed_only)]
 
     def retry_timer(self, timer_id: int, lang: str = "de") -> None:
         from notifications.timers import retry

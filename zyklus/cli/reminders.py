@@ -6,13 +6,16 @@ from __future__ import annotations
 import logging
 import sys
 from contextlib import contextmanager
-from typing import Annotated, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Iterator, Optional
 
 import typer
 from rich.table import Table
 
 from engine.i18n import format_date, m, t
 from zyklus.cli.common import JsonOpt, console, print_json
+
+if TYPE_CHECKING:
+    from zyklus.app.dto import SweepFailureDTO
 
 outbox_app = typer.Typer(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox.",
                          invoke_without_command=True)
@@ -53,9 +56,9 @@ def remind(
     typer.echo(t("remind.summary", app.lang, now=report.now.isoformat(), queued=report.queued,
                  sent=delivery.get("sent", 0), retry=delivery.get("retry", 0), failed=delivery.get("failed", 0)))
     for restarted in report.restarted:
-        typer.echo(t("remind.restarted", app.lang, ags=restarted["ags"], number=restarted["cycle"]))
+        typer.echo(t("remind.restarted", app.lang, ags=restarted.ags, number=restarted.cycle))
     for mail in report.mails:
-        typer.echo(f"  → {mail['to']}: {mail['subject']}")
+        typer.echo(f"  → {mail.to}: {mail.subject}")
     for problem in report.template_errors:
         typer.echo(t("remind.template_failed", app.lang, problem=problem), err=True)
 
@@ -77,9 +80,9 @@ def _log_to_stderr(verbose: bool) -> Iterator[None]:
         logger.removeHandler(handler)
 
 
-def _failure_lines(failures: list[dict[str, Any]], app: Any) -> list[str]:
+def _failure_lines(failures: "list[SweepFailureDTO]", app: Any) -> list[str]:
     lines = []
-    for failure in failures:
+    for failure in (item.as_json() for item in failures):
         if failure["what"] == "reminder" and failure["retry_at"]:
             lines.append(t("sweep.reminder_retry", app.lang, retry=_local_moment(failure["retry_at"], app), **failure))
         elif failure["what"] == "reminder":
@@ -201,9 +204,10 @@ def timers(
         typer.echo(t("timers.none", app.lang))
         return
     for row in rows:  # one line each, whole: the error is what the operator needs to read
-        shown = {**row, "fire_on": format_date(row["fire_on"], app.lang),
-                 "retry": _local_moment(row["retry_at"], app) if row["retry_at"] else "–"}
-        typer.echo(t(f"timers.line.{row['status']}", app.lang, **shown))
+        data = row.as_json()
+        shown = {**data, "fire_on": format_date(data["fire_on"], app.lang),
+                 "retry": _local_moment(data["retry_at"], app) if data["retry_at"] else "–"}
+        typer.echo(t(f"timers.line.{row.status}", app.lang, **shown))
 
 
 @timers_app.command("retry")

@@ -151,7 +151,7 @@ def export_person(request: Request, ags: str, form: Form) -> Response:
     """Everything stored about the person as a JSON download (Art. 15)."""
     _principal, _municipality, person = _admin_person(request, ags, form)
     data = door(request).privacy.export(person.email, language(request))
-    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    body = json.dumps(data.as_json(), ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json",
                     headers={"Content-Disposition": 'attachment; filename="auskunft.json"', "Cache-Control": "no-store"})
 

@@ -80,6 +80,15 @@ def t(key: str, lang: Language = "de", /, **values: object) -> str:
     return translation(key, lang, None).format(**_filled(values, lang))
 
 
+def t_or(key: str, default: str, lang: Language = "de") -> str:
+    """The text of ``key`` if a catalogue has it, else ``default``: for names a definition may
+    leave without a label (a fact's field ``url``), which have common texts in the catalogue."""
+    try:
+        return translation(key, lang)
+    except KeyError:
+        return default
+
+
 def tn(key: str, n: int, lang: Language = "de", /, **values: object) -> str:
     """The plural form of ``key`` for the count ``n`` by the language's Plural-Forms rule
     (``ngettext``); ``n`` is available to the text as ``{n}``."""

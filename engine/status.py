@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from engine.definitions.model import COMPLETED, Definition, Transition
 from engine.guards import Evaluator, GuardResult
-from engine.i18n import Language
+from engine.i18n import Language, t_or
 from engine.snapshot import CycleSnapshot
 
 
@@ -65,7 +65,7 @@ def _fields(definition: Definition, fact: str | None, lang: Language) -> list[di
     if fact is None or fact not in definition.facts:
         return []
     return [{"name": name, "type": spec.type, "required": spec.required, "choices": list(spec.choices),
-             "label": spec.label.get(lang) if spec.label else name}
+             "label": spec.label.get(lang) if spec.label else t_or(f"field.{name}", name, lang)}
             for name, spec in definition.facts[fact].fields.items()]
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from engine import validate
 from engine.db.indicator_tables import DIRECTIONS
 from engine.errors import InvalidInput
-from engine.i18n import Language, m, t
+from engine.i18n import LANGUAGES, Language, m, t
+from engine.numbers import parse_number
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_DECIMALS = 6
@@ -110,17 +111,26 @@ def values_due(value: str, lang: Language = "de") -> str:
     return text
 
 
-def target(value: str, lang: Language = "de") -> tuple[int, float]:
-    """``2030=5,5``: a target value for a target year."""
+def notation(value: str, lang: Language = "de") -> Language:
+    """The language whose way of writing numbers a file uses (``de`` 1.234,5; ``en`` 1,234.5)."""
+    chosen = value.strip().lower()
+    if chosen not in LANGUAGES:
+        raise InvalidInput(m("import.notation_invalid", lang, value=value, allowed=", ".join(LANGUAGES)))
+    return chosen  # type: ignore[return-value]
+
+
+def target(value: str, lang: Language = "de", notation: Language | None = None) -> tuple[int, float]:
+    """``2030=5,5``: a target value for a target year (the number in ``notation``, by default
+    ``lang``'s, as everywhere: engine/numbers.py)."""
     year_text, sep, number = value.partition("=")
     if not sep:
         raise InvalidInput(m("indicator.target_malformed", lang, value=value))
-    return year(year_text, lang), validate.number(number, lang)
+    return year(year_text, lang), parse_number(number, lang, notation=notation)
 
 
-def targets(value: str, lang: Language = "de") -> tuple[tuple[int, float], ...]:
+def targets(value: str, lang: Language = "de", notation: Language | None = None) -> tuple[tuple[int, float], ...]:
     """Several targets in one cell or option, separated by spaces, ``|`` or ``;``."""
-    parsed = [target(part, lang) for part in re.split(r"[\s|;]+", value.strip()) if part]
+    parsed = [target(part, lang, notation) for part in re.split(r"[\s|;]+", value.strip()) if part]
     years = [y for y, _ in parsed]
     duplicate = next((y for y in years if years.count(y) > 1), None)
     if duplicate is not None:
@@ -129,8 +139,10 @@ def targets(value: str, lang: Language = "de") -> tuple[tuple[int, float], ...]:
 
 
 # -- a whole definition -----------------------------------------------------------------------------
-def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_year: int = MAX_YEAR) -> IndicatorSpec:
-    """Validate every field and report all problems at once, each with the field's name."""
+def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_year: int = MAX_YEAR,
+               notation: Language | None = None) -> IndicatorSpec:
+    """Validate every field and report all problems at once, each with the field's name; the
+    numbers are read in ``notation`` (a CSV file's own, see csv_import), problems said in ``lang``."""
     problems: list[tuple[str, str]] = []
     values: dict[str, object] = {}
 
@@ -155,11 +167,11 @@ def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_yea
     check("unit", lambda v: validate.single_line(v, "unit", lang, limit=80))
     check("direction", lambda v: direction(v, lang))
     check("decimals", lambda v: decimals(v, lang))
-    check("band_low", lambda v: validate.number(v, lang))
-    check("band_high", lambda v: validate.number(v, lang))
+    check("band_low", lambda v: parse_number(v, lang, notation=notation))
+    check("band_high", lambda v: parse_number(v, lang, notation=notation))
     check("baseline_year", lambda v: year(v, lang, latest=this_year))
-    check("baseline_value", lambda v: validate.number(v, lang))
-    check("targets", lambda v: targets(v, lang))
+    check("baseline_value", lambda v: parse_number(v, lang, notation=notation))
+    check("targets", lambda v: targets(v, lang, notation))
     check("source", lambda v: validate.single_line(v, "source", lang, limit=300))
     check("theme_field", lambda v: validate.single_line(v, "theme_field", lang))
     check("goal", lambda v: key(v, lang))

@@ -119,7 +119,7 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
         run("indicator", "record", AGS, "thg-haushalte", year, value, *AS, "--source", "BISKO-Bilanz")
     assert "SDG '0' gibt es nicht" in run("indicator", "add", AGS, "x", "--name", "X", "--sdg", "0", "--unit", "%",
                                           "--direction", "increase", *AS, code=1)
-    assert "'NaN' ist keine Zahl." in run("indicator", "record", AGS, "rad", "2024", "NaN", *AS, code=1)
+    assert "„NaN“ ist keine Zahl in deutscher Schreibweise" in run("indicator", "record", AGS, "rad", "2024", "NaN", *AS, code=1)
     run("measure", "add", AGS, "m-pv", "--title", "PV auf Schuldächern", "--goal", "klima-1",
         "--responsible", "Hochbauamt", "--end", "2027-10-31", *AS)
     run("measure", "add", AGS, "m-rad", "--title", "Radwegenetz schließen", "--theme", "Mobilität", *AS)

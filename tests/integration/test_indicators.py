@@ -26,7 +26,7 @@ from engine_support import (AGS, COORDINATOR, NOW, STEERING_ONLY, Member, cycles
 
 D = dt.date
 KOMMUNE = ("setup", "inventory", "strategy", "council_resolution", "implementation", "evaluation")
-GHG = (("2019", "8.0"), ("2020", "7.8"), ("2021", "7.5"), ("2022", "7.3"), ("2023", "7.0"), ("2024", "6.8"))
+GHG = (("2019", "8,0"), ("2020", "7,8"), ("2021", "7,5"), ("2022", "7,3"), ("2023", "7,0"), ("2024", "6,8"))
 EVERY_TWO_YEARS = """
 schema = 1
 name = "kommune-zweijahre"
@@ -79,7 +79,7 @@ def test_adopt_record_and_read_back(engine_service: Service) -> None:
     assert programme.adopt(AGS, [], actor=COORDINATOR, every=True) == []  # nothing new to adopt
     first = programme.record(AGS, "kinderarmut", "2025", "12,5", actor=COORDINATOR)
     assert first.corrected is None and first.value.source == first.indicator.source  # the indicator's source
-    second = programme.record(AGS, "kinderarmut", "2025", "12.1", actor=COORDINATOR, source="Statistik 2026")
+    second = programme.record(AGS, "kinderarmut", "2025", "12,1", actor=COORDINATOR, source="Statistik 2026")
     assert second.corrected == 12.5
     view = next(v for v in programme.indicators(AGS) if v.row.key == "kinderarmut")
     assert [(v.year, v.value, v.source, v.recorded_by) for v in view.values] == [
@@ -269,7 +269,7 @@ def test_evaluation_of_a_completed_cycle_ignores_later_years(engine_service: Ser
     plan_climate(programme)
     complete_cycle(engine_service, D(2027, 1, 4))  # completes in 2027
     engine_service.clock.moment = dt.datetime(2031, 6, 1, tzinfo=dt.timezone.utc)
-    programme.record(AGS, "thg-haushalte", "2030", "9.9", actor=COORDINATOR)
+    programme.record(AGS, "thg-haushalte", "2030", "9,9", actor=COORDINATOR)
     earlier = assess(engine_service, AGS, 1)
     assert earlier.reference_year == 2027 and earlier.indicators[0].rating.current == (2024, 6.8)
     later = assess(engine_service, AGS, 2)

@@ -64,9 +64,10 @@ class ProgrammeArea:
                                            values_due=values_due)
 
     def import_csv(self, ags: str, path: Path, *, actor: str, values_due: str | None = None,
-                   lang: Language = "de") -> list[str]:
-        """Import own indicators from a CSV file, all rows or none; returns the ids imported."""
-        return self._programme(lang).import_csv(ags, path, actor=actor, values_due=values_due)
+                   numbers: str | None = None, lang: Language = "de") -> list[str]:
+        """Import own indicators from a CSV file, all rows or none; returns the ids imported.
+        ``numbers``: the language the file writes its numbers in (de, en; default ``lang``)."""
+        return self._programme(lang).import_csv(ags, path, actor=actor, values_due=values_due, numbers=numbers)
 
     def add_indicator(self, ags: str, fields: dict[str, str | None], *, actor: str,
                       lang: Language = "de") -> str:

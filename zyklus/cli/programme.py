@@ -85,10 +85,14 @@ def indicator_import(
     file: Annotated[Path, typer.Argument(help="CSV-Datei; Spalten siehe docs/indicators.md.")],
     actor: AsOpt,
     values_due: ValuesDueOpt = None,
+    numbers: Annotated[Optional[str], typer.Option(
+        "--numbers", help="Schreibweise der Zahlen in der Datei: de (1.234,5) oder en (1,234.5); "
+                          "Standard: die Sprache der Sitzung.")] = None,
 ) -> None:
     """Eigene Indikatoren aus einer CSV-Datei importieren (alles oder nichts) / import from CSV.
     --values-due gilt für Zeilen ohne eigene Spalte values_due."""
-    keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due, lang=ctx.obj.lang)
+    keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due, numbers=numbers,
+                                      lang=ctx.obj.lang)
     typer.echo(t("indicator.imported", ctx.obj.lang, count=len(keys), file=file.name, ags=ags.strip()))
 
 
@@ -123,13 +127,19 @@ def indicator_add(
     typer.echo(t("indicator.added", ctx.obj.lang, key=key, ags=ags.strip()))
 
 
-@indicator_app.command("target")
+NEGATIVES = {"ignore_unknown_options": True}
+"""A value like ``-5`` is not an option these commands know, so Click hands it on as the value
+instead of refusing it (no ``--`` needed); a mistyped option still fails as an extra argument."""
+ValueArg = Annotated[str, typer.Argument(help="Zahl wie 1.234,5 oder -5 (in englischer Sitzung 1,234.5).")]
+
+
+@indicator_app.command("target", context_settings=NEGATIVES)
 def indicator_target(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument()],
     year: Annotated[str, typer.Argument(help="Zieljahr.")],
-    value: Annotated[str, typer.Argument(help="Zielwert (12,5 oder 12.5).")],
+    value: ValueArg,
     actor: AsOpt,
 ) -> None:
     """Einen Zielwert setzen oder ändern / set a target."""
@@ -138,13 +148,13 @@ def indicator_target(
                  value=format_number(target.value, target.decimals, ctx.obj.lang)))
 
 
-@indicator_app.command("baseline")
+@indicator_app.command("baseline", context_settings=NEGATIVES)
 def indicator_baseline(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument()],
     year: Annotated[str, typer.Argument(help="Jahr des Ausgangswerts.")],
-    value: Annotated[str, typer.Argument(help="Ausgangswert.")],
+    value: ValueArg,
     actor: AsOpt,
 ) -> None:
     """Den Ausgangswert setzen / set the baseline."""
@@ -168,13 +178,13 @@ def indicator_values_due(
     typer.echo(t("indicator.values_due_set", lang, key=key.strip(), day=f"{day}.{month}." if lang == "de" else values_due))
 
 
-@indicator_app.command("record")
+@indicator_app.command("record", context_settings=NEGATIVES)
 def indicator_record(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument()],
     year: Annotated[str, typer.Argument(help="Berichtsjahr.")],
-    value: Annotated[str, typer.Argument(help="Wert (12,5 oder 12.5).")],
+    value: ValueArg,
     actor: AsOpt,
     source: Annotated[Optional[str], typer.Option("--source", help="Quelle (Standard: die des Indikators).")] = None,
 ) -> None:

@@ -184,7 +184,7 @@ def test_the_next_cycle_inherits_the_programme(any_service: Service) -> None:
     with Session(engine_service.engine) as session:
         old, new = (session.exec(select(Indicator).where(Indicator.cycle_id == c.id)).one() for c in (first, second))
         assert (old.baseline_year, old.baseline_value) == (2019, 8.0)  # the old cycle keeps its own
-        assert (new.baseline_year, new.baseline_value) == (2024, 6.8)  # the latest value is the new baseline
+        assert (new.baseline_year, new.baseline_value) == (2019, 8.0)  # the adopted baseline carries over
         assert session.exec(select(IndicatorTarget.year, IndicatorTarget.value)
                             .where(IndicatorTarget.indicator_id == new.id)).all() == [(2030, 5.5)]
         carried = session.exec(select(Measure).where(Measure.cycle_id == second.id).order_by(Measure.id)).all()
@@ -201,6 +201,37 @@ def test_the_next_cycle_inherits_the_programme(any_service: Service) -> None:
     assert programme.goals(AGS, 1)[0].id != goals[0].id
     with pytest.raises(NotFound):
         programme.indicators(AGS, 3)
+
+
+def test_a_restart_rule_can_take_the_latest_value_as_the_new_baseline(tmp_path: Path, database_url: str) -> None:
+    variants = tmp_path / "workflows"
+    variants.mkdir()
+    (variants / "kommune-neu.toml").write_text(EVERY_TWO_YEARS.replace('after = "P2Y"', 'baseline = "latest"')
+                                               .replace("kommune-zweijahre", "kommune-neu"), encoding="utf-8")
+    service = make_service(database_url, FixedClock(NOW), Catalog([variants]))
+    try:
+        plan_climate(start_kommune(service, "kommune-neu"))
+        complete_cycle(service)
+        first, second = cycles(service)
+        with Session(service.engine) as session:
+            old, new = (session.exec(select(Indicator).where(Indicator.cycle_id == c.id)).one() for c in (first, second))
+        assert (old.baseline_year, old.baseline_value) == (2019, 8.0)
+        assert (new.baseline_year, new.baseline_value) == (2024, 6.8)  # the latest value starts afresh
+    finally:
+        service.engine.dispose()
+
+
+def test_the_share_of_target_goes_on_in_the_next_cycle_and_the_earlier_rating_is_shown(any_service: Service) -> None:
+    """The carried-over baseline keeps the share where it stood (48 %, not 0 %), and cycle 2's
+    evaluation shows cycle 1's rating beside its own."""
+    programme = start_kommune(any_service)
+    plan_climate(programme)
+    complete_cycle(any_service)
+    [item] = assess(any_service, AGS).indicators
+    assert round(item.rating.share_reached, 2) == 0.48 and item.rating.baseline == (2019, 8.0)
+    assert [(e.cycle, e.reference_year, e.symbol, e.method) for e in item.earlier] == [(1, 2027, "sun", "target")]
+    assert item.rating.years == (2019, 2020, 2021, 2022, 2023, 2024) and item.rating.window == (2019, 2024)
+    assert assess(any_service, AGS, 1).indicators[0].earlier == ()
 
 
 def test_two_sweeps_at_the_restart_date_start_exactly_one_cycle_2(tmp_path: Path, database_url: str) -> None:

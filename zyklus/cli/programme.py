@@ -327,20 +327,25 @@ def evaluate(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: C
         print_json(evaluation)
         return
     table = Table(t("col.id", lang), t("col.indicator", lang), t("col.rating", lang), t("col.rule", lang),
-                  t("col.years", lang), t("col.latest", lang), t("col.target", lang), t("col.reached", lang),
-                  t("col.earlier", lang))
+                  t("col.latest", lang), t("col.target", lang), t("col.reached", lang))
     indicators = {i.id: i for i in _programme(ctx).indicators(ags, evaluation.cycle, lang)}
+    basis: list[str] = []
     for item in evaluation.indicators:
         indicator, current = indicators[item.id], item.current
-        years = (t("evaluate.years", lang, first=item.window.first, last=item.window.last,
-                   years=", ".join(map(str, item.years_used))) if item.window else "–")
-        earlier = "; ".join(t("evaluate.earlier", lang, cycle=e.cycle, year=e.reference_year,
-                              rating=t(f"rating.{e.symbol or 'none'}", lang)) for e in item.earlier) or "–"
         table.add_row(item.id, item.name, t(f"rating.{item.symbol or 'none'}", lang),
-                      t(f"method.{item.method or 'none'}", lang), years,
+                      t(f"method.{item.method or 'none'}", lang),
                       f"{format_number(current.value, indicator.decimals, lang)} ({current.year})" if current else "–",
-                      _target_text(indicator, lang), format_share(item.share_reached, lang), earlier)
+                      _target_text(indicator, lang), format_share(item.share_reached, lang))
+        if item.window:
+            basis.append(t("evaluate.years", lang, key=item.id, first=item.window.first, last=item.window.last,
+                           years=", ".join(map(str, item.years_used))))
+        if item.earlier:
+            basis.append(t("evaluate.earlier_list", lang, key=item.id, ratings="; ".join(
+                t("evaluate.earlier", lang, cycle=e.cycle, year=e.reference_year,
+                  rating=t(f"rating.{e.symbol or 'none'}", lang)) for e in item.earlier)))
     console.print(table, markup=False)
+    for line in basis:
+        typer.echo(line)
     measures = evaluation.measures
     counts = ", ".join(f"{n} {t(f'measure.status.{s}', lang)}" for s, n in measures.counts.items() if n) or "–"
     typer.echo(t("evaluate.measures", lang, total=measures.total, counts=counts))

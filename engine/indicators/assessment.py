@@ -18,6 +18,7 @@ from engine.db.indicator_tables import Goal, Measure
 from engine.db.tables import Cycle, History, Person
 from engine.evaluation import Rating, rate
 from engine.i18n import Language, t
+from engine.indicators.catalogue import indicator_name
 from engine.indicators.programme import IndicatorView, Programme
 from engine.indicators.review import MeasureSummary, PhaseVisit, summarise_measures, timeline
 from engine.service import Loaded, Service
@@ -85,6 +86,8 @@ class Assessment:
     """Role → how each member may be shown in public: name with consent, else organisation, else N.N."""
     facts: dict[str, dict[str, Any]]
     """The latest fields of each fact type recorded in the cycle (council resolution, report …)."""
+    lang: Language = "de"
+    """The language it was read in: indicator names follow it (catalogue.indicator_name)."""
 
 
 def publishable(person: Person, lang: Language) -> str:
@@ -116,7 +119,7 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
             completed_on=cycle.completed_on, restart_on=cycle.restart_on, today=today, reference_year=reference_year,
             timeline=[(visit, definition.phase_label(visit.phase, lang)) for visit in visits], measures=measures,
             summary=summarise_measures(measures, today), indicators=rated, themes=_themes(goals, measures, rated),
-            structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts})
+            structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts}, lang=lang)
 
 
 def _reference_year(cycle: Cycle, today: dt.date) -> int:
@@ -182,7 +185,7 @@ def as_json(assessment: Assessment) -> dict[str, Any]:
         "ags": assessment.ags, "cycle": assessment.cycle, "workflow": assessment.workflow,
         "version": assessment.version, "status": assessment.status, "reference_year": assessment.reference_year,
         "indicators": [{
-            "id": item.view.row.key, "name": item.view.row.name, "sdg": item.view.row.sdg,
+            "id": item.view.row.key, "name": indicator_name(item.view.row, assessment.lang), "sdg": item.view.row.sdg,
             "unit": item.view.row.unit, "direction": item.view.row.direction,
             "symbol": item.rating.symbol, "method": item.rating.method, "current": point(item.rating.current),
             "baseline": point(item.rating.baseline), "target": point(item.rating.target),

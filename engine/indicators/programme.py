@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from engine import validate
 from engine.clock import stamp
-from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, MEASURE_STATUSES, Goal, Indicator, IndicatorTarget,
+from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, Goal, Indicator, IndicatorTarget,
                                         IndicatorValue, Measure, MeasureEvent)
 from engine.db.tables import Cycle, Person
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -410,10 +410,7 @@ class Programme:
 
     def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: str | None = None,
                            note: str | None = None) -> Measure:
-        status = status.strip().lower()
-        if status not in MEASURE_STATUSES:
-            raise InvalidInput(m("measure.status_invalid", self.lang, value=status,
-                                 allowed=", ".join(MEASURE_STATUSES)))
+        status = specs.measure_status(status, self.lang)
         day = validate.date(on, self.lang) if on else self.service.today()
         note = validate.text(note, "--note", self.lang, limit=2000) if note else None
         with self.service.unit(ags) as session:

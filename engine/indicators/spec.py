@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine import validate
-from engine.db.indicator_tables import DIRECTIONS
+from engine.db.indicator_tables import DIRECTIONS, MEASURE_STATUSES
 from engine.errors import InvalidInput
 from engine.i18n import LANGUAGES, Language, m, t
 from engine.numbers import parse_number
@@ -96,6 +96,28 @@ def direction(value: str, lang: Language = "de") -> str:
     if found is None:
         raise InvalidInput(m("indicator.direction_invalid", lang, value=value, allowed=", ".join(DIRECTIONS)))
     return found
+
+
+_STATUS_WORDS = {"erledigt": "done", "abgeschlossen": "done", "fertig": "done", "in arbeit": "in_progress",
+                 "laufend": "in_progress", "begonnen": "in_progress", "in bearbeitung": "in_progress",
+                 "verschoben": "delayed", "im verzug": "delayed", "verworfen": "dropped", "abgebrochen": "dropped",
+                 "gestrichen": "dropped", "offen": "planned", "geplant": "planned"}
+"""Words a coordinator writes for a measure's status besides the catalogue's own labels."""
+
+
+def measure_status(value: str, lang: Language = "de") -> str:
+    """A measure's status as its id (``in_progress``), its label in any language („in
+    Umsetzung“, "in progress") or a common German word for it („erledigt“); case, hyphens and
+    underscores do not matter. A refusal lists the labels in the reader's language."""
+    said = " ".join(value.replace("_", " ").replace("-", " ").split()).casefold()
+    for status in MEASURE_STATUSES:
+        names = {status.replace("_", " ")} | {t(f"measure.status.{status}", other).casefold() for other in LANGUAGES}
+        if said in names:
+            return status
+    if said in _STATUS_WORDS:
+        return _STATUS_WORDS[said]
+    allowed = ", ".join(t(f"measure.status.{status}", lang) for status in MEASURE_STATUSES)
+    raise InvalidInput(m("measure.status_invalid", lang, value=value.strip(), allowed=allowed))
 
 
 def values_due(value: str, lang: Language = "de") -> str:

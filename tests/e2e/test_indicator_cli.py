@@ -99,7 +99,7 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
     run("goal", "add", AGS, "klima-1", "--title", "Emissionen der Haushalte senken", "--theme", "Klima und Energie",
         *AS)
     assert run("indicator", "adopt", AGS, "thg-haushalte", "--goal", "klima-1", *AS).strip() == \
-        f"1 Indikatoren für {AGS} übernommen: thg-haushalte."
+        f"1 Indikator für {AGS} übernommen: thg-haushalte."
     csv_file = tmp_path / "eigene.csv"
     csv_file.write_text("id;name;sdg;unit;direction;targets;theme_field\n"
                         "rad;Radverkehrsanteil;11;%;steigend;2030=25;Mobilität\n"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.table import Table
 
-from engine.i18n import format_date, m, t
+from engine.i18n import format_date, m, t, tn
 from engine.numbers import format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 
@@ -75,7 +75,7 @@ def indicator_adopt(
     lang = ctx.obj.lang
     adopted = _programme(ctx).adopt(ags, ids or [], actor=actor, every=every, theme_field=theme, goal=goal,
                                     values_due=values_due, lang=lang)
-    typer.echo(t("indicator.adopted", lang, count=len(adopted), ags=ags.strip(), keys=", ".join(adopted) or "–"))
+    typer.echo(tn("indicator.adopted", len(adopted), lang, ags=ags.strip(), keys=", ".join(adopted) or "–"))
 
 
 @indicator_app.command("import")
@@ -93,7 +93,7 @@ def indicator_import(
     --values-due gilt für Zeilen ohne eigene Spalte values_due."""
     keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due, numbers=numbers,
                                       lang=ctx.obj.lang)
-    typer.echo(t("indicator.imported", ctx.obj.lang, count=len(keys), file=file.name, ags=ags.strip()))
+    typer.echo(tn("indicator.imported", len(keys), ctx.obj.lang, file=file.name, ags=ags.strip()))
 
 
 @indicator_app.command("add")
@@ -287,7 +287,8 @@ def measure_status(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument()],
-    status: Annotated[str, typer.Argument(help="planned, in_progress, done, delayed oder dropped.")],
+    status: Annotated[str, typer.Argument(
+        help="geplant, „in Umsetzung“, umgesetzt (erledigt), verzögert oder aufgegeben.")],
     actor: AsOpt,
     on: Annotated[Optional[str], typer.Option("--on", help="Datum JJJJ-MM-TT (Standard: heute).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Anmerkung, z. B. Grund der Verzögerung.")] = None,

@@ -122,7 +122,7 @@ def test_bad_input_is_one_line_and_changes_nothing(engine_service: Service, engi
         (lambda: programme.set_target(AGS, "thg-haushalte", "2019", "5", actor=COORDINATOR), InvalidInput,
          "nach dem Ausgangsjahr"),
         (lambda: programme.set_baseline(AGS, "thg-haushalte", "2031", "5", actor=COORDINATOR), InvalidInput, "Jahr"),
-        (lambda: programme.set_measure_status(AGS, "m-pv", "fertig", actor=COORDINATOR), InvalidInput, "Stand"),
+        (lambda: programme.set_measure_status(AGS, "m-pv", "halbfertig", actor=COORDINATOR), InvalidInput, "Stand"),
         (lambda: programme.set_measure_status(AGS, "m-nix", "done", actor=COORDINATOR), NotFound, "m-nix"),
         (lambda: programme.add_measure(AGS, "m-neu", title="Neu", actor=COORDINATOR), InvalidInput, "--goal"),
         (lambda: programme.add_measure(AGS, "m-neu", title="Neu", goal="klima-9", actor=COORDINATOR), NotFound,

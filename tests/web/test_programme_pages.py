@@ -155,6 +155,7 @@ def test_the_rating_shows_symbol_text_and_rule(coordinator: TestClient) -> None:
     row = row[:row.index("</tr>")]
     assert '<span aria-hidden="true">☀️</span> Sonne: Ziel wird erreicht' in row  # example A of docs/evaluation.md
     assert "Zielwert-Regel" in row and "48" in row
+    assert "Werte 2019–2024: 2019, 2020, 2021, 2022, 2023, 2024" in row  # the years the rating used
     assert "Stand der Maßnahmen" in page.text and f"/kommunen/{AGS}/bericht.html" in page.text
 
 

@@ -26,6 +26,8 @@ _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
 # German spreadsheets say "steigend"; both spellings mean the same stored direction.
 _DIRECTION_ALIASES = {"increase": "increase", "steigend": "increase", "decrease": "decrease",
                       "sinkend": "decrease", "band": "band", "korridor": "band"}
+_DIRECTION_WORDS: dict[str, tuple[str, ...]] = {"de": ("steigend", "sinkend", "korridor"), "en": DIRECTIONS}
+"""What a refusal offers in each language (both sets are accepted everywhere)."""
 
 FIELDS = ("id", "name", "sdg", "unit", "direction", "decimals", "band_low", "band_high", "baseline_year",
           "baseline_value", "targets", "source", "theme_field", "goal", "definition", "values_due")
@@ -94,7 +96,8 @@ def decimals(value: str, lang: Language = "de") -> int:
 def direction(value: str, lang: Language = "de") -> str:
     found = _DIRECTION_ALIASES.get(value.strip().lower())
     if found is None:
-        raise InvalidInput(m("indicator.direction_invalid", lang, value=value, allowed=", ".join(DIRECTIONS)))
+        raise InvalidInput(m("indicator.direction_invalid", lang, value=value,
+                             allowed=", ".join(_DIRECTION_WORDS.get(lang, DIRECTIONS))))
     return found
 
 

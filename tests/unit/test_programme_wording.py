@@ -72,3 +72,10 @@ def test_english_output_names_catalogue_indicators_in_english() -> None:
     assert indicator_name(renamed, "en") == "Kinderarmut in Erfurt"  # a name the town gave stays
     own = Indicator(key="rad", name="Radverkehrsanteil", sdg=11, unit="%", direction="increase", cycle_id=1)
     assert indicator_name(own, "en") == "Radverkehrsanteil"
+
+
+def test_an_unknown_direction_offers_the_words_of_the_readers_language() -> None:
+    with pytest.raises(InvalidInput, match="erlaubt: steigend, sinkend, korridor"):
+        specs.direction("aufwärts")
+    with pytest.raises(InvalidInput, match="allowed: increase, decrease, band"):
+        specs.direction("upwards", "en")

@@ -104,7 +104,7 @@ def indicator_add(
     name: Annotated[str, typer.Option("--name", help="Name des Indikators.")],
     sdg: Annotated[str, typer.Option("--sdg", help="SDG 1–17.")],
     unit: Annotated[str, typer.Option("--unit", help="Einheit, z. B. % oder „t je Einwohner:in“.")],
-    direction: Annotated[str, typer.Option("--direction", help="increase, decrease oder band.")],
+    direction: Annotated[str, typer.Option("--direction", help="steigend, sinkend oder korridor (increase, decrease, band).")],
     actor: AsOpt,
     decimals: Annotated[Optional[str], typer.Option("--decimals", help="Nachkommastellen (Standard 1).")] = None,
     band_low: Annotated[Optional[str], typer.Option("--band-low", help="Untergrenze (nur band).")] = None,

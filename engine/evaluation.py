@@ -5,16 +5,23 @@ Pure functions over numbers, so docs/evaluation.md's worked examples are the uni
 rules follow the DNS's published method (`DnsTestEnvironment/dns-indicators:_pages/status.md`,
 summarised in domain.md §2.6):
 
-- target value in a target year: average the yearly changes over the last six values, project
-  that to the target year, and compare with the target; the shortfall is measured against the
+- the trend: "anhand der letzten sechs Datenpunkte der Durchschnitt der letzten fünf jährlichen
+  Veränderungen" — the values of the latest data year and the five years before it (the window);
+  a value older than that never counts, and with fewer than four values inside the window there
+  is no rating ("Stehen weniger als vier verwendbare Jahreswerte zur Verfügung, wird von einer
+  Berechnung abgesehen");
+- target value in a target year: project the average yearly change to the target year, and
+  compare with the target; the shortfall is measured against the
   distance between the target and the current value (sun < 5 %, light clouds 5–20 %, cloud
   > 20 % but moving towards the target, thunderstorm when the distance stays or grows);
 - a target already reached, or a target year that is already the latest data year: treated as
   a value to hold (last value first, the average change second);
 - direction only: the average change first, the last change second;
-- a band is two values to hold (at least the lower bound, at most the upper); the worse wins;
-- several target years: the nearest target year that is not yet past;
-- fewer than four values: no rating.
+- several targets to be met at once: each is rated and the worst single rating wins ("folgt
+  dann der negativsten Einzelbewertung"); a band is two such values to hold (at least the lower
+  bound, at most the upper);
+- several target years: the nearest target year that is not yet past ("das zeitlich nächste
+  Zieljahr").
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ SYMBOLS = (SUN, LIGHT_CLOUDS, CLOUD, THUNDERSTORM)
 """From best to worst."""
 
 WINDOW = 6
-"""The last six data points give the last five changes."""
+"""The latest data year and the five before it: six data points give the last five changes."""
 MIN_VALUES = 4
 SUN_BELOW = 0.05
 LIGHT_CLOUDS_UP_TO = 0.20
@@ -40,7 +47,7 @@ Point = tuple[int, float]
 @dataclass(frozen=True)
 class Trend:
     points: tuple[Point, ...]
-    """The values the trend is computed from (at most the last six)."""
+    """The values the trend is computed from: those inside the window, four to six."""
     average_change: float
     """Per year: (last − first) / (last year − first year) over ``points``; with one value per
     year this is exactly the average of the yearly changes."""
@@ -62,6 +69,10 @@ class Rating:
     baseline: Point | None
     target: Point | None
     trend: Trend | None
+    window: tuple[int, int] | None = None
+    """The first and the last year whose values may count (latest data year − 5 to it)."""
+    years: tuple[int, ...] = ()
+    """The years with a value inside the window: the values rated, or too few to rate."""
     projected: float | None = None
     """The value the average change would reach in the target year (target method only)."""
     shortfall_share: float | None = None
@@ -71,8 +82,17 @@ class Rating:
     """(current − baseline) / (target − baseline); None without a target or a baseline."""
 
 
+def in_window(series: Sequence[Point]) -> tuple[Point, ...]:
+    """The values of the latest data year and the five years before it; with gaps fewer."""
+    ordered = tuple(sorted(series))
+    if not ordered:
+        return ()
+    first_year = ordered[-1][0] - (WINDOW - 1)
+    return tuple(point for point in ordered if point[0] >= first_year)
+
+
 def trend(series: Sequence[Point]) -> Trend | None:
-    points = tuple(sorted(series))[-WINDOW:]
+    points = in_window(series)
     if len(points) < MIN_VALUES:
         return None
     (first_year, first), (previous_year, previous), (last_year, last) = points[0], points[-2], points[-1]
@@ -140,7 +160,9 @@ def rate(direction: str, series: Sequence[Point], *, targets: Sequence[Point] = 
     target = choose_target(targets, current[0]) if current and direction != "band" else None
     reached = share_reached(current, baseline, target)
     trend_ = trend(ordered)
-    common = {"current": current, "baseline": baseline, "target": target, "trend": trend_, "share_reached": reached}
+    common = {"current": current, "baseline": baseline, "target": target, "trend": trend_, "share_reached": reached,
+              "window": (current[0] - (WINDOW - 1), current[0]) if current else None,
+              "years": tuple(year for year, _ in in_window(ordered))}
     if trend_ is None:
         return Rating(None, None, **common)
     if direction == "band":

@@ -55,6 +55,9 @@ class CycleCompleted(CycleEvent):
 class CycleStarted(CycleEvent):
     previous_cycle_id: int | None
     started_on: dt.date
+    baseline: str = "keep"
+    """The restart rule's choice for carried-over indicators: keep the adopted baseline or take
+    the latest value (engine.definitions.model.RestartRule.baseline)."""
 
 
 @dataclass(frozen=True)

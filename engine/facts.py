@@ -10,6 +10,7 @@ from engine import validate
 from engine.definitions.model import FactType
 from engine.errors import InvalidInput
 from engine.i18n import Language, m
+from engine.numbers import parse_number
 
 _URL = re.compile(r"https?://[^\s]+", re.IGNORECASE)
 
@@ -40,7 +41,7 @@ def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang
         return int(value)
     if spec_type == "number":
         try:
-            return validate.number(raw, lang)
+            return parse_number(raw, lang)
         except InvalidInput as exc:
             raise ValueError(exc.message) from None
     if spec_type == "url":

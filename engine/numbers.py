@@ -1,20 +1,69 @@
-"""Numbers as a reader expects them: German 1.234,5 and 48 %, English 1,234.5 and 48%."""
+"""Numbers as a reader writes them: German 1.234,5 and 48 %, English 1,234.5 and 48%.
+
+One rule in one place for every input (CLI, CSV import, web forms, fact fields): a number is
+read in one language's notation, thousands groups of exactly three digits allowed, and what
+that notation cannot read for sure is refused, never guessed. In German „4.000“ is four
+thousand and „12.5“ is refused (a point only groups thousands); in English "4,000" is four
+thousand and "12,5" is refused. Everything :func:`format_number` prints reads back as the same
+number, so copying zyklus's own output into it never shifts a value by a factor of 1,000.
+"""
 
 from __future__ import annotations
 
+import math
+import re
+
 from babel.numbers import format_decimal, format_percent
 
-from engine.i18n import Language
+from engine.errors import InvalidInput
+from engine.i18n import Language, m
 
 _LOCALES: dict[Language, str] = {"de": "de_DE", "en": "en_GB"}
+
+_NOTATION: dict[Language, tuple[re.Pattern[str], str, str]] = {
+    "de": (re.compile(r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?"), ".", ","),
+    "en": (re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"), ",", "."),
+}
+"""Per language: the whole number (sign, digits with optional groups of three, decimals), the
+grouping mark and the decimal mark."""
+
+_SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009"), None)
+"""Spaces inside a number group thousands in print (ISO 31-0); they are dropped."""
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+"""The typographic minus (U+2212) and the en dash a word processor puts in its place. They let
+a negative value start without a hyphen, which a command line would read as an option."""
+
+
+def parse_number(text: str, lang: Language = "de", *, notation: Language | None = None) -> float:
+    """``text`` as a finite number in ``notation`` (the language's own by default: a CSV file
+    may be written in another one than the person importing it reads); anything else is refused
+    in one line, said in ``lang``, that names the accepted forms."""
+    notation = notation or lang
+    pattern, group, decimal = _NOTATION[notation]
+    compact = text.strip().translate(_SPACES).translate(_MINUS)
+    if pattern.fullmatch(compact):
+        value = float(compact.replace(group, "").replace(decimal, "."))
+        if math.isfinite(value):
+            return value
+    shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
+    raise InvalidInput(m(f"value.number_{notation}", lang, value=shown))
 
 
 def format_number(value: float | None, decimals: int, lang: Language = "de") -> str:
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=_LOCALES[lang])
+    text = format_decimal(value, format=pattern, locale=_LOCALES[lang])
+    return text[1:] if _is_negative_zero(text) else text
 
 
 def format_share(value: float | None, lang: Language = "de") -> str:
-    return "–" if value is None else format_percent(value, locale=_LOCALES[lang])
+    if value is None:
+        return "–"
+    text = format_percent(value, locale=_LOCALES[lang])
+    return text[1:] if _is_negative_zero(text) else text
+
+
+def _is_negative_zero(text: str) -> bool:
+    """„-0 %“ and „-0,0“: a value that rounds to zero is shown without a sign."""
+    return text.startswith("-") and not any(digit in text for digit in "123456789")

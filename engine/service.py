@@ -417,8 +417,8 @@ class Service:
         self.add_history(session, cycle, on=on, actor=actor, kind="start", to_phase=phase,
                       details={"workflow": definition.name, "version": definition.version,
                                "previous_cycle": previous.number if previous else None})
-        self.publish(CycleStarted(cycle.id, municipality.ags, cycle.number,
-                                   previous.id if previous else None, on), session)
+        self.publish(CycleStarted(cycle.id, municipality.ags, cycle.number, previous.id if previous else None, on,
+                                  baseline=definition.restart.baseline if definition.restart else "keep"), session)
         self.publish(PhaseEntered(cycle.id, municipality.ags, cycle.number, phase, on, cycle.due_on), session)
         return cycle
 

@@ -7,7 +7,6 @@ opens a transaction, so bad input never changes the database.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import unicodedata
 
@@ -143,20 +142,6 @@ def in_range(day: dt.date, shown: object, lang: Language = "de") -> dt.date:
     if not EARLIEST <= day <= LATEST:
         raise InvalidInput(m("date.range", lang, value=shown, earliest=EARLIEST.year, latest=LATEST.year))
     return day
-
-
-def number(value: str, lang: Language = "de") -> float:
-    """A finite number. German users write 12,5; accept it alongside 12.5, but never a
-    thousands separator (1.234,5 is refused rather than guessed)."""
-    text_value = value.strip()
-    candidate = text_value.replace(",", ".") if text_value.count(",") == 1 and "." not in text_value else text_value
-    try:
-        parsed = float(candidate)
-    except ValueError:
-        raise InvalidInput(m("value.number", lang, value=value)) from None
-    if not math.isfinite(parsed):
-        raise InvalidInput(m("value.number", lang, value=value))
-    return parsed
 
 
 def moment(value: str, tz: dt.tzinfo, lang: Language = "de") -> dt.datetime:

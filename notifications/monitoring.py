@@ -31,6 +31,7 @@ from engine.db.indicator_tables import MEASURE_STATUSES, OPEN_MEASURE_STATUSES, 
 from engine.db.tables import Cycle
 from engine.definitions.model import Monitoring
 from engine.i18n import Language, t
+from engine.indicators.catalogue import indicator_name
 from engine.service import Service
 from notifications.monitoring_dates import is_stale, open_due_date, stale_day, values_due_days
 from notifications.planning import CYCLE_WIDE, Planned
@@ -63,16 +64,23 @@ class Listing:
         if self.kind == VALUES_DUE:
             groups: dict[dt.date, list[dict[str, Any]]] = defaultdict(list)
             for row, year, due in self.items:
-                groups[due].append({"key": row.key, "name": row.name, "unit": row.unit, "year": year,
+                groups[due].append({"key": row.key, "name": indicator_name(row, lang), "unit": row.unit, "year": year,
                                     "source": row.source or ""})
             return {"count": len(self.items),
                     "groups": [{"due_on": due, "days_left": (due - self.today).days, "indicators": indicators}
                                for due, indicators in sorted(groups.items())]}
-        return {"count": len(self.items), "statuses": ", ".join(MEASURE_STATUSES),
+        return {"count": len(self.items), "statuses": ", ".join(_typed(t(f"measure.status.{status}", lang))
+                                                               for status in MEASURE_STATUSES),
                 "measures": [{"key": m.key, "title": m.title, "status": m.status,
                               "status_label": t(f"measure.status.{m.status}", lang), "status_on": m.status_on,
                               "days": (self.today - m.status_on).days, "responsible": m.responsible or ""}
                              for m in self.items]}
+
+
+def _typed(label: str) -> str:
+    """A status label as it is typed into `zyklus measure status` (which reads the labels of
+    every language): quoted when it has a space („in Umsetzung“), so the mail shows no ids."""
+    return f'"{label}"' if " " in label else label
 
 
 class MonitoringPlanner:

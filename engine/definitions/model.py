@@ -339,11 +339,16 @@ class RestartRule(_Model):
     ``anchor = "completion"`` counts ``after`` from the day the cycle completed;
     ``"previous_start"`` from the day it started (e.g. a new cycle every two years).
     A restart date never lies before the completion.
+
+    ``baseline`` says what the carried-over indicators measure progress from: ``"keep"`` (the
+    default) the baseline the council adopted, so the share of target reached goes on from where
+    it stands; ``"latest"`` the latest recorded value, for a programme that starts afresh.
     """
 
     phase: str
     anchor: Literal["completion", "previous_start"] = "completion"
     after: str = "P0D"
+    baseline: Literal["keep", "latest"] = "keep"
 
     _check_after = field_validator("after")(_duration)
 

@@ -15,9 +15,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from engine.db.indicator_tables import Goal, Measure
-from engine.db.tables import History, Person
+from engine.db.tables import Cycle, History, Person
 from engine.evaluation import Rating, rate
 from engine.i18n import Language, t
+from engine.indicators.catalogue import indicator_name
 from engine.indicators.programme import IndicatorView, Programme
 from engine.indicators.review import MeasureSummary, PhaseVisit, summarise_measures, timeline
 from engine.service import Loaded, Service
@@ -26,9 +27,22 @@ STRUCTURE_ROLES = ("coordination", "core_team", "steering_group")
 
 
 @dataclass(frozen=True)
+class EarlierRating:
+    """How the same indicator was rated at the end of an earlier cycle (the DNS shows the
+    ratings of earlier years beside the current one: stable or volatile)."""
+
+    cycle: int
+    reference_year: int
+    symbol: str | None
+    method: str | None
+
+
+@dataclass(frozen=True)
 class RatedIndicator:
     view: IndicatorView
     rating: Rating
+    earlier: tuple[EarlierRating, ...] = ()
+    """Oldest first; only cycles that had this indicator."""
 
 
 @dataclass
@@ -72,6 +86,8 @@ class Assessment:
     """Role → how each member may be shown in public: name with consent, else organisation, else N.N."""
     facts: dict[str, dict[str, Any]]
     """The latest fields of each fact type recorded in the cycle (council resolution, report …)."""
+    lang: Language = "de"
+    """The language it was read in: indicator names follow it (catalogue.indicator_name)."""
 
 
 def publishable(person: Person, lang: Language) -> str:
@@ -87,9 +103,9 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
     with Session(service.engine) as session:
         loaded = service.load(session, ags, number=number, running=False)
         cycle, definition = loaded.cycle, loaded.definition
-        reference_year = cycle.completed_on.year if cycle.completed_on else today.year
-        rated = [RatedIndicator(view, rate(view.row.direction, view.series, targets=view.targets, band=view.band,
-                                           baseline=view.baseline))
+        reference_year = _reference_year(cycle, today)
+        earlier = _earlier_ratings(session, cycle, today)
+        rated = [RatedIndicator(view, _rate(view), tuple(earlier.get(view.row.key, ())))
                  for view in Programme.indicator_views(session, cycle, up_to=reference_year)]
         goals = list(session.exec(select(Goal).where(Goal.cycle_id == cycle.id).order_by(col(Goal.id))))
         measures = Programme.measure_rows(session, cycle)
@@ -103,7 +119,29 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
             completed_on=cycle.completed_on, restart_on=cycle.restart_on, today=today, reference_year=reference_year,
             timeline=[(visit, definition.phase_label(visit.phase, lang)) for visit in visits], measures=measures,
             summary=summarise_measures(measures, today), indicators=rated, themes=_themes(goals, measures, rated),
-            structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts})
+            structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts}, lang=lang)
+
+
+def _reference_year(cycle: Cycle, today: dt.date) -> int:
+    return cycle.completed_on.year if cycle.completed_on else today.year
+
+
+def _rate(view: IndicatorView) -> Rating:
+    return rate(view.row.direction, view.series, targets=view.targets, band=view.band, baseline=view.baseline)
+
+
+def _earlier_ratings(session: Session, cycle: Cycle, today: dt.date) -> dict[str, list[EarlierRating]]:
+    """Each earlier cycle's rating of each of its indicators, from that cycle's own targets and
+    the values up to the year it completed: the same numbers its own evaluation showed."""
+    ratings: dict[str, list[EarlierRating]] = {}
+    for previous in session.exec(select(Cycle).where(Cycle.municipality_id == cycle.municipality_id,
+                                                     Cycle.number < cycle.number).order_by(col(Cycle.number))):
+        year = _reference_year(previous, today)
+        for view in Programme.indicator_views(session, previous, up_to=year):
+            rating = _rate(view)
+            ratings.setdefault(view.row.key, []).append(EarlierRating(previous.number, year, rating.symbol,
+                                                                      rating.method))
+    return ratings
 
 
 def _themes(goals: list[Goal], measures: list[Measure], rated: list[RatedIndicator]) -> list[ThemeSection]:
@@ -147,14 +185,18 @@ def as_json(assessment: Assessment) -> dict[str, Any]:
         "ags": assessment.ags, "cycle": assessment.cycle, "workflow": assessment.workflow,
         "version": assessment.version, "status": assessment.status, "reference_year": assessment.reference_year,
         "indicators": [{
-            "id": item.view.row.key, "name": item.view.row.name, "sdg": item.view.row.sdg,
+            "id": item.view.row.key, "name": indicator_name(item.view.row, assessment.lang), "sdg": item.view.row.sdg,
             "unit": item.view.row.unit, "direction": item.view.row.direction,
             "symbol": item.rating.symbol, "method": item.rating.method, "current": point(item.rating.current),
             "baseline": point(item.rating.baseline), "target": point(item.rating.target),
-            "values_used": len(item.rating.trend.points) if item.rating.trend else len(item.view.values),
+            "values_used": len(item.rating.years),
+            "years_used": list(item.rating.years),
+            "window": {"first": item.rating.window[0], "last": item.rating.window[1]} if item.rating.window else None,
             "average_change": item.rating.trend.average_change if item.rating.trend else None,
             "projected": item.rating.projected, "shortfall_share": item.rating.shortfall_share,
-            "share_reached": item.rating.share_reached} for item in assessment.indicators],
+            "share_reached": item.rating.share_reached,
+            "earlier": [{"cycle": e.cycle, "reference_year": e.reference_year, "symbol": e.symbol, "method": e.method}
+                        for e in item.earlier]} for item in assessment.indicators],
         "measures": {"counts": assessment.summary.counts, "total": assessment.summary.total,
                      "overdue": [m.key for m in assessment.summary.overdue],
                      "delayed": [m.key for m in assessment.summary.delayed],

@@ -5,9 +5,12 @@ creates the cycle: the copy commits with the new cycle or not at all, and the gu
 restart happen exactly once (the compare-and-set on the completed cycle, the unique cycle
 number) make the copy happen exactly once too.
 
-What carries over (issue 5): every goal; every indicator with its targets, the latest observed
-value becoming the new baseline; every measure that is still open (planned, in progress,
-delayed), keeping its status and dates and pointing back to where it came from.
+What carries over (issue 5): every goal; every indicator with its targets and the baseline the
+council adopted — unless the workflow's restart rule says ``baseline = "latest"``, then the
+latest observed value becomes the new baseline (issue 12: replacing it by default restarted
+every share of target near 0 % against the same target); every measure that is still open
+(planned, in progress, delayed), keeping its status and dates and pointing back to where it
+came from. A new programme sets a new baseline with ``zyklus indicator baseline``.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ class CarryOver:
 
     def __call__(self, event: DomainEvent, session: Session) -> None:
         if isinstance(event, CycleStarted) and event.previous_cycle_id is not None:
-            self.copy(session, event.previous_cycle_id, session.get(Cycle, event.cycle_id))
+            self.copy(session, event.previous_cycle_id, session.get(Cycle, event.cycle_id),
+                      latest_baseline=event.baseline == "latest")
 
-    def copy(self, session: Session, previous_id: int, cycle: Cycle) -> None:
+    def copy(self, session: Session, previous_id: int, cycle: Cycle, *, latest_baseline: bool = False) -> None:
         moment = stamp(self.clock)
         goals: dict[int, int] = {}
         for goal in session.exec(select(Goal).where(Goal.cycle_id == previous_id).order_by(col(Goal.id))).all():
@@ -40,7 +44,7 @@ class CarryOver:
             session.add(copy)
             session.flush()
             goals[goal.id] = copy.id  # type: ignore[index]
-        latest = self._latest_values(session, cycle.municipality_id)
+        latest = self._latest_values(session, cycle.municipality_id) if latest_baseline else {}
         for indicator in session.exec(select(Indicator).where(Indicator.cycle_id == previous_id)
                                       .order_by(col(Indicator.id))).all():
             baseline = latest.get(indicator.key, (indicator.baseline_year, indicator.baseline_value))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from engine.db.indicator_tables import Indicator
 from engine.i18n import Language
 from engine.indicators.spec import IndicatorSpec, parse_spec
 
@@ -35,3 +36,11 @@ def catalogue() -> dict[str, CatalogueEntry]:
         values = {name: str(value) for name, value in fields.items() if name != "name_en"}
         entries[key] = CatalogueEntry(parse_spec({"id": key, **values}), fields["name_en"])
     return entries
+
+
+def indicator_name(row: Indicator, lang: Language) -> str:
+    """The name an indicator is shown with in ``lang``: an adopted catalogue indicator still
+    under its catalogue name gets the catalogue's name in that language (English output says
+    "Child poverty", not „Kinderarmut“); a renamed or own indicator keeps the name it was given."""
+    entry = catalogue().get(row.catalogue_id or "")
+    return entry.name(lang) if entry is not None and entry.spec.name == row.name else row.name

@@ -54,7 +54,11 @@ def decode(data: bytes, file: str, lang: Language = "de") -> str:
     return text
 
 
-def parse_csv(text: str, file: str, lang: Language = "de", *, this_year: int) -> list[Row]:
+def parse_csv(text: str, file: str, lang: Language = "de", *, this_year: int,
+              notation: Language | None = None) -> list[Row]:
+    """The rows of a CSV file whose numbers are written in ``notation`` (the language the file
+    was made in: a German spreadsheet writes 1.234,5, an English one 1,234.5), by default the
+    importing person's; anything the notation cannot read for sure is a problem of its row."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -77,7 +81,7 @@ def parse_csv(text: str, file: str, lang: Language = "de", *, this_year: int) ->
             lines.append(t("import.row", lang, line=line, column="–", problem=t("import.extra_cells", lang)))
             continue
         try:
-            spec = parse_spec(record, lang, this_year=this_year)
+            spec = parse_spec(record, lang, this_year=this_year, notation=notation)
         except SpecInvalid as invalid:
             lines += [t("import.row", lang, line=line, column=column, problem=problem)
                       for column, problem in invalid.field_problems]

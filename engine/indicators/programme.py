@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from engine import validate
 from engine.clock import stamp
-from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, MEASURE_STATUSES, Goal, Indicator, IndicatorTarget,
+from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, Goal, Indicator, IndicatorTarget,
                                         IndicatorValue, Measure, MeasureEvent)
 from engine.db.tables import Cycle, Person
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -29,6 +29,7 @@ from engine.i18n import format_date, m, t
 from engine.indicators import spec as specs
 from engine.indicators.catalogue import catalogue
 from engine.indicators.csv_import import ImportRejected, decode, parse_csv
+from engine.numbers import parse_number
 from engine.roles import effective_roles
 from engine.service import Loaded, Service
 
@@ -180,16 +181,20 @@ class Programme:
             self._publish(session, loaded, IndicatorsAdded, keys=(row.key,))
         return row
 
-    def import_csv(self, ags: str, path: str | Path, *, actor: str, values_due: str | None = None) -> list[str]:
+    def import_csv(self, ags: str, path: str | Path, *, actor: str, values_due: str | None = None,
+                   numbers: str | None = None) -> list[str]:
         """All rows or none: file problems, then clashes with the cycle (an id already there, a
-        goal that does not exist), each reported with its line."""
+        goal that does not exist), each reported with its line. ``numbers`` names the language
+        the file writes its numbers in (de or en; by default the importing person's)."""
         values_due = specs.values_due(values_due, self.lang) if values_due else None
+        notation = specs.notation(numbers, self.lang) if numbers else None
         name = Path(path).name
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise InvalidInput(m("import.unreadable", self.lang, file=str(path), error=exc.strerror or exc)) from None
-        rows = parse_csv(decode(data, name, self.lang), name, self.lang, this_year=self._this_year())
+        rows = parse_csv(decode(data, name, self.lang), name, self.lang, this_year=self._this_year(),
+                         notation=notation)
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
             present = self._keys(session, Indicator, loaded.cycle)
@@ -214,7 +219,7 @@ class Programme:
     def set_target(self, ags: str, key: str, year: str, value: str, *,
                    actor: str) -> tuple[Indicator, IndicatorTarget]:
         target_year = specs.year(year, self.lang)
-        number = validate.number(value, self.lang)
+        number = parse_number(value, self.lang)
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
@@ -232,7 +237,7 @@ class Programme:
 
     def set_baseline(self, ags: str, key: str, year: str, value: str, *, actor: str) -> Indicator:
         baseline_year = specs.year(year, self.lang, latest=self._this_year())
-        number = validate.number(value, self.lang)
+        number = parse_number(value, self.lang)
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
@@ -261,7 +266,7 @@ class Programme:
         """A yearly value, in any phase (monitoring runs on while the next cycle is awaited).
         A year recorded again is a correction: the new value replaces the old one."""
         observed_year = specs.year(year, self.lang, latest=self._this_year())
-        number = validate.number(value, self.lang)
+        number = parse_number(value, self.lang)
         source = validate.single_line(source, "--source", self.lang, limit=300) if source else None
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor, running=False)
@@ -405,10 +410,7 @@ class Programme:
 
     def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: str | None = None,
                            note: str | None = None) -> Measure:
-        status = status.strip().lower()
-        if status not in MEASURE_STATUSES:
-            raise InvalidInput(m("measure.status_invalid", self.lang, value=status,
-                                 allowed=", ".join(MEASURE_STATUSES)))
+        status = specs.measure_status(status, self.lang)
         day = validate.date(on, self.lang) if on else self.service.today()
         note = validate.text(note, "--note", self.lang, limit=2000) if note else None
         with self.service.unit(ags) as session:

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine import validate
-from engine.db.indicator_tables import DIRECTIONS
+from engine.db.indicator_tables import DIRECTIONS, MEASURE_STATUSES
 from engine.errors import InvalidInput
-from engine.i18n import Language, m, t
+from engine.i18n import LANGUAGES, Language, m, t
+from engine.numbers import parse_number
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_DECIMALS = 6
@@ -25,6 +26,8 @@ _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")
 # German spreadsheets say "steigend"; both spellings mean the same stored direction.
 _DIRECTION_ALIASES = {"increase": "increase", "steigend": "increase", "decrease": "decrease",
                       "sinkend": "decrease", "band": "band", "korridor": "band"}
+_DIRECTION_WORDS: dict[str, tuple[str, ...]] = {"de": ("steigend", "sinkend", "korridor"), "en": DIRECTIONS}
+"""What a refusal offers in each language (both sets are accepted everywhere)."""
 
 FIELDS = ("id", "name", "sdg", "unit", "direction", "decimals", "band_low", "band_high", "baseline_year",
           "baseline_value", "targets", "source", "theme_field", "goal", "definition", "values_due")
@@ -93,8 +96,31 @@ def decimals(value: str, lang: Language = "de") -> int:
 def direction(value: str, lang: Language = "de") -> str:
     found = _DIRECTION_ALIASES.get(value.strip().lower())
     if found is None:
-        raise InvalidInput(m("indicator.direction_invalid", lang, value=value, allowed=", ".join(DIRECTIONS)))
+        raise InvalidInput(m("indicator.direction_invalid", lang, value=value,
+                             allowed=", ".join(_DIRECTION_WORDS.get(lang, DIRECTIONS))))
     return found
+
+
+_STATUS_WORDS = {"erledigt": "done", "abgeschlossen": "done", "fertig": "done", "in arbeit": "in_progress",
+                 "laufend": "in_progress", "begonnen": "in_progress", "in bearbeitung": "in_progress",
+                 "verschoben": "delayed", "im verzug": "delayed", "verworfen": "dropped", "abgebrochen": "dropped",
+                 "gestrichen": "dropped", "offen": "planned", "geplant": "planned"}
+"""Words a coordinator writes for a measure's status besides the catalogue's own labels."""
+
+
+def measure_status(value: str, lang: Language = "de") -> str:
+    """A measure's status as its id (``in_progress``), its label in any language („in
+    Umsetzung“, "in progress") or a common German word for it („erledigt“); case, hyphens and
+    underscores do not matter. A refusal lists the labels in the reader's language."""
+    said = " ".join(value.replace("_", " ").replace("-", " ").split()).casefold()
+    for status in MEASURE_STATUSES:
+        names = {status.replace("_", " ")} | {t(f"measure.status.{status}", other).casefold() for other in LANGUAGES}
+        if said in names:
+            return status
+    if said in _STATUS_WORDS:
+        return _STATUS_WORDS[said]
+    allowed = ", ".join(t(f"measure.status.{status}", lang) for status in MEASURE_STATUSES)
+    raise InvalidInput(m("measure.status_invalid", lang, value=value.strip(), allowed=allowed))
 
 
 def values_due(value: str, lang: Language = "de") -> str:
@@ -110,17 +136,26 @@ def values_due(value: str, lang: Language = "de") -> str:
     return text
 
 
-def target(value: str, lang: Language = "de") -> tuple[int, float]:
-    """``2030=5,5``: a target value for a target year."""
+def notation(value: str, lang: Language = "de") -> Language:
+    """The language whose way of writing numbers a file uses (``de`` 1.234,5; ``en`` 1,234.5)."""
+    chosen = value.strip().lower()
+    if chosen not in LANGUAGES:
+        raise InvalidInput(m("import.notation_invalid", lang, value=value, allowed=", ".join(LANGUAGES)))
+    return chosen  # type: ignore[return-value]
+
+
+def target(value: str, lang: Language = "de", notation: Language | None = None) -> tuple[int, float]:
+    """``2030=5,5``: a target value for a target year (the number in ``notation``, by default
+    ``lang``'s, as everywhere: engine/numbers.py)."""
     year_text, sep, number = value.partition("=")
     if not sep:
         raise InvalidInput(m("indicator.target_malformed", lang, value=value))
-    return year(year_text, lang), validate.number(number, lang)
+    return year(year_text, lang), parse_number(number, lang, notation=notation)
 
 
-def targets(value: str, lang: Language = "de") -> tuple[tuple[int, float], ...]:
+def targets(value: str, lang: Language = "de", notation: Language | None = None) -> tuple[tuple[int, float], ...]:
     """Several targets in one cell or option, separated by spaces, ``|`` or ``;``."""
-    parsed = [target(part, lang) for part in re.split(r"[\s|;]+", value.strip()) if part]
+    parsed = [target(part, lang, notation) for part in re.split(r"[\s|;]+", value.strip()) if part]
     years = [y for y, _ in parsed]
     duplicate = next((y for y in years if years.count(y) > 1), None)
     if duplicate is not None:
@@ -129,8 +164,10 @@ def targets(value: str, lang: Language = "de") -> tuple[tuple[int, float], ...]:
 
 
 # -- a whole definition -----------------------------------------------------------------------------
-def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_year: int = MAX_YEAR) -> IndicatorSpec:
-    """Validate every field and report all problems at once, each with the field's name."""
+def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_year: int = MAX_YEAR,
+               notation: Language | None = None) -> IndicatorSpec:
+    """Validate every field and report all problems at once, each with the field's name; the
+    numbers are read in ``notation`` (a CSV file's own, see csv_import), problems said in ``lang``."""
     problems: list[tuple[str, str]] = []
     values: dict[str, object] = {}
 
@@ -155,11 +192,11 @@ def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_yea
     check("unit", lambda v: validate.single_line(v, "unit", lang, limit=80))
     check("direction", lambda v: direction(v, lang))
     check("decimals", lambda v: decimals(v, lang))
-    check("band_low", lambda v: validate.number(v, lang))
-    check("band_high", lambda v: validate.number(v, lang))
+    check("band_low", lambda v: parse_number(v, lang, notation=notation))
+    check("band_high", lambda v: parse_number(v, lang, notation=notation))
     check("baseline_year", lambda v: year(v, lang, latest=this_year))
-    check("baseline_value", lambda v: validate.number(v, lang))
-    check("targets", lambda v: targets(v, lang))
+    check("baseline_value", lambda v: parse_number(v, lang, notation=notation))
+    check("targets", lambda v: targets(v, lang, notation))
     check("source", lambda v: validate.single_line(v, "source", lang, limit=300))
     check("theme_field", lambda v: validate.single_line(v, "theme_field", lang))
     check("goal", lambda v: key(v, lang))

@@ -15,8 +15,9 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from engine.evaluation import SYMBOLS
-from engine.i18n import Language, format_date, t
+from engine.i18n import Language, format_date, t, tn
 from engine.indicators.assessment import Assessment, RatedIndicator
+from engine.indicators.catalogue import indicator_name
 from engine.numbers import format_number, format_share
 from engine.report.chart import trend_chart
 
@@ -28,7 +29,7 @@ def _chart(item: RatedIndicator, lang: Language) -> Markup:
     view, rating = item.view, item.rating
     if not view.values:
         return Markup("")
-    return trend_chart(view.series, title=t("report.trend_title", lang, name=view.row.name),
+    return trend_chart(view.series, title=t("report.trend_title", lang, name=indicator_name(view.row, lang)),
                        number=lambda v: format_number(v, view.row.decimals, lang), targets=view.targets,
                        target=rating.target, baseline=view.baseline, band=view.band)
 
@@ -40,6 +41,7 @@ def render_report(assessment: Assessment, lang: Language) -> str:
                                                     lang)
     env.filters["percent"] = lambda value: format_share(value, lang)
     env.globals.update(
-        t=lambda key, **values: t(key, lang, **values), lang=lang, symbols=SYMBOLS, glyphs=GLYPHS,
+        t=lambda key, **values: t(key, lang, **values), tn=lambda key, n, **values: tn(key, n, lang, **values),
+        lang=lang, name=lambda row: indicator_name(row, lang), symbols=SYMBOLS, glyphs=GLYPHS,
         number=lambda value, decimals: format_number(value, decimals, lang), chart=lambda item: _chart(item, lang))
     return env.get_template("report.html.j2").render(a=assessment)

@@ -99,7 +99,7 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
     run("goal", "add", AGS, "klima-1", "--title", "Emissionen der Haushalte senken", "--theme", "Klima und Energie",
         *AS)
     assert run("indicator", "adopt", AGS, "thg-haushalte", "--goal", "klima-1", *AS).strip() == \
-        f"1 Indikatoren für {AGS} übernommen: thg-haushalte."
+        f"1 Indikator für {AGS} übernommen: thg-haushalte."
     csv_file = tmp_path / "eigene.csv"
     csv_file.write_text("id;name;sdg;unit;direction;targets;theme_field\n"
                         "rad;Radverkehrsanteil;11;%;steigend;2030=25;Mobilität\n"
@@ -119,7 +119,7 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
         run("indicator", "record", AGS, "thg-haushalte", year, value, *AS, "--source", "BISKO-Bilanz")
     assert "SDG '0' gibt es nicht" in run("indicator", "add", AGS, "x", "--name", "X", "--sdg", "0", "--unit", "%",
                                           "--direction", "increase", *AS, code=1)
-    assert "'NaN' ist keine Zahl." in run("indicator", "record", AGS, "rad", "2024", "NaN", *AS, code=1)
+    assert "„NaN“ ist keine Zahl in deutscher Schreibweise" in run("indicator", "record", AGS, "rad", "2024", "NaN", *AS, code=1)
     run("measure", "add", AGS, "m-pv", "--title", "PV auf Schuldächern", "--goal", "klima-1",
         "--responsible", "Hochbauamt", "--end", "2027-10-31", *AS)
     run("measure", "add", AGS, "m-rad", "--title", "Radwegenetz schließen", "--theme", "Mobilität", *AS)
@@ -148,6 +148,10 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
     text = " ".join(" ".join(page.text).split())
     assert "Nachhaltigkeitsbericht Erfurt" in text and "Zyklus 1" in text
     assert "Sonne" in text and "keine Bewertung" in text  # thg rated; rad and bus have no values yet
+    assert "Regel Zielwert" in text and "Werte im Fenster 2019–2024 2019, 2020, 2021, 2022, 2023, 2024" in text
+    assert "der letzten fünf Jahre" not in text and "letzten fünf jährlichen Veränderungen" in text
+    for rule in ("Wert halten (", "Nur eine Zielrichtung", "Mehrere Ziele zugleich"):
+        assert rule in text
     assert "Ausgangswert 8,00 t CO₂e je Einwohner:in (2019)" in text
     assert "Ziel 5,50 t CO₂e je Einwohner:in (2030)" in text and "Zielerreichung 48 %" in text
     assert "Emissionen der Haushalte senken" in text and "PV auf Schuldächern" in text
@@ -178,7 +182,14 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
         (1, "2027-01-04", "completed"), (2, "2029-01-04", "inventory")]
     assert cycles[1]["workflow"] == "kommune-zweijahre"
     inherited = {i["id"]: i for i in json.loads(run("indicator", "list", AGS, "--json"))}
-    assert inherited["thg-haushalte"]["baseline"] == {"year": 2024, "value": 6.8}
+    assert inherited["thg-haushalte"]["baseline"] == {"year": 2019, "value": 8.0}  # the adopted one
+    again = json.loads(run("evaluate", AGS, "--json"))
+    ghg = next(i for i in again["indicators"] if i["id"] == "thg-haushalte")
+    assert round(ghg["share_reached"], 9) == 0.48  # goes on from where it stood, not 0 %
+    assert ghg["earlier"] == [{"cycle": 1, "reference_year": 2027, "symbol": "sun", "method": "target"}]
+    assert ghg["window"] == {"first": 2019, "last": 2024} and ghg["years_used"] == list(range(2019, 2025))
+    table = run("evaluate", AGS)
+    assert "Zielwert" in table and "2019–2024" in table and "Zyklus 1 (2027): Sonne" in table
     assert inherited["thg-haushalte"]["targets"] == [{"year": 2030, "value": 5.5}]
     assert [m["id"] for m in json.loads(run("measure", "list", AGS, "--json"))] == ["m-rad"]
 

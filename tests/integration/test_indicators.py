@@ -26,7 +26,7 @@ from engine_support import (AGS, COORDINATOR, NOW, STEERING_ONLY, Member, cycles
 
 D = dt.date
 KOMMUNE = ("setup", "inventory", "strategy", "council_resolution", "implementation", "evaluation")
-GHG = (("2019", "8.0"), ("2020", "7.8"), ("2021", "7.5"), ("2022", "7.3"), ("2023", "7.0"), ("2024", "6.8"))
+GHG = (("2019", "8,0"), ("2020", "7,8"), ("2021", "7,5"), ("2022", "7,3"), ("2023", "7,0"), ("2024", "6,8"))
 EVERY_TWO_YEARS = """
 schema = 1
 name = "kommune-zweijahre"
@@ -79,7 +79,7 @@ def test_adopt_record_and_read_back(engine_service: Service) -> None:
     assert programme.adopt(AGS, [], actor=COORDINATOR, every=True) == []  # nothing new to adopt
     first = programme.record(AGS, "kinderarmut", "2025", "12,5", actor=COORDINATOR)
     assert first.corrected is None and first.value.source == first.indicator.source  # the indicator's source
-    second = programme.record(AGS, "kinderarmut", "2025", "12.1", actor=COORDINATOR, source="Statistik 2026")
+    second = programme.record(AGS, "kinderarmut", "2025", "12,1", actor=COORDINATOR, source="Statistik 2026")
     assert second.corrected == 12.5
     view = next(v for v in programme.indicators(AGS) if v.row.key == "kinderarmut")
     assert [(v.year, v.value, v.source, v.recorded_by) for v in view.values] == [
@@ -122,7 +122,7 @@ def test_bad_input_is_one_line_and_changes_nothing(engine_service: Service, engi
         (lambda: programme.set_target(AGS, "thg-haushalte", "2019", "5", actor=COORDINATOR), InvalidInput,
          "nach dem Ausgangsjahr"),
         (lambda: programme.set_baseline(AGS, "thg-haushalte", "2031", "5", actor=COORDINATOR), InvalidInput, "Jahr"),
-        (lambda: programme.set_measure_status(AGS, "m-pv", "fertig", actor=COORDINATOR), InvalidInput, "Stand"),
+        (lambda: programme.set_measure_status(AGS, "m-pv", "halbfertig", actor=COORDINATOR), InvalidInput, "Stand"),
         (lambda: programme.set_measure_status(AGS, "m-nix", "done", actor=COORDINATOR), NotFound, "m-nix"),
         (lambda: programme.add_measure(AGS, "m-neu", title="Neu", actor=COORDINATOR), InvalidInput, "--goal"),
         (lambda: programme.add_measure(AGS, "m-neu", title="Neu", goal="klima-9", actor=COORDINATOR), NotFound,
@@ -184,7 +184,7 @@ def test_the_next_cycle_inherits_the_programme(any_service: Service) -> None:
     with Session(engine_service.engine) as session:
         old, new = (session.exec(select(Indicator).where(Indicator.cycle_id == c.id)).one() for c in (first, second))
         assert (old.baseline_year, old.baseline_value) == (2019, 8.0)  # the old cycle keeps its own
-        assert (new.baseline_year, new.baseline_value) == (2024, 6.8)  # the latest value is the new baseline
+        assert (new.baseline_year, new.baseline_value) == (2019, 8.0)  # the adopted baseline carries over
         assert session.exec(select(IndicatorTarget.year, IndicatorTarget.value)
                             .where(IndicatorTarget.indicator_id == new.id)).all() == [(2030, 5.5)]
         carried = session.exec(select(Measure).where(Measure.cycle_id == second.id).order_by(Measure.id)).all()
@@ -201,6 +201,37 @@ def test_the_next_cycle_inherits_the_programme(any_service: Service) -> None:
     assert programme.goals(AGS, 1)[0].id != goals[0].id
     with pytest.raises(NotFound):
         programme.indicators(AGS, 3)
+
+
+def test_a_restart_rule_can_take_the_latest_value_as_the_new_baseline(tmp_path: Path, database_url: str) -> None:
+    variants = tmp_path / "workflows"
+    variants.mkdir()
+    (variants / "kommune-neu.toml").write_text(EVERY_TWO_YEARS.replace('after = "P2Y"', 'baseline = "latest"')
+                                               .replace("kommune-zweijahre", "kommune-neu"), encoding="utf-8")
+    service = make_service(database_url, FixedClock(NOW), Catalog([variants]))
+    try:
+        plan_climate(start_kommune(service, "kommune-neu"))
+        complete_cycle(service)
+        first, second = cycles(service)
+        with Session(service.engine) as session:
+            old, new = (session.exec(select(Indicator).where(Indicator.cycle_id == c.id)).one() for c in (first, second))
+        assert (old.baseline_year, old.baseline_value) == (2019, 8.0)
+        assert (new.baseline_year, new.baseline_value) == (2024, 6.8)  # the latest value starts afresh
+    finally:
+        service.engine.dispose()
+
+
+def test_the_share_of_target_goes_on_in_the_next_cycle_and_the_earlier_rating_is_shown(any_service: Service) -> None:
+    """The carried-over baseline keeps the share where it stood (48 %, not 0 %), and cycle 2's
+    evaluation shows cycle 1's rating beside its own."""
+    programme = start_kommune(any_service)
+    plan_climate(programme)
+    complete_cycle(any_service)
+    [item] = assess(any_service, AGS).indicators
+    assert round(item.rating.share_reached, 2) == 0.48 and item.rating.baseline == (2019, 8.0)
+    assert [(e.cycle, e.reference_year, e.symbol, e.method) for e in item.earlier] == [(1, 2027, "sun", "target")]
+    assert item.rating.years == (2019, 2020, 2021, 2022, 2023, 2024) and item.rating.window == (2019, 2024)
+    assert assess(any_service, AGS, 1).indicators[0].earlier == ()
 
 
 def test_two_sweeps_at_the_restart_date_start_exactly_one_cycle_2(tmp_path: Path, database_url: str) -> None:
@@ -269,7 +300,7 @@ def test_evaluation_of_a_completed_cycle_ignores_later_years(engine_service: Ser
     plan_climate(programme)
     complete_cycle(engine_service, D(2027, 1, 4))  # completes in 2027
     engine_service.clock.moment = dt.datetime(2031, 6, 1, tzinfo=dt.timezone.utc)
-    programme.record(AGS, "thg-haushalte", "2030", "9.9", actor=COORDINATOR)
+    programme.record(AGS, "thg-haushalte", "2030", "9,9", actor=COORDINATOR)
     earlier = assess(engine_service, AGS, 1)
     assert earlier.reference_year == 2027 and earlier.indicators[0].rating.current == (2024, 6.8)
     later = assess(engine_service, AGS, 2)

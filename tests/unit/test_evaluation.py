@@ -118,9 +118,43 @@ def test_only_the_last_six_values_make_the_trend() -> None:
     assert rate("decrease", series, targets=[(2030, 5.5)]).symbol == SUN
 
 
-def test_a_gap_year_is_averaged_per_year() -> None:
-    assert trend([(2018, 10.0), (2020, 8.0), (2021, 7.0), (2024, 4.0)]).average_change == pytest.approx(-1.0)
-    assert trend([(2018, 10.0), (2020, 8.0), (2021, 7.0), (2024, 4.0)]).last_change == pytest.approx(-1.0)
+def test_j_a_gapped_series_with_three_values_in_the_window_gets_no_rating() -> None:
+    series = [(2012, 8.9), (2014, 8.7), (2016, 8.5), (2018, 8.3), (2022, 7.0), (2023, 6.9)]
+    rating = rate("decrease", series, targets=[(2030, 5.5)])
+    assert (rating.symbol, rating.method, rating.trend) == (None, None, None)
+    assert rating.window == (2018, 2023) and rating.years == (2018, 2022, 2023)
+    assert rating.share_reached == pytest.approx(0.588235294, abs=EXACT)  # (6.9 − 8.9) ÷ (5.5 − 8.9)
+
+
+def test_k_four_values_spread_over_twenty_years_get_no_rating() -> None:
+    rating = rate("decrease", [(2005, 10.0), (2010, 9.0), (2015, 8.0), (2024, 6.0)], targets=[(2030, 5.0)])
+    assert rating.symbol is None and rating.window == (2019, 2024) and rating.years == (2024,)
+
+
+def test_l_a_gap_inside_the_window_is_averaged_per_year() -> None:
+    rating = rate("decrease", [(2019, 8.0), (2020, 7.8), (2022, 7.3), (2024, 6.8)], targets=[(2030, 5.5)])
+    assert (rating.symbol, rating.method, rating.years) == (SUN, "target", (2019, 2020, 2022, 2024))
+    assert rating.trend.average_change == pytest.approx(-0.24, abs=EXACT)
+    assert rating.trend.last_change == pytest.approx(-0.25, abs=EXACT)
+    assert rating.projected == pytest.approx(5.36, abs=EXACT)
+    assert rating.shortfall_share == pytest.approx(-0.107692308, abs=EXACT)
+
+
+def test_m_a_value_before_the_window_never_counts() -> None:
+    series = [(2017, 6.0), (2020, 7.8), (2021, 7.5), (2023, 7.0), (2024, 6.8)]
+    rating = rate("decrease", series, targets=[(2030, 5.5)])
+    assert (rating.symbol, rating.years) == (SUN, (2020, 2021, 2023, 2024))
+    assert rating.trend.average_change == pytest.approx(-0.25, abs=EXACT)
+    assert rating.projected == pytest.approx(5.3, abs=EXACT)
+    assert rating.shortfall_share == pytest.approx(-0.153846154, abs=EXACT)
+    assert rating.baseline == (2017, 6.0)  # the baseline is not the trend: it may lie outside
+
+
+def test_several_targets_at_once_take_the_worst_single_rating() -> None:
+    """A band is two values to hold at once: at least 110 is met and kept (sun), at most 130 is
+    missed while moving away (thunderstorm) — the indicator shows the thunderstorm."""
+    rating = rate("band", years(2020, 131, 132, 133, 134, 135), band=(110, 130))
+    assert rating.symbol == THUNDERSTORM
 
 
 def test_the_nearest_target_year_not_yet_past_is_used() -> None:

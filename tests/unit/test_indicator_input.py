@@ -33,14 +33,16 @@ def test_a_year_after_the_latest_allowed_is_refused_in_english_too() -> None:
         specs.year("2027", "en", latest=2026)
 
 
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1.234,5", "12,5,1", ""])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1.23,5", "12.5", "12,5,1", ""])
 def test_targets_refuse_what_is_not_a_finite_number(value: str) -> None:
     with pytest.raises(InvalidInput):
         specs.target(f"2030={value}")
 
 
-def test_targets_read_german_and_english_decimals_in_order() -> None:
-    assert specs.targets("2040=2,5 | 2030=5.5") == ((2030, 5.5), (2040, 2.5))
+def test_targets_read_the_numbers_in_the_notation_of_the_language_in_order() -> None:
+    assert specs.targets("2040=2,5 | 2030=4.000") == ((2030, 4000.0), (2040, 2.5))
+    assert specs.targets("2040=2.5 | 2030=4,000", "en") == ((2030, 4000.0), (2040, 2.5))
+    assert specs.targets("2040=2.5", "de", "en") == ((2040, 2.5),)
     with pytest.raises(InvalidInput, match="2030"):
         specs.targets("2030=1 2030=2")
     with pytest.raises(InvalidInput, match="JAHR=WERT"):
@@ -141,9 +143,23 @@ def test_every_row_error_is_reported_with_line_and_column() -> None:
     assert lines[0] == "Import aus fehler.csv abgelehnt, nichts wurde gespeichert (4 Fehler):"
     assert lines[1] == "  Zeile 3, Spalte sdg: SDG '18' gibt es nicht: die Nachhaltigkeitsziele sind von 1 bis 17 nummeriert."
     assert lines[2] == "  Zeile 4, Spalte id: die Kennung 'ok' steht schon in Zeile 2."
-    assert lines[3] == "  Zeile 5, Spalte baseline_value: 'nan' ist keine Zahl."
-    assert lines[4] == "  Zeile 5, Spalte targets: 'x' ist keine Zahl."
+    assert lines[3].startswith("  Zeile 5, Spalte baseline_value: „nan“ ist keine Zahl in deutscher Schreibweise: ")
+    assert lines[4].startswith("  Zeile 5, Spalte targets: „x“ ist keine Zahl in deutscher Schreibweise: ")
     assert len(lines) == 5  # no follow-on complaint about the baseline that was already refused
+
+
+def test_a_files_numbers_are_read_in_its_own_notation() -> None:
+    """„1.250“ in a German file is one thousand two hundred and fifty, never 1,25; an English
+    file says the same as "1,250"; a German-looking number in an English file is refused."""
+    german = HEADER + "rad;Rad;11;%;increase;1;2020;1.250;2030=4.000,5;\n"
+    [row] = parse_csv(german, "de.csv", this_year=2027)
+    assert row.spec.baseline == (2020, 1250.0) and row.spec.targets == ((2030, 4000.5),)
+    english = HEADER.replace(";", ",") + 'rad,Rad,11,%,increase,1,2020,"1,250",2030=4000.5,\n'
+    [row] = parse_csv(english, "en.csv", this_year=2027, notation="en")
+    assert row.spec.baseline == (2020, 1250.0) and row.spec.targets == ((2030, 4000.5),)
+    with pytest.raises(ImportRejected) as caught:
+        parse_csv(HEADER + "rad;Rad;11;%;increase;1;2020;12,5;;\n", "x.csv", this_year=2027, notation="en")
+    assert "englischer Schreibweise" in caught.value.problems[1]
 
 
 def test_wrong_columns_are_named() -> None:

@@ -333,6 +333,25 @@ class TargetSetDTO(DTO):
     decimals: int
 
 
+class WindowDTO(DTO):
+    """The years whose values may count for a rating: the latest data year and the five before."""
+
+    first: int
+    last: int
+
+
+class EarlierRatingDTO(DTO):
+    """The rating the same indicator had in an earlier cycle's evaluation."""
+
+    cycle: int
+    reference_year: int
+    """The year up to which that cycle's values counted (the year it completed)."""
+    symbol: str | None
+    """sun, light_clouds, cloud, thunderstorm; None: too few values then."""
+    method: str | None
+    """The rule that rated it then: target, hold, direction or band."""
+
+
 class RatedIndicatorDTO(DTO):
     """One indicator of the evaluation, rated by the method of the German Sustainable Development
     Strategy (docs/evaluation.md)."""
@@ -343,18 +362,28 @@ class RatedIndicatorDTO(DTO):
     unit: str
     direction: str
     symbol: str | None
-    """The weather symbol (sun, slightly_cloudy, cloudy, thunderstorm); None: too few values."""
+    """The weather symbol (sun, light_clouds, cloud, thunderstorm); None: fewer than four values
+    inside the window."""
     method: str | None
-    """Which rule rated it: the target, the direction or the hold rule."""
+    """Which rule rated it: target (a target value in a year ahead), hold (a target already met or
+    whose year has come), direction (no target) or band (two values to hold, the worse counts)."""
     current: YearValueDTO | None
     baseline: YearValueDTO | None
     target: YearValueDTO | None
+    """The target rated against: the nearest target year not yet past, else the latest."""
     values_used: int
+    """How many values lie inside the window (rated from four on)."""
+    years_used: list[int]
+    """The years of those values."""
+    window: WindowDTO | None
+    """The six years whose values may count; None without any value."""
     average_change: float | None
     projected: float | None
     shortfall_share: float | None
     share_reached: float | None
     """The share of the way from the baseline to the target reached (1.0 = reached)."""
+    earlier: list[EarlierRatingDTO]
+    """The ratings of this indicator at the end of each earlier cycle, oldest first."""
 
 
 class MeasureSummaryDTO(DTO):

@@ -28,10 +28,12 @@ if TYPE_CHECKING:
     from engine.service import Service
 
 
-def indicator_dto(view: IndicatorView) -> IndicatorDTO:
+def indicator_dto(view: IndicatorView, lang: Language) -> IndicatorDTO:
+    from engine.indicators.catalogue import indicator_name
+
     row = view.row
     return IndicatorDTO(
-        id=row.key, name=row.name, sdg=row.sdg, unit=row.unit, decimals=row.decimals, direction=row.direction,
+        id=row.key, name=indicator_name(row, lang), sdg=row.sdg, unit=row.unit, decimals=row.decimals, direction=row.direction,
         band=view.band, baseline={"year": view.baseline[0], "value": view.baseline[1]} if view.baseline else None,
         targets=[{"year": y, "value": v} for y, v in view.targets], source=row.source, theme_field=row.theme_field,
         goal=view.goal_key, catalogue_id=row.catalogue_id, values_due=row.values_due,
@@ -64,9 +66,10 @@ class ProgrammeArea:
                                            values_due=values_due)
 
     def import_csv(self, ags: str, path: Path, *, actor: str, values_due: str | None = None,
-                   lang: Language = "de") -> list[str]:
-        """Import own indicators from a CSV file, all rows or none; returns the ids imported."""
-        return self._programme(lang).import_csv(ags, path, actor=actor, values_due=values_due)
+                   numbers: str | None = None, lang: Language = "de") -> list[str]:
+        """Import own indicators from a CSV file, all rows or none; returns the ids imported.
+        ``numbers``: the language the file writes its numbers in (de, en; default ``lang``)."""
+        return self._programme(lang).import_csv(ags, path, actor=actor, values_due=values_due, numbers=numbers)
 
     def add_indicator(self, ags: str, fields: dict[str, str | None], *, actor: str,
                       lang: Language = "de") -> str:
@@ -105,7 +108,7 @@ class ProgrammeArea:
         return YearValueDTO(year=row.year, value=row.value)
 
     def indicators(self, ags: str, cycle: int | None = None, lang: Language = "de") -> list[IndicatorDTO]:
-        return [indicator_dto(view) for view in self._programme(lang).indicators(ags, cycle)]
+        return [indicator_dto(view, lang) for view in self._programme(lang).indicators(ags, cycle)]
 
     # -- goals and measures -----------------------------------------------------------------------
     def add_goal(self, ags: str, key: str, *, title: str, theme_field: str, actor: str,

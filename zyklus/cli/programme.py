@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.table import Table
 
-from engine.i18n import format_date, m, t
+from engine.i18n import format_date, m, t, tn
 from engine.numbers import format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 
@@ -75,7 +75,7 @@ def indicator_adopt(
     lang = ctx.obj.lang
     adopted = _programme(ctx).adopt(ags, ids or [], actor=actor, every=every, theme_field=theme, goal=goal,
                                     values_due=values_due, lang=lang)
-    typer.echo(t("indicator.adopted", lang, count=len(adopted), ags=ags.strip(), keys=", ".join(adopted) or "–"))
+    typer.echo(tn("indicator.adopted", len(adopted), lang, ags=ags.strip(), keys=", ".join(adopted) or "–"))
 
 
 @indicator_app.command("import")
@@ -85,11 +85,15 @@ def indicator_import(
     file: Annotated[Path, typer.Argument(help="CSV-Datei; Spalten siehe docs/indicators.md.")],
     actor: AsOpt,
     values_due: ValuesDueOpt = None,
+    numbers: Annotated[Optional[str], typer.Option(
+        "--numbers", help="Schreibweise der Zahlen in der Datei: de (1.234,5) oder en (1,234.5); "
+                          "Standard: die Sprache der Sitzung.")] = None,
 ) -> None:
     """Eigene Indikatoren aus einer CSV-Datei importieren (alles oder nichts) / import from CSV.
     --values-due gilt für Zeilen ohne eigene Spalte values_due."""
-    keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due, lang=ctx.obj.lang)
-    typer.echo(t("indicator.imported", ctx.obj.lang, count=len(keys), file=file.name, ags=ags.strip()))
+    keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due, numbers=numbers,
+                                      lang=ctx.obj.lang)
+    typer.echo(tn("indicator.imported", len(keys), ctx.obj.lang, file=file.name, ags=ags.strip()))
 
 
 @indicator_app.command("add")
@@ -100,7 +104,7 @@ def indicator_add(
     name: Annotated[str, typer.Option("--name", help="Name des Indikators.")],
     sdg: Annotated[str, typer.Option("--sdg", help="SDG 1–17.")],
     unit: Annotated[str, typer.Option("--unit", help="Einheit, z. B. % oder „t je Einwohner:in“.")],
-    direction: Annotated[str, typer.Option("--direction", help="increase, decrease oder band.")],
+    direction: Annotated[str, typer.Option("--direction", help="steigend, sinkend oder korridor (increase, decrease, band).")],
     actor: AsOpt,
     decimals: Annotated[Optional[str], typer.Option("--decimals", help="Nachkommastellen (Standard 1).")] = None,
     band_low: Annotated[Optional[str], typer.Option("--band-low", help="Untergrenze (nur band).")] = None,
@@ -123,13 +127,19 @@ def indicator_add(
     typer.echo(t("indicator.added", ctx.obj.lang, key=key, ags=ags.strip()))
 
 
-@indicator_app.command("target")
+NEGATIVES = {"ignore_unknown_options": True}
+"""A value like ``-5`` is not an option these commands know, so Click hands it on as the value
+instead of refusing it (no ``--`` needed); a mistyped option still fails as an extra argument."""
+ValueArg = Annotated[str, typer.Argument(help="Zahl wie 1.234,5 oder -5 (in englischer Sitzung 1,234.5).")]
+
+
+@indicator_app.command("target", context_settings=NEGATIVES)
 def indicator_target(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument()],
     year: Annotated[str, typer.Argument(help="Zieljahr.")],
-    value: Annotated[str, typer.Argument(help="Zielwert (12,5 oder 12.5).")],
+    value: ValueArg,
     actor: AsOpt,
 ) -> None:
     """Einen Zielwert setzen oder ändern / set a target."""
@@ -138,13 +148,13 @@ def indicator_target(
                  value=format_number(target.value, target.decimals, ctx.obj.lang)))
 
 
-@indicator_app.command("baseline")
+@indicator_app.command("baseline", context_settings=NEGATIVES)
 def indicator_baseline(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument()],
     year: Annotated[str, typer.Argument(help="Jahr des Ausgangswerts.")],
-    value: Annotated[str, typer.Argument(help="Ausgangswert.")],
+    value: ValueArg,
     actor: AsOpt,
 ) -> None:
     """Den Ausgangswert setzen / set the baseline."""
@@ -168,13 +178,13 @@ def indicator_values_due(
     typer.echo(t("indicator.values_due_set", lang, key=key.strip(), day=f"{day}.{month}." if lang == "de" else values_due))
 
 
-@indicator_app.command("record")
+@indicator_app.command("record", context_settings=NEGATIVES)
 def indicator_record(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument()],
     year: Annotated[str, typer.Argument(help="Berichtsjahr.")],
-    value: Annotated[str, typer.Argument(help="Wert (12,5 oder 12.5).")],
+    value: ValueArg,
     actor: AsOpt,
     source: Annotated[Optional[str], typer.Option("--source", help="Quelle (Standard: die des Indikators).")] = None,
 ) -> None:
@@ -277,7 +287,8 @@ def measure_status(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument()],
-    status: Annotated[str, typer.Argument(help="planned, in_progress, done, delayed oder dropped.")],
+    status: Annotated[str, typer.Argument(
+        help="geplant, „in Umsetzung“, umgesetzt (erledigt), verzögert oder aufgegeben.")],
     actor: AsOpt,
     on: Annotated[Optional[str], typer.Option("--on", help="Datum JJJJ-MM-TT (Standard: heute).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Anmerkung, z. B. Grund der Verzögerung.")] = None,
@@ -316,15 +327,26 @@ def evaluate(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: C
     if as_json:
         print_json(evaluation)
         return
-    table = Table(t("col.id", lang), t("col.indicator", lang), t("col.rating", lang), t("col.latest", lang),
-                  t("col.target", lang), t("col.reached", lang))
+    table = Table(t("col.id", lang), t("col.indicator", lang), t("col.rating", lang), t("col.rule", lang),
+                  t("col.latest", lang), t("col.target", lang), t("col.reached", lang))
     indicators = {i.id: i for i in _programme(ctx).indicators(ags, evaluation.cycle, lang)}
+    basis: list[str] = []
     for item in evaluation.indicators:
         indicator, current = indicators[item.id], item.current
         table.add_row(item.id, item.name, t(f"rating.{item.symbol or 'none'}", lang),
+                      t(f"method.{item.method or 'none'}", lang),
                       f"{format_number(current.value, indicator.decimals, lang)} ({current.year})" if current else "–",
                       _target_text(indicator, lang), format_share(item.share_reached, lang))
+        if item.window:
+            basis.append(t("evaluate.years", lang, key=item.id, first=item.window.first, last=item.window.last,
+                           years=", ".join(map(str, item.years_used))))
+        if item.earlier:
+            basis.append(t("evaluate.earlier_list", lang, key=item.id, ratings="; ".join(
+                t("evaluate.earlier", lang, cycle=e.cycle, year=e.reference_year,
+                  rating=t(f"rating.{e.symbol or 'none'}", lang)) for e in item.earlier)))
     console.print(table, markup=False)
+    for line in basis:
+        typer.echo(line)
     measures = evaluation.measures
     counts = ", ".join(f"{n} {t(f'measure.status.{s}', lang)}" for s, n in measures.counts.items() if n) or "–"
     typer.echo(t("evaluate.measures", lang, total=measures.total, counts=counts))

@@ -2,15 +2,13 @@
 the measures with their status, and the forms that change them; *Bewertung und Bericht*: the
 evaluation of a cycle and the sustainability report, in the browser and as a download.
 
-Numbers come in as the person wrote them in the page's language and are read here, at the edge,
-into the one form the door reads without guessing (``1250.5``): German „1.250,5“ and „4.000“
-mean 1250.5 and 4000, English "1,250.5" and "4,000" the same. The door's own parser refuses
-thousands separators rather than guessing, so it never sees one.
+Numbers go to the door as the person typed them, with the page's language: the engine reads
+them in that language's notation (engine/numbers.py), the same rule as the CLI and the CSV
+import, so German „4.000“ is four thousand here as everywhere.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -21,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from engine.errors import InvalidInput, NotFound, ZyklusError
+from engine.errors import NotFound, ZyklusError
 from engine.i18n import Language
 from engine.numbers import format_number, format_share
 from engine.report.chart import trend_chart
@@ -40,23 +38,6 @@ Form = Annotated[FormData, Depends(checked_form)]
 
 MEASURE_STATUSES = ("planned", "in_progress", "delayed", "done", "dropped")
 """In the order a measure usually goes through them (the engine accepts exactly these)."""
-_NOTATION: dict[Language, tuple[re.Pattern[str], str, str]] = {
-    "de": (re.compile(r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?"), ".", ","),
-    "en": (re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"), ",", "."),
-}
-"""Per language: a number with optional thousands groups of exactly three digits, the grouping
-mark and the decimal mark. „12.5“ on a German page fits neither reading for sure, so it is refused."""
-
-
-def canonical_number(typed: str, lang: Language) -> str:
-    """``typed`` in the page language's notation as the door's plain form (``1250.5``)."""
-    pattern, group, decimal = _NOTATION[lang]
-    text = typed.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if not pattern.fullmatch(text):
-        raise InvalidInput(gettext_for(lang)[0]("web.programme.number_invalid") % {"value": typed.strip()[:40]})
-    return text.replace(group, "").replace(decimal, ".")
-
-
 def chart(indicator: IndicatorDTO, lang: Language) -> Markup:
     """The report's trend chart (one drawing for both), titled in the web's words with the unit;
     the values table beside it is its full text equivalent."""
@@ -104,7 +85,7 @@ def _optional(form: FormData, name: str, limit: int = 300) -> str | None:
 
 def _record_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.record_value(ags, key, field(form, "year", 10), canonical_number(field(form, "value", 40), lang),
+    p.record_value(ags, key, field(form, "year", 10), field(form, "value", 40),
                    actor=actor, source=_optional(form, "source"), lang=lang)
     return f"indikator-{key}"
 
@@ -117,7 +98,7 @@ def _delete_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: 
 
 def _set_target(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.set_target(ags, key, field(form, "year", 10), canonical_number(field(form, "value", 40), lang),
+    p.set_target(ags, key, field(form, "year", 10), field(form, "value", 40),
                  actor=actor, lang=lang)
     return f"indikator-{key}"
 
@@ -130,7 +111,7 @@ def _delete_target(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang:
 
 def _set_baseline(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.set_baseline(ags, key, field(form, "year", 10), canonical_number(field(form, "value", 40), lang),
+    p.set_baseline(ags, key, field(form, "year", 10), field(form, "value", 40),
                    actor=actor, lang=lang)
     return f"indikator-{key}"
 

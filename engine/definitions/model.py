@@ -348,7 +348,9 @@ class RestartRule(_Model):
     phase: str
     anchor: Literal["completion", "previous_start"] = "completion"
     after: str = "P0D"
-    baseline: Literal["keep", "latest"] = "keep"
+    baseline: Literal["keep", "latest"] = Field(default="keep", exclude_if=lambda value: value == "keep")
+    """Left out of the stored definition when it is the default: this key came after versions were
+    hashed, and a definition that does not use it must keep its version."""
 
     _check_after = field_validator("after")(_duration)
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.definitions.model import Definition, GuardSpec
 from engine.definitions.schema_errors import InvalidValue
-from engine.i18n import Language, Message, m, people, t
+from engine.i18n import Language, Message, format_date, m, people, t
 from engine.roles import ROLES
 from engine.snapshot import CycleSnapshot
 
@@ -78,18 +78,80 @@ class GuardType(ABC):
 
 
 class FactRecorded(GuardType):
+    """A fact of the type is on record; with ``where``, one whose fields hold one of the listed
+    values (a council resolution whose result is ``adopted`` or ``adopted_amended``).
+
+    ``absent_matches`` lets a fact without the field match: one recorded before the field
+    existed, under a version whose guard asked for the fact alone. ``dated_by`` names the date
+    field the unmet message quotes („vertagt am 15.03.2027“); without it, the day of recording."""
+
     name = "fact_recorded"
 
     class Params(_Params):
         fact: str
+        where: dict[str, tuple[str, ...]] = {}
+        absent_matches: bool = False
+        dated_by: str | None = None
 
-    def observe(self, p: Params, snap: CycleSnapshot) -> bool:
-        return bool(snap.facts_of(p.fact))
+        @field_validator("where")
+        @classmethod
+        def _values_listed(cls, where: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+            for name, values in where.items():
+                if not values:
+                    raise InvalidValue(m("definition.guard.where_empty", "de", field=name))
+            return where
 
-    def judge(self, p: Params, ok: bool, d: Definition, lang: Language):
-        return ok, t("guard.fact_recorded", lang, fact=d.fact_label(p.fact, lang)), {"missing": 0 if ok else 1}
+    @staticmethod
+    def _matches(p: Params, fields: Any) -> bool:
+        return all(fields.get(name) in values or (p.absent_matches and fields.get(name) in (None, ""))
+                   for name, values in p.where.items())
+
+    def observe(self, p: Params, snap: CycleSnapshot) -> Hashable:
+        """Without ``where``, whether a fact is on record; with it, True for a matching fact, else
+        the latest fact's value and date (None without any fact)."""
+        facts = snap.facts_of(p.fact)
+        if not p.where:
+            return bool(facts)
+        if any(self._matches(p, f.fields) for f in facts):
+            return True
+        if not facts:
+            return None
+        latest = max(reversed(facts), key=lambda f: f.on)  # the one recorded last on a tie, as fields_present
+        on = latest.fields.get(p.dated_by) if p.dated_by else None
+        return (latest.fields.get(next(iter(p.where))), on or latest.on.isoformat())
+
+    def _wanted(self, p: Params, d: Definition, lang: Language) -> dict[str, str]:
+        spec = d.facts[p.fact].fields if p.fact in d.facts else {}
+        parts = []
+        for name, values in p.where.items():
+            field = spec.get(name)
+            label = field.label.get(lang) if field and field.label else name
+            shown = [t("guard.quoted", lang, value=field.choice_label(v, lang) if field else v) for v in values]
+            parts.append(t("guard.where", lang, field=label, values=t("guard.or", lang).join(shown)))
+        return {"fact": d.fact_label(p.fact, lang), "where": ", ".join(parts)}
+
+    def judge(self, p: Params, seen: Any, d: Definition, lang: Language):
+        if not p.where:
+            return seen, t("guard.fact_recorded", lang, fact=d.fact_label(p.fact, lang)), {"missing": 0 if seen else 1}
+        wanted = self._wanted(p, d, lang)
+        message = t("guard.fact_recorded.where", lang, **wanted)
+        if seen is True:
+            return True, message, {"missing": 0}
+        if seen is None:
+            return False, message, {"missing": 1}
+        value, on = seen
+        name = next(iter(p.where))
+        field = d.facts[p.fact].fields.get(name) if p.fact in d.facts else None
+        shown = field.choice_label(value, lang) if field and value is not None else "–"
+        latest = t("guard.fact_recorded.latest", lang, fact=wanted["fact"], value=shown, date=format_date(on, lang))
+        return False, f"{latest} {message}", {"missing": 1, "latest": value, "latest_on": on}
+
+    def references(self, p: Params) -> tuple[str | None, tuple[str, ...], str | None]:
+        return p.fact, tuple(p.where) + ((p.dated_by,) if p.dated_by else ()), None
 
     def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        if p.where:
+            return t("guard.label.fact_recorded.where", lang, **self._wanted(p, d, lang))
         return t("guard.label.fact_recorded", lang, fact=d.fact_label(p.fact, lang))
 
 

@@ -8,7 +8,7 @@ reported as warnings. Pure functions of a validated :class:`Definition`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -58,6 +58,18 @@ def _guard_params(spec: GuardSpec):
         return None
 
 
+def _where_values(gpath: str, fields: dict[str, Any], where: dict[str, tuple[str, ...]]) -> Iterator[Finding]:
+    """A ``where`` value a choice field can never hold would make the guard unmeetable."""
+    for name, values in where.items():
+        spec = fields.get(name)
+        if spec is None or spec.type != "choice":
+            continue
+        for value in values:
+            if value not in spec.choice_values:
+                yield Finding(f"{gpath}.where.{name}", m("definition.guard.where_unknown_choice", "de", value=value,
+                                                         field=name, allowed=", ".join(spec.choice_values)))
+
+
 def _references(d: Definition) -> Iterator[Finding]:
     from engine.guards import REGISTRY, parse_params
 
@@ -93,6 +105,7 @@ def _references(d: Definition) -> Iterator[Finding]:
                 for field in fields:
                     if field not in d.facts[fact].fields:
                         yield Finding(f"{gpath}.fields", m("definition.unknown_field", "de", fact=fact, field=field))
+                yield from _where_values(gpath, d.facts[fact].fields, getattr(params, "where", {}))
     for pid, phase in d.phases.items():
         if phase.reminders:
             yield from _roles(f"phases.{pid}.reminders.roles", phase.reminders.roles)

@@ -67,6 +67,10 @@ class GuardType(ABC):
         """(fact, fields, role) this guard refers to, for definition validation."""
         return getattr(p, "fact", None), tuple(getattr(p, "fields", ())), getattr(p, "role", None)
 
+    def also_references(self, p: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Further (fact, fields) a guard compares with, for definition validation."""
+        return ()
+
     def never_met(self, p: Any) -> Message | None:
         """A reason the guard can never pass, reported as a validation warning (in the reader's
         language, hence a message and not a sentence)."""
@@ -75,6 +79,12 @@ class GuardType(ABC):
     @abstractmethod
     def describe(self, p: Any, d: Definition, lang: Language) -> str:
         """What the guard asks for, without a cycle: the label `workflow show` prints."""
+
+
+def _latest(facts: list[Any]) -> Any:
+    """The latest of facts in recording order; on a tie of dates the one recorded last (a draft
+    corrected the same day): max() keeps the first of equals, hence reversed."""
+    return max(reversed(facts), key=lambda f: f.on)
 
 
 class FactRecorded(GuardType):
@@ -116,7 +126,7 @@ class FactRecorded(GuardType):
             return True
         if not facts:
             return None
-        latest = max(reversed(facts), key=lambda f: f.on)  # the one recorded last on a tie, as fields_present
+        latest = _latest(facts)
         on = latest.fields.get(p.dated_by) if p.dated_by else None
         return (latest.fields.get(next(iter(p.where))), on or latest.on.isoformat())
 
@@ -230,9 +240,7 @@ class FieldsPresent(GuardType):
         facts = snap.facts_of(p.fact)
         if not facts:
             return None
-        # Facts come in recording order; on a tie of dates the one recorded last is the latest
-        # (a draft corrected the same day), and max() keeps the first of equals, hence reversed.
-        latest = max(reversed(facts), key=lambda f: f.on)
+        latest = _latest(facts)
         return tuple(f for f in p.fields if latest.fields.get(f) in (None, ""))
 
     def judge(self, p: Params, absent: tuple[str, ...] | None, d: Definition, lang: Language):
@@ -247,7 +255,58 @@ class FieldsPresent(GuardType):
         return t("guard.label.fields_present", lang, fact=d.fact_label(p.fact, lang), fields=", ".join(p.fields))
 
 
-REGISTRY: dict[str, GuardType] = {g.name: g for g in (FactRecorded(), FactCount(), RoleCount(), FieldsPresent())}
+class Covers(GuardType):
+    """The latest fact's list field holds every entry of another fact's list field: a county's
+    inventory report covers every member municipality on its list of members (AGS)."""
+
+    name = "covers"
+    _SHOWN = 10
+    """Missing entries named in the message; a county has up to 60 members, the rest is counted."""
+
+    class Params(_Params):
+        fact: str
+        field: str
+        of_fact: str
+        of_field: str
+
+    def observe(self, p: Params, snap: CycleSnapshot) -> tuple[tuple[str, ...], int] | None:
+        """(entries still missing, how many are wanted); None while the list to cover is absent."""
+        wanted_facts = snap.facts_of(p.of_fact)
+        if not wanted_facts:
+            return None
+        wanted = tuple(_latest(wanted_facts).fields.get(p.of_field) or ())
+        facts = snap.facts_of(p.fact)
+        have = set(_latest(facts).fields.get(p.field) or ()) if facts else set()
+        return tuple(x for x in wanted if x not in have), len(wanted)
+
+    def _labels(self, p: Params, d: Definition, lang: Language) -> dict[str, str]:
+        def field_label(fact: str, name: str) -> str:
+            spec = d.facts[fact].fields.get(name) if fact in d.facts else None
+            return spec.label.get(lang) if spec and spec.label else name
+        return {"fact": d.fact_label(p.fact, lang), "field": field_label(p.fact, p.field),
+                "of_fact": d.fact_label(p.of_fact, lang), "of_field": field_label(p.of_fact, p.of_field)}
+
+    def judge(self, p: Params, seen: tuple[tuple[str, ...], int] | None, d: Definition, lang: Language):
+        labels = self._labels(p, d, lang)
+        if seen is None:
+            return False, t("guard.covers.no_list", lang, **labels), {"missing": 1}
+        missing, total = seen
+        shown = ", ".join(missing[:self._SHOWN]) + (" …" if len(missing) > self._SHOWN else "")
+        message = t("guard.covers", lang, **labels, count=len(missing), total=total, missing=shown)
+        return not missing, message, {"missing": 1 if missing else 0, "uncovered": list(missing)}
+
+    def references(self, p: Params) -> tuple[str | None, tuple[str, ...], str | None]:
+        return p.fact, (p.field,), None
+
+    def also_references(self, p: Params) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return ((p.of_fact, (p.of_field,)),)
+
+    def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        return t("guard.label.covers", lang, **self._labels(p, d, lang))
+
+
+REGISTRY: dict[str, GuardType] = {g.name: g for g in (FactRecorded(), FactCount(), RoleCount(), FieldsPresent(),
+                                                       Covers())}
 
 
 def parse_params(spec: GuardSpec) -> Any:

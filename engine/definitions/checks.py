@@ -98,7 +98,8 @@ def _references(d: Definition) -> Iterator[Finding]:
                 for path, message in schema_findings(exc, gpath, root=REGISTRY[spec.type].Params):
                     yield Finding(path, message)
                 continue
-            fact, fields, _role = REGISTRY[spec.type].references(params)
+            kind = REGISTRY[spec.type]
+            fact, fields, _role = kind.references(params)
             if fact is not None and fact not in d.facts:
                 yield Finding(f"{gpath}.fact", m("definition.unknown_fact", "de", fact=fact))
             elif fact is not None:
@@ -106,6 +107,13 @@ def _references(d: Definition) -> Iterator[Finding]:
                     if field not in d.facts[fact].fields:
                         yield Finding(f"{gpath}.fields", m("definition.unknown_field", "de", fact=fact, field=field))
                 yield from _where_values(gpath, d.facts[fact].fields, getattr(params, "where", {}))
+            for other, other_fields in kind.also_references(params):
+                if other not in d.facts:
+                    yield Finding(f"{gpath}.of_fact", m("definition.unknown_fact", "de", fact=other))
+                    continue
+                for field in other_fields:
+                    if field not in d.facts[other].fields:
+                        yield Finding(f"{gpath}.of_field", m("definition.unknown_field", "de", fact=other, field=field))
     for pid, phase in d.phases.items():
         if phase.reminders:
             yield from _roles(f"phases.{pid}.reminders.roles", phase.reminders.roles)

@@ -13,10 +13,10 @@ import json
 import re
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_serializer,
-                      field_validator, model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo,
+                      field_serializer, field_validator, model_validator)
 
 from engine.dates import Duration
 from engine.definitions.schema_errors import InvalidValue
@@ -323,11 +323,21 @@ class Choice(_Model):
     label: Text
 
 
+def _choice_kind(value: Any) -> str:
+    """A table is a :class:`Choice`, anything else a plain label: each problem is then reported
+    once, against the kind the file meant, not once per member of the union."""
+    return "[table]" if isinstance(value, (dict, Choice)) else "[text]"
+
+
+ChoiceItem = Annotated[Union[Annotated[Choice, Tag("[table]")], Annotated[Label, Tag("[text]")]],
+                       Discriminator(_choice_kind)]
+
+
 class FieldSpec(_Model):
     type: FieldType = "text"
     required: bool = False
     label: Text | None = None
-    choices: tuple[Choice | Label, ...] = ()
+    choices: tuple[ChoiceItem, ...] = ()
 
     @field_validator("choices")
     @classmethod

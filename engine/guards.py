@@ -128,7 +128,8 @@ class FactRecorded(GuardType):
             return None
         latest = _latest(facts)
         on = latest.fields.get(p.dated_by) if p.dated_by else None
-        return (latest.fields.get(next(iter(p.where))), on or latest.on.isoformat())
+        value = latest.fields.get(next(iter(p.where)))
+        return (tuple(value) if isinstance(value, list) else value, on or latest.on.isoformat())  # hashable
 
     def _wanted(self, p: Params, d: Definition, lang: Language) -> dict[str, str]:
         spec = d.facts[p.fact].fields if p.fact in d.facts else {}
@@ -153,7 +154,11 @@ class FactRecorded(GuardType):
         name = next(iter(p.where))
         field = d.facts[p.fact].fields.get(name) if p.fact in d.facts else None
         shown = field.choice_label(value, lang) if field and value is not None else "–"
-        latest = t("guard.fact_recorded.latest", lang, fact=wanted["fact"], value=shown, date=format_date(on, lang))
+        try:
+            day = format_date(on, lang)
+        except ValueError:  # `dated_by` names a field that is not a date: shown as stored
+            day = str(on)
+        latest = t("guard.fact_recorded.latest", lang, fact=wanted["fact"], value=shown, date=day)
         return False, f"{latest} {message}", {"missing": 1, "latest": value, "latest_on": on}
 
     def references(self, p: Params) -> tuple[str | None, tuple[str, ...], str | None]:

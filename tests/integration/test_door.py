@@ -46,7 +46,7 @@ def test_status_says_what_to_do_as_data_not_commands(door) -> None:
     status = door.cycles.status(AGS)
     assert [(s.action, s.fact) for s in status.steps] == [
         ("record", "application"), ("record", "letter_of_intent"), ("record", "participation_resolution")]
-    assert status.steps[2].fields == ["date", "body", "reference"]
+    assert status.steps[2].fields == ["date", "body", "reference", "result"]
     assert status.lock_version >= 1
     data = status.as_json()
     assert data["entered_on"] == "2027-01-04" and "next_steps" not in data

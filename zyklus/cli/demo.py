@@ -152,6 +152,9 @@ class Demo:
         self.console.print("[dim]              " + ("Ohne Ratsbeschluss keine Umsetzung:" if de else
                                                     "No implementation without a council resolution:") + "[/dim]")
         self.advance(d(2028, 10, 9))
+        self.record(d(2028, 10, 26), "council_resolution", date="2028-10-26", body="Stadtrat",
+                    reference="DS 0371/28", result="deferred")
+        self.advance(d(2028, 10, 27))  # a deferred paper opens nothing: „vertagt am 26.10.2028“
         self.record(d(2028, 11, 23), "council_resolution", date="2028-11-23", body="Stadtrat",
                     reference="DS 0371/28", result="adopted_amended", committees="Umweltausschuss; Hauptausschuss")
         self.advance(d(2028, 11, 27))

@@ -46,14 +46,14 @@ PHASE_FACTS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
     "application": (("application", {"date": "2027-01-10"}),
                     ("letter_of_intent", {"signed_by": "Oberbürgermeisterin", "date": "2027-01-08"}),
                     ("participation_resolution", {"date": "2027-02-15", "body": "Stadtrat",
-                                                  "reference": "DS 0123/27"})),
+                                                  "reference": "DS 0123/27", "result": "adopted"})),
     "inventory": (("inventory_report", {"title": "Bestandsaufnahme 2027", "theme_fields": "Klima; Mobilität"}),),
     "strategy": tuple(("workshop", {"topic": f"Workshop {i}", "participants": "18"}) for i in range(1, 5)) + (
         ("action_programme", {"title": "Handlungsprogramm", "guidelines": "5 Leitlinien", "strategic_goals": "12",
                               "operative_goals": "31", "measures": "48", "resources": "Haushalt 2028/29",
                               "indicators": "24 SDG-Indikatoren"}),),
     "council_resolution": (("council_resolution", {"date": "2027-05-20", "body": "Stadtrat",
-                                                   "reference": "DS 0371/27"}),),
+                                                   "reference": "DS 0371/27", "result": "adopted"}),),
     "implementation": (("monitoring_report", {"period": "2027"}),),
 }
 PHASES = tuple(PHASE_FACTS)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from engine import validate
-from engine.definitions.model import FactType
+from engine.definitions.model import FactType, FieldSpec
 from engine.errors import InvalidInput
 from engine.i18n import Language, m
 from engine.numbers import parse_number
@@ -25,8 +25,36 @@ def parse_assignments(items: Iterable[str], lang: Language = "de") -> dict[str, 
     return values
 
 
-def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang: Language) -> Any:
+def _choice(spec: FieldSpec, raw: str, lang: Language) -> str:
+    """The stored value of a choice, given as its value or as its label in a language the
+    definition has (`--set result=adopted` and `--set result=beschlossen` mean the same)."""
+    wanted = raw.strip().casefold()
+    for value in spec.choice_values:
+        if value.casefold() == wanted:
+            return value
+    for value in spec.choice_values:
+        if wanted in {spec.choice_label(value, code).casefold() for code in ("de", "en")}:
+            return value
+    raise ValueError(m("value.choice", lang, value=raw, allowed=", ".join(spec.choice_values)))
+
+
+def _ags_list(raw: str, lang: Language) -> list[str]:
+    """AGS separated by commas or spaces, each checked, each kept once in the order given."""
+    out: list[str] = []
+    for item in re.split(r"[,;\s]+", raw.strip()):
+        if item:
+            try:
+                code = validate.ags(item, lang)
+            except InvalidInput as exc:
+                raise ValueError(exc.message) from None
+            if code not in out:
+                out.append(code)
+    return out
+
+
+def _convert(name: str, spec: FieldSpec, raw: str, lang: Language) -> Any:
     """Raise ValueError with a translated problem; the caller adds the field's name."""
+    spec_type = spec.type
     value = raw.strip()
     if spec_type != "text" and not value.isprintable():
         raise ValueError(m("text.control", lang, field=name))  # NUL, CR/LF: no field type holds them
@@ -49,10 +77,9 @@ def _convert(name: str, spec_type: str, raw: str, choices: tuple[str, ...], lang
             raise ValueError(m("value.url", lang, value=raw))
         return value
     if spec_type == "choice":
-        for choice in choices:
-            if choice.casefold() == value.casefold():
-                return choice
-        raise ValueError(m("value.choice", lang, value=raw, allowed=", ".join(choices)))
+        return _choice(spec, raw, lang)
+    if spec_type == "ags_list":
+        return _ags_list(raw, lang)
     try:
         return validate.text(raw, name, lang)
     except InvalidInput as exc:
@@ -68,10 +95,10 @@ def parse_fields(fact_id: str, fact: FactType, raw: dict[str, str], lang: Langua
             raise InvalidInput(m("field.unknown", lang, fact=fact_id, field=name,
                                  allowed=", ".join(fact.fields) or "–"))
         try:
-            converted = _convert(name, spec.type, value, spec.choices, lang)
+            converted = _convert(name, spec, value, lang)
         except ValueError as exc:
             raise InvalidInput(m("field.bad_value", lang, field=name, problem=str(exc))) from None
-        if converted != "":
+        if converted not in ("", []):
             out[name] = converted
     for name, spec in fact.fields.items():
         if spec.required and name not in out:

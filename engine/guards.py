@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.definitions.model import Definition, GuardSpec
 from engine.definitions.schema_errors import InvalidValue
-from engine.i18n import Language, Message, m, people, t
+from engine.i18n import Language, Message, format_date, m, people, t
 from engine.roles import ROLES
 from engine.snapshot import CycleSnapshot
 
@@ -67,6 +67,10 @@ class GuardType(ABC):
         """(fact, fields, role) this guard refers to, for definition validation."""
         return getattr(p, "fact", None), tuple(getattr(p, "fields", ())), getattr(p, "role", None)
 
+    def also_references(self, p: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Further (fact, fields) a guard compares with, for definition validation."""
+        return ()
+
     def never_met(self, p: Any) -> Message | None:
         """A reason the guard can never pass, reported as a validation warning (in the reader's
         language, hence a message and not a sentence)."""
@@ -77,19 +81,92 @@ class GuardType(ABC):
         """What the guard asks for, without a cycle: the label `workflow show` prints."""
 
 
+def _latest(facts: list[Any]) -> Any:
+    """The latest of facts in recording order; on a tie of dates the one recorded last (a draft
+    corrected the same day): max() keeps the first of equals, hence reversed."""
+    return max(reversed(facts), key=lambda f: f.on)
+
+
 class FactRecorded(GuardType):
+    """A fact of the type is on record; with ``where``, one whose fields hold one of the listed
+    values (a council resolution whose result is ``adopted`` or ``adopted_amended``).
+
+    ``absent_matches`` lets a fact without the field match: one recorded before the field
+    existed, under a version whose guard asked for the fact alone. ``dated_by`` names the date
+    field the unmet message quotes („vertagt am 15.03.2027“); without it, the day of recording."""
+
     name = "fact_recorded"
 
     class Params(_Params):
         fact: str
+        where: dict[str, tuple[str, ...]] = {}
+        absent_matches: bool = False
+        dated_by: str | None = None
 
-    def observe(self, p: Params, snap: CycleSnapshot) -> bool:
-        return bool(snap.facts_of(p.fact))
+        @field_validator("where")
+        @classmethod
+        def _values_listed(cls, where: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+            for name, values in where.items():
+                if not values:
+                    raise InvalidValue(m("definition.guard.where_empty", "de", field=name))
+            return where
 
-    def judge(self, p: Params, ok: bool, d: Definition, lang: Language):
-        return ok, t("guard.fact_recorded", lang, fact=d.fact_label(p.fact, lang)), {"missing": 0 if ok else 1}
+    @staticmethod
+    def _matches(p: Params, fields: Any) -> bool:
+        return all(fields.get(name) in values or (p.absent_matches and fields.get(name) in (None, ""))
+                   for name, values in p.where.items())
+
+    def observe(self, p: Params, snap: CycleSnapshot) -> Hashable:
+        """Without ``where``, whether a fact is on record; with it, True for a matching fact, else
+        the latest fact's value and date (None without any fact)."""
+        facts = snap.facts_of(p.fact)
+        if not p.where:
+            return bool(facts)
+        if any(self._matches(p, f.fields) for f in facts):
+            return True
+        if not facts:
+            return None
+        latest = _latest(facts)
+        on = latest.fields.get(p.dated_by) if p.dated_by else None
+        value = latest.fields.get(next(iter(p.where)))
+        return (tuple(value) if isinstance(value, list) else value, on or latest.on.isoformat())  # hashable
+
+    def _wanted(self, p: Params, d: Definition, lang: Language) -> dict[str, str]:
+        spec = d.facts[p.fact].fields if p.fact in d.facts else {}
+        parts = []
+        for name, values in p.where.items():
+            field = spec.get(name)
+            label = field.label.get(lang) if field and field.label else name
+            shown = [t("guard.quoted", lang, value=field.choice_label(v, lang) if field else v) for v in values]
+            parts.append(t("guard.where", lang, field=label, values=t("guard.or", lang).join(shown)))
+        return {"fact": d.fact_label(p.fact, lang), "where": ", ".join(parts)}
+
+    def judge(self, p: Params, seen: Any, d: Definition, lang: Language):
+        if not p.where:
+            return seen, t("guard.fact_recorded", lang, fact=d.fact_label(p.fact, lang)), {"missing": 0 if seen else 1}
+        wanted = self._wanted(p, d, lang)
+        message = t("guard.fact_recorded.where", lang, **wanted)
+        if seen is True:
+            return True, message, {"missing": 0}
+        if seen is None:
+            return False, message, {"missing": 1}
+        value, on = seen
+        name = next(iter(p.where))
+        field = d.facts[p.fact].fields.get(name) if p.fact in d.facts else None
+        shown = field.choice_label(value, lang) if field and value is not None else "–"
+        try:
+            day = format_date(on, lang)
+        except ValueError:  # `dated_by` names a field that is not a date: shown as stored
+            day = str(on)
+        latest = t("guard.fact_recorded.latest", lang, fact=wanted["fact"], value=shown, date=day)
+        return False, f"{latest} {message}", {"missing": 1, "latest": value, "latest_on": on}
+
+    def references(self, p: Params) -> tuple[str | None, tuple[str, ...], str | None]:
+        return p.fact, tuple(p.where) + ((p.dated_by,) if p.dated_by else ()), None
 
     def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        if p.where:
+            return t("guard.label.fact_recorded.where", lang, **self._wanted(p, d, lang))
         return t("guard.label.fact_recorded", lang, fact=d.fact_label(p.fact, lang))
 
 
@@ -168,9 +245,7 @@ class FieldsPresent(GuardType):
         facts = snap.facts_of(p.fact)
         if not facts:
             return None
-        # Facts come in recording order; on a tie of dates the one recorded last is the latest
-        # (a draft corrected the same day), and max() keeps the first of equals, hence reversed.
-        latest = max(reversed(facts), key=lambda f: f.on)
+        latest = _latest(facts)
         return tuple(f for f in p.fields if latest.fields.get(f) in (None, ""))
 
     def judge(self, p: Params, absent: tuple[str, ...] | None, d: Definition, lang: Language):
@@ -185,7 +260,58 @@ class FieldsPresent(GuardType):
         return t("guard.label.fields_present", lang, fact=d.fact_label(p.fact, lang), fields=", ".join(p.fields))
 
 
-REGISTRY: dict[str, GuardType] = {g.name: g for g in (FactRecorded(), FactCount(), RoleCount(), FieldsPresent())}
+class Covers(GuardType):
+    """The latest fact's list field holds every entry of another fact's list field: a county's
+    inventory report covers every member municipality on its list of members (AGS)."""
+
+    name = "covers"
+    _SHOWN = 10
+    """Missing entries named in the message; a county has up to 60 members, the rest is counted."""
+
+    class Params(_Params):
+        fact: str
+        field: str
+        of_fact: str
+        of_field: str
+
+    def observe(self, p: Params, snap: CycleSnapshot) -> tuple[tuple[str, ...], int] | None:
+        """(entries still missing, how many are wanted); None while the list to cover is absent."""
+        wanted_facts = snap.facts_of(p.of_fact)
+        if not wanted_facts:
+            return None
+        wanted = tuple(_latest(wanted_facts).fields.get(p.of_field) or ())
+        facts = snap.facts_of(p.fact)
+        have = set(_latest(facts).fields.get(p.field) or ()) if facts else set()
+        return tuple(x for x in wanted if x not in have), len(wanted)
+
+    def _labels(self, p: Params, d: Definition, lang: Language) -> dict[str, str]:
+        def field_label(fact: str, name: str) -> str:
+            spec = d.facts[fact].fields.get(name) if fact in d.facts else None
+            return spec.label.get(lang) if spec and spec.label else name
+        return {"fact": d.fact_label(p.fact, lang), "field": field_label(p.fact, p.field),
+                "of_fact": d.fact_label(p.of_fact, lang), "of_field": field_label(p.of_fact, p.of_field)}
+
+    def judge(self, p: Params, seen: tuple[tuple[str, ...], int] | None, d: Definition, lang: Language):
+        labels = self._labels(p, d, lang)
+        if seen is None:
+            return False, t("guard.covers.no_list", lang, **labels), {"missing": 1}
+        missing, total = seen
+        shown = ", ".join(missing[:self._SHOWN]) + (" …" if len(missing) > self._SHOWN else "")
+        message = t("guard.covers", lang, **labels, count=len(missing), total=total, missing=shown)
+        return not missing, message, {"missing": 1 if missing else 0, "uncovered": list(missing)}
+
+    def references(self, p: Params) -> tuple[str | None, tuple[str, ...], str | None]:
+        return p.fact, (p.field,), None
+
+    def also_references(self, p: Params) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return ((p.of_fact, (p.of_field,)),)
+
+    def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        return t("guard.label.covers", lang, **self._labels(p, d, lang))
+
+
+REGISTRY: dict[str, GuardType] = {g.name: g for g in (FactRecorded(), FactCount(), RoleCount(), FieldsPresent(),
+                                                       Covers())}
 
 
 def parse_params(spec: GuardSpec) -> Any:

@@ -64,7 +64,8 @@ class StatusSource(Protocol):
 def _fields(definition: Definition, fact: str | None, lang: Language) -> list[dict[str, Any]]:
     if fact is None or fact not in definition.facts:
         return []
-    return [{"name": name, "type": spec.type, "required": spec.required, "choices": list(spec.choices),
+    return [{"name": name, "type": spec.type, "required": spec.required, "choices": list(spec.choice_values),
+             "choice_labels": {value: spec.choice_label(value, lang) for value in spec.choice_values},
              "label": spec.label.get(lang) if spec.label else t_or(f"field.{name}", name, lang)}
             for name, spec in definition.facts[fact].fields.items()]
 

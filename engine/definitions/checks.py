@@ -8,7 +8,7 @@ reported as warnings. Pure functions of a validated :class:`Definition`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -58,6 +58,18 @@ def _guard_params(spec: GuardSpec):
         return None
 
 
+def _where_values(gpath: str, fields: dict[str, Any], where: dict[str, tuple[str, ...]]) -> Iterator[Finding]:
+    """A ``where`` value a choice field can never hold would make the guard unmeetable."""
+    for name, values in where.items():
+        spec = fields.get(name)
+        if spec is None or spec.type != "choice":
+            continue
+        for value in values:
+            if value not in spec.choice_values:
+                yield Finding(f"{gpath}.where.{name}", m("definition.guard.where_unknown_choice", "de", value=value,
+                                                         field=name, allowed=", ".join(spec.choice_values)))
+
+
 def _references(d: Definition) -> Iterator[Finding]:
     from engine.guards import REGISTRY, parse_params
 
@@ -86,13 +98,22 @@ def _references(d: Definition) -> Iterator[Finding]:
                 for path, message in schema_findings(exc, gpath, root=REGISTRY[spec.type].Params):
                     yield Finding(path, message)
                 continue
-            fact, fields, _role = REGISTRY[spec.type].references(params)
+            kind = REGISTRY[spec.type]
+            fact, fields, _role = kind.references(params)
             if fact is not None and fact not in d.facts:
                 yield Finding(f"{gpath}.fact", m("definition.unknown_fact", "de", fact=fact))
             elif fact is not None:
                 for field in fields:
                     if field not in d.facts[fact].fields:
                         yield Finding(f"{gpath}.fields", m("definition.unknown_field", "de", fact=fact, field=field))
+                yield from _where_values(gpath, d.facts[fact].fields, getattr(params, "where", {}))
+            for other, other_fields in kind.also_references(params):
+                if other not in d.facts:
+                    yield Finding(f"{gpath}.of_fact", m("definition.unknown_fact", "de", fact=other))
+                    continue
+                for field in other_fields:
+                    if field not in d.facts[other].fields:
+                        yield Finding(f"{gpath}.of_field", m("definition.unknown_field", "de", fact=other, field=field))
     for pid, phase in d.phases.items():
         if phase.reminders:
             yield from _roles(f"phases.{pid}.reminders.roles", phase.reminders.roles)

@@ -13,10 +13,10 @@ import json
 import re
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_serializer,
-                      field_validator, model_validator)
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationInfo,
+                      field_serializer, field_validator, model_validator)
 
 from engine.dates import Duration
 from engine.definitions.schema_errors import InvalidValue
@@ -309,22 +309,60 @@ class Transition(_Model):
     _check_roles = field_validator("roles")(_unique_roles)
 
 
-FieldType = Literal["date", "text", "integer", "number", "url", "choice"]
+FieldType = Literal["date", "text", "integer", "number", "url", "choice", "ags_list"]
+"""``ags_list``: Amtliche Gemeindeschlüssel, eight digits each (a county's member municipalities)."""
+
+
+class Choice(_Model):
+    """A choice with a stored value apart from its label: ``{ value = "adopted", label = { de =
+    "beschlossen", en = "adopted" } }``. The value is what facts store and guards compare with,
+    so it stays the same in every language. A plain string is a choice whose label is its value
+    (it stays a string in the canonical JSON, so no existing definition's version changed)."""
+
+    value: Label
+    label: Text
+
+
+def _choice_kind(value: Any) -> str:
+    """A table is a :class:`Choice`, anything else a plain label: each problem is then reported
+    once, against the kind the file meant, not once per member of the union."""
+    return "[table]" if isinstance(value, (dict, Choice)) else "[text]"
+
+
+ChoiceItem = Annotated[Union[Annotated[Choice, Tag("[table]")], Annotated[Label, Tag("[text]")]],
+                       Discriminator(_choice_kind)]
 
 
 class FieldSpec(_Model):
     type: FieldType = "text"
     required: bool = False
     label: Text | None = None
-    choices: tuple[Label, ...] = ()
+    choices: tuple[ChoiceItem, ...] = ()
 
-    _check_choices = field_validator("choices")(_unique_roles)
+    @field_validator("choices")
+    @classmethod
+    def _check_choices(cls, values: tuple[Choice | str, ...]) -> tuple[Choice | str, ...]:
+        _unique([c.value if isinstance(c, Choice) else c for c in values])
+        return values
 
     @model_validator(mode="after")
     def _choices_need_choice(self) -> "FieldSpec":
         if self.type == "choice" and not self.choices:
             raise InvalidValue(m("definition.choice_needs_choices", "de"))
         return self
+
+    @property
+    def choice_values(self) -> tuple[str, ...]:
+        """What a fact of this field may store."""
+        return tuple(c.value if isinstance(c, Choice) else c for c in self.choices)
+
+    def choice_label(self, value: Any, lang: Language) -> str:
+        """The label of a stored value in ``lang``; the value itself for a plain choice or for a
+        value an older version allowed."""
+        for c in self.choices:
+            if isinstance(c, Choice) and c.value == value:
+                return c.label.get(lang)
+        return str(value)
 
 
 class FactType(_Model):
@@ -522,6 +560,6 @@ class Definition(_Model):
         return order + [p for p in self.phases if p not in order]
 
 
-__all__ = ["COMPLETED", "ROLES", "Definition", "DatedEvent", "FactType", "FieldSpec", "GuardSpec", "LongText",
+__all__ = ["COMPLETED", "ROLES", "Choice", "Definition", "DatedEvent", "FactType", "FieldSpec", "GuardSpec", "LongText",
            "Message", "Monitoring", "OverdueRule", "Phase", "Reminders", "RestartRule", "ReviewRule", "Text",
            "Transition"]

@@ -54,6 +54,8 @@ def key_path(loc: Iterable[Any]) -> str:
     for part in loc:
         if part == "[key]":
             continue  # the error is about the key just named, not about a value under it
+        if isinstance(part, str) and part.startswith("[") and part.endswith("]"):
+            continue  # the tag of a union member (a choice given as "[table]" or "[text]"), no key
         if isinstance(part, int):
             out += f"[{part}]"
             continue

@@ -36,16 +36,17 @@ def test_readme_walkthrough(tmp_path: Path) -> None:
 
     status = ok("status", AGS)
     assert "Phase: Bewerbung und Teilnahmebeschluss (seit 04.01.2027), fällig am 05.04.2027" in status
-    assert "✗ Nachweis „Ratsbeschluss zur Teilnahme“ muss in diesem Zyklus erfasst sein." in status
+    assert ("✗ Nachweis „Ratsbeschluss zur Teilnahme“ mit Ergebnis „beschlossen“ oder „geändert beschlossen“ muss "
+            "in diesem Zyklus erfasst sein.") in " ".join(status.split())
     assert (f'zyklus record {AGS} participation_resolution --as {ANNA} --set date="…" --set body="…" '
-            '--set reference="…"') in status
+            '--set reference="…" --set result="…"') in status
 
     assert ok("record", AGS, "application", "--as", ANNA, "--set", "date=2027-01-04").strip() == \
         f"Nachweis „Bewerbung“ für {AGS} am 01.03.2027 erfasst."  # today, from ZYKLUS_NOW
     ok("record", AGS, "letter_of_intent", "--as", ANNA, "--set", "signed_by=OB", "--set", "date=2027-01-10",
        "--on", "2027-01-10")
     ok("record", AGS, "participation_resolution", "--as", ANNA, "--set", "date=2027-02-03",
-       "--set", "body=stadtrat", "--set", "reference=DS 0012/27", "--on", "2027-02-03")
+       "--set", "body=stadtrat", "--set", "reference=DS 0012/27", "--set", "result=beschlossen", "--on", "2027-02-03")
     advanced = ok("advance", AGS, "--as", ANNA, "--on", "2027-02-10", "--reason", "Teilnahme beschlossen",
                   "--from", "application")
     assert advanced.strip() == f"{AGS}: Bewerbung und Teilnahmebeschluss → Aufbau der Arbeitsstrukturen am 10.02.2027."
@@ -84,7 +85,8 @@ def test_readme_walkthrough(tmp_path: Path) -> None:
     assert (move["from"], move["to"], move["actor"], move["on"], move["reason"], move["cycle"]) == (
         "application", "setup", ANNA, "2027-02-10", "Teilnahme beschlossen", 1)
     assert [g["id"] for g in move["details"]["guards"]] == ["application", "letter_of_intent", "participation"]
-    assert history[3]["details"]["fields"] == {"date": "2027-02-03", "body": "Stadtrat", "reference": "DS 0012/27"}
+    assert history[3]["details"]["fields"] == {"date": "2027-02-03", "body": "Stadtrat", "reference": "DS 0012/27",
+                                               "result": "adopted"}  # the label typed, the value stored
     assert history[0]["actor"] == "system" and history[1]["actor"] == ANNA
 
     table = ok("history", AGS)  # 80 columns, as in a pipe: wrapped, but nothing cut off

@@ -16,7 +16,9 @@ def test_demo_runs_a_cycle_with_refusal_restart_and_mails(tmp_path: Path) -> Non
                             text=True, timeout=300, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Nachweis „Ratsbeschluss“ muss in diesem Zyklus erfasst sein." in out  # the guard refused
+    assert ("Nachweis „Ratsbeschluss“ mit Ergebnis „beschlossen“ oder „geändert beschlossen“ muss in diesem Zyklus "
+            "erfasst sein.") in out  # the guard refused
+    assert "Ratsbeschluss: vertagt am 26.10.2028." in out  # and again after the paper was deferred
     assert "Formeller Beschluss (Rat) → Umsetzung und Monitoring" in out  # then passed
     assert "Zyklus 2: Er-/Überarbeitung der Nachhaltigkeitsstrategie" in out  # restart
     assert "Neue Phase: Bewerbung und Teilnahmebeschluss (Musterstadt) → koordination@musterstadt.example" in out

@@ -33,7 +33,8 @@ PHASE_STEPS = [  # (facts to record with their --set values, day of the advance)
     ([("workshop", ["topic=Leitlinien"]),
       ("action_programme", ["title=Handlungsprogramm", "guidelines=L", "strategic_goals=S", "operative_goals=O",
                             "measures=M", "resources=R", "indicators=I"])], "2027-06-01"),
-    ([("council_resolution", ["date=2027-06-20", "body=Stadtrat", "reference=DS 0371/27"])], "2027-07-01"),
+    ([("council_resolution", ["date=2027-06-20", "body=Stadtrat", "reference=DS 0371/27",
+                              "result=adopted"])], "2027-07-01"),
     ([("monitoring_report", ["period=2027"])], "2027-09-01"),
 ]
 

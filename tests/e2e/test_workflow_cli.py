@@ -11,7 +11,7 @@ import pytest
 from engine.definitions.loader import SHIPPED_DIR
 from engine_support import zyklus as run_cli
 
-SHIPPED = ["gnk-nrw", "gnk-thueringen", "kommune", "landkreis"]
+SHIPPED = ["beispiel-nrw-beteiligung", "gnk-nrw", "gnk-thueringen", "kommune", "landkreis"]
 
 
 @pytest.fixture
@@ -95,7 +95,8 @@ def test_validate_malformed_toml_and_json_output(home: Path) -> None:
 def test_validate_unknown_names_and_files(home: Path) -> None:
     result = zyklus(home, "workflow", "validate", "stadtt")
     assert result.returncode == 1
-    assert result.stderr == ("Unbekannter Ablauf 'stadtt'; verfügbar: gnk-nrw, gnk-thueringen, kommune, landkreis, "
+    assert result.stderr == ("Unbekannter Ablauf 'stadtt'; verfügbar: beispiel-nrw-beteiligung, gnk-nrw, gnk-thueringen, "
+                             "kommune, landkreis, "
                              "stadt.\n")
     result = zyklus(home, "workflow", "validate", "fehlt/nicht.toml")
     assert (result.returncode, result.stderr) == (1, "Datei fehlt/nicht.toml nicht gefunden.\n")
@@ -126,11 +127,11 @@ def test_list_shows_stored_versions_and_running_cycles(home: Path) -> None:
 
 # -- show -------------------------------------------------------------------------------------------
 def test_show_text_mermaid_and_json(home: Path) -> None:
-    text = zyklus(home, "workflow", "show", "gnk-nrw")
+    text = zyklus(home, "workflow", "show", "beispiel-nrw-beteiligung")
     assert text.returncode == 0, text.stderr
-    assert "  4. participation – Öffentliche Beteiligung (2 Monate)" in text.stdout
+    assert "  5. participation – Öffentliche Beteiligung (2 Monate)" in text.stdout
     assert "     ✗ Nachweis „Dokumentation der Beteiligung“ erfasst (considered, blockiert)" in text.stdout
-    mermaid = zyklus(home, "workflow", "show", "gnk-nrw", "--format", "mermaid").stdout.splitlines()
+    mermaid = zyklus(home, "workflow", "show", "beispiel-nrw-beteiligung", "--format", "mermaid").stdout.splitlines()
     assert mermaid[0] == "stateDiagram-v2"
     assert "    strategy --> participation : workshops, programme" in mermaid
     data = json.loads(zyklus(home, "workflow", "show", "landkreis", "--format", "json").stdout)
@@ -164,7 +165,7 @@ def test_simulate_prints_due_dates_holiday_shifts_and_reminders_without_a_databa
 def test_simulate_as_json_in_another_land(home: Path) -> None:
     result = zyklus(home, "workflow", "simulate", "gnk-nrw", "--start", "2027-01-04", "--state", "nw", "--json")
     data = json.loads(result.stdout)
-    assert (data["state"], data["phases"][3]["phase"]) == ("NW", "participation")
+    assert (data["state"], data["phases"][0]["phase"]) == ("NW", "application")
     assert len([r for r in data["reminders"] if r["kind"] == "event"]) == 10
 
 

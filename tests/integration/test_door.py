@@ -46,7 +46,7 @@ def test_status_says_what_to_do_as_data_not_commands(door) -> None:
     status = door.cycles.status(AGS)
     assert [(s.action, s.fact) for s in status.steps] == [
         ("record", "application"), ("record", "letter_of_intent"), ("record", "participation_resolution")]
-    assert status.steps[2].fields == ["date", "body", "reference"]
+    assert status.steps[2].fields == ["date", "body", "reference", "result"]
     assert status.lock_version >= 1
     data = status.as_json()
     assert data["entered_on"] == "2027-01-04" and "next_steps" not in data
@@ -95,7 +95,7 @@ def test_the_overview_is_filtered_in_the_callers_language_and_shows_the_last_act
 
 def test_bootstrap_refuses_a_database_that_was_never_initialised(tmp_path: Path) -> None:
     door = bootstrap(make_settings(tmp_path), FixedClock(NOW), db_url=f"sqlite:///{tmp_path / 'new.db'}")
-    assert [w.name for w in door.workflows.list()][:2] == ["gnk-nrw", "gnk-thueringen"]  # needs no database
+    assert [w.name for w in door.workflows.list()][:3] == ["beispiel-nrw-beteiligung", "gnk-nrw", "gnk-thueringen"]  # needs no database
     assert not (tmp_path / "new.db").exists()
     with pytest.raises(ConfigError):
         door.cycles.status(AGS)

@@ -98,15 +98,17 @@ def test_status_lists_what_is_missing_with_the_facts_fields(engine_service: Serv
     participation = status["unmet"][2]
     assert (participation["severity"], participation["fact"], participation["missing"]) == (
         "block", "participation_resolution", 1)
-    assert {f["name"]: (f["type"], f["required"], f["choices"][:3]) for f in participation["fields"]} == {
+    assert {f["name"]: (f["type"], f["required"], f["choices"][:3]) for f in participation["fields"]
+            if f["required"]} == {
         "date": ("date", True, []), "reference": ("text", True, []),
-        "body": ("choice", True, ["Stadtrat", "Gemeinderat", "Kreistag"])}
+        "body": ("choice", True, ["Stadtrat", "Gemeinderat", "Kreistag"]),
+        "result": ("choice", True, ["adopted", "adopted_amended", "rejected"])}
     assert status["ready"] is False
     assert status["steps"][2] == {"action": "record", "fact": "participation_resolution",
-                                  "fields": ["date", "body", "reference"]}
+                                  "fields": ["date", "body", "reference", "result"]}
     assert as_commands(AGS, status["steps"], COORDINATOR)[2] == (
         f'zyklus record {AGS} participation_resolution --as {COORDINATOR} '
-        '--set date="…" --set body="…" --set reference="…"')
+        '--set date="…" --set body="…" --set reference="…" --set result="…"')
 
 
 def test_status_counts_how_many_workshops_are_still_missing(engine_service: Service) -> None:

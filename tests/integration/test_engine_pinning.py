@@ -116,5 +116,7 @@ def test_the_stored_definition_behaves_like_the_file(tmp_path: Path, engine_cloc
     assert reloaded == from_file
     assert list(reloaded.transitions) == list(from_file.transitions)
     assert list(reloaded.transitions["setup_done"].guards) == list(from_file.transitions["setup_done"].guards)
-    assert list(reloaded.facts["council_resolution"].fields) == ["date", "body", "reference", "url"]
+    assert list(reloaded.facts["council_resolution"].fields) == [
+        "date", "body", "reference", "result", "agenda_item", "committees", "votes_yes", "votes_no", "abstentions", "url"]
+    assert reloaded.facts["council_resolution"].fields["result"] == from_file.facts["council_resolution"].fields["result"]
     assert reloaded.version == from_file.version

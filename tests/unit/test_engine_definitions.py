@@ -92,10 +92,17 @@ def test_gnk_thueringen_is_faithful_to_the_seeds() -> None:
     assert all(d.phases[p].label.de and d.phases[p].label.en for p in d.phases)
     resolution = d.facts["council_resolution"].fields
     assert {n: (f.type, f.required) for n, f in resolution.items() if n != "url"} == {
-        "date": ("date", True), "body": ("choice", True), "reference": ("text", True)}
+        "date": ("date", True), "body": ("choice", True), "reference": ("text", True), "result": ("choice", True),
+        "agenda_item": ("text", False), "committees": ("text", False), "votes_yes": ("integer", False),
+        "votes_no": ("integer", False), "abstentions": ("integer", False)}
     assert {"Stadtrat", "Gemeinderat", "Kreistag"} <= set(resolution["body"].choices)
+    assert resolution["result"].choice_values == ("adopted", "adopted_amended", "rejected", "deferred", "withdrawn")
+    assert [resolution["result"].choice_label(v, "de") for v in resolution["result"].choice_values] == [
+        "beschlossen", "geändert beschlossen", "abgelehnt", "vertagt", "zurückgezogen"]
     guards = d.transitions["resolution_done"].guards
-    assert (guards["resolution"].type, guards["resolution"].params) == ("fact_recorded", {"fact": "council_resolution"})
+    assert (guards["resolution"].type, guards["resolution"].params) == ("fact_recorded", {
+        "fact": "council_resolution", "where": {"result": ["adopted", "adopted_amended"]}, "absent_matches": True,
+        "dated_by": "date"})
     assert d.transitions["resolution_done"].dest == "implementation"
     setup = {gid: (g.params.get("role"), g.params.get("min"), g.params.get("max"), g.severity)
              for gid, g in d.transitions["setup_done"].guards.items() if g.type == "role_count"}

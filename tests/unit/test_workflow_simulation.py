@@ -20,8 +20,9 @@ def render(timeline, lang: str) -> str:  # noqa: ANN001
 
 
 def test_main_path_follows_the_first_advance_out_of_each_phase() -> None:
-    assert main_path(Catalog().load("gnk-nrw")) == ["setup", "inventory", "strategy", "participation",
-                                                    "council_resolution", "implementation", "evaluation"]
+    assert main_path(Catalog().load("beispiel-nrw-beteiligung")) == [
+        "application", "setup", "inventory", "strategy", "participation", "council_resolution", "implementation",
+        "evaluation"]
 
 
 def test_each_phase_ends_on_its_due_date_and_holidays_move_it() -> None:
@@ -71,7 +72,7 @@ def test_rendered_timeline_says_which_holiday_moved_a_due_date() -> None:
 
 def test_timeline_as_json() -> None:
     data = as_dict(simulate(Catalog().load("gnk-nrw"), D(2027, 1, 4), "NW"), "de")
-    assert [p["phase"] for p in data["phases"]][3] == "participation"
+    assert [p["phase"] for p in data["phases"]][:2] == ["application", "setup"]
     assert data["restart"] == {"on": data["completed_on"], "phase": "strategy",
                                "label": "Er-/Überarbeitung der Nachhaltigkeitsstrategie"}
     events = [r for r in data["reminders"] if r["kind"] == "event"]

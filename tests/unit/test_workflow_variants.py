@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SIX = ["setup", "inventory", "strategy", "council_resolution", "implementation", "evaluation"]
 
 
-@pytest.mark.parametrize("name", ["kommune", "gnk-thueringen", "landkreis", "gnk-nrw"])
+@pytest.mark.parametrize("name", ["kommune", "gnk-thueringen", "landkreis", "gnk-nrw", "beispiel-nrw-beteiligung"])
 def test_shipped_variants_are_valid_without_warnings(name: str) -> None:
     definition, problems = Catalog().check(name)
     assert definition is not None
@@ -37,7 +37,7 @@ def test_landkreis_decides_in_the_kreistag_only() -> None:
     body = d.facts["council_resolution"].fields["body"]
     assert (body.type, body.required, body.choices) == ("choice", True, ("Kreistag",))
     assert d.phases["council_resolution"].label.de == "Formeller Beschluss (Kreistag)"
-    values = {"date": "2028-03-09", "reference": "KT 0042/28"}
+    values = {"date": "2028-03-09", "reference": "KT 0042/28", "result": "adopted"}
     assert parse_fields("council_resolution", d.facts["council_resolution"], {**values, "body": "Kreistag"})["body"] \
         == "Kreistag"
     with pytest.raises(InvalidInput, match="Stadtrat"):
@@ -47,34 +47,69 @@ def test_landkreis_decides_in_the_kreistag_only() -> None:
 def test_landkreis_inventory_must_cover_the_member_municipalities() -> None:
     d = Catalog().load("landkreis")
     guards = d.transitions["inventory_done"].guards
-    report = FactView("inventory_report", {"title": "Bestandsaufnahme"}, __import__("datetime").date(2027, 9, 1))
-    covered = FactView("inventory_report", {"title": "Bestandsaufnahme", "member_municipalities": "Gotha, Ohrdruf",
-                                            "member_count": 2}, report.on)
+    on = __import__("datetime").date(2027, 9, 1)
+    members = FactView("county_members", parse_fields("county_members", d.facts["county_members"], {
+        "members": "16067029, 16067072 16067072;16067082"}), on)
+    assert members.fields == {"members": ["16067029", "16067072", "16067082"]}  # each once, in the order given
+    report = FactView("inventory_report", {"title": "Bestandsaufnahme"}, on)
+    partial = FactView("inventory_report", parse_fields("inventory_report", d.facts["inventory_report"], {
+        "title": "Bestandsaufnahme", "members_covered": "16067029,16067072"}), on)
+    full = FactView("inventory_report", {**partial.fields, "theme_fields": "Klima",
+                                         "members_covered": members.fields["members"]}, on)
 
-    def unmet(*facts: FactView) -> list[str]:
+    def unmet(*facts: FactView) -> dict[str, str]:
         results = evaluate_all(guards, CycleSnapshot(1, "inventory", facts), d, "de")
-        return [r.id for r in results if not r.ok and r.severity == "block"]
+        return {r.id: r.severity for r in results if not r.ok}
 
-    assert unmet(report) == ["members_covered"]
-    assert unmet(report, covered) == []
+    assert unmet(members, report) == {"theme_fields": "warn", "members_covered": "block", "all_members": "warn"}
+    assert unmet(members, partial) == {"theme_fields": "warn", "all_members": "warn"}
+    assert unmet(members, full) == {}
+    [warning] = [r for r in evaluate_all(guards, CycleSnapshot(1, "inventory", (members, partial)), d, "de")
+                 if r.id == "all_members"]
+    assert warning.message == ("„Bericht der Bestandsaufnahme“: unter „Erfasste kreisangehörige Kommunen (AGS)“ "
+                               "fehlen 1 von 3 aus „Kreisangehörige Kommunen“: 16067082")
+    assert warning.details == {"uncovered": ["16067082"]}
+    assert "members" in d.transitions["setup_done"].guards  # the list is recorded in the set-up phase
     kommune = Catalog().load("kommune")
     assert "members_covered" not in kommune.transitions["inventory_done"].guards  # only the county asks
 
 
+@pytest.mark.parametrize("value", ["1606702", "16067029x", "Gotha"])
+def test_landkreis_members_are_checked_as_ags(value: str) -> None:
+    fact = Catalog().load("landkreis").facts["county_members"]
+    with pytest.raises(InvalidInput, match="members"):
+        parse_fields("county_members", fact, {"members": f"16067029, {value}"})
+
+
 # -- gnk-nrw ----------------------------------------------------------------------------------------------
-def test_gnk_nrw_adds_public_participation_before_the_council_decides() -> None:
+def test_gnk_nrw_begins_with_the_application_to_lag_21() -> None:
     d = Catalog().load("gnk-nrw")
-    assert d.extends == "kommune"
-    assert d.phase_order == ["setup", "inventory", "strategy", "participation", "council_resolution",
-                             "implementation", "evaluation"]
-    assert d.transitions["strategy_done"].dest == "participation"
+    assert d.extends == "kommune" and d.initial == "application"
+    assert d.phase_order == ["application", *SIX]
+    done = d.transitions["application_done"]
+    assert (done.source, done.dest) == ("application", "setup")
+    assert {g: (s.type, s.params["fact"]) for g, s in done.guards.items()} == {
+        "application": ("fact_recorded", "application"),
+        "memorandum": ("fact_recorded", "memorandum_of_understanding"),
+        "selected": ("fact_recorded", "selection")}
+    assert d.facts["council_resolution"].fields["body"].choices == ("Rat", "Kreistag")
+    assert d.transitions["strategy_done"].dest == "council_resolution"  # no participation phase of its own
     assert set(d.transitions["strategy_done"].guards) == {"workshops", "programme"}  # inherited, one replaced
     assert d.transitions["strategy_done"].guards["workshops"].params == {"fact": "workshop", "min": 2}
+    assert d.restart is not None and d.restart.phase == "strategy"
+
+
+def test_the_participation_phase_is_an_example_variant_labelled_as_such() -> None:
+    d = Catalog().load("beispiel-nrw-beteiligung")
+    assert d.extends == "gnk-nrw"
+    assert d.label.de.startswith("Beispiel:") and d.label.en.startswith("Example:")
+    assert d.phase_order == ["application", "setup", "inventory", "strategy", "participation", "council_resolution",
+                             "implementation", "evaluation"]
+    assert d.transitions["strategy_done"].dest == "participation"
     done = d.transitions["participation_done"]
     assert (done.source, done.dest) == ("participation", "council_resolution")
     assert {g: s.severity for g, s in done.guards.items()} == {
         "participation": "block", "considered": "block", "participants": "warn"}
-    assert d.restart is not None and d.restart.phase == "strategy"
 
 
 def test_gnk_nrw_has_five_network_conferences_in_the_first_cycle() -> None:

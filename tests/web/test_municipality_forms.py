@@ -65,4 +65,23 @@ def test_a_refused_advance_names_what_is_missing(client) -> None:  # noqa: ANN00
     refusal = answer.text[answer.text.index('id="advance-error"'):]
     refusal = refusal[:refusal.index("</div>")]
     assert "es fehlt:" in refusal
-    assert re.search(r"<li>Nachweis „Ratsbeschluss“ muss in diesem Zyklus erfasst sein\.</li>", refusal), refusal
+    assert re.search(r"<li>Nachweis „Ratsbeschluss“ mit Ergebnis „beschlossen“ oder „geändert beschlossen“ muss in "
+                     r"diesem Zyklus erfasst sein\.</li>", refusal), refusal
+
+
+def test_the_result_is_a_select_of_labels_and_a_deferred_paper_shows_vertagt_am(client) -> None:  # noqa: ANN001
+    http, door = client
+    entered = drive_to(door.service, "council_resolution")
+    page = http.get(f"/kommunen/{AGS}").text
+    select = page[page.index('name="f_result"'):]
+    select = select[:select.index("</select>")]
+    assert re.findall(r'<option value="([a-z_]*)"[^>]*>([^<]*)</option>', select) == [
+        ("", "– bitte wählen –"), ("adopted", "beschlossen"), ("adopted_amended", "geändert beschlossen"),
+        ("rejected", "abgelehnt"), ("deferred", "vertagt"), ("withdrawn", "zurückgezogen")]
+    answer = http.post(f"/kommunen/{AGS}/fakten/council_resolution", data={
+        "csrf": csrf_of(page), "f_date": "2027-03-15", "f_body": "Stadtrat", "f_reference": "DS 0371/27",
+        "f_result": "deferred", "on": entered.isoformat()})
+    assert answer.status_code in (200, 303), answer.text
+    page = http.get(f"/kommunen/{AGS}").text
+    assert "Ratsbeschluss: vertagt am 15.03.2027." in page
+    assert door.cycles.status(AGS).phase == "council_resolution"

@@ -164,7 +164,7 @@ def test_the_coordinator_records_a_fact_through_its_generated_form(client: TestC
     assert 'type="date"' in page.text
     done = client.post(f"/kommunen/{AGS}/fakten/participation_resolution",
                        data={"csrf": csrf_of(page.text), "f_date": "15.02.2027", "f_body": "Stadtrat",
-                             "f_reference": "DS 0123/27"})
+                             "f_reference": "DS 0123/27", "f_result": "adopted"})
     assert done.status_code == 200 and "Erfasst." in done.text
     assert 'id="fakt-participation_resolution"' not in done.text
     with Session(door.service.engine) as db:

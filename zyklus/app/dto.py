@@ -80,6 +80,8 @@ class FieldSpecDTO(DTO):
     type: str
     required: bool
     choices: list[str]
+    choice_labels: dict[str, str] = Field(default_factory=dict)
+    """Each choice's label in the reader's language, by its stored value."""
     label: str
 
 

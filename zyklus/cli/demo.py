@@ -135,7 +135,7 @@ class Demo:
         self.record(d(2027, 2, 3), "letter_of_intent", signed_by="Oberbürgermeisterin", date="2027-02-03")
         self.on(d(2027, 3, 4))
         self.record(d(2027, 3, 18), "participation_resolution", date="2027-03-18", body="Stadtrat",
-                    reference="DS 0112/27")
+                    reference="DS 0112/27", result="adopted")
         self.advance(d(2027, 3, 22))
         self.record(d(2027, 4, 12), "public_information", channel="Pressemitteilung und Bürgerversammlung")
         self.advance(d(2027, 5, 3))
@@ -152,8 +152,11 @@ class Demo:
         self.console.print("[dim]              " + ("Ohne Ratsbeschluss keine Umsetzung:" if de else
                                                     "No implementation without a council resolution:") + "[/dim]")
         self.advance(d(2028, 10, 9))
+        self.record(d(2028, 10, 26), "council_resolution", date="2028-10-26", body="Stadtrat",
+                    reference="DS 0371/28", result="deferred")
+        self.advance(d(2028, 10, 27))  # a deferred paper opens nothing: „vertagt am 26.10.2028“
         self.record(d(2028, 11, 23), "council_resolution", date="2028-11-23", body="Stadtrat",
-                    reference="DS 0371/28")
+                    reference="DS 0371/28", result="adopted_amended", committees="Umweltausschuss; Hauptausschuss")
         self.advance(d(2028, 11, 27))
         self.on(d(2029, 2, 20))
         self.record(d(2029, 11, 30), "monitoring_report", period="2029")

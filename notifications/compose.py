@@ -71,7 +71,7 @@ class Composer:
         cancellation of an entry the version before a migration made).
         ``extra`` adds template variables per language (what a monitoring reminder lists)."""
         definition = definition or self.service.definition(session, cycle.definition_id)
-        loaded = Loaded(municipality, cycle, definition, people, facts)
+        loaded = Loaded(municipality, cycle, definition, people, facts, self.service.held_meetings(session, cycle.id))
         statuses: dict[str, dict[str, Any]] = {}
         calendars: dict[str, bytes | None] = {}
         base_roles = set(self._base_roles(definition, timer))

@@ -16,7 +16,6 @@ engine/guards.py), together with the old ``workshop`` facts, which stay valid.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,21 +36,6 @@ from engine.service import Service
 STRUCTURES: tuple[str, ...] = ("coordination", "core_team", "steering_group")
 """The working structures that meet (the mayor's office receives escalations, it does not meet)."""
 MAX_ATTENDANCE = 10_000
-_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
-
-
-def parse_moment(value: str, lang: str = "de") -> dt.datetime:
-    """A meeting's local start as typed: ``2027-05-03T17:00`` (minutes, no zone). A day that
-    does not exist (2027-02-30) or an hour past 23 is one clear line, not a guess."""
-    text = value.strip()
-    try:
-        if not _MOMENT.fullmatch(text):
-            raise ValueError(text)
-        parsed = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(m("meeting.when_invalid", lang, value=value)) from None
-    validate.in_range(parsed.date(), value, lang)  # type: ignore[arg-type]
-    return parsed
 
 
 def structure(value: str, lang: str = "de") -> str:
@@ -60,18 +44,22 @@ def structure(value: str, lang: str = "de") -> str:
     return value
 
 
-def is_held(meeting: Meeting, today: dt.date) -> bool:
-    return meeting.status == "planned" and meeting.attendance is not None and meeting.starts_at.date() <= today
+def local_day(meeting: Meeting, tz: dt.tzinfo) -> dt.date:
+    return meeting.starts_at.astimezone(tz).date()
 
 
-def held_counts(session: Session, cycle_ids: Iterable[int] | Any, today: dt.date) -> dict[int, dict[str, int]]:
+def is_held(meeting: Meeting, today: dt.date, tz: dt.tzinfo) -> bool:
+    return meeting.status == "planned" and meeting.attendance is not None and local_day(meeting, tz) <= today
+
+
+def held_counts(session: Session, cycle_ids: Iterable[int] | Any, today: dt.date,
+                tz: dt.tzinfo) -> dict[int, dict[str, int]]:
     """Held meetings per cycle and structure, in one grouped read. ``cycle_ids`` is a list of
     ids or a select of them (the overview passes its query, so no list of ids travels)."""
+    tomorrow = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=tz)
     rows = session.exec(select(Meeting.cycle_id, Meeting.structure, func.count())
                         .where(col(Meeting.cycle_id).in_(cycle_ids), Meeting.status == "planned",
-                               col(Meeting.attendance).is_not(None),
-                               col(Meeting.starts_at) < dt.datetime.combine(today + dt.timedelta(days=1),
-                                                                            dt.time()))
+                               col(Meeting.attendance).is_not(None), col(Meeting.starts_at) < tomorrow)
                         .group_by(col(Meeting.cycle_id), col(Meeting.structure))).all()
     out: dict[int, dict[str, int]] = {}
     for cycle_id, kind, count in rows:
@@ -89,6 +77,8 @@ class MeetingView:
     cycle: int
     held: bool
     named_attendees: tuple[str, ...]
+    invited: int
+    """Registered members of the structure now: who an invitation goes to."""
 
 
 class Meetings:
@@ -104,7 +94,7 @@ class Meetings:
         group = structure(group, s.lang)
         place, agenda = self._place(place), self._agenda(agenda)
         duration_minutes = self._duration(duration_minutes)
-        validate.in_range(starts_at.date(), starts_at.isoformat(), s.lang)
+        starts_at = self._moment(starts_at)
         with s.unit(ags) as session:
             loaded = s.load(session, ags)
             person = self._coordinator(loaded.people, actor, loaded.municipality.ags)
@@ -127,8 +117,7 @@ class Meetings:
         s = self.service
         changes: dict[str, Any] = {}
         if starts_at is not None:
-            validate.in_range(starts_at.date(), starts_at.isoformat(), s.lang)
-            changes["starts_at"] = starts_at
+            changes["starts_at"] = self._moment(starts_at)
         if place is not None:
             changes["place"] = self._place(place)
         if agenda is not None:
@@ -172,9 +161,9 @@ class Meetings:
         with s.unit() as session:
             row, municipality, cycle = self._meeting(session, meeting_id, actor)
             self._planned(row)
-            if row.starts_at.date() > s.today():
+            if local_day(row, s.tz) > s.today():
                 raise InvalidInput(m("meeting.not_yet", s.lang, id=row.id,
-                                     on=format_date(row.starts_at.date(), s.lang)))
+                                     on=format_date(local_day(row, s.tz), s.lang)))
             registered = {p.email: p for p in self._people(session, municipality.id)}
             unknown = [e for e in emails if e not in registered]
             if unknown:
@@ -212,8 +201,8 @@ class Meetings:
             rows = session.exec(select(Meeting, Cycle).join(Cycle, col(Meeting.cycle_id) == Cycle.id)
                                 .where(Cycle.municipality_id == municipality.id)
                                 .order_by(col(Meeting.starts_at), col(Meeting.id))).all()
-            names = self._consenting(session, municipality.id)
-            return [self._view(session, row, municipality, cycle, names) for row, cycle in rows]
+            people = self._people(session, municipality.id)
+            return [self._view(session, row, municipality, cycle, people) for row, cycle in rows]
 
     def get(self, meeting_id: int) -> MeetingView:
         with Session(self.service.engine) as session:
@@ -221,6 +210,11 @@ class Meetings:
             return self._view(session, row, municipality, cycle)
 
     # -- helpers --------------------------------------------------------------------------------
+    def _moment(self, starts_at: dt.datetime) -> dt.datetime:
+        """A start typed without zone is local time in the configured zone."""
+        validate.in_range(starts_at.date(), starts_at.isoformat(), self.service.lang)
+        return starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=self.service.tz)
+
     def _place(self, place: str) -> str:
         return validate.single_line(place, t("meeting.field.place", self.service.lang), self.service.lang)
 
@@ -278,14 +272,13 @@ class Meetings:
                                  details={"meeting": row.id, "action": action,
                                           **({"fields": list(fields)} if fields else {}), **(details or {})})
 
-    @staticmethod
-    def _consenting(session: Session, municipality_id: int) -> dict[int, str]:
-        return dict(session.exec(select(Person.id, Person.name).where(Person.municipality_id == municipality_id,
-                                                                      col(Person.consent_publish).is_(True))).all())
-
     def _view(self, session: Session, row: Meeting, municipality: Municipality, cycle: Cycle,
-              consenting: dict[int, str] | None = None) -> MeetingView:
-        names = consenting if consenting is not None else self._consenting(session, municipality.id)
-        return MeetingView(row, municipality.ags, cycle.number, is_held(row, self.service.today()),
-                           tuple(names[i] for i in row.attendees if i in names))
+              people: Sequence[Person] | None = None) -> MeetingView:
+        """Attendees are named only with their consent to publication, read now: consent given
+        or withdrawn later counts; an erased person's id finds nobody."""
+        people = people if people is not None else self._people(session, municipality.id)
+        names = {p.id: p.name for p in people if p.consent_publish}
+        invited = sum(1 for p in people if row.structure in effective_roles(p.roles))
+        return MeetingView(row, municipality.ags, cycle.number, is_held(row, self.service.today(), self.service.tz),
+                           tuple(names[i] for i in row.attendees if i in names), invited)
 

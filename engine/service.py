@@ -221,7 +221,7 @@ class Service:
         """The cycle's held meetings by working structure, as its guards count them today."""
         from engine.meetings import held_counts
 
-        return held_counts(session, [cycle_id], self.today()).get(cycle_id, {})
+        return held_counts(session, [cycle_id], self.today(), self.tz).get(cycle_id, {})
 
     def actor_in(self, loaded: Loaded, email: str) -> Person:
         email = validate.email(email, self.lang)
@@ -654,7 +654,8 @@ class Service:
             latest = _last_activity(connection, chosen)
             from engine.meetings import held_counts
 
-            held = held_counts(session, chosen.with_only_columns(Cycle.id).where(col(Cycle.id).is_not(None)), today)
+            held = held_counts(session, chosen.with_only_columns(Cycle.id).where(col(Cycle.id).is_not(None)), today,
+                               self.tz)
             out: list[dict[str, Any]] = []
             for row in rows:
                 if row.cycle_id is None:

@@ -86,18 +86,22 @@ class MeetingInvitations:
                       html=rendered.html, ics=ics, calendar_uid=meeting_uid(meeting.id, self.composer.settings.domain),
                       message_id=message_id, status="pending", next_attempt_at=to_db(now), created_at=to_db(now))
 
+    def _local(self, meeting: Meeting) -> dt.datetime:
+        """The start in the configured zone: the calendar entry's TZID and the mail's time."""
+        return meeting.starts_at.astimezone(self.service.tz)
+
     def _context(self, meeting: Meeting, municipality: Municipality, cycle: Cycle, name: str, lang: str,
                  method: str) -> dict[str, Any]:
         return {"recipient_name": name, "municipality": municipality.name, "ags": municipality.ags,
                 "cycle_number": cycle.number, "group_label": t(f"role.{meeting.structure}", lang),  # type: ignore[arg-type]
-                "meeting_on": meeting.starts_at.date(), "meeting_time": meeting.starts_at.strftime("%H:%M"),
+                "meeting_on": self._local(meeting).date(), "meeting_time": self._local(meeting).strftime("%H:%M"),
                 "place": meeting.place, "agenda": meeting.agenda, "update": method == "request" and meeting.sequence > 0}
 
     def _ics(self, meeting: Meeting, municipality: Municipality, lang: str, method: str, now: dt.datetime,
              attendees: tuple[str, ...]) -> bytes:
         from notifications.ics import DeadlineItem, deadline_calendar
 
-        start = meeting.starts_at.replace(tzinfo=self.service.tz)
+        start = self._local(meeting)
         group = t(f"role.{meeting.structure}", lang)  # type: ignore[arg-type]
         summary = t("mail.meeting.summary", lang, group=group, municipality=municipality.name)  # type: ignore[arg-type]
         item = DeadlineItem(uid=meeting_uid(meeting.id, self.composer.settings.domain), sequence=meeting.sequence,

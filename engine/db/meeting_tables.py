@@ -1,9 +1,8 @@
 """Meetings of the working structures: the steering group's workshops above all.
 
 A meeting belongs to one cycle of a municipality and to one working structure (coordination,
-core team, steering group). Its time is local wall-clock time in the configured zone, as the
-coordinator typed it, because "17:00 in the town hall" stays 17:00 across a change of summer
-time; moments the system records (``created_at``, ``changed_at``) are UTC as everywhere.
+core team, steering group). Its start is a moment like every other (aware, stored as UTC); the
+coordinator types it in local time, and it is shown in the configured zone.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ class Meeting(SQLModel, table=True):
     structure: str = Field(max_length=20)
     """coordination | core_team | steering_group: whose meeting it is, and who is invited."""
     starts_at: dt.datetime
-    """Local wall-clock time (naive) in the configured zone."""
     duration_minutes: int = 120
     place: str = Field(max_length=200)
     agenda: str = Field(sa_column=Column(Text, nullable=False))

@@ -69,7 +69,8 @@ def test_gnk_nrw_adds_public_participation_before_the_council_decides() -> None:
                              "implementation", "evaluation"]
     assert d.transitions["strategy_done"].dest == "participation"
     assert set(d.transitions["strategy_done"].guards) == {"workshops", "programme"}  # inherited, one replaced
-    assert d.transitions["strategy_done"].guards["workshops"].params == {"fact": "workshop", "min": 2}
+    assert d.transitions["strategy_done"].guards["workshops"].params == {"fact": "workshop", "meetings": "steering_group",
+                                                                  "min": 2}
     done = d.transitions["participation_done"]
     assert (done.source, done.dest) == ("participation", "council_resolution")
     assert {g: s.severity for g, s in done.guards.items()} == {

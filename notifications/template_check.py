@@ -46,7 +46,7 @@ SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
     ("values_due", "values_due", MONITORING_SAMPLES["values_due"]),
     ("stale_measures", "stale_measures", MONITORING_SAMPLES["stale_measures"]),
     ("calendar_cancelled", "cancel", {"reason": "advanced"}),
-    ("meeting_invitation", "meeting", _MEETING), ("meeting_invitation", "meeting", {**_MEETING, "update": True}),
+    ("meeting_invitation", "meeting", _MEETING), ("meeting_invitation", "meeting_update", {**_MEETING, "update": True}),
     ("meeting_cancelled", "meeting_cancel", _MEETING),
 ]
 """Every kind of mail a sweep composes: (template, kind, what the composer adds for it)."""

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 def wire_notifications(service: Service, *, send_hour: int, maildir: Path | None,
                        composer: "Callable[[], Composer] | None" = None) -> TimerPlanner:
     """The reminder planner, so every transition plans its reminders in the same transaction (and,
-    given a ``composer``, cancels the calendar entries that no longer apply), and the erasure
+    given a ``composer``, cancels the calendar entries that no longer apply, and invites the
+    members of a working structure to its meetings), and the erasure
     handlers of the outbox and (where mails are written to one) the maildir, in this order.
     Importing them registers their tables."""
     cancellations = Cancellations(service, composer) if composer is not None else None

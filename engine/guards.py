@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from engine.definitions.model import Definition, GuardSpec
 from engine.definitions.schema_errors import InvalidValue
 from engine.i18n import Language, Message, m, people, t
-from engine.roles import ROLES
+from engine.roles import ROLES, STRUCTURES
 from engine.snapshot import CycleSnapshot
 
 
@@ -108,8 +108,8 @@ class FactCount(GuardType):
         @field_validator("meetings")
         @classmethod
         def _known_structure(cls, value: str | None) -> str | None:
-            if value is not None and value not in ROLES:
-                raise InvalidValue(m("definition.unknown_role", "de", role=value, roles=", ".join(ROLES)))
+            if value is not None and value not in STRUCTURES:
+                raise InvalidValue(m("definition.unknown_role", "de", role=value, roles=", ".join(STRUCTURES)))
             return value
 
     def observe(self, p: Params, snap: CycleSnapshot) -> int:

@@ -30,11 +30,9 @@ from engine.db.tables import Cycle, Municipality, Person
 from engine.errors import InvalidInput, NotFound, PermissionDenied
 from engine.events import MeetingAnnounced
 from engine.i18n import format_date, m, t
-from engine.roles import effective_roles
+from engine.roles import STRUCTURES, effective_roles
 from engine.service import Service
 
-STRUCTURES: tuple[str, ...] = ("coordination", "core_team", "steering_group")
-"""The working structures that meet (the mayor's office receives escalations, it does not meet)."""
 MAX_ATTENDANCE = 10_000
 
 

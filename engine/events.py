@@ -106,6 +106,15 @@ class MeasureStatusChanged(CycleEvent):
 
 
 @dataclass(frozen=True)
+class MeetingAnnounced(CycleEvent):
+    """A meeting of a working structure was planned or changed (``method`` "request") or
+    cancelled ("cancel"): subscribers invite its members (engine/meetings.py)."""
+
+    meeting_id: int
+    method: str
+
+
+@dataclass(frozen=True)
 class PersonForgotten(DomainEvent):
     """GDPR Art. 17: subscribers remove the address and name from what they keep."""
 

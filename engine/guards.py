@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from engine.definitions.model import Definition, GuardSpec
 from engine.definitions.schema_errors import InvalidValue
 from engine.i18n import Language, Message, format_date, m, people, t
-from engine.roles import ROLES
+from engine.roles import ROLES, STRUCTURES
 from engine.snapshot import CycleSnapshot
 
 
@@ -171,14 +171,27 @@ class FactRecorded(GuardType):
 
 
 class FactCount(GuardType):
+    """At least ``min`` facts of a type. With ``meetings = "steering_group"`` the held meetings
+    of that working structure count as well: the "several workshops" of the steering group are
+    its meetings now, and the ``workshop`` facts recorded before keep counting."""
+
     name = "fact_count"
 
     class Params(_Params):
         fact: str
         min: int = Field(ge=1)
+        meetings: str | None = None
+
+        @field_validator("meetings")
+        @classmethod
+        def _known_structure(cls, value: str | None) -> str | None:
+            if value is not None and value not in STRUCTURES:
+                raise InvalidValue(m("definition.unknown_role", "de", role=value, roles=", ".join(STRUCTURES)))
+            return value
 
     def observe(self, p: Params, snap: CycleSnapshot) -> int:
-        return len(snap.facts_of(p.fact))
+        held = snap.held_meetings.get(p.meetings, 0) if p.meetings else 0
+        return len(snap.facts_of(p.fact)) + held
 
     def judge(self, p: Params, count: int, d: Definition, lang: Language):
         msg = t("guard.fact_count", lang, fact=d.fact_label(p.fact, lang), min=p.min, count=count)

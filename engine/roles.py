@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 ROLES: tuple[str, ...] = ("coordination", "core_team", "steering_group", "mayor_office")
+STRUCTURES: tuple[str, ...] = ("coordination", "core_team", "steering_group")
+"""The working structures that meet (engine/meetings.py); the mayor's office does not."""
 
 # role -> the roles it is part of (itself included)
 _PART_OF: dict[str, frozenset[str]] = {

@@ -12,9 +12,9 @@ import copy
 import datetime as dt
 import logging
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -55,12 +55,14 @@ class Loaded:
     definition: Definition
     people: list[Person]
     facts: list[Fact]
+    held_meetings: Mapping[str, int] = field(default_factory=dict)
+    """Held meetings of the cycle by working structure (engine.meetings.held_counts)."""
 
     def snapshot(self) -> CycleSnapshot:
         return CycleSnapshot(
             number=self.cycle.number, phase=self.cycle.phase,
             facts=tuple(FactView(f.type, f.fields, f.on) for f in self.facts),
-            role_counts=count_by_role(p.roles for p in self.people))
+            role_counts=count_by_role(p.roles for p in self.people), held_meetings=self.held_meetings)
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,14 @@ class Service:
             raise InvalidInput(m("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
         people = list(session.exec(select(Person).where(Person.municipality_id == municipality.id)))
         facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle.id).order_by(col(Fact.id))))
-        return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts)
+        return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts,
+                      self.held_meetings(session, cycle.id))
+
+    def held_meetings(self, session: Session, cycle_id: int) -> dict[str, int]:
+        """The cycle's held meetings by working structure, as its guards count them today."""
+        from engine.meetings import held_counts
+
+        return held_counts(session, [cycle_id], self.today(), self.tz).get(cycle_id, {})
 
     def actor_in(self, loaded: Loaded, email: str) -> Person:
         email = validate.email(email, self.lang)
@@ -643,6 +652,10 @@ class Service:
                     parsed[held] = json.loads(held)
                 roles.setdefault(municipality_id, []).extend([parsed[held]] * count)
             latest = _last_activity(connection, chosen)
+            from engine.meetings import held_counts
+
+            held = held_counts(session, chosen.with_only_columns(Cycle.id).where(col(Cycle.id).is_not(None)), today,
+                               self.tz)
             out: list[dict[str, Any]] = []
             for row in rows:
                 if row.cycle_id is None:
@@ -651,7 +664,8 @@ class Service:
                 read = _CycleRead(row, row, self.definition(session, row.definition_id),
                                   CycleSnapshot(number=row.number, phase=row.phase,
                                                 facts=tuple(facts.get(row.cycle_id, ())),
-                                                role_counts=count_by_role(roles.get(row.municipality_id, ()))))
+                                                role_counts=count_by_role(roles.get(row.municipality_id, ())),
+                                                held_meetings=held.get(row.cycle_id, {})))
                 out.append(build_status(read, today, self.lang, latest.get(row.cycle_id), progress))
         return out
 

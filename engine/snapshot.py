@@ -52,6 +52,8 @@ class CycleSnapshot:
     phase: str
     facts: tuple[FactView, ...] = ()
     role_counts: Mapping[str, int] = field(default_factory=dict)
+    held_meetings: Mapping[str, int] = field(default_factory=dict)
+    """Held meetings of this cycle by working structure (engine/meetings.py)."""
 
     def facts_of(self, fact_type: str) -> list[FactView]:
         return [f for f in self.facts if f.type == fact_type]

@@ -39,6 +39,7 @@ DB_INT_MAX = 2**63 - 1
 """The largest id a database integer column holds (PostgreSQL bigint, SQLite INTEGER)."""
 MAX_TEXT = 10_000
 _AGS = re.compile(r"[0-9]{8}")
+_LOCAL_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
 _LOCAL_DOMAIN = re.compile(r"@(?:[a-z0-9-]+\.)*(?:localhost|local)(>?) *$", re.IGNORECASE)
 
 
@@ -152,6 +153,20 @@ def moment(value: str, tz: dt.tzinfo, lang: Language = "de") -> dt.datetime:
         raise InvalidInput(m("datetime.invalid", lang, value=value)) from None
     in_range(parsed.date(), value, lang)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def local_moment(value: str, lang: Language = "de") -> dt.datetime:
+    """A meeting's start as typed, ``2027-05-03T17:00`` (to the minute, no zone: local time). A
+    day that does not exist (2027-02-30) or an hour past 23 is one clear line, not a guess."""
+    text_value = value.strip()
+    try:
+        if not _LOCAL_MOMENT.fullmatch(text_value):
+            raise ValueError(text_value)
+        parsed = dt.datetime.fromisoformat(text_value)
+    except ValueError:
+        raise InvalidInput(m("meeting.when_invalid", lang, value=value)) from None
+    in_range(parsed.date(), value, lang)
+    return parsed
 
 
 def identifier(value: int, field: str, lang: Language = "de") -> int:

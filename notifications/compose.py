@@ -64,14 +64,18 @@ class Composer:
     def compose(self, session: Session, timer: Timer, cycle: Cycle, municipality: Municipality,
                 people: list[Person], facts: list[Fact], now: dt.datetime,
                 extra: Callable[[str], Mapping[str, Any]] | None = None,
-                definition: Definition | None = None) -> list[Outbox]:
+                definition: Definition | None = None, held_meetings: Mapping[str, int] | None = None) -> list[Outbox]:
         """``people`` and ``facts`` come from the sweep's batched reads, so the status a mail
         quotes costs no query of its own, and the calendar is built once per language.
         ``definition`` names what the mail speaks of when that is not the cycle's version (the
         cancellation of an entry the version before a migration made).
-        ``extra`` adds template variables per language (what a monitoring reminder lists)."""
+        ``extra`` adds template variables per language (what a monitoring reminder lists).
+        ``held_meetings`` (the sweep's batched read) counts for the workshop guards; read here
+        without it."""
         definition = definition or self.service.definition(session, cycle.definition_id)
-        loaded = Loaded(municipality, cycle, definition, people, facts)
+        if held_meetings is None:
+            held_meetings = self.service.held_meetings(session, cycle.id)
+        loaded = Loaded(municipality, cycle, definition, people, facts, held_meetings)
         statuses: dict[str, dict[str, Any]] = {}
         calendars: dict[str, bytes | None] = {}
         base_roles = set(self._base_roles(definition, timer))

@@ -41,6 +41,10 @@ class DeadlineItem:
     due: datetime.date
     organizer: str | None = None
     attendees: tuple[str, ...] = ()
+    starts_at: datetime.datetime | None = None
+    """A meeting: its timezone-aware start (``due`` is then its day); None for an all-day deadline."""
+    ends_at: datetime.datetime | None = None
+    location: str | None = None
 
 
 def deadline_calendar(
@@ -71,6 +75,7 @@ def deadline_calendar(
         calendar.add_component(_event(item, stamp_utc, cancelled=method == "CANCEL"))
     if not calendar.subcomponents:
         raise ValueError("a calendar needs at least one deadline")
+    calendar.add_missing_timezones()  # a meeting's TZID needs its VTIMEZONE (RFC 5545 3.2.19)
     return cast(bytes, calendar.to_ical())  # icalendar leaves to_ical unannotated
 
 
@@ -108,18 +113,20 @@ def method_of(ics: bytes) -> str:
 
 
 def _event(item: DeadlineItem, stamp: datetime.datetime, *, cancelled: bool = False) -> Event:
-    # TRANSPARENT: a deadline must not block the whole day as "busy".
+    # TRANSPARENT: a deadline must not block the whole day as "busy"; a meeting does.
+    meeting = item.starts_at is not None
     event = Event.new(
         uid=item.uid,
         sequence=item.sequence,
         stamp=stamp,
         summary=item.summary,
         description=item.description,
-        start=item.due,
-        end=item.due + datetime.timedelta(days=1),
+        start=item.starts_at if meeting else item.due,
+        end=item.ends_at if meeting else item.due + datetime.timedelta(days=1),
         organizer=vCalAddress.new(item.organizer) if item.organizer else None,
         attendees=[_attendee(attendee) for attendee in item.attendees] or None,
-        transparency=TRANSP.TRANSPARENT,
+        location=item.location,
+        transparency=TRANSP.OPAQUE if meeting else TRANSP.TRANSPARENT,
         status=STATUS.CANCELLED if cancelled else None,
     )
     if not cancelled:  # a cancelled entry has nothing left to remind of

@@ -1,7 +1,7 @@
 """One sweep: claim due timers, write outbox rows, start due cycles, build digests, deliver.
 
 The cost follows what is due, not how many cycles exist: timers are found through an index on
-(claimed_at, fire_at) in batches, and a batch's cycles, people and facts are read in one query
+(claimed_at, fire_at) in batches, and a batch's cycles, people, facts and held meetings are read in one query
 each. Each batch is claimed and turned into outbox rows in one transaction, so a crash leaves
 either nothing or a complete batch; a second sweep at the same moment finds nothing unclaimed and
 its inserts hit the outbox's unique key.
@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from engine.clock import to_db
 from engine.db.tables import Cycle, Fact, Municipality, Person
+from engine.meetings import held_counts
 from engine.service import Service
 from notifications.compose import Composer
 from notifications.mail import message_id_for
@@ -85,6 +86,8 @@ class _Batch:
     people: dict[int, list[Person]]
     facts: dict[int, list[Fact]]
     latest: dict[tuple[Any, ...], int]
+    held: dict[int, dict[str, int]]
+    """Held meetings per cycle and working structure (the workshop guards in the quoted status)."""
 
     def ags(self, timer: Timer) -> str:
         cycle = self.cycles.get(timer.cycle_id)
@@ -183,7 +186,8 @@ class Sweeper:
         for fact in session.exec(select(Fact).where(col(Fact.cycle_id).in_(cycle_ids)).order_by(col(Fact.id))):
             facts[fact.cycle_id].append(fact)
         latest = self._latest_deadline_timers(timers + self._due_unclaimed(session, timers, now))
-        return _Batch(cycles, municipalities, people, facts, latest)
+        held = held_counts(session, cycle_ids, self.service.today(), self.service.tz)
+        return _Batch(cycles, municipalities, people, facts, latest, held)
 
     def _process(self, session: Session, timers: list[Timer], now: dt.datetime, report: SweepReport,
                  collect: bool) -> None:
@@ -244,7 +248,8 @@ class Sweeper:
             return "satisfied", []  # the values were recorded, the measures moved on
         municipality = batch.municipalities[cycle.municipality_id]
         rows = self.composer.compose(session, timer, cycle, municipality, batch.people[municipality.id],
-                                     batch.facts[cycle.id], now, extra=listing.context if listing else None)
+                                     batch.facts[cycle.id], now, extra=listing.context if listing else None,
+                                     held_meetings=batch.held.get(cycle.id, {}))
         for row in rows:
             if row.status == "held":
                 row.next_attempt_at = self._next_send_moment(timer.fire_at)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from engine.events import PersonForgotten
 from engine.service import Service
 from notifications.cancellations import Cancellations
+from notifications.meetings import MeetingInvitations
 from notifications.privacy import MaildirEraser, scrub_outbox
 from notifications.timers import TimerPlanner
 
@@ -23,12 +24,15 @@ if TYPE_CHECKING:
 def wire_notifications(service: Service, *, send_hour: int, maildir: Path | None,
                        composer: "Callable[[], Composer] | None" = None) -> TimerPlanner:
     """The reminder planner, so every transition plans its reminders in the same transaction (and,
-    given a ``composer``, cancels the calendar entries that no longer apply), and the erasure
+    given a ``composer``, cancels the calendar entries that no longer apply, and invites the
+    members of a working structure to its meetings), and the erasure
     handlers of the outbox and (where mails are written to one) the maildir, in this order.
     Importing them registers their tables."""
     cancellations = Cancellations(service, composer) if composer is not None else None
     planner = TimerPlanner(service, send_hour=send_hour, cancellations=cancellations)
     service.bus.subscribe(planner, *TimerPlanner.EVENTS)
+    if composer is not None:  # tools that plan but never mail invite nobody either
+        service.bus.subscribe(MeetingInvitations(service, composer), *MeetingInvitations.EVENTS)
     service.bus.subscribe(scrub_outbox, PersonForgotten)
     if maildir is not None:
         service.bus.subscribe(MaildirEraser(maildir), PersonForgotten)

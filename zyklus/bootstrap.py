@@ -8,6 +8,8 @@ explicitly and in this order (the order is part of the contract, see docs/archit
 2. ``TimerPlanner`` (notifications.wiring): every transition plans its reminders in the same
    transaction, and cancels calendar entries that no longer apply — after the carry-over, because
    the inherited indicators' values-due reminders are planned from it;
+   ``MeetingInvitations`` (notifications.wiring): a meeting planned, changed or cancelled writes
+   its members' invitations with their calendar entries to the outbox in the same transaction;
 3. ``scrub_outbox`` and ``MaildirEraser``: ``person forget`` erases the person from the outbox and
    from the maildir;
 4. ``forget_account``: and their account, its sessions and tokens (zyklus.app.accounts).

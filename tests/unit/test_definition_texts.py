@@ -41,11 +41,12 @@ message = "Das Dokument fehlt."
 label = "Netzwerktagung"
 on = 2027-02-15
 """
-SHIPPED_VERSIONS = {"beispiel-nrw-beteiligung": "b968fdf3c49d", "gnk-nrw": "26b54ad10b07",
-                    "gnk-thueringen": "16e90f8cf4f6", "kommune": "75a9d233f9ea", "landkreis": "065c09fc3140"}
-"""Changed deliberately with the council decisions in full (a resolution's result, committees and
-vote; the NRW application step; the county's members as AGS): cycles already running stay on
-the versions they stored (fb4d75ff583f and friends) until `zyklus workflow migrate` moves them."""
+SHIPPED_VERSIONS = {"beispiel-nrw-beteiligung": "6cc71f84365d", "gnk-nrw": "ddebbae296dd",
+                    "gnk-thueringen": "6942fbc5343a", "kommune": "46101a5df42e", "landkreis": "0da3c0e5a07d"}
+"""Changed deliberately (issue 13): a council resolution's result, committees and vote, the NRW
+application step, the county's members as AGS, and the workshop guards that also count held
+steering-group meetings. Cycles already running stay on the versions they stored (fb4d75ff583f
+and friends) until `zyklus workflow migrate` moves them."""
 
 
 def problems(tmp_path: Path, **replace: str) -> list[str]:

@@ -69,6 +69,26 @@ def test_fact_count(count: int, ok: bool, missing: int) -> None:
     assert f"bisher {count}" in result.message and "3 ×" in result.message
 
 
+@pytest.mark.parametrize(("facts", "held", "ok"), [
+    (0, {"steering_group": 3}, True), (2, {"steering_group": 1}, True), (3, {}, True),
+    (1, {"steering_group": 1, "core_team": 5, "coordination": 5}, False),  # other structures do not count
+])
+def test_fact_count_with_meetings_adds_the_held_meetings_of_that_structure(facts: int, held: dict[str, int],
+                                                                           ok: bool) -> None:
+    g = spec(type="fact_count", fact="workshop", meetings="steering_group", min=3)
+    snapshot = CycleSnapshot(number=1, phase="a", facts=tuple(fact("workshop") for _ in range(facts)),
+                             held_meetings=held)
+    assert run(g, snapshot).ok is ok
+    # without the parameter, meetings are not counted
+    assert run(spec(type="fact_count", fact="workshop", min=3), snapshot).ok is (facts >= 3)
+
+
+@pytest.mark.parametrize("structure", ["beirat", "mayor_office"])
+def test_fact_count_meetings_must_name_a_working_structure(structure: str) -> None:
+    with pytest.raises(ValidationError, match=structure):
+        guards.parse_params(spec(type="fact_count", fact="workshop", meetings=structure, min=2))
+
+
 def test_fact_count_needs_a_positive_minimum() -> None:
     with pytest.raises(ValidationError):
         guards.parse_params(spec(type="fact_count", fact="workshop", min=0))

@@ -95,7 +95,8 @@ def test_gnk_nrw_begins_with_the_application_to_lag_21() -> None:
     assert d.facts["council_resolution"].fields["body"].choices == ("Rat", "Kreistag")
     assert d.transitions["strategy_done"].dest == "council_resolution"  # no participation phase of its own
     assert set(d.transitions["strategy_done"].guards) == {"workshops", "programme"}  # inherited, one replaced
-    assert d.transitions["strategy_done"].guards["workshops"].params == {"fact": "workshop", "min": 2}
+    assert d.transitions["strategy_done"].guards["workshops"].params == {"fact": "workshop", "meetings": "steering_group",
+                                                                  "min": 2}
     assert d.restart is not None and d.restart.phase == "strategy"
 
 

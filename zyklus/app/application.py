@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from notifications.outbox import Transport
     from zyklus.app.accounts import Accounts
     from zyklus.app.idempotency import Idempotency
+    from zyklus.app.meetings import Meetings
     from zyklus.config import Settings
 
 
@@ -55,6 +56,13 @@ class Application:
     @cached_property
     def cycles(self) -> Cycles:
         return Cycles(self.service)
+
+    @cached_property
+    def meetings(self) -> Meetings:
+        """Meetings of the working structures (the steering group's workshops above all)."""
+        from zyklus.app.meetings import Meetings
+
+        return Meetings(self.service)
 
     @cached_property
     def programme(self) -> ProgrammeArea:

@@ -99,3 +99,53 @@ class Comment(Command):
     ags: str
     actor: str
     text: str
+
+
+# -- meetings ----------------------------------------------------------------------------------
+class AddMeeting(Command):
+    ags: str
+    actor: str
+    """A coordinator of the municipality."""
+    group: str
+    starts_at: dt.datetime
+    """Without an offset: local time in the configured zone."""
+    place: str
+    agenda: str
+    duration_minutes: int = 120
+
+
+class ChangeMeeting(Command):
+    """What is given changes; the members get an update of the calendar entry."""
+
+    id: int
+    actor: str
+    starts_at: dt.datetime | None = None
+    place: str | None = None
+    agenda: str | None = None
+    duration_minutes: int | None = None
+
+
+class CancelMeeting(Command):
+    id: int
+    actor: str
+
+
+class RecordAttendance(Command):
+    id: int
+    actor: str
+    count: int
+    people: list[str] = Field(default_factory=list)
+    """Addresses of registered people who took part (named only with their consent)."""
+
+
+class RecordMinutes(Command):
+    id: int
+    actor: str
+    reference: str
+    """A link or a file reference."""
+
+
+class RecordResults(Command):
+    id: int
+    actor: str
+    text: str

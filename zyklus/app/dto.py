@@ -675,3 +675,37 @@ class ForgottenDTO(DTO):
     compacted: bool
     """False when another process kept SQLite's write-ahead log from being emptied (it is emptied
     when the last connection closes)."""
+
+
+# -- meetings ----------------------------------------------------------------------------------
+class MeetingDTO(DTO):
+    """A meeting of a working structure (zyklus.app.meetings)."""
+
+    id: int
+    """The meeting's number, for `meeting change ID` and the others."""
+    ags: str
+    cycle: int
+    """The cycle it belongs to."""
+    group: Literal["coordination", "core_team", "steering_group"]
+    """The working structure that meets; its members (with the nesting of roles) are invited."""
+    group_label: str
+    """The structure's name in the caller's language."""
+    starts_at: dt.datetime
+    """The start in the configured time zone, with its offset."""
+    duration_minutes: int
+    place: str
+    agenda: str
+    status: Literal["planned", "held", "cancelled"]
+    """held: its day has come and its attendance was recorded; what the workshop guards count."""
+    status_label: str
+    sequence: int
+    """The calendar entry's SEQUENCE: raised by every change and by the cancellation."""
+    invited: int
+    """How many members of the structure are registered now (who gets an invitation)."""
+    attendance: int | None
+    """How many took part, named or not; None until recorded."""
+    attendees: list[str]
+    """Names of the registered people who took part and consented to publication."""
+    minutes: str | None
+    """The minutes: a link or a file reference."""
+    results: str | None

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from engine.errors import ZyklusError
-from zyklus.cli import backup, cycles, demo, privacy, programme, reminders, web, workflows
+from zyklus.cli import backup, cycles, demo, meetings, privacy, programme, reminders, web, workflows
 
 app = typer.Typer(
     name="zyklus",
@@ -77,6 +77,7 @@ def _tz(name: str):
 
 
 cycles.register(app)
+meetings.register(app)
 programme.register(app)
 workflows.register(app)
 reminders.register(app)

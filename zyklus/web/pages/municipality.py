@@ -14,7 +14,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from engine.errors import Conflict, NotFound, TransitionRefused, ZyklusError
+from engine.errors import Conflict, InvalidInput, NotFound, TransitionRefused, ZyklusError
+from engine.i18n import m
 from zyklus.app import commands as c
 from zyklus.app.access import Action
 from zyklus.app.dto import StatusDTO
@@ -62,8 +63,10 @@ def _page(request: Request, ags: str, *, status_code: int = 200, **values: Any) 
     timeline = _timeline(request, status, lang) if status else []
     workflows = [w for w in app.workflows.list(lang) if w.valid] if status is None else []
     recent = app.cycles.history(municipality.ags, status.cycle, lang)[-8:][::-1] if status else []
+    meetings = [mt for mt in app.meetings.list(municipality.ags, lang) if status and mt.cycle == status.cycle]
     return render(request, "municipality.html.j2", status_code=status_code, municipality=municipality,
-                  status=status, timeline=timeline, recent=recent, workflows=workflows,
+                  status=status, timeline=timeline, recent=recent, workflows=workflows, meetings=meetings,
+                  today=app.today(),
                   default_workflow=state(request).settings.get("general", "default_workflow"),
                   can_record=principal.may(Action.RECORD, municipality.ags, municipality.state),
                   can_advance=principal.may(Action.ADVANCE, municipality.ags, municipality.state),
@@ -166,6 +169,42 @@ def comment(request: Request, ags: str, form: Form) -> Response:
     except ZyklusError as exc:
         return _page(request, ags, status_code=422, comment_error=exc.render(lang), comment_text=text)
     return RedirectResponse(f"/kommunen/{municipality.ags}?kommentiert=1#kommentar", status_code=303)
+
+
+# -- Sitzungen ----------------------------------------------------------------------------------------
+@router.post("/kommunen/{ags}/sitzungen")
+def add_meeting(request: Request, ags: str, form: Form) -> Response:
+    """A meeting planned from the page; its members' invitations go out with the next delivery."""
+    principal, municipality = municipality_for(request, ags, Action.ADVANCE)
+    lang = language(request)
+    try:
+        from engine import validate
+
+        starts_at = validate.local_moment(field(form, "starts_at", 20), lang)
+        door(request).meetings.add(c.AddMeeting(ags=municipality.ags, actor=principal.email,
+                                                group=field(form, "group", 20), starts_at=starts_at,
+                                                place=field(form, "place", 200), agenda=field(form, "agenda", 10_000)),
+                                   lang)
+    except ZyklusError as exc:
+        return _page(request, ags, status_code=422, meeting_error=exc.render(lang), meeting_typed=dict(form.items()))
+    return RedirectResponse(f"/kommunen/{municipality.ags}?sitzung=1#sitzungen", status_code=303)
+
+
+@router.post("/kommunen/{ags}/sitzungen/{meeting_id}/teilnahme")
+def record_attendance(request: Request, ags: str, meeting_id: int, form: Form) -> Response:
+    principal, municipality = municipality_for(request, ags, Action.ADVANCE)
+    lang = language(request)
+    app = door(request)
+    try:
+        if app.meetings.get(meeting_id, lang).ags != municipality.ags:
+            raise NotFound(m("meeting.unknown", lang, id=meeting_id))
+        count = field(form, "count", 10).strip()
+        if not count.isdigit():
+            raise InvalidInput(m("meeting.count_invalid", lang, value=count, limit=10_000))
+        app.meetings.attend(c.RecordAttendance(id=meeting_id, actor=principal.email, count=int(count)), lang)
+    except ZyklusError as exc:
+        return _page(request, ags, status_code=422, attendance_error={"id": meeting_id, "message": exc.render(lang)})
+    return RedirectResponse(f"/kommunen/{municipality.ags}?teilnahme=1#sitzung-{meeting_id}", status_code=303)
 
 
 # -- Verlauf ----------------------------------------------------------------------------------------

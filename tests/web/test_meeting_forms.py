@@ -1,0 +1,84 @@
+"""The municipality page's meetings: a coordinator plans a steering-group meeting with the form
+(its invitations wait in the outbox), records the attendance once the day has come, and a form
+with a day that does not exist answers with its error beside the form and keeps what was typed."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+from engine_support import AGS, COORDINATOR, NOW, setup_municipality
+from fastapi.testclient import TestClient
+
+from engine.clock import FixedClock
+from notifications.tables import Outbox
+from sqlmodel import Session, select
+from zyklus.bootstrap import bootstrap
+from zyklus.config import load_settings
+from zyklus.web.app import create_app
+
+PASSWORD = "Nachhaltig-2027"
+SECRET = "web-tests-secret-key-0123456789abcdef"
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "no CSRF token on the page"
+    return html.unescape(found[1])
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[tuple[TestClient, object, FixedClock]]:
+    clock = FixedClock(NOW)
+    door = bootstrap(load_settings(lang="de"), clock, db_url=database_url, require_schema=False)
+    door.service.init_db()
+    setup_municipality(door.service)
+    issued = door.accounts.issue_link(COORDINATOR)
+    assert issued is not None
+    door.accounts.set_password(issued.token, PASSWORD)
+    with TestClient(create_app(door, door.settings, SECRET)) as http:
+        token = csrf_of(http.get("/anmelden").text)
+        assert http.post("/anmelden", data={"csrf": token, "email": COORDINATOR, "password": PASSWORD, "next": "/"},
+                         follow_redirects=False).status_code == 303
+        yield http, door, clock
+    door.close()
+
+
+def plan(http: TestClient, starts_at: str, place: str):  # noqa: ANN201
+    token = csrf_of(http.get(f"/kommunen/{AGS}").text)
+    return http.post(f"/kommunen/{AGS}/sitzungen", follow_redirects=False,
+                     data={"csrf": token, "group": "steering_group", "starts_at": starts_at, "place": place,
+                           "agenda": "1. Leitlinien"})
+
+
+def test_plan_a_meeting_and_record_its_attendance(client) -> None:  # noqa: ANN001
+    http, door, _clock = client  # 04.01.2027, 09:00 in Erfurt
+    assert plan(http, "2027-01-04T08:00", "Rathaus, Raum 101").status_code == 303  # this morning
+    assert plan(http, "2027-01-05T17:00", "Kaisersaal").status_code == 303  # tomorrow
+    with Session(door.service.engine) as session:
+        invited = session.exec(select(Outbox.recipient).where(Outbox.kind == "meeting")).all()
+    assert len(invited) == 2 * 15  # the whole steering group, coordinators and core team included
+    page = http.get(f"/kommunen/{AGS}").text
+    assert "04.01.2027 08:00" in page and "05.01.2027 17:00" in page and "Kaisersaal" in page
+    [this_morning, _tomorrow] = door.meetings.list(AGS)
+    # attendance only for the meeting whose day has come
+    assert re.findall(r"/sitzungen/([0-9]+)/teilnahme", page) == [str(this_morning.id)]
+    answer = http.post(f"/kommunen/{AGS}/sitzungen/{this_morning.id}/teilnahme", follow_redirects=False,
+                       data={"csrf": csrf_of(page), "count": "19"})
+    assert answer.status_code == 303
+    held = door.meetings.get(this_morning.id)
+    assert (held.status, held.attendance) == ("held", 19)
+
+
+def test_a_day_that_does_not_exist_is_shown_beside_the_form(client) -> None:  # noqa: ANN001
+    http, door, _clock = client
+    token = csrf_of(http.get(f"/kommunen/{AGS}").text)
+    answer = http.post(f"/kommunen/{AGS}/sitzungen",
+                       data={"csrf": token, "group": "steering_group", "starts_at": "2027-02-30T17:00",
+                             "place": "Rathaus", "agenda": "Leitlinien"})
+    assert answer.status_code == 422
+    assert 'id="meeting-error" role="alert"' in answer.text and "2027-02-30T17:00" in answer.text
+    assert 'value="Rathaus"' in answer.text
+    assert door.meetings.list(AGS) == []

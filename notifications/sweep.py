@@ -33,6 +33,7 @@ from notifications.mail import message_id_for
 from notifications.monitoring import KINDS as MONITORING_KINDS
 from notifications.outbox import RetryPolicy, Transport, clear_old_bodies, dispatch, insert_ignoring_duplicates
 from notifications.planning import CYCLE_WIDE, plan_review
+from notifications.run_reminders import RunMailer, in_run
 from notifications.tables import Outbox, Timer
 from notifications.timers import DEADLINE_KINDS, TimerPlanner, fire_moment
 
@@ -115,8 +116,11 @@ class _DryRun(Exception):
 
 class Sweeper:
     def __init__(self, service: Service, composer: Composer, planner: TimerPlanner, transport: Transport,
-                 sender: str, policy: RetryPolicy, batch_size: int = 200, retention_days: int = 0) -> None:
+                 sender: str, policy: RetryPolicy, batch_size: int = 200, retention_days: int = 0,
+                 runs: RunMailer | None = None) -> None:
         self.service = service
+        self.runs = runs
+        """The programme runs' conference reminders and advisors' digests (notifications/run_reminders.py)."""
         self.composer = composer
         self.planner = planner
         self.transport = transport
@@ -145,7 +149,11 @@ class Sweeper:
                 return report
             if len(batch) < self.batch_size:
                 break
-        report.digests = self._digests(now, report)
+        if self.runs is not None and not dry_run:
+            queued, weekly = self.runs.sweep(now)
+            report.queued += queued
+            report.digests += weekly
+        report.digests += self._digests(now, report)
         report.template_errors = list(dict.fromkeys(self.composer.renderer.override_errors))
         self.composer.renderer.override_errors.clear()
         if deliver:
@@ -237,6 +245,8 @@ class Sweeper:
         listing = None
         if timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < self.service.today():
             return "missed", []  # a reminder of a date already past helps nobody
+        if timer.kind == "event" and in_run(session, cycle.municipality_id, timer.due_on or self.service.today()):
+            return "superseded", []  # a municipality in a programme run has the run's dates instead
         if batch.latest.get(_subject(timer), timer.id) != timer.id:
             return "superseded", []  # after downtime, one mail says where things stand
         if timer.kind in MONITORING_KINDS and not (

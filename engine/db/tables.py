@@ -112,3 +112,4 @@ class History(SQLModel, table=True):
 # The action programme's tables (goals, measures, indicators) live in their own module; importing
 # it here registers them wherever the engine's tables are registered (create_schema, migrations).
 from engine.db import indicator_tables as _indicator_tables  # noqa: E402,F401
+from engine.db import run_tables as _run_tables  # noqa: E402,F401

@@ -607,7 +607,7 @@ class AwardCheckDTO(DTO):
     ags: str
     name: str
     awarded: bool
-    """Awarded now (or before: ``already``)."""
+    """Meets the criteria: awarded now, or before (``already``)."""
     already: bool
     missing: list[str]
     """The criteria (fact ids) not on record: why it was not awarded."""

@@ -54,6 +54,15 @@ def test_a_run_from_the_command_line(tmp_path: Path) -> None:
     assert run("run", "show", "gibt-es-nicht", code=1).strip() == "Unbekannter Programmdurchgang: gibt-es-nicht"
     assert len(json.loads(run("run", "show", RUN, "--json"))["participants"]) == 3
 
-    awarded = run("run", "award", RUN, "--on", "2029-07-08")
+    run("record", WEIMAR, "council_resolution", "--set", "date=2028-03-09", "--set", "body=Stadtrat",
+        "--set", "reference=DS 0371/28", "--on", "2028-03-09", "--as", "k@weimar.de")
+    env["ZYKLUS_NOW"] = "2029-07-08T10:00"
+    awarded = " ".join(run("run", "award", RUN, "--on", "2029-07-08").split())  # rich wraps at 80 columns
     assert "✗ Erfurt (16051000): nicht ausgezeichnet, es fehlt: council_resolution" in awarded
+    assert "✓ Weimar (16055000): ausgezeichnet als Global Nachhaltige Kommune Thüringen am 08.07.2029" in awarded
     assert json.loads(run("status", ERFURT, "--json"))["awards"] == []
+    assert ("Ausgezeichnet als Global Nachhaltige Kommune Thüringen am 08.07.2029 (Zukunftsfähiges Thüringen e.V.)"
+            in " ".join(run("status", WEIMAR).split()))
+    [entry] = [e for e in json.loads(run("history", WEIMAR, "--json")) if e["kind"] == "award"]
+    assert (entry["on"], entry["details"]["label"]) == ("2029-07-08", "Global Nachhaltige Kommune Thüringen")
+    assert "Auszeichnung:" in run("history", WEIMAR)

@@ -198,6 +198,10 @@ def test_the_label_goes_to_participants_that_meet_the_criteria(world) -> None:
     [award] = door.cycles.status(ERFURT).awards
     assert (award.label, award.on, award.run) == ("Global Nachhaltige Kommune Thüringen", dt.date(2028, 7, 8), RUN)
     assert door.cycles.status(WEIMAR).awards == []
+    report = door.programme.report_html(ERFURT)
+    assert ("Ausgezeichnet als Global Nachhaltige Kommune Thüringen am 08.07.2028 (Zukunftsfähiges Thüringen e.V.)"
+            in report)
+    assert "Ausgezeichnet als" not in door.programme.report_html(WEIMAR)
     entry = door.cycles.history(ERFURT)[-1]
     assert entry.kind == "award" and entry.details["by"] == "Zukunftsfähiges Thüringen e.V."
     again = door.runs.award(c.AwardRun(run=RUN, on=dt.date(2028, 7, 9)))

@@ -26,7 +26,7 @@ from engine.db.run_tables import ProgrammeRun, RunAttendance, RunAward, RunEvent
 from engine.db.tables import Cycle, Fact, Municipality
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.events import RunChanged, RunEventRemoved
-from engine.i18n import m
+from engine.i18n import Language, m
 from engine.service import Service
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
@@ -55,7 +55,7 @@ class Runs:
         self.service = service
 
     @property
-    def lang(self):  # noqa: ANN201 - the service's Language
+    def lang(self) -> Language:
         return self.service.lang
 
     # -- lookups ----------------------------------------------------------------------------------

@@ -1,11 +1,10 @@
-"""The reminders of programme runs: before each of a run's events (the network conferences) a
-mail with its calendar entry to the coordinators of every municipality taking part on that day,
-and once a week a digest for each advisor of what is overdue in their runs.
+"""The mails of programme runs: the reminder before each of a run's events (the network
+conferences) with its calendar entry, to the coordinators of every municipality taking part on
+that day; the cancellation of an entry that no longer applies; and once a week a digest for each
+advisor of what is overdue in their runs.
 
-The event reminders are :class:`~notifications.tables.RunTimer` rows, re-planned in the unit of
-work that changed the event or the participants (:class:`RunPlanner`), so a municipality that
-leaves gets no more of them and a moved conference's reminders move with it. The sweep claims
-them (:meth:`RunMailer.sweep`), like the cycle's timers.
+The event reminders are :class:`~notifications.tables.RunTimer` rows planned by
+notifications/run_timers.py; the sweep claims them (:meth:`RunMailer.sweep`), like the cycle's.
 
 The weekly digest needs no timer row: the outbox key names the advisor and the ISO week, so the
 first sweep of a week (from Monday's send hour) writes it and every later sweep of that week
@@ -18,16 +17,14 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
-from engine.dates import Duration, subtract
 from engine.db.run_tables import ProgrammeRun, RunEvent, RunParticipant
 from engine.db.tables import Municipality, Person
-from engine.events import DomainEvent, RunChanged, RunEventRemoved
 from engine.runs import taking_part
 from engine.service import Service
+from notifications.cancellations import RECEIVED
 from notifications.compose import Composer, recipients
 from notifications.ics import DeadlineItem, deadline_calendar
 from notifications.mail import message_id_for
@@ -35,8 +32,6 @@ from notifications.outbox import insert_ignoring_duplicates
 from notifications.tables import Outbox, RunTimer
 from notifications.timers import fire_moment
 
-CONFERENCE_BEFORE = ("P28D", "P7D")
-"""When the coordinators hear of a conference: four weeks ahead (to plan who goes) and one week."""
 ROLES = ("coordination",)
 
 
@@ -54,52 +49,49 @@ class Advisor:
 AdvisorSource = Callable[[Session], Sequence[Advisor]]
 
 
-def in_run(session: Session, municipality_id: int, on: dt.date) -> bool:
-    """Whether a municipality takes part in any run on ``on``: then the run's dates replace the
-    conference offsets of its workflow variant."""
-    return session.exec(select(RunParticipant.id).where(RunParticipant.municipality_id == municipality_id,
-                                                        taking_part(on))).first() is not None
+def cancel_entries(session: Session, composer: Composer, run_event: RunEvent, keep: frozenset[str]) -> int:
+    """Everyone who received the event's entry for a municipality not in ``keep`` (AGS) gets its
+    cancellation (METHOD:CANCEL, the next SEQUENCE); a second cancellation is a no-op."""
+    run = session.get(ProgrammeRun, run_event.run_id)
+    received = session.exec(select(Outbox).where(
+        Outbox.kind == "run_event", col(Outbox.status).in_(RECEIVED),
+        col(Outbox.calendar_uid).startswith(f"zyklus-run-{run.slug}-{run_event.key}-"))).all()
+    latest: dict[tuple[str, str], Outbox] = {}
+    for row in received:
+        if _ags_of(row.calendar_uid) not in keep:  # type: ignore[arg-type]
+            latest[(row.calendar_uid, row.recipient)] = row  # type: ignore[index]
+    if not latest:
+        return 0
+    now, sequence = composer.service.clock.now(), run_event.sequence + 1
+    names = dict(session.exec(select(Municipality.ags, Municipality.name).where(
+        col(Municipality.ags).in_({_ags_of(uid) for uid, _ in latest}))).all())
+    rows = []
+    for (uid, recipient), sent in latest.items():
+        rendered = composer.renderer.render("run_event_cancelled", sent.language, {
+            "recipient_name": sent.recipient_name, "municipality": names.get(_ags_of(uid), ""), "run_name": run.name,
+            "event_label": run_event.topic or run_event.key, "event_on": run_event.on})
+        calendar = deadline_calendar([_entry(run, run_event, uid, composer.settings.sender, (recipient,), sequence)],
+                                     stamp=now, method="CANCEL")
+        key = f"run-cancel:{uid}:{sequence}:{recipient}"
+        rows.append(Outbox(key=key, kind="run_event_cancel", recipient=recipient, recipient_name=sent.recipient_name,
+                           language=sent.language, subject=rendered.subject, text=rendered.text, html=rendered.html,
+                           ics=calendar, calendar_uid=uid, message_id=message_id_for(key, composer.settings.domain),
+                           next_attempt_at=to_db(now), created_at=to_db(now)))
+    return insert_ignoring_duplicates(session, rows)
 
 
-class RunPlanner:
-    EVENTS: tuple[type[DomainEvent], ...] = (RunChanged, RunEventRemoved)
+def _ags_of(uid: str) -> str:
+    """The AGS in ``zyklus-run-{run}-{event}-{AGS}@{domain}``."""
+    return uid.rsplit("@", 1)[0][-8:]
 
-    def __init__(self, service: Service, send_hour: int = 7) -> None:
-        self.service = service
-        self.send_hour = send_hour
 
-    def __call__(self, event: DomainEvent, session: Session) -> None:
-        if isinstance(event, RunEventRemoved):
-            session.execute(delete(RunTimer).where(col(RunTimer.event_id) == event.event_id))
-            return
-        assert isinstance(event, RunChanged)
-        query = select(RunEvent).where(RunEvent.run_id == event.run_id)
-        if event.event_id is not None:
-            query = query.where(RunEvent.id == event.event_id)
-        for run_event in session.exec(query).all():
-            self._plan(session, run_event)
-
-    def _plan(self, session: Session, run_event: RunEvent) -> None:
-        """Unclaimed reminders of the event are replaced by those of who takes part on its day."""
-        session.execute(delete(RunTimer).where(col(RunTimer.event_id) == run_event.id,
-                                               col(RunTimer.claimed_at).is_(None)))
-        today = self.service.today()
-        done = {(t.municipality_id, t.rule) for t in session.exec(select(RunTimer).where(
-            RunTimer.event_id == run_event.id, RunTimer.sequence == run_event.sequence))}
-        participants = session.exec(select(RunParticipant.municipality_id).where(
-            RunParticipant.run_id == run_event.run_id, taking_part(run_event.on))).all()
-        rows = []
-        for municipality_id in participants:
-            for offset in CONFERENCE_BEFORE:
-                fire_on = max(subtract(run_event.on, Duration.parse(offset)), today)
-                if run_event.on < today or (municipality_id, offset) in done:
-                    continue
-                rows.append({"event_id": run_event.id, "municipality_id": municipality_id, "rule": offset,
-                             "sequence": run_event.sequence, "fire_on": fire_on,
-                             "fire_at": fire_moment(fire_on, self.send_hour, self.service.tz),
-                             "claimed_at": None, "outcome": None})
-        if rows:
-            session.execute(insert(RunTimer), rows)
+def _entry(run: ProgrammeRun, run_event: RunEvent, uid: str, organizer: str, attendees: tuple[str, ...],
+           sequence: int) -> DeadlineItem:
+    """The event's calendar entry for one municipality: the reminders' REQUEST and the CANCEL."""
+    label = run_event.topic or run_event.key
+    return DeadlineItem(uid=uid, sequence=sequence, summary=f"{run.name}: {label}",
+                        description=f"{run.name}: {label}" + (f", {run_event.place}" if run_event.place else ""),
+                        due=run_event.on, organizer=organizer, attendees=attendees)
 
 
 class RunMailer:
@@ -147,11 +139,8 @@ class RunMailer:
         settings = self.composer.settings
         uid = f"zyklus-run-{run.slug}-{run_event.key}-{municipality.ags}@{settings.domain}"
         label = run_event.topic or run_event.key
-        calendar = deadline_calendar(
-            [DeadlineItem(uid=uid, sequence=run_event.sequence, summary=f"{run.name}: {label}",
-                          description=f"{run.name}: {label}" + (f", {run_event.place}" if run_event.place else ""),
-                          due=run_event.on, organizer=settings.sender,
-                          attendees=tuple(p.email for p in chosen))], stamp=now, method="REQUEST")
+        calendar = deadline_calendar([_entry(run, run_event, uid, settings.sender, tuple(p.email for p in chosen),
+                                             run_event.sequence)], stamp=now, method="REQUEST")
         out = []
         for person in chosen:
             lang = "en" if person.language == "en" else "de"

@@ -33,7 +33,8 @@ from notifications.mail import message_id_for
 from notifications.monitoring import KINDS as MONITORING_KINDS
 from notifications.outbox import RetryPolicy, Transport, clear_old_bodies, dispatch, insert_ignoring_duplicates
 from notifications.planning import CYCLE_WIDE, plan_review
-from notifications.run_reminders import RunMailer, in_run
+from notifications.run_reminders import RunMailer
+from notifications.run_timers import in_run
 from notifications.tables import Outbox, Timer
 from notifications.timers import DEADLINE_KINDS, TimerPlanner, fire_moment
 
@@ -150,9 +151,7 @@ class Sweeper:
             if len(batch) < self.batch_size:
                 break
         if self.runs is not None and not dry_run:
-            queued, weekly = self.runs.sweep(now)
-            report.queued += queued
-            report.digests += weekly
+            self._runs(now, report)
         report.digests += self._digests(now, report)
         report.template_errors = list(dict.fromkeys(self.composer.renderer.override_errors))
         self.composer.renderer.override_errors.clear()
@@ -161,6 +160,18 @@ class Sweeper:
                                        self.batch_size)
         report.bodies_cleared = clear_old_bodies(self.service.engine, now, self.retention_days)
         return report
+
+    def _runs(self, now: dt.datetime, report: SweepReport) -> None:
+        """The programme runs' reminders and digests. If they fail, nothing of them is kept (their
+        timers stay unclaimed for the next sweep) and the rest of the sweep still delivers."""
+        try:
+            queued, weekly = self.runs.sweep(now)  # type: ignore[union-attr]
+        except Exception as exc:  # noqa: BLE001 - the cycles' mails go out regardless
+            log.error("programme run reminders could not be written", exc_info=exc)
+            report.failures.append({"what": "runs", "error": one_line(exc)})
+            return
+        report.queued += queued
+        report.digests += weekly
 
     @staticmethod
     def _restart_failed(cycle_id: int, ags: str, exc: Exception, report: SweepReport) -> None:

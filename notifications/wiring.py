@@ -13,7 +13,7 @@ from engine.events import PersonForgotten
 from engine.service import Service
 from notifications.cancellations import Cancellations
 from notifications.privacy import MaildirEraser, scrub_outbox
-from notifications.run_reminders import RunPlanner
+from notifications.run_timers import RunPlanner
 from notifications.timers import TimerPlanner
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def wire_notifications(service: Service, *, send_hour: int, maildir: Path | None
     cancellations = Cancellations(service, composer) if composer is not None else None
     planner = TimerPlanner(service, send_hour=send_hour, cancellations=cancellations)
     service.bus.subscribe(planner, *TimerPlanner.EVENTS)
-    service.bus.subscribe(RunPlanner(service, send_hour), *RunPlanner.EVENTS)
+    service.bus.subscribe(RunPlanner(service, send_hour, composer), *RunPlanner.EVENTS)
     service.bus.subscribe(scrub_outbox, PersonForgotten)
     if maildir is not None:
         service.bus.subscribe(MaildirEraser(maildir), PersonForgotten)

@@ -88,7 +88,14 @@ def test_conference_reminders_reach_every_participants_coordinators_until_it_lea
     assert event["DTSTART"].dt == dt.date(2027, 3, 10)
 
     door.runs.leave(c.LeaveRun(run=RUN, ags=JENA, on=dt.date(2027, 3, 1)))
+    # Jena's coordinators had the conference in their calendars: its entry is cancelled
+    cancelled = run_mails(door, "run_event_cancel")
+    assert {r.recipient for r in cancelled} == coordinators("jena.de")
     sweep_at(door, clock, local(2027, 3, 3, 7, 5))  # one week before
+    [cancel] = [m for m in by_recipient(smtp_handler)["koordination0@jena.de"] if m["Subject"].startswith("Abgesagt")]
+    _text, _html, calendar = parts(cancel)
+    assert calendar["METHOD"] == "CANCEL"
+    assert str(the_event(calendar)["UID"]) == f"zyklus-run-{RUN}-tagung-1-{JENA}@zyklus.test"
     second = {r.recipient for r in run_mails(door)[len(first):]}
     assert second == coordinators("erfurt.de") | coordinators("weimar.de")  # Jena left: no more reminders
     with Session(door.service.engine) as session:
@@ -103,7 +110,7 @@ def test_conference_reminders_reach_every_participants_coordinators_until_it_lea
     assert "gotha.de" in reminded and "erfurt.de" not in reminded and "weimar.de" not in reminded
 
 
-def test_a_moved_conference_moves_its_reminders_and_a_removed_one_drops_them(world) -> None:
+def test_a_moved_conference_moves_its_reminders_and_a_removed_one_is_cancelled(world) -> None:
     door, clock = world
     door.runs.add_event(c.AddRunEvent(run=RUN, event="tagung-2", on=dt.date(2027, 10, 6), place="Weimar",
                                       topic="Leitlinien"))
@@ -112,9 +119,13 @@ def test_a_moved_conference_moves_its_reminders_and_a_removed_one_drops_them(wor
     sweep_at(door, clock, local(2027, 9, 8, 7, 5))  # four weeks before the new one
     moved = [r for r in run_mails(door) if "Leitlinien" in r.subject]
     assert moved and all("06.10.2027" in r.subject for r in moved)
+    sweep_at(door, clock, local(2028, 2, 9, 7, 5))  # four weeks before the third conference
+    assert len([r for r in run_mails(door) if "Handlungsprogramm" in r.subject]) == 6
     door.runs.remove_event(RUN, "tagung-3")
-    sweep_at(door, clock, local(2028, 3, 1, 7, 5))
-    assert [r for r in run_mails(door) if "Handlungsprogramm" in r.subject] == []
+    assert {r.recipient for r in run_mails(door, "run_event_cancel")} == (
+        coordinators("erfurt.de") | coordinators("weimar.de") | coordinators("jena.de"))
+    sweep_at(door, clock, local(2028, 3, 1, 7, 5))  # its one-week reminder is gone with it
+    assert len([r for r in run_mails(door) if "Handlungsprogramm" in r.subject]) == 6
 
 
 def test_attendance_is_a_count_with_names_of_those_who_consented(world) -> None:

@@ -13,6 +13,7 @@ from smtp_server import ScriptedHandler
 from sqlmodel import Session, select
 
 from engine.clock import FixedClock
+from engine.db.run_tables import RunAttendance
 from engine.db.tables import Municipality
 from engine.errors import InvalidInput
 from engine_support import COORDINATOR, DEPUTY, record_phase, structure
@@ -218,3 +219,12 @@ def test_the_label_goes_to_participants_that_meet_the_criteria(world) -> None:
     again = door.runs.award(c.AwardRun(run=RUN, on=dt.date(2028, 7, 9)))
     assert {ch.ags for ch in again.checks if ch.already} == {ERFURT}
     assert len(door.cycles.status(ERFURT).awards) == 1
+
+
+def test_forgetting_a_person_removes_their_name_from_the_attendance(world) -> None:
+    door, _clock = world
+    door.runs.attend(c.RecordAttendance(run=RUN, event="tagung-1", ags=ERFURT, count=2, names=["Koordination 0"]))
+    door.privacy.forget(COORDINATOR)  # registered as „Koordination 0“
+    with Session(door.service.engine) as session:
+        [row] = session.exec(select(RunAttendance)).all()
+    assert row.count == 2 and "Koordination 0" not in row.names

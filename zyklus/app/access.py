@@ -3,7 +3,8 @@
 A signed-in account is a :class:`Principal`. Its rights in a municipality follow from the roles
 of the person rows registered there with its address (the nesting of engine.roles applies: a
 coordinator counts in the core team and the steering group), from its advisor scopes and from
-the administrator flag:
+the administrator flag. An advisor's scope is a Land, single municipalities, or programme runs,
+whose participants of today count as theirs (zyklus.app.runs):
 
 =================  =====================================================================
 read               the steering group (and so everyone in the working structures), the

@@ -9,6 +9,7 @@ notifications add-on from the engine's events. Advisors are accounts: their scop
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -128,7 +129,7 @@ class RunsArea:
         runs = self._runs(lang)
         with Session(self._service.engine) as session:
             row = runs.run_in(session, run)
-            attendance = runs.attendance(session, row)
+            attended = Counter(event_id for event_id, _municipality in runs.attendance(session, row))
             events = list(session.exec(select(RunEvent).where(RunEvent.run_id == row.id)
                                        .order_by(col(RunEvent.on), col(RunEvent.key))))
             emails = session.exec(select(Account.email).join(AdvisorScope, col(AdvisorScope.account_id) == Account.id)
@@ -136,8 +137,7 @@ class RunsArea:
             return RunDTO(run=row.slug, name=row.name, organiser=row.organiser, workflow=row.workflow,
                           award_requires=list(row.award_requires),
                           participants=[_participant_dto(p, mun) for p, mun in runs.participants(session, row)],
-                          events=[_event_dto(e, sum(1 for (eid, _), _a in attendance.items() if eid == e.id))
-                                  for e in events],
+                          events=[_event_dto(e, attended[e.id]) for e in events],
                           advisors=list(emails))
 
     def events(self, run: str, lang: Language = "de") -> list[RunEventDTO]:

@@ -186,7 +186,7 @@ def test_the_advisor_gets_one_weekly_digest_of_whats_overdue(world, smtp_handler
     sweep_at(door, clock, local(2027, 4, 12, 7, 5))  # Monday after the application phase's deadline
     sweep_at(door, clock, local(2027, 4, 14, 7, 5))  # the same week: no second digest
     [digest] = run_mails(door, "run_digest")
-    assert digest.recipient == ADVISOR and digest.subject == "Wochenübersicht 2027-W15: 2 überfällige Kommunen"
+    assert digest.recipient == ADVISOR and digest.subject == "Wochenübersicht 2027-W15: 2 überfällig"
     assert "Jena (16053000" in digest.text and "Weimar (16055000" in digest.text and "Erfurt" not in digest.text
     assert ADVISOR in by_recipient(smtp_handler)
     sweep_at(door, clock, local(2027, 4, 19, 7, 5))  # the next week: the next digest

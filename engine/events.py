@@ -124,6 +124,23 @@ class PersonForgotten(DomainEvent):
     """The names the person was registered under (one per municipality, usually the same)."""
 
 
+@dataclass(frozen=True)
+class RunChanged(DomainEvent):
+    """A programme run's dates or participants changed: subscribers re-plan the reminders of its
+    events (``event_id``: one event, None: all of the run's events)."""
+
+    run_id: int
+    event_id: int | None = None
+
+
+@dataclass(frozen=True)
+class RunEventRemoved(DomainEvent):
+    """A run's event is about to be deleted: subscribers drop what refers to it first."""
+
+    run_id: int
+    event_id: int
+
+
 Subscriber = Callable[[DomainEvent, Session], None]
 
 

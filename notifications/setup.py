@@ -15,6 +15,7 @@ from notifications.maildir import deliver_to_maildir
 from notifications.outbox import RetryPolicy, Transport
 from notifications.render import MailRenderer
 from notifications.smtp import OutcomeSink, SmtpSettings, deliver_sync
+from notifications.run_reminders import AdvisorSource, RunMailer
 from notifications.sweep import Sweeper
 from notifications.timers import TimerPlanner
 
@@ -83,7 +84,9 @@ def planner_for(service: Service, settings: SettingsLike) -> TimerPlanner:
                         cancellations=Cancellations(service, lambda: composer_for(service, settings)))
 
 
-def sweeper_for(service: Service, settings: SettingsLike, transport: Transport | None = None) -> Sweeper:
+def sweeper_for(service: Service, settings: SettingsLike, transport: Transport | None = None,
+                advisors: AdvisorSource | None = None) -> Sweeper:
+    """``advisors``: who gets the weekly digest of their programme runs (the door's accounts)."""
     composer = composer_for(service, settings)
     policy = RetryPolicy(max_attempts=settings.get("mail", "max_attempts"),
                          base_seconds=settings.get("mail", "retry_base_seconds"),
@@ -91,4 +94,5 @@ def sweeper_for(service: Service, settings: SettingsLike, transport: Transport |
     return Sweeper(service, composer, planner_for(service, settings), transport or transport_for(settings),
                    sender=settings.get("smtp", "sender"), policy=policy,
                    batch_size=settings.get("mail", "batch_size"),
-                   retention_days=settings.get("mail", "retention_days"))
+                   retention_days=settings.get("mail", "retention_days"),
+                   runs=RunMailer(service, composer, settings.get("scheduler", "send_hour"), advisors))

@@ -34,6 +34,8 @@ from notifications.mail import message_id_for
 from notifications.monitoring import KINDS as MONITORING_KINDS
 from notifications.outbox import RetryPolicy, Transport, clear_old_bodies, dispatch, insert_ignoring_duplicates
 from notifications.planning import CYCLE_WIDE, plan_review
+from notifications.run_reminders import RunMailer
+from notifications.run_timers import in_run
 from notifications.tables import Outbox, Timer
 from notifications.timers import DEADLINE_KINDS, TimerPlanner, fire_moment
 
@@ -118,8 +120,11 @@ class _DryRun(Exception):
 
 class Sweeper:
     def __init__(self, service: Service, composer: Composer, planner: TimerPlanner, transport: Transport,
-                 sender: str, policy: RetryPolicy, batch_size: int = 200, retention_days: int = 0) -> None:
+                 sender: str, policy: RetryPolicy, batch_size: int = 200, retention_days: int = 0,
+                 runs: RunMailer | None = None) -> None:
         self.service = service
+        self.runs = runs
+        """The programme runs' conference reminders and advisors' digests (notifications/run_reminders.py)."""
         self.composer = composer
         self.planner = planner
         self.transport = transport
@@ -148,7 +153,9 @@ class Sweeper:
                 return report
             if len(batch) < self.batch_size:
                 break
-        report.digests = self._digests(now, report)
+        if self.runs is not None and not dry_run:
+            self._runs(now, report)
+        report.digests += self._digests(now, report)
         report.template_errors = list(dict.fromkeys(self.composer.renderer.override_errors))
         self.composer.renderer.override_errors.clear()
         if deliver:
@@ -156,6 +163,18 @@ class Sweeper:
                                        self.batch_size)
         report.bodies_cleared = clear_old_bodies(self.service.engine, now, self.retention_days)
         return report
+
+    def _runs(self, now: dt.datetime, report: SweepReport) -> None:
+        """The programme runs' reminders and digests. If they fail, nothing of them is kept (their
+        timers stay unclaimed for the next sweep) and the rest of the sweep still delivers."""
+        try:
+            queued, weekly = self.runs.sweep(now)  # type: ignore[union-attr]
+        except Exception as exc:  # noqa: BLE001 - the cycles' mails go out regardless
+            log.error("programme run reminders could not be written", exc_info=exc)
+            report.failures.append({"what": "runs", "error": one_line(exc)})
+            return
+        report.queued += queued
+        report.digests += weekly
 
     @staticmethod
     def _restart_failed(cycle_id: int, ags: str, exc: Exception, report: SweepReport) -> None:
@@ -241,6 +260,8 @@ class Sweeper:
         listing = None
         if timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < self.service.today():
             return "missed", []  # a reminder of a date already past helps nobody
+        if timer.kind == "event" and in_run(session, cycle.municipality_id, timer.due_on or self.service.today()):
+            return "superseded", []  # a municipality in a programme run has the run's dates instead
         if batch.latest.get(_subject(timer), timer.id) != timer.id:
             return "superseded", []  # after downtime, one mail says where things stand
         if timer.kind in MONITORING_KINDS and not (

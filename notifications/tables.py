@@ -77,3 +77,24 @@ class Outbox(SQLModel, table=True):
     reply: str | None = Field(default=None, sa_column=Column(Text))
     created_at: dt.datetime
     sent_at: dt.datetime | None = None
+
+
+class RunTimer(SQLModel, table=True):
+    """A reminder of a programme run's event (a network conference) for one participating
+    municipality: its coordinators get it ``rule`` (an ISO duration) before the event. Planned
+    when the event or the participants change (notifications/run_reminders.py), claimed once."""
+
+    __tablename__ = "run_timer"
+    __table_args__ = (Index("ix_run_timer_due", "claimed_at", "fire_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="run_event.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    rule: str = Field(max_length=20)
+    sequence: int = 0
+    """The event's SEQUENCE when planned: a moved event's reminders are new ones."""
+    fire_on: dt.date
+    fire_at: dt.datetime
+    claimed_at: dt.datetime | None = None
+    outcome: str | None = Field(default=None, max_length=20)
+    """queued | stale (the municipality no longer takes part)"""

@@ -58,6 +58,20 @@ SAMPLE_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@er
 SAMPLE_DIGEST = {"recipient_name": "Anna Koch", "day": _DUE,
            "items": [{"subject": "Erinnerung: Frist am 15.03.2027", "text": "Guten Tag Anna Koch, …"}]}
 
+_RUN = "GNK Thüringen, 3. Durchgang 2027–2029"
+RUN_SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
+    ("run_event", "run_event", {"recipient_name": "Anna Koch", "municipality": "Erfurt", "ags": "16051000",
+                                "run_name": _RUN, "event_label": "1. Netzwerktagung", "event_on": _DUE,
+                                "place": "Erfurt, Augustinerkloster", "days_left": 28}),
+    ("run_event_cancelled", "run_event_cancel", {"recipient_name": "Anna Koch", "municipality": "Erfurt",
+                                                 "run_name": _RUN, "event_label": "1. Netzwerktagung",
+                                                 "event_on": _DUE}),
+    ("run_digest", "run_digest", {"recipient_name": "Beate Beraterin", "week": "2027-W11", "items": [
+        {"run": _RUN, "municipality": "Weimar", "ags": "16055000", "phase_label": "Bestandsaufnahme",
+         "due_on": dt.date(2027, 3, 1), "days_overdue": 14}]}),
+]
+"""The programme runs' mails (notifications/run_reminders.py), each with its own context."""
+
 
 def check_templates(override_dir: Path, lang: str = "de") -> list[str]:
     """One line per problem, our refusals said in ``lang`` (jinja2's own errors as jinja2 says
@@ -67,7 +81,7 @@ def check_templates(override_dir: Path, lang: str = "de") -> list[str]:
     refused = _refused_files(override_dir, lang)
     found: dict[tuple[str, str, str], str] = {}  # one line per error, named after the first kind it broke
     contexts = [(template, kind, {**SAMPLE_COMMON, "kind": kind, **extra}) for template, kind, extra in SAMPLES]
-    for template, kind, context in contexts + [("digest", "digest", SAMPLE_DIGEST)]:
+    for template, kind, context in contexts + [("digest", "digest", SAMPLE_DIGEST)] + RUN_SAMPLES:
         neutral = _overridden(override_dir, template)
         for language in LANGUAGES:
             per_language = _overridden(override_dir / language, template)

@@ -14,6 +14,7 @@ from engine.service import Service
 from notifications.cancellations import Cancellations
 from notifications.meetings import MeetingInvitations
 from notifications.privacy import MaildirEraser, scrub_outbox
+from notifications.run_timers import RunPlanner
 from notifications.timers import TimerPlanner
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def wire_notifications(service: Service, *, send_hour: int, maildir: Path | None
     service.bus.subscribe(planner, *TimerPlanner.EVENTS)
     if composer is not None:  # tools that plan but never mail invite nobody either
         service.bus.subscribe(MeetingInvitations(service, composer), *MeetingInvitations.EVENTS)
+    service.bus.subscribe(RunPlanner(service, send_hour, composer), *RunPlanner.EVENTS)
     service.bus.subscribe(scrub_outbox, PersonForgotten)
     if maildir is not None:
         service.bus.subscribe(MaildirEraser(maildir), PersonForgotten)

@@ -8,7 +8,9 @@ follow the reader's language (German: 1.234,5 and 15.03.2027).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -34,7 +36,9 @@ def _chart(item: RatedIndicator, lang: Language) -> Markup:
                        target=rating.target, baseline=view.baseline, band=view.band)
 
 
-def render_report(assessment: Assessment, lang: Language) -> str:
+def render_report(assessment: Assessment, lang: Language, awards: Sequence[Any] = ()) -> str:
+    """``awards``: the labels the municipality was awarded in programme runs (``label``, ``on``,
+    ``by``), shown as a box under the title."""
     env = ImmutableSandboxedEnvironment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["date"] = lambda value: format_date(dt.date.fromisoformat(value) if isinstance(value, str) else value,
@@ -44,4 +48,4 @@ def render_report(assessment: Assessment, lang: Language) -> str:
         t=lambda key, **values: t(key, lang, **values), tn=lambda key, n, **values: tn(key, n, lang, **values),
         lang=lang, name=lambda row: indicator_name(row, lang), symbols=SYMBOLS, glyphs=GLYPHS,
         number=lambda value, decimals: format_number(value, decimals, lang), chart=lambda item: _chart(item, lang))
-    return env.get_template("report.html.j2").render(a=assessment)
+    return env.get_template("report.html.j2").render(a=assessment, awards=list(awards))

@@ -143,3 +143,13 @@ def test_a_language_neutral_override_is_checked_in_every_language(templates: Pat
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 2 and all("UndefinedError" in line and "review" in line for line in lines)
+
+
+def test_the_programme_run_mails_are_checked_with_their_own_context(templates: Path, tmp_path: Path) -> None:
+    (templates / "run_event.txt.j2").write_text("{{ run_name }} {{ place }} {{ cycle_number }}", encoding="utf-8")
+    (templates / "run_digest.txt.j2").write_text("{% for i in items %}{{ i.days_overdue }}{% endfor %}",
+                                                 encoding="utf-8")
+    result = _check(tmp_path)
+    # a run's conference mail has no cycle: the typo is found; the digest's loop renders
+    [line] = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and "/run_event" in line and "cycle_number" in line, line

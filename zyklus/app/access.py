@@ -3,7 +3,8 @@
 A signed-in account is a :class:`Principal`. Its rights in a municipality follow from the roles
 of the person rows registered there with its address (the nesting of engine.roles applies: a
 coordinator counts in the core team and the steering group), from its advisor scopes and from
-the administrator flag:
+the administrator flag. An advisor's scope is a Land, single municipalities, or programme runs,
+whose participants of today count as theirs (zyklus.app.runs):
 
 =================  =====================================================================
 read               the steering group (and so everyone in the working structures), the
@@ -57,17 +58,22 @@ class Principal:
     """AGS -> the groups the person counts in there (effective roles)."""
     advisor_states: frozenset[str] = frozenset()
     advisor_ags: frozenset[str] = frozenset()
+    advisor_runs: frozenset[str] = frozenset()
+    """The programme runs (slugs) the account advises."""
+    advisor_run_ags: frozenset[str] = frozenset()
+    """The municipalities taking part in those runs when the principal was built (today): they
+    are in the advisor's scope; one that left the run is not any more."""
 
     @property
     def is_advisor(self) -> bool:
-        return bool(self.advisor_states or self.advisor_ags)
+        return bool(self.advisor_states or self.advisor_ags or self.advisor_runs)
 
     @property
     def sees_all(self) -> bool:
         return self.is_admin
 
     def advises(self, ags: str, state: str) -> bool:
-        return ags in self.advisor_ags or state in self.advisor_states
+        return ags in self.advisor_ags or ags in self.advisor_run_ags or state in self.advisor_states
 
     def may(self, action: Action, ags: str, state: str) -> bool:
         if self.is_admin:

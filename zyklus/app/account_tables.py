@@ -34,7 +34,8 @@ class Account(SQLModel, table=True):
 
 
 class AdvisorScope(SQLModel, table=True):
-    """An advisor reads every municipality of a Land (``state``) or one municipality (``ags``)."""
+    """An advisor reads every municipality of a Land (``state``), one municipality (``ags``) or
+    the municipalities taking part in a programme run today (``run_id``, zyklus/app/runs.py)."""
 
     __tablename__ = "advisor_scope"
     __table_args__ = (UniqueConstraint("account_id", "state", "ags", name="uq_advisor_scope"),)
@@ -43,6 +44,7 @@ class AdvisorScope(SQLModel, table=True):
     account_id: int = Field(foreign_key="account.id", index=True)
     state: str | None = Field(default=None, max_length=2)
     ags: str | None = Field(default=None, max_length=8)
+    run_id: int | None = Field(default=None, foreign_key="programme_run.id", index=True)
 
 
 class AccountLink(SQLModel, table=True):

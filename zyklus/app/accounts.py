@@ -33,6 +33,7 @@ from zyklus.app.account_tables import (
     WebSession,
 )
 from zyklus.app.dto import AccountDTO, ApiTokenDTO
+from zyklus.app.runs import advised_runs
 
 if TYPE_CHECKING:
     from engine.events import PersonForgotten
@@ -293,10 +294,13 @@ class Accounts:
             memberships[ags] = memberships.get(ags, frozenset()) | effective_roles(person.roles)
         scopes = self._scopes(session, row.id)
         language: Language = "en" if row.language == "en" else "de"
+        run_ids = [s.run_id for s in scopes if s.run_id is not None]
+        runs, run_ags = advised_runs(session, run_ids, self._service.today())
         return Principal(account_id=row.id, email=row.email, name=row.name, language=language,  # type: ignore[arg-type]
                          is_admin=row.is_admin, memberships=memberships,
                          advisor_states=frozenset(s.state for s in scopes if s.state),
-                         advisor_ags=frozenset(s.ags for s in scopes if s.ags))
+                         advisor_ags=frozenset(s.ags for s in scopes if s.ags),
+                         advisor_runs=runs, advisor_run_ags=run_ags)
 
     def visible(self, principal: Principal) -> list[str] | None:
         """The AGS the principal may read (None: every one, for an administrator)."""
@@ -305,7 +309,7 @@ class Accounts:
         if principal.sees_all:
             return None
         with Session(self._service.engine) as session:
-            ags = set(principal.memberships) | set(principal.advisor_ags)
+            ags = set(principal.memberships) | set(principal.advisor_ags) | set(principal.advisor_run_ags)
             if principal.advisor_states:
                 ags |= set(session.exec(select(Municipality.ags)
                                         .where(col(Municipality.state).in_(principal.advisor_states))).all())

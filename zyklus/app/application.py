@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from zyklus.app.accounts import Accounts
     from zyklus.app.idempotency import Idempotency
     from zyklus.app.meetings import Meetings
+    from zyklus.app.runs import RunsArea
     from zyklus.config import Settings
 
 
@@ -82,6 +83,13 @@ class Application:
         from zyklus.app.idempotency import Idempotency
 
         return Idempotency(self.service)
+
+    @cached_property
+    def runs(self) -> RunsArea:
+        """Programme runs: participants, conferences, attendance, advisors, the label (zyklus.app.runs)."""
+        from zyklus.app.runs import RunsArea
+
+        return RunsArea(self.service)
 
     @cached_property
     def privacy(self) -> Privacy:

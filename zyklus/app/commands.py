@@ -149,3 +149,56 @@ class RecordResults(Command):
     id: int
     actor: str
     text: str
+# -- programme runs ---------------------------------------------------------------------------------
+class AddRun(Command):
+    run: str
+    """The run's id (a slug: ``gnk-th-2027``)."""
+    name: str
+    workflow: str = "gnk-thueringen"
+    organiser: str = ""
+    award_requires: list[str] = Field(default_factory=list)
+    """Facts a participant must have on record for the label; empty: the council resolution."""
+
+
+class JoinRun(Command):
+    run: str
+    ags: str
+    on: dt.date
+
+
+class LeaveRun(Command):
+    run: str
+    ags: str
+    on: dt.date
+
+
+class AddRunEvent(Command):
+    """A new event of the run, or a change of the one with this ``event`` key."""
+
+    run: str
+    event: str
+    on: dt.date
+    place: str = ""
+    topic: str = ""
+
+
+class RecordEventAttendance(Command):
+    run: str
+    event: str
+    ags: str
+    count: int
+    names: list[str] = Field(default_factory=list)
+    """Only people who consented to be named; ``count`` includes everyone."""
+
+
+class AwardRun(Command):
+    run: str
+    on: dt.date
+    by: str | None = None
+    """The awarding organisation; default the run's organiser."""
+    actor: str = "system"
+
+
+class AddRunAdvisor(Command):
+    run: str
+    email: str

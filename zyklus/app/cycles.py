@@ -131,7 +131,11 @@ class Cycles:
 
     # -- reading --------------------------------------------------------------------------------
     def status(self, ags: str, lang: Language = "de") -> StatusDTO:
-        return StatusDTO.model_validate(self._speaking(lang).status(ags))
+        """Where the cycle stands, with the labels the municipality was awarded in programme runs."""
+        from zyklus.app.runs import RunsArea
+
+        awards = RunsArea(self._service).awards(ags, lang)
+        return StatusDTO.model_validate({**self._speaking(lang).status(ags), "awards": awards})
 
     def overview(self, lang: Language = "de", *, ags: Iterable[str] | None = None, state: str | None = None,
                  workflow: str | None = None, phase: str | None = None,

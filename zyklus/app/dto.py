@@ -154,6 +154,8 @@ class StatusDTO(DTO):
     ready: bool
     """Whether the first transition can be taken now."""
     steps: list[NextStepDTO]
+    awards: list[AwardDTO] = Field(default_factory=list)
+    """Labels awarded to the municipality in programme runs (filled by ``cycles.status``)."""
 
 
 class NoCycleDTO(DTO):
@@ -709,3 +711,99 @@ class MeetingDTO(DTO):
     minutes: str | None
     """The minutes: a link or a file reference."""
     results: str | None
+# -- programme runs ---------------------------------------------------------------------------------
+class RunParticipantDTO(DTO):
+    ags: str
+    name: str
+    joined_on: dt.date
+    left_on: dt.date | None
+    """None while the municipality takes part."""
+
+
+class RunEventDTO(DTO):
+    event: str
+    """The event's key within the run (``conference-1``)."""
+    kind: str
+    """``conference`` (a network conference)."""
+    on: dt.date
+    place: str
+    topic: str
+    attended: int = 0
+    """Participants whose attendance is recorded."""
+
+
+class RunDTO(DTO):
+    run: str
+    """The run's id (slug)."""
+    name: str
+    organiser: str
+    workflow: str
+    award_requires: list[str]
+    """The label's criteria: facts to be on record in a participant's cycle."""
+    participants: list[RunParticipantDTO] = Field(default_factory=list)
+    events: list[RunEventDTO] = Field(default_factory=list)
+    advisors: list[str] = Field(default_factory=list)
+    """The advisors' e-mail addresses."""
+
+
+class AttendanceDTO(DTO):
+    run: str
+    event: str
+    ags: str
+    count: int
+    names: list[str]
+    """Names of attendees who consented to be named."""
+
+
+class RunStatusRowDTO(DTO):
+    ags: str
+    name: str
+    phase: str | None
+    """None for a participant that has not started a cycle."""
+    phase_label: str | None
+    due_on: dt.date | None
+    overdue_days: int
+    """Days past the due date; 0 when not overdue."""
+    open_conditions: list[str]
+    """The conditions of the next step not yet met, in the caller's language."""
+
+
+class RunStatusDTO(DTO):
+    run: str
+    name: str
+    on: dt.date
+    """The day the participants are taken from (today)."""
+    participants: list[RunStatusRowDTO]
+
+
+class AwardCheckDTO(DTO):
+    ags: str
+    name: str
+    awarded: bool
+    """Meets the criteria: awarded now, or before (``already``)."""
+    already: bool
+    missing: list[str]
+    """The criteria (fact ids) not on record: why it was not awarded."""
+
+
+class AwardResultDTO(DTO):
+    run: str
+    on: dt.date
+    by: str
+    label: str
+    checks: list[AwardCheckDTO]
+
+
+class AwardDTO(DTO):
+    """A label awarded to a municipality at the end of a programme run."""
+
+    run: str
+    run_name: str
+    label: str
+    on: dt.date
+    by: str
+
+
+class RunAdvisorDTO(DTO):
+    run: str
+    email: str

@@ -155,10 +155,12 @@ class ProgrammeArea:
         return EvaluationDTO.model_validate(as_json(self._assessment(ags, cycle, lang)))
 
     def report_html(self, ags: str, cycle: int | None = None, lang: Language = "de") -> str:
-        """The sustainability report as one self-contained HTML document."""
+        """The sustainability report as one self-contained HTML document, with the labels the
+        municipality was awarded in programme runs."""
         from engine.report.render import render_report
+        from zyklus.app.runs import RunsArea
 
-        return render_report(self._assessment(ags, cycle, lang), lang)
+        return render_report(self._assessment(ags, cycle, lang), lang, RunsArea(self._service).awards(ags, lang))
 
     def outcomes(self, ags: str, lang: Language = "de") -> list[CycleOutcomeDTO]:
         from engine.outcomes import cycle_outcomes

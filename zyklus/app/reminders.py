@@ -33,8 +33,9 @@ class Reminders:
     def sweeper(self) -> Sweeper:
         """Built on first use: the mail renderer, SMTP and iCalendar load only for a sweep."""
         from notifications.setup import sweeper_for
+        from zyklus.app.runs import advisors
 
-        return sweeper_for(self._service, self._settings, self._transport)
+        return sweeper_for(self._service, self._settings, self._transport, advisors=advisors)
 
     def credentials_in_clear(self) -> bool:
         """Whether SMTP AUTH would send the user name and password over an unencrypted connection."""

@@ -216,6 +216,9 @@ def _coordinator(app, ags: str) -> str:  # noqa: ANN001 - the AppContext
 def _print_status(data: StatusDTO, lang: str, actor: str) -> None:
     console.print(f"[bold]{_escape(data.name)}[/bold] ({data.ags}) · {t('col.cycle', lang)} {data.cycle} · "
                   f"{data.workflow} {data.version}")
+    for award in data.awards:
+        console.print(t("status.award", lang, label=award.label, on=format_date(award.on, lang), by=award.by),
+                      markup=False)
     if data.cycle_status == "completed":
         if data.restart_on:
             console.print(t("status.waiting", lang, number=data.cycle, on=format_date(data.restart_on, lang)))
@@ -279,6 +282,9 @@ def describe(row: HistoryEntryDTO, lang: str) -> str:
     if row.kind in ("person_added", "person_changed", "person_removed"):
         return t(f"history.{row.kind}", lang, email=row.details.get("email"),
                  fields=", ".join(row.details.get("changed", {})))
+    if row.kind == "award":
+        return t("history.award", lang, label=row.details.get("label"), by=row.details.get("by"),
+                 run=row.details.get("run"))
     if row.kind == "migrate":
         moved = f"; {row.from_label} → {row.to_label}" if row.from_ != row.to else ""
         return (f"{t('history.migrate', lang)}: {row.details.get('from_version')} → "

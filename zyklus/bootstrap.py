@@ -49,6 +49,7 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
     from engine.versions import database_if_present
     from engine.events import PersonForgotten
     from notifications.wiring import wire_configured
+    from oparl import tables as _oparl_tables  # noqa: F401  (likewise)
     from zyklus.app import account_tables  # noqa: F401  (registers the tables a new database gets)
     from zyklus.app.accounts import forget_account
 

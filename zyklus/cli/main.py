@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from engine.errors import ZyklusError
-from zyklus.cli import backup, cycles, demo, privacy, programme, reminders, web, workflows
+from zyklus.cli import backup, cycles, demo, oparl, privacy, programme, reminders, web, workflows
 
 app = typer.Typer(
     name="zyklus",
@@ -84,6 +84,7 @@ app.command("demo")(demo.demo)
 app.command("backup")(backup.backup)
 privacy.register(cycles.person_app)
 web.register(app)
+oparl.register(app)
 
 
 

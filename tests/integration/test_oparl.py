@@ -188,3 +188,24 @@ def test_an_unreachable_server_is_one_line_and_nothing_is_stored(door) -> None:
     with pytest.raises(InvalidInput) as refused:
         door.oparl.add(c.AddOParlSource(ags=AGS, url=closed + "/oparl/v1/system"))
     assert refused.value.code == "oparl.unreachable" and door.oparl.status() == []
+
+
+def test_serve_runs_the_sync_on_the_configured_interval(database_url: str, tmp_path: Path, server: OParlServer,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import notifications.scheduler
+
+    app, _ = rig(database_url, tmp_path)
+    try:
+        assert app.oparl.scheduled() is None  # the default: 0 = off
+        app.settings.values["oparl"]["interval_minutes"] = 30
+        scheduled: dict[str, object] = {}
+        monkeypatch.setattr(notifications.scheduler, "serve",
+                            lambda sweep, seconds, tz, also=None: scheduled.update(sweep=seconds, also=also))
+        app.serve()
+        seconds, job = scheduled["also"]  # type: ignore[misc]
+        assert (scheduled["sweep"], seconds) == (300, 1800)
+        app.oparl.add(c.AddOParlSource(ags=AGS, url=server.system_url))
+        [report] = job()
+        assert report["ok"] and report["new_candidates"] == 2  # the job is the sync of every source
+    finally:
+        app.close()

@@ -31,7 +31,9 @@ def server():
 
 
 def rig(database_url: str, tmp_path: Path, phase: str = "council_resolution"):
-    import oparl.tables  # noqa: F401  (the schema make_service creates includes them)
+    from zyklus.schema import register_all_tables
+
+    register_all_tables()  # the schema make_service creates has the OParl and account tables too
 
     clock = FixedClock(NOW)
     service = make_service(database_url, clock)
@@ -209,3 +211,13 @@ def test_serve_runs_the_sync_on_the_configured_interval(database_url: str, tmp_p
         assert report["ok"] and report["new_candidates"] == 2  # the job is the sync of every source
     finally:
         app.close()
+
+
+def test_forgetting_a_person_erases_them_from_the_candidates_they_decided(door, server: OParlServer) -> None:
+    door.oparl.add(c.AddOParlSource(ags=AGS, url=server.system_url))
+    door.oparl.sync(AGS)
+    deferred = next(row for row in door.oparl.candidates(AGS) if row.outcome == "deferred")
+    door.oparl.dismiss(c.DecideCandidate(ags=AGS, candidate_id=deferred.id, actor=DEPUTY))
+    forgotten = door.privacy.forget(DEPUTY)
+    [row] = [r for r in door.oparl.candidates(AGS, all_=True) if r.id == deferred.id]
+    assert row.decided_by == forgotten.pseudonym != DEPUTY

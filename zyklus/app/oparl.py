@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from engine.db.tables import Municipality
+    from engine.events import PersonForgotten
     from engine.service import Service
     from oparl.client import OParlClient
     from oparl.tables import OParlCandidate, OParlSource
@@ -296,3 +297,15 @@ def _candidate_dto(row: OParlCandidate, ags: str, number: int) -> OParlCandidate
                              outcome=row.outcome, resolution_text=row.resolution_text, meeting_date=row.meeting_date,
                              body_name=row.body_name, url=row.url, created_at=row.created_at,
                              decided_by=row.decided_by)
+
+
+def forget_decider(event: PersonForgotten, session: Session) -> None:
+    """`person forget` (a ``PersonForgotten``): the address of who accepted or dismissed a
+    candidate becomes the history's pseudonym too (subscribed in bootstrap)."""
+    from sqlmodel import select
+
+    from oparl.tables import OParlCandidate
+
+    for row in session.exec(select(OParlCandidate).where(OParlCandidate.decided_by == event.email)):
+        row.decided_by = event.pseudonym
+        session.add(row)

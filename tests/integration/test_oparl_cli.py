@@ -90,3 +90,10 @@ def test_a_sync_that_fails_later_says_so_and_keeps_what_it_had(run) -> None:
     assert failed.returncode == 1 and "nicht erreichbar" in failed.stderr
     [source] = json.loads(run("oparl", "status", "--json").stdout)
     assert "nicht erreichbar" in source["last_error"] and source["objects"] == 15
+
+
+def test_the_interval_is_checked_with_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[oparl]\ninterval_minutes = -5\n", encoding="utf-8")
+    refused = zyklus("--config", str(tmp_path / "config.toml"), "oparl", "status", cwd=tmp_path, env=cli_env())
+    assert refused.returncode == 1 and refused.stderr.strip() == \
+        "config.toml: [oparl] interval_minutes: -5 liegt nicht zwischen 0 und 10080"

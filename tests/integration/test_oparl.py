@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from engine.clock import FixedClock
-from engine.errors import InvalidInput, TransitionRefused
+from engine.errors import Conflict, InvalidInput, TransitionRefused
 from engine_support import AGS, COORDINATOR, DEPUTY, NOW, drive_to, make_service, setup_municipality, structure
 from notification_support import make_settings
 from notifications.tables import Outbox
@@ -221,3 +221,18 @@ def test_forgetting_a_person_erases_them_from_the_candidates_they_decided(door, 
     forgotten = door.privacy.forget(DEPUTY)
     [row] = [r for r in door.oparl.candidates(AGS, all_=True) if r.id == deferred.id]
     assert row.decided_by == forgotten.pseudonym != DEPUTY
+
+
+def test_a_refused_record_gives_the_candidate_back(door, server: OParlServer) -> None:
+    server.find(f"{server.base}/oparl/v1/organization/1")["name"] = "Hauptausschuss"
+    door.oparl.add(c.AddOParlSource(ags=AGS, url=server.system_url))
+    door.oparl.sync(AGS)
+    strategy = next(row for row in door.oparl.candidates(AGS) if row.outcome == "adopted")
+    with pytest.raises(InvalidInput):  # the fact's body is a choice that knows no Hauptausschuss
+        door.oparl.accept(c.DecideCandidate(ags=AGS, candidate_id=strategy.id, actor=COORDINATOR))
+    assert next(row for row in door.oparl.candidates(AGS) if row.id == strategy.id).status == "open"
+    accepted = door.oparl.accept(c.DecideCandidate(ags=AGS, candidate_id=strategy.id, actor=COORDINATOR,
+                                                   body="Stadtrat"))
+    assert accepted.fact.fields["body"] == "Stadtrat"
+    with pytest.raises(Conflict):
+        door.oparl.dismiss(c.DecideCandidate(ags=AGS, candidate_id=strategy.id, actor=COORDINATOR))

@@ -238,7 +238,11 @@ class OParl:
 
     def accept(self, command: c.DecideCandidate, lang: Language = "de") -> OParlAcceptedDTO:
         """Record the candidate as its resolution fact, through ``cycles.record``; refused for
-        anything but an adopted result."""
+        anything but an adopted result.
+
+        The candidate is claimed first (a compare-and-set from open to accepted), so two
+        coordinators accepting at once record the fact once; when recording is refused (a body
+        the fact does not know, a cycle that moved on) the claim is given back."""
         from oparl.results import OPENING
 
         service = self._service.in_language(lang)
@@ -251,24 +255,44 @@ class OParl:
             if candidate.meeting_date is None:
                 raise InvalidInput(m("oparl.candidate_no_date", lang, id=candidate.id))
             values = _fact_values(loaded.definition.facts[candidate.fact].fields, candidate, command.body)
-            on, fact, number = candidate.meeting_date, candidate.fact, loaded.cycle.number
-        recorded = self._cycles.record(c.RecordFact(ags=command.ags, fact=fact, actor=command.actor, values=values,
-                                                    on=on), lang)
-        decided = self._decide(command, "accepted", lang)
-        assert recorded.cycle == number
+            on, fact = candidate.meeting_date, candidate.fact
+        decided = self._claim(command, "open", "accepted", lang)
+        try:
+            recorded = self._cycles.record(c.RecordFact(ags=command.ags, fact=fact, actor=command.actor,
+                                                        values=values, on=on), lang)
+        except BaseException:
+            self._claim(command, "accepted", "open", lang)
+            raise
         return OParlAcceptedDTO(candidate=decided, fact=recorded)
 
     def dismiss(self, command: c.DecideCandidate, lang: Language = "de") -> OParlCandidateDTO:
-        return self._decide(command, "dismissed", lang)
+        with self._service.in_language(lang).unit(command.ags) as session:
+            self._open_candidate(session, self._service.in_language(lang), command)  # the checks, in words
+        return self._claim(command, "open", "dismissed", lang)
 
-    def _decide(self, command: c.DecideCandidate, status: str, lang: Language) -> OParlCandidateDTO:
+    def _claim(self, command: c.DecideCandidate, before: str, after: str, lang: Language) -> OParlCandidateDTO:
+        """``UPDATE … SET status = after WHERE id = … AND status = before``: who comes second is
+        told the candidate was already decided."""
+        from sqlalchemy import update
+
+        from oparl.tables import OParlCandidate
+
         service = self._service.in_language(lang)
+        decided = after != "open"
         with service.unit(command.ags) as session:
-            loaded, candidate = self._open_candidate(session, service, command)
-            candidate.status, candidate.decided_at = status, service.clock.now()
-            candidate.decided_by = command.actor.strip().lower()
-            session.add(candidate)
-            return _candidate_dto(candidate, loaded.municipality.ags, loaded.cycle.number)
+            loaded = service.load(session, command.ags)
+            changed = session.execute(
+                update(OParlCandidate).where(OParlCandidate.id == command.candidate_id,  # type: ignore[arg-type]
+                                             OParlCandidate.status == before)  # type: ignore[arg-type]
+                .values(status=after, decided_at=service.clock.now() if decided else None,
+                        decided_by=command.actor.strip().lower() if decided else None)).rowcount
+            row = session.get(OParlCandidate, command.candidate_id)
+            assert row is not None
+            if changed != 1:
+                raise Conflict(m("oparl.candidate_decided", lang, id=row.id,
+                                 status=t(f"oparl.status.{row.status}", lang)))
+            session.refresh(row)
+            return _candidate_dto(row, loaded.municipality.ags, loaded.cycle.number)
 
 
 def _fact_values(fields: dict[str, Any], candidate: OParlCandidate, body: str | None) -> dict[str, str]:

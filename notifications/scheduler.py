@@ -21,19 +21,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 log = logging.getLogger("zyklus.scheduler")
 
 
-def serve(run_sweep: Callable[[], Any], interval_seconds: int, timezone: str) -> None:
+def serve(run_sweep: Callable[[], Any], interval_seconds: int, timezone: str,
+          also: tuple[int, Callable[[], Any]] | None = None) -> None:
+    """``also``: a second job and its interval in seconds (the OParl sync), run the same way."""
     scheduler = BlockingScheduler(timezone=timezone)
-
-    def tick() -> None:
-        try:
-            report = run_sweep()
-            log.info("sweep: %s", report)
-        except Exception:  # keep serving; the next tick retries everything still due
-            log.exception("sweep failed; the next run will catch up")
-
-    scheduler.add_job(tick, IntervalTrigger(seconds=interval_seconds), id="sweep", replace_existing=True,
-                      coalesce=True, max_instances=1, misfire_grace_time=None,
-                      next_run_time=dt.datetime.now(dt.timezone.utc))
+    for name, job, seconds in [("sweep", run_sweep, interval_seconds), *([("oparl", also[1], also[0])] if also else [])]:
+        scheduler.add_job(_ticking(name, job), IntervalTrigger(seconds=seconds), id=name, replace_existing=True,
+                          coalesce=True, max_instances=1, misfire_grace_time=None,
+                          next_run_time=dt.datetime.now(dt.timezone.utc))
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("signal %s: stopping after the running sweep", signum)
@@ -43,3 +38,14 @@ def serve(run_sweep: Callable[[], Any], interval_seconds: int, timezone: str) ->
     signal.signal(signal.SIGINT, stop)
     log.info("serving: sweep every %s s", interval_seconds)
     scheduler.start()
+
+
+def _ticking(name: str, job: Callable[[], Any]) -> Callable[[], None]:
+    def tick() -> None:
+        try:
+            report = job()
+            log.info("%s: %s", name, report)
+        except Exception:  # keep serving; the next tick retries everything still due
+            log.exception("%s failed; the next run will catch up", name)
+
+    return tick

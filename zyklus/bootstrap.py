@@ -12,7 +12,8 @@ explicitly and in this order (the order is part of the contract, see docs/archit
    its members' invitations with their calendar entries to the outbox in the same transaction;
 3. ``scrub_outbox`` and ``MaildirEraser``: ``person forget`` erases the person from the outbox and
    from the maildir;
-4. ``forget_account``: and their account, its sessions and tokens (zyklus.app.accounts).
+4. ``forget_account``: and their account, its sessions and tokens (zyklus.app.accounts);
+5. ``forget_decider``: and from the OParl candidates they accepted or dismissed (zyklus.app.oparl).
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
     from engine.versions import database_if_present
     from engine.events import PersonForgotten
     from notifications.wiring import wire_configured
+    from oparl import tables as _oparl_tables  # noqa: F401  (likewise)
     from zyklus.app import account_tables  # noqa: F401  (registers the tables a new database gets)
     from zyklus.app.accounts import forget_account
+    from zyklus.app.oparl import forget_decider
 
     if require_schema:
         engine = database_if_present(url, busy_timeout=settings.busy_timeout)
@@ -64,6 +67,7 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
                       default_workflow=settings.get("general", "default_workflow"))
     wire_configured(service, settings)
     service.bus.subscribe(forget_account, PersonForgotten)
+    service.bus.subscribe(forget_decider, PersonForgotten)
     return service
 
 

@@ -19,6 +19,7 @@ def register_all_tables() -> None:
     from engine.db import tables as _engine_tables  # noqa: F401
     from notifications import tables as _notification_tables  # noqa: F401
     from zyklus.app import account_tables as _account_tables  # noqa: F401
+    from oparl import tables as _oparl_tables  # noqa: F401
 
 
 def alembic_config(engine: Engine | None = None, url: str | None = None):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from zyklus.app.idempotency import Idempotency
     from zyklus.app.meetings import Meetings
     from zyklus.app.runs import RunsArea
+    from zyklus.app.oparl import OParl
     from zyklus.config import Settings
 
 
@@ -32,7 +33,8 @@ class Application:
     ``cycles``: municipalities, people and their cycles (start, record, advance, deadline, status,
     overview, history); ``programme``: indicators, goals, measures, values, evaluation, report;
     ``workflows``: list, validate, show, simulate, migrate; ``reminders``: the sweep, the outbox,
-    failing reminders, the calendar; ``privacy``: export and erase a person; ``accounts``: who
+    failing reminders, the calendar; ``oparl``: council information systems and the
+    resolutions found there; ``privacy``: export and erase a person; ``accounts``: who
     signs in to the web app and the API, and what they may see (zyklus.app.access); ``idempotency``:
     the replies kept for retried API writes. Every method takes
     the caller's language (``lang``), so one process answers each caller in theirs.
@@ -90,6 +92,18 @@ class Application:
         from zyklus.app.runs import RunsArea
 
         return RunsArea(self.service)
+
+    @cached_property
+    def oparl(self) -> OParl:
+        """The council information systems (OParl): sources, sync, candidates to accept."""
+        from zyklus.app.oparl import OParl
+
+        return OParl(self.service, self.settings, self.cycles)
+
+    def serve(self) -> None:
+        """`zyklus serve`: the sweep every ``[scheduler] interval_seconds`` and, when
+        ``[oparl] interval_minutes`` is set, the OParl sync beside it."""
+        self.reminders.serve(also=self.oparl.scheduled())
 
     @cached_property
     def privacy(self) -> Privacy:

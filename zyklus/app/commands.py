@@ -202,3 +202,23 @@ class AwardRun(Command):
 class AddRunAdvisor(Command):
     run: str
     email: str
+class AddOParlSource(Command):
+    """A municipality's council information system (`zyklus oparl add`); adding again replaces it."""
+
+    ags: str
+    url: str
+    """The OParl System's or Body's URL."""
+    body_id: str | None = None
+    """Which Body of a System that lists several (its id, shortName or name)."""
+    reference: str | None = None
+    """The paper reference (Drucksache) expected, matched besides the title keywords."""
+
+
+class DecideCandidate(Command):
+    """Accept or dismiss a candidate found by the OParl sync."""
+
+    ags: str
+    candidate_id: int
+    actor: str
+    body: str | None = None
+    """On accepting: the body as the fact's choice names it, when the server's name says none."""

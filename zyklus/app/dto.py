@@ -807,3 +807,70 @@ class AwardDTO(DTO):
 class RunAdvisorDTO(DTO):
     run: str
     email: str
+# -- OParl --------------------------------------------------------------------------------------
+class OParlSourceDTO(DTO):
+    ags: str
+    url: str
+    """The System's or Body's URL the administrator gave."""
+    body_id: str
+    """The OParl id (URL) of the Body that is read."""
+    body_name: str
+    reference: str | None
+    """The paper reference (Drucksache) expected besides the title keywords."""
+    last_sync_at: dt.datetime | None
+    """When the last successful sync began; the next asks for what changed since."""
+    last_error: str | None
+    """Why the last sync failed, in the language of whoever ran it; None after a successful one."""
+    objects: int
+    """OParl objects stored (papers, meetings, agenda items, consultations, organizations)."""
+    open_candidates: int
+
+
+class OParlSyncDTO(DTO):
+    ags: str
+    ok: bool
+    error: str | None
+    """One line in the caller's language when the sync failed (nothing was stored then)."""
+    created: int
+    updated: int
+    deleted: int
+    """Objects the server reported deleted (``deleted: true``)."""
+    unchanged: int
+    """Objects the server sent again with nothing changed."""
+    new_candidates: int
+    changed_candidates: int
+    """Open candidates whose paper changed (a result arrived) or was deleted."""
+
+
+class OParlCandidateDTO(DTO):
+    id: int
+    ags: str
+    cycle: int
+    fact: str
+    """What accepting records: council_resolution or participation_resolution."""
+    status: str
+    """open, accepted, dismissed or gone (the paper was deleted on the server)."""
+    paper_id: str
+    reference: str
+    """The paper's reference (Drucksache)."""
+    title: str
+    matched: str
+    """Why it is a candidate: ``reference`` or the title keywords found."""
+    result: str
+    """The agenda item's ``result`` as the council information system wrote it."""
+    outcome: str
+    """adopted, adopted_amended, rejected, deferred, withdrawn or unknown: only the first two may be accepted."""
+    resolution_text: str
+    meeting_date: dt.date | None
+    body_name: str
+    """The deciding organization's name (the authoritative consultation's)."""
+    url: str
+    """The paper's web page, else its OParl URL: recorded as the fact's source."""
+    created_at: dt.datetime
+    decided_by: str | None
+
+
+class OParlAcceptedDTO(DTO):
+    candidate: OParlCandidateDTO
+    fact: FactRecordedDTO
+    """The fact recorded through the door, as `record` answers."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,12 +56,13 @@ class Reminders:
         return dispatch(self._service.engine, self._service.clock.now(), sweeper.transport, sweeper.sender,
                         sweeper.policy, sweeper.batch_size)
 
-    def serve(self) -> None:
-        """Sweep every ``[scheduler] interval_seconds`` until SIGTERM or SIGINT (APScheduler)."""
+    def serve(self, also: tuple[int, Callable[[], Any]] | None = None) -> None:
+        """Sweep every ``[scheduler] interval_seconds`` until SIGTERM or SIGINT (APScheduler);
+        ``also`` is a second job with its interval in seconds (the OParl sync)."""
         from notifications.scheduler import serve
 
         serve(lambda: self.sweep().as_json(), self._settings.get("scheduler", "interval_seconds"),
-              self._settings.get("general", "timezone"))
+              self._settings.get("general", "timezone"), also=also)
 
     # -- the operator's views ---------------------------------------------------------------------
     def outbox(self, *, failed_only: bool = False) -> list[OutboxRowDTO]:

@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 import typer
 
 from engine.errors import ZyklusError
-from zyklus.cli import backup, cycles, demo, meetings, privacy, programme, reminders, runs, web, workflows
+from zyklus.cli import backup, cycles, demo, meetings, oparl, privacy, programme, reminders, runs, web, workflows
 
 app = typer.Typer(
     name="zyklus",
@@ -86,6 +86,7 @@ app.command("backup")(backup.backup)
 privacy.register(cycles.person_app)
 web.register(app)
 runs.register(app)
+oparl.register(app)
 
 
 

@@ -103,9 +103,9 @@ def _local_moment(stored: str, app: Any) -> str:
 def serve(ctx: typer.Context) -> None:
     """Dauerbetrieb: Erinnerungsrunden im eingestellten Takt (APScheduler) / run the scheduler."""
     app = ctx.obj
-    reminders = _reminders(app)
+    _reminders(app)  # the warning about credentials in clear, once
     with _log_to_stderr_while_serving():
-        reminders.serve()
+        app.door.serve()
 
 
 @contextmanager

@@ -42,7 +42,7 @@ def web(ctx: typer.Context,
     if ephemeral:
         typer.echo(t("web.secret_ephemeral", app.lang), err=True)
     typer.echo(t("web.serving", app.lang, url=f"http://{host}:{port}/"), err=True)
-    serve(door, settings, host=host, port=port, workers=workers, secret=secret)
+    serve(door, settings, db_url=app.db_url, host=host, port=port, workers=workers, secret=secret)
 
 
 def account_add(ctx: typer.Context,

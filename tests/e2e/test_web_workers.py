@@ -15,7 +15,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PG_BASE_URL, PG_SKIP, fresh_postgres_url
 from engine_support import AGS, COORDINATOR, NOW, cli_env, setup_municipality, zyklus
 
 from engine.clock import FixedClock
@@ -76,10 +75,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def two_workers(tmp_path: Path) -> Iterator[str]:
-    if not PG_BASE_URL:
-        pytest.skip(PG_SKIP)
-    url = fresh_postgres_url()
+def two_workers(tmp_path: Path, database_url: str) -> Iterator[str]:
+    """The server on a fresh PostgreSQL database (``database_url``, parametrised to PostgreSQL
+    only by the test: skipped with its message without ZYKLUS_TEST_PG)."""
+    url = database_url
     door = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=url, require_schema=False)
     door.service.init_db()
     setup_municipality(door.service)
@@ -113,6 +112,7 @@ def _until_both_workers_answer(base: str, server: subprocess.Popen, log: Path) -
     pytest.fail("zyklus web --workers 2 did not start: " + log.read_text())
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_session_signed_in_on_one_worker_holds_on_every_worker(two_workers: str) -> None:
     # no kept-alive connection: every request is a new connection, which either worker may accept
     with httpx.Client(base_url=two_workers, timeout=30, limits=httpx.Limits(max_keepalive_connections=0)) as browser:

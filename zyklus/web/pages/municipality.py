@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -40,6 +41,7 @@ _PLANS: dict[tuple[Any, ...], SimulationDTO] = {}
 of those, so one worker computes each once instead of loading and simulating the workflow file on
 every page view (that was two thirds of the page's server time)."""
 _PLANS_KEPT = 512
+_PLANS_LOCK = threading.Lock()
 
 
 def _planned(app: Application, status: StatusDTO, started_on: Any, municipality: MunicipalityDTO,
@@ -53,9 +55,10 @@ def _planned(app: Application, status: StatusDTO, started_on: Any, municipality:
         planned = app.workflows.simulate(status.workflow, started_on, municipality.state,
                                          municipality.catholic_holidays, lang)
         if planned.version == status.version:
-            if len(_PLANS) >= _PLANS_KEPT:
-                del _PLANS[next(iter(_PLANS))]  # the oldest
-            _PLANS[key] = planned
+            with _PLANS_LOCK:  # pages run in a thread pool
+                if len(_PLANS) >= _PLANS_KEPT:
+                    del _PLANS[next(iter(_PLANS))]  # the oldest
+                _PLANS[key] = planned
     return planned
 
 

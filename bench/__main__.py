@@ -1,4 +1,4 @@
-"""`python -m bench --scale small|full`: run the benchmarks of issues 7 and 16 and publish them.
+"""`python -m bench --scale small|full`: run the benchmarks of issues 7, 11 and 16 and publish them.
 
 Prints one table row per figure (zyklus, the baseline measured in this run, the ratio, the goal),
 writes bench/results/<benchmark>.json, bench/results/table.md, pyinstrument profiles of the
@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 from bench import (delivery_bench, memory_bench, size_bench, startup_bench, status_bench, sweep_bench,
-                   transitions_bench)
+                   transitions_bench, web_bench)
 from bench.common import DOCS, RESULTS, SCALES, Result, machine, table, write_json
 from bench.seed import Seeded, seed
 
-ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status")
+ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web")
 
 
 def log(message: str) -> None:
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         if "status" in wanted:  # its own files: 1,080 and 10,800 municipalities at every scale
             log(f"7 status of all: {', '.join(f'{n:,}' for n in status_bench.SIZES)} municipalities")
             results += _publish("7-status", args.scale, status_bench.run(Path(tmp), log))
+        if "web" in wanted:  # its own files too: 30, 10,800 and 100,000 municipalities at every scale
+            log("8 web: server time in-process; two workers on PostgreSQL under load")
+            results += _publish("8-web", args.scale, web_bench.run(Path(tmp), log))
     if "delivery" in wanted:
         log(f"3 delivery: {scale['mails']:,} reminders")
         results += _publish("3-delivery", args.scale, delivery_bench.run(scale["mails"], log))

@@ -137,7 +137,16 @@ def seed(path: Path, cycles: int, due: int, *, chunk: int = 20_000, rng_seed: in
     path.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{path}")
+    due_ids = seed_url(f"sqlite:///{path}", cycles, due, chunk=chunk, rng_seed=rng_seed)
+    return Seeded(path, cycles, due, due_ids, time.perf_counter() - start)
+
+
+def seed_url(url: str, cycles: int, due: int, *, chunk: int = 20_000, rng_seed: int = 7) -> list[int]:
+    """Fill the empty database at ``url`` (SQLite or PostgreSQL) as ``seed`` describes, with
+    every table zyklus has (the web app's accounts too); the ids of the due reminders."""
+    import zyklus.app.account_tables  # noqa: F401  (registers the accounts' tables for create_schema)
+
+    engine = make_engine(url)
     create_schema(engine)
     d = definition()
     created = to_db(NOW - dt.timedelta(days=400))
@@ -152,7 +161,7 @@ def seed(path: Path, cycles: int, due: int, *, chunk: int = 20_000, rng_seed: in
             "SELECT id FROM timer WHERE claimed_at IS NULL AND fire_at <= :now"), {"now": to_db(NOW)})]
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
-    return Seeded(path, cycles, due, due_ids, time.perf_counter() - start)
+    return due_ids
 
 
 def _seed_chunk(engine: Engine, d: Definition, ids: range, due_set: set[int], created: dt.datetime) -> None:
@@ -188,6 +197,12 @@ def _seed_chunk(engine: Engine, d: Definition, ids: range, due_set: set[int], cr
             timers.append({"cycle_id": mid, "phase": phase, "kind": "before", "rule": "before:P14D", "occurrence": 1,
                            "sequence": 0, "fire_on": TODAY, "fire_at": moment, "due_on": _due_on(phase, entered),
                            "label": None, "roles": ["coordination"], "claimed_at": None, "outcome": None})
+    if engine.dialect.name != "sqlite":  # small PostgreSQL files (the web load test): Core is fast enough
+        with engine.begin() as conn:
+            for table, rows in ((Municipality, municipalities), (Person, people), (Cycle, cycles), (Fact, facts),
+                                (History, history), (Timer, timers)):
+                conn.execute(insert(table), rows)
+        return
     raw = engine.raw_connection()
     try:
         for table, rows in ((Municipality, municipalities), (Person, people), (Cycle, cycles), (Fact, facts),

@@ -104,8 +104,9 @@ def cli_environment(**extra: str) -> dict[str, str]:
     return {**env, "COLUMNS": "200", **extra}
 
 
-def start_server(workdir: Path, db: str) -> tuple[subprocess.Popen[bytes], str, Path]:
-    port = free_port()
+def start_server(workdir: Path, db: str, port: int | None = None) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """``zyklus web`` in ``workdir`` (so with its config.toml, if any) on ``port`` (default: a free one)."""
+    port = port or free_port()
     log = workdir / "server.log"
     with log.open("wb") as sink:  # a file, not a pipe: uvicorn's access log would fill a pipe and stall
         process = subprocess.Popen([sys.executable, "-m", "zyklus.main", "--db", db, "--now", NOW, "web",

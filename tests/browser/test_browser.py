@@ -9,6 +9,8 @@ All tests of this file share one server (module fixture) and so stay on one xdis
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import re
 import shutil
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from browser_support import SCREENSHOTS, Server, start_server, stop_server
+from browser_support import SCREENSHOTS, Server, free_port, start_server, stop_server
 from engine_support import FACT_VALUES, structure
 
 pytestmark = pytest.mark.browser
@@ -53,9 +55,13 @@ PHASE_FACTS: dict[str, tuple[str, ...]] = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Erfurt (whole working structure, cycle 1 in the application phase), Weimar (application)
-    and Jena (already in the setup phase), a coordinator each and an advisor for Thüringen."""
+    and Jena (already in the setup phase), a coordinator each and an advisor for Thüringen. The
+    config.toml of the server's folder (read by the server and by ``server.cli``) points the
+    mails' links at the server and leaves them in the maildir ``mail/`` (no SMTP host)."""
     workdir = tmp_path_factory.mktemp("browser")
     db = f"sqlite:///{workdir / 'zyklus.db'}"
+    port = free_port()  # known before the server starts: the mails link to it ([web] public_url)
+    (workdir / "config.toml").write_text(f'[web]\npublic_url = "http://127.0.0.1:{port}"\n', encoding="utf-8")
     prepare = Server(url="", db=db, workdir=workdir, log=workdir / "server.log")
     prepare.cli("init")
     for ags, name, domain in ((ERFURT, "Erfurt", "erfurt.de"), (WEIMAR, "Weimar", "weimar.de"),
@@ -74,7 +80,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
-    process, url, log = start_server(workdir, db)
+    process, url, log = start_server(workdir, db, port)
     try:
         yield Server(url=url, db=db, workdir=workdir, log=log)
     finally:
@@ -200,6 +206,38 @@ def test_coordinator_runs_a_whole_cycle_into_the_second(server: Server, context)
     check_page(page, "history")
     page.get_by_role("link", name="Barrierefreiheit").click()
     check_page(page, "accessibility")
+
+
+def mailed_links(server: Server, to: str) -> list[str]:
+    """The links into the app in the plain text of the mails in the maildir addressed to ``to``."""
+    links = []
+    for path in sorted((server.workdir / "mail" / "new").iterdir()):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if to in str(message["To"]):
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            links += re.findall(rf"{re.escape(server.url)}/kommunen/[0-9]+#fakt-[a-z_]+", text)
+    return links
+
+
+def test_coordinator_follows_a_reminder_mails_link_and_records_the_fact(server: Server, context) -> None:  # noqa: ANN001
+    """Weimar entered the application phase on the server's today: the morning sweep mails its
+    coordinator the reminder, whose first step links to the form of the application."""
+    set_password(context.new_page(), server, WERNER)
+    server.cli("remind")  # the sweep `zyklus serve` would run, at the server's now
+    links = mailed_links(server, WERNER)
+    assert links and links[0] == f"{server.url}/kommunen/{WEIMAR}#fakt-application", links
+
+    page = context.new_page()
+    page.goto(links[0])  # not signed in: the login page first, then back to the page linked
+    assert "/anmelden" in page.url
+    page.get_by_label("E-Mail-Adresse").fill(WERNER)
+    page.get_by_label("Passwort", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(f"{server.url}/kommunen/{WEIMAR}")
+    expect(page.locator("#fakt-application form")).to_be_visible()
+    record(page, "application")
+    expect(page.locator("p.notice")).to_be_visible()
+    assert page.locator("#fakt-application").count() == 0  # no longer missing
 
 
 def test_advisor_filters_the_overview_by_phase(server: Server, context) -> None:  # noqa: ANN001

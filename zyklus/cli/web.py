@@ -36,13 +36,14 @@ def web(ctx: typer.Context,
             console.print(t("web.demo.account", app.lang, email=email, role=role), markup=False)
     else:
         check_start(settings, app.db_url, workers, app.lang)
+    secret, ephemeral = secret_key(workers, app.lang)  # the configuration first, then the database
+    if not demo:
         door = app.door
         door.cycles.municipalities()  # refuses an uninitialised database now, not at the first request
-    secret, ephemeral = secret_key(workers, app.lang)
     if ephemeral:
         typer.echo(t("web.secret_ephemeral", app.lang), err=True)
     typer.echo(t("web.serving", app.lang, url=f"http://{host}:{port}/"), err=True)
-    serve(door, settings, host=host, port=port, workers=workers, secret=secret)
+    serve(door, settings, db_url=app.db_url, host=host, port=port, workers=workers, secret=secret)
 
 
 def account_add(ctx: typer.Context,

@@ -58,7 +58,16 @@ def app_from_environment() -> FastAPI:
     return build(door, settings, secret_key(2, settings.language)[0])
 
 
-def serve(door: Application, settings: Settings, *, host: str, port: int, workers: int,
+def worker_environment(settings: Settings, db_url: str) -> dict[str, str]:
+    """What a worker reads to build the same app as this process: the database and the config
+    file chosen here (``--db``, ``--config``) reach it only through the environment."""
+    env = {"ZYKLUS_DB": db_url}
+    if settings.path is not None:
+        env["ZYKLUS_CONFIG"] = str(settings.path.resolve())
+    return env
+
+
+def serve(door: Application, settings: Settings, *, db_url: str, host: str, port: int, workers: int,
           secret: str) -> None:
     import uvicorn
 
@@ -67,4 +76,5 @@ def serve(door: Application, settings: Settings, *, host: str, port: int, worker
     if workers == 1:
         uvicorn.run(build(door, settings, secret), **common)  # type: ignore[arg-type]
     else:
+        os.environ.update(worker_environment(settings, db_url))
         uvicorn.run("zyklus.web.server:app_from_environment", factory=True, workers=workers, **common)  # type: ignore[arg-type]

@@ -15,12 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import (delivery_bench, memory_bench, size_bench, startup_bench, status_bench, sweep_bench,
+from bench import (decision_bench, delivery_bench, memory_bench, size_bench, startup_bench, status_bench, sweep_bench,
                    transitions_bench)
 from bench.common import DOCS, RESULTS, SCALES, Result, machine, table, write_json
 from bench.seed import Seeded, seed
 
-ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status")
+ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "decision")
 
 
 def log(message: str) -> None:
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         if "status" in wanted:  # its own files: 1,080 and 10,800 municipalities at every scale
             log(f"7 status of all: {', '.join(f'{n:,}' for n in status_bench.SIZES)} municipalities")
             results += _publish("7-status", args.scale, status_bench.run(Path(tmp), log))
+    if "decision" in wanted:
+        log("8 decision in memory")
+        results += _publish("8-decision", args.scale, decision_bench.run(log))
     if "delivery" in wanted:
         log(f"3 delivery: {scale['mails']:,} reminders")
         results += _publish("3-delivery", args.scale, delivery_bench.run(scale["mails"], log))

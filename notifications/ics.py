@@ -16,13 +16,8 @@ import datetime
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
-
-from icalendar import Alarm, Calendar, Event, vCalAddress
-from icalendar.enums import STATUS, TRANSP
 
 PRODID = "-//zyklus//DE"
-_ALARM_BEFORE = datetime.timedelta(days=-1)
 _METHOD_LINE = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
@@ -56,22 +51,26 @@ def deadline_calendar(
     "CANCEL" need an organizer on every item because clients reject iTIP messages
     without one. "CANCEL" marks each event STATUS:CANCELLED.
     An empty calendar is refused: RFC 5545 requires at least one component.
+
+    Written as text, property by property, exactly as icalendar's object model writes the same
+    calendar (tests/unit/test_ics.py compares the bytes): building that model was half of
+    composing a reminder mail, and the properties here are fixed.
     """
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
-    stamp_utc = stamp.astimezone(datetime.UTC)
-    calendar = Calendar()
-    calendar.prodid = PRODID
-    calendar.version = "2.0"
+    stamp_text = stamp.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}"]
     if method is not None:
-        calendar.method = method
+        lines.append(f"METHOD:{_text(method)}")
+    header = len(lines)
     for item in items:
         if method in ("REQUEST", "CANCEL") and item.organizer is None:
             raise ValueError(f"METHOD:{method} needs an organizer (uid {item.uid!r})")
-        calendar.add_component(_event(item, stamp_utc, cancelled=method == "CANCEL"))
-    if not calendar.subcomponents:
+        lines += _event(item, stamp_text, cancelled=method == "CANCEL")
+    if len(lines) == header:
         raise ValueError("a calendar needs at least one deadline")
-    return cast(bytes, calendar.to_ical())  # icalendar leaves to_ical unannotated
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
 def deadline_event(
@@ -107,29 +106,57 @@ def method_of(ics: bytes) -> str:
     return found[1].decode("ascii") if found else "PUBLISH"
 
 
-def _event(item: DeadlineItem, stamp: datetime.datetime, *, cancelled: bool = False) -> Event:
+def _event(item: DeadlineItem, stamp: str, *, cancelled: bool = False) -> list[str]:
     # TRANSPARENT: a deadline must not block the whole day as "busy".
-    event = Event.new(
-        uid=item.uid,
-        sequence=item.sequence,
-        stamp=stamp,
-        summary=item.summary,
-        description=item.description,
-        start=item.due,
-        end=item.due + datetime.timedelta(days=1),
-        organizer=vCalAddress.new(item.organizer) if item.organizer else None,
-        attendees=[_attendee(attendee) for attendee in item.attendees] or None,
-        transparency=TRANSP.TRANSPARENT,
-        status=STATUS.CANCELLED if cancelled else None,
-    )
+    # RSVP=FALSE: a deadline asks for no answer, so clients offer no accept/decline replies to a
+    # sender that would not read them.
+    lines = ["BEGIN:VEVENT", f"SUMMARY:{_text(item.summary)}", f"DTSTART;VALUE=DATE:{item.due:%Y%m%d}",
+             f"DTEND;VALUE=DATE:{item.due + datetime.timedelta(days=1):%Y%m%d}",
+             f"DTSTAMP:{stamp}", f"UID:{_text(item.uid)}", f"SEQUENCE:{int(item.sequence)}"]
+    lines += [f"ATTENDEE;RSVP=FALSE:{_address(attendee)}" for attendee in item.attendees]
+    lines.append(f"DESCRIPTION:{_text(item.description)}")
+    if item.organizer:
+        lines.append(f"ORGANIZER:{_address(item.organizer)}")
+    if cancelled:
+        lines.append("STATUS:CANCELLED")
+    lines.append("TRANSP:TRANSPARENT")
     if not cancelled:  # a cancelled entry has nothing left to remind of
-        event.add_component(Alarm.new_display(description=item.summary, trigger=_ALARM_BEFORE))
-    return event
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_text(item.summary)}", "TRIGGER:-P1D",
+                  "END:VALARM"]
+    lines.append("END:VEVENT")
+    return lines
 
 
-def _attendee(address: str) -> vCalAddress:
-    """A deadline asks for no answer: RSVP=FALSE keeps clients from offering accept/decline replies
-    to a sender that would not read them."""
-    attendee = vCalAddress.new(address)
-    attendee.params["RSVP"] = "FALSE"
-    return attendee
+def _text(value: str) -> str:
+    """RFC 5545 TEXT escaping (3.3.11): backslash, semicolon and comma escaped, every line break
+    (CRLF, LF or a lone CR) written as ``\\n``."""
+    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+
+
+def _address(address: str) -> str:
+    """A CAL-ADDRESS: the mail address as a ``mailto:`` URI."""
+    if any(char in address for char in "\r\n"):
+        raise ValueError(f"a calendar address is one line: {address!r}")
+    return address if address.lower().startswith("mailto:") else f"mailto:{address}"
+
+
+def _fold(line: str, limit: int = 75) -> str:
+    """RFC 5545 folding (3.1): no physical line longer than 75 octets, the continuation after
+    CRLF and one space, never inside a UTF-8 sequence nor right after a backslash (clients
+    mis-read an escape split across lines), as icalendar folds."""
+    if len(line) < limit and line.isascii():
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = len(char.encode("utf-8"))
+        if current and count + size >= limit:
+            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else ""
+            parts.append("".join(current))
+            current, count = ([carried], len(carried)) if carried else ([], 0)
+        current.append(char)
+        count += size
+    parts.append("".join(current))
+    return "\r\n ".join(parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Alarm, Calendar
 
@@ -117,3 +117,57 @@ def test_cancel_marks_the_event_cancelled_without_an_alarm_and_needs_an_organize
 def test_method_of_a_file_without_one_is_publish() -> None:
     assert method_of(deadline_calendar([item()], stamp=STAMP, method=None)) == "PUBLISH"
     assert method_of(deadline_calendar([item()], stamp=STAMP, method="REQUEST")) == "REQUEST"
+
+
+def _object_model(items: list[DeadlineItem], stamp: datetime.datetime, method: str | None) -> bytes:
+    """The same calendar built with icalendar's object model, as notifications/ics.py did before it
+    wrote the text itself: the oracle its bytes must equal."""
+    from icalendar import Event, vCalAddress
+    from icalendar.enums import STATUS, TRANSP
+
+    calendar = Calendar()
+    calendar.prodid = PRODID
+    calendar.version = "2.0"
+    if method is not None:
+        calendar.method = method
+    for it in items:
+        cancelled = method == "CANCEL"
+        attendees = []
+        for address in it.attendees:
+            attendee = vCalAddress.new(address)
+            attendee.params["RSVP"] = "FALSE"
+            attendees.append(attendee)
+        event = Event.new(uid=it.uid, sequence=it.sequence, stamp=stamp.astimezone(datetime.UTC), summary=it.summary,
+                          description=it.description, start=it.due, end=it.due + datetime.timedelta(days=1),
+                          organizer=vCalAddress.new(it.organizer) if it.organizer else None,
+                          attendees=attendees or None, transparency=TRANSP.TRANSPARENT,
+                          status=STATUS.CANCELLED if cancelled else None)
+        if not cancelled:
+            event.add_component(Alarm.new_display(description=it.summary, trigger=datetime.timedelta(days=-1)))
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+# Any text a label or description may hold, folding boundaries and escapes included; icalendar
+# alone reads a literal backslash-N as a line break, which is not RFC 5545 and not ours to copy.
+_texts = st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30) | st.sampled_from(
+    ["\\", ";", ",", "\n", "\r\n", "\r", "ä", "€", "𝄞", "x" * 70]), min_size=1, max_size=12).map("".join).filter(
+    lambda text: text != "" and "\\N" not in text)
+
+
+@settings(max_examples=40, deadline=None)  # the object model is slow: that is why it went
+@given(summary=_texts, description=_texts | st.just(""), sequence=st.integers(0, 10_000),
+       method=st.sampled_from([None, "PUBLISH", "REQUEST", "CANCEL"]),
+       attendees=st.lists(st.emails(), max_size=3), uid=_texts)
+def test_the_written_calendar_equals_icalendars_object_model_byte_for_byte(
+        summary: str, description: str, sequence: int, method: str | None, attendees: list[str], uid: str) -> None:
+    items = [DeadlineItem(uid=uid, sequence=sequence, summary=summary, description=description,
+                          due=datetime.date(2027, 12, 31), organizer="noreply@musterstadt.example",
+                          attendees=tuple(attendees)), item()]
+    written = deadline_calendar(items, stamp=STAMP, method=method)
+    assert written == _object_model(items, STAMP, method)
+    parsed = Calendar.from_ical(written)
+    first = parsed.walk("VEVENT")[0]
+    assert (str(first["SUMMARY"]), str(first["UID"]), first["SEQUENCE"]) == (
+        summary.replace("\r\n", "\n").replace("\r", "\n"), uid.replace("\r\n", "\n").replace("\r", "\n"), sequence)
+    assert all(len(line) <= 75 for line in written.split(b"\r\n"))

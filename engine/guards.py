@@ -208,8 +208,8 @@ bound; past it, verdicts are worked out afresh."""
 
 class Evaluator:
     """Evaluates guards. A spec's parameters are parsed once per loaded definition and each
-    distinct verdict — what ``judge`` says of one observation in one language, message included
-    — is worked out once and kept with the spec (``GuardSpec.memo``): the verdict depends on
+    distinct verdict — what ``judge`` says of one observation in one language for one definition
+    version, message included — is worked out once and kept with the spec (``GuardSpec.memo``): the verdict depends on
     nothing else, and validating the parameters and formatting the message on every call was
     most of a transition's decision (bench/decision_bench.py)."""
 
@@ -228,7 +228,7 @@ class Evaluator:
                   lang: Language) -> list[GuardResult]:
         out = []
         for (guard_id, spec), observed in zip(guards.items(), seen, strict=True):
-            key = (guard_id, observed, lang)
+            key = (guard_id, observed, lang, d.version)  # the version too: a spec object may be shared
             result = spec.memo.get(key)
             if result is None:
                 result = self._judge(guard_id, spec, observed, d, lang)

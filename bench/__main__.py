@@ -15,12 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import (delivery_bench, memory_bench, size_bench, startup_bench, status_bench, sweep_bench,
+from bench import (decision_bench, delivery_bench, memory_bench, size_bench, startup_bench, status_bench, sweep_bench,
                    transitions_bench, web_bench)
 from bench.common import DOCS, RESULTS, SCALES, Result, machine, table, write_json
 from bench.seed import Seeded, seed
 
-ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web")
+ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web", "decision")
 
 
 def log(message: str) -> None:
@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         if "web" in wanted:  # its own files too: 30, 10,800 and 100,000 municipalities at every scale
             log("8 web: server time in-process; two workers on PostgreSQL under load")
             results += _publish("8-web", args.scale, web_bench.run(Path(tmp), log))
+    if "decision" in wanted:
+        log("9 decision in memory")
+        results += _publish("9-decision", args.scale, decision_bench.run(log))
     if "delivery" in wanted:
         log(f"3 delivery: {scale['mails']:,} reminders")
         results += _publish("3-delivery", args.scale, delivery_bench.run(scale["mails"], log))

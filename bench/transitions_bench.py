@@ -15,6 +15,7 @@ Baselines on the same file in the same run:
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 import time
@@ -25,10 +26,12 @@ from pathlib import Path
 from transitions import Machine, MachineError
 
 import engine.service
-from bench.common import NOW, TODAY, Result
-from bench.seed import ags_of, coordinator_of, service_for
+from bench.common import NOW, TODAY, TZ, Result
+from bench.seed import SEND_HOUR, _due_on, ags_of, coordinator_of, definition, service_for
 from engine.definitions.model import COMPLETED, Definition
 from engine.machine import CycleModel
+from notifications.planning import plan_phase
+from notifications.timers import fire_moment
 
 WARMUP = 20
 
@@ -102,6 +105,47 @@ def raw_floor(path: Path, commits: int, cycles: int, rng: random.Random) -> tupl
     return commits / elapsed, commits / cpu
 
 
+def same_work_floor(path: Path, commits: int, cycles: int, rng: random.Random) -> tuple[float, float]:
+    """Commits per second of the writes an advance makes, through stdlib sqlite3 in one
+    transaction each: the compare-and-set UPDATE of the cycle, the history row (with a guard log
+    of the real size), the DELETE of the old phase's unclaimed timers and one executemany INSERT
+    of the new phase's (as many rows as the planner plans for it). Run after the other two
+    methods: it rewrites the timers of the cycles it touches, as an advance would."""
+    d = definition()
+    conn = sqlite3.connect(path)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        conn.execute(f"PRAGMA {pragma}")
+    at = NOW.strftime("%Y-%m-%d %H:%M:%S.%f")
+    guard_log = json.dumps({"transition": "inventory_done", "guards": [
+        {"id": "report", "type": "fact_recorded", "severity": "block", "ok": True,
+         "message": "Bestandsbericht erfasst", "fact": "inventory_report", "missing": 0, "fields": []}]})
+    due = _due_on("strategy", TODAY)
+    timers = [(p.phase, p.kind, p.rule, p.occurrence, p.fire_on.isoformat(),
+               fire_moment(p.fire_on, SEND_HOUR, TZ).strftime("%Y-%m-%d %H:%M:%S.%f"),
+               p.due_on.isoformat() if p.due_on else None, p.label_key, json.dumps(list(p.roles)))
+              for p in plan_phase(d, "strategy", TODAY, due, TODAY)]
+    ids = [rng.randrange(1, cycles + 1) for _ in range(commits)]
+    start, cpu = time.perf_counter(), time.process_time()
+    for n, cycle_id in enumerate(ids):
+        conn.execute("UPDATE cycle SET phase_entered_on = ?, due_on = ?, lock_version = lock_version + 1 "
+                     "WHERE id = ?", (TODAY.isoformat(), due.isoformat(), cycle_id))
+        conn.execute("INSERT INTO history (cycle_id, seq, at, \"on\", actor, kind, \"trigger\", from_phase, "
+                     "to_phase, reason, details) VALUES (?, ?, ?, ?, ?, 'transition', 'advance', 'inventory', "
+                     "'strategy', 'Benchmark', ?)",
+                     (cycle_id, 1_000_000 + n, at, TODAY.isoformat(), coordinator_of(cycle_id - 1), guard_log))
+        conn.execute("DELETE FROM timer WHERE cycle_id = ? AND claimed_at IS NULL AND phase != '*'", (cycle_id,))
+        conn.executemany("INSERT INTO timer (cycle_id, phase, kind, rule, occurrence, sequence, fire_on, fire_at, "
+                         "due_on, label, roles, claimed_at, outcome, attempts) "
+                         "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, NULL, NULL, 0)",
+                         [(cycle_id, *row) for row in timers])
+        conn.commit()
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    conn.execute("DELETE FROM history WHERE seq >= 1000000")
+    conn.commit()
+    conn.close()
+    return commits / elapsed, commits / cpu
+
+
 def run(path: Path, cycles: int, transitions: int, log: Callable[[str], None]) -> list[Result]:
     """Measure the three figures on the seeded file ``path`` (which it changes)."""
     rng = random.Random(cycles)
@@ -114,15 +158,20 @@ def run(path: Path, cycles: int, transitions: int, log: Callable[[str], None]) -
     with naive_machines():
         naive, naive_cpu = _advance_all(path, picks[per_method + WARMUP:])
     log(f"    naive Machine:     {naive:,.0f} transitions/s ({naive_cpu:,.0f} per CPU second)")
+    same, same_cpu = same_work_floor(path, per_method, cycles, rng)
+    log(f"    same-work floor:   {same:,.0f} commits/s ({same_cpu:,.0f} per CPU second)")
     details = {"cycles": cycles, "transitions": per_method, "zyklus_per_s": ours, "raw_floor_per_s": floor,
                "naive_per_s": naive, "zyklus_ms": 1000 / ours, "raw_floor_ms": 1000 / floor,
                "naive_ms": 1000 / naive, "zyklus_per_cpu_s": ours_cpu, "raw_floor_per_cpu_s": floor_cpu,
-               "naive_per_cpu_s": naive_cpu}
+               "naive_per_cpu_s": naive_cpu, "same_work_per_s": same, "same_work_ms": 1000 / same,
+               "same_work_per_cpu_s": same_cpu}
     return [
-        Result("1 transitions", f"advance/s, N={cycles:,}", ours, "/s", floor, "raw sqlite3 UPDATE+INSERT",
-               "≥ 25 % of raw", ours >= 0.25 * floor, details=details),
+        Result("1 transitions", f"advance/s, N={cycles:,}", ours, "/s", same, "sqlite3, the same writes",
+               "≥ 25 % of it", ours >= 0.25 * same, details=details),
         Result("1 transitions", f"vs naive, N={cycles:,}", ours, "/s", naive, "Machine per request",
-               "well ahead", ours >= 1.2 * naive, details=details),
+               "≥ 2×", ours >= 2 * naive, details=details),
+        Result("1 transitions", f"advance/s vs plain floor, N={cycles:,}", ours, "/s", floor,
+               "raw sqlite3 UPDATE+INSERT", "–", None, details=details),
     ]
 
 

@@ -339,19 +339,25 @@ def describe(spec: GuardSpec, d: Definition, lang: Language) -> str:
     return REGISTRY[spec.type].describe(parse_params(spec), d, lang)
 
 
+_VERDICTS_PER_SPEC = 256
+"""How many distinct verdicts (observation, language) a spec keeps: a guard sees few (a count
+of facts, a set of absent fields), and a cap keeps an unusual definition from growing without
+bound; past it, verdicts are worked out afresh."""
+
+
 class Evaluator:
-    """Evaluates guards, parsing each spec's parameters once for as long as it lives: one per
-    read (``build_status``, or ``Service.status_all`` for thousands of cycles). Keyed by the
-    spec's identity, so it must not outlive the definitions it saw."""
+    """Evaluates guards. A spec's parameters are parsed once per loaded definition and each
+    distinct verdict — what ``judge`` says of one observation in one language for one definition
+    version, message included — is worked out once and kept with the spec (``GuardSpec.memo``): the verdict depends on
+    nothing else, and validating the parameters and formatting the message on every call was
+    most of a transition's decision (bench/decision_bench.py)."""
 
-    def __init__(self) -> None:
-        self._params: dict[int, Any] = {}
-
-    def _parsed(self, spec: GuardSpec) -> Any:
-        params = self._params.get(id(spec))
-        if params is None:
-            params = self._params[id(spec)] = parse_params(spec)
-        return params
+    @staticmethod
+    def _parsed(spec: GuardSpec) -> Any:
+        memo = spec.memo
+        if "params" not in memo:
+            memo["params"] = parse_params(spec)
+        return memo["params"]
 
     def observe_all(self, guards: dict[str, GuardSpec], snap: CycleSnapshot) -> tuple[Hashable, ...]:
         """What each guard looks at, in order: equal observations mean equal results."""
@@ -361,14 +367,23 @@ class Evaluator:
                   lang: Language) -> list[GuardResult]:
         out = []
         for (guard_id, spec), observed in zip(guards.items(), seen, strict=True):
-            kind, params = REGISTRY[spec.type], self._parsed(spec)
-            ok, message, info = kind.judge(params, observed, d, lang)
-            if spec.message is not None:
-                message = spec.message.get(lang)
-            fact, fields, _role = kind.references(params)
-            out.append(GuardResult(id=guard_id, type=spec.type, severity=spec.severity, ok=ok, message=message,
-                                   fact=fact, missing=int(info.pop("missing", 0)), fields=fields, details=info))
+            key = (guard_id, observed, lang, d.version)  # the version too: a spec object may be shared
+            result = spec.memo.get(key)
+            if result is None:
+                result = self._judge(guard_id, spec, observed, d, lang)
+                if len(spec.memo) < _VERDICTS_PER_SPEC:
+                    spec.memo[key] = result
+            out.append(result)
         return out
+
+    def _judge(self, guard_id: str, spec: GuardSpec, observed: Hashable, d: Definition, lang: Language) -> GuardResult:
+        kind, params = REGISTRY[spec.type], self._parsed(spec)
+        ok, message, info = kind.judge(params, observed, d, lang)
+        if spec.message is not None:
+            message = spec.message.get(lang)
+        fact, fields, _role = kind.references(params)
+        return GuardResult(id=guard_id, type=spec.type, severity=spec.severity, ok=ok, message=message,
+                           fact=fact, missing=int(info.pop("missing", 0)), fields=fields, details=info)
 
     def evaluate_all(self, guards: dict[str, GuardSpec], snap: CycleSnapshot, d: Definition,
                      lang: Language) -> list[GuardResult]:

@@ -26,17 +26,16 @@ class CycleModel:
 
 
 def _condition(transition_id: str):
+    """The transition's only condition, which also notes it as the one taken: the Machine takes
+    the first transition whose conditions hold, so a condition that holds is the one fired (a
+    separate ``before`` callback cost a fifth of the decision)."""
     def check(event: EventData) -> bool:
-        return event.model.passed.get(transition_id, False)
+        passed = event.model.passed.get(transition_id, False)
+        if passed:
+            event.model.fired = transition_id
+        return passed
 
     return check
-
-
-def _record(transition_id: str):
-    def note(event: EventData) -> None:
-        event.model.fired = transition_id
-
-    return note
 
 
 _MACHINES: dict[str, Machine] = {}
@@ -46,7 +45,7 @@ def _build(definition: Definition) -> Machine:
     states = list(definition.phases) + [COMPLETED]
     spec = [
         {"trigger": tr.trigger, "source": tr.source, "dest": tr.dest,
-         "conditions": [_condition(tid)], "before": [_record(tid)]}
+         "conditions": [_condition(tid)]}
         for tid, tr in definition.transitions.items()
     ]
     return Machine(model=None, states=states, transitions=spec, initial=None,

@@ -15,12 +15,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Text, and_, cast, exists, func, not_, update
+from sqlalchemy import Select, Text, Update, and_, bindparam, cast, exists, func, insert, not_, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
@@ -30,7 +32,7 @@ from engine.db.database import create_schema
 from engine.db.faults import translate
 from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipality, Person
 from engine.definitions.loader import Catalog
-from engine.definitions.model import COMPLETED, Definition
+from engine.definitions.model import COMPLETED, Definition, Transition
 from engine.errors import (Conflict, DefinitionError, InvalidInput, NotFound, PermissionDenied, TransitionRefused,
                            VersionMismatch)
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DomainEvent, EventBus, FactRecorded,
@@ -44,6 +46,30 @@ from engine.snapshot import CycleSnapshot, FactView, StoredFields
 from engine.status import CycleView, MunicipalityView, Progress, build_status
 
 log = logging.getLogger("zyklus.service")
+
+
+# The statements of every advance, built once: building a statement's expression (and its cache
+# key) on every call cost as much as running it.
+_MUNICIPALITY_AND_LATEST = (
+    select(Municipality, Cycle).outerjoin(Cycle, col(Cycle.municipality_id) == Municipality.id)
+    .where(Municipality.ags == bindparam("ags")).order_by(col(Cycle.number).desc()).limit(1))
+_PEOPLE = select(Person).where(Person.municipality_id == bindparam("municipality"))
+_FACTS = select(Fact).where(Fact.cycle_id == bindparam("cycle")).order_by(col(Fact.id))
+_HISTORY_COLUMNS = ("cycle_id", "at", "on", "actor", "kind", "trigger", "from_phase", "to_phase", "reason", "details")
+_INSERT_HISTORY = insert(History.__table__).values(
+    seq=select(func.coalesce(func.max(History.__table__.c.seq), 0) + 1)
+    .where(History.__table__.c.cycle_id == bindparam("cycle_id")).scalar_subquery(),
+    **{name: bindparam(name, type_=History.__table__.c[name].type) for name in _HISTORY_COLUMNS},
+).returning(History.__table__.c.seq)
+
+
+
+@cache
+def _compare_and_set(columns: tuple[str, ...]) -> Update:
+    """The optimistic lock's UPDATE setting ``columns``, one statement per set of columns."""
+    table = Cycle.__table__
+    return (update(table).where(table.c.id == bindparam("v_id"), table.c.lock_version == bindparam("v_lock"))
+            .values(lock_version=bindparam("v_next"), **{name: bindparam(f"v_{name}") for name in columns}))
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,16 @@ class Loaded:
             number=self.cycle.number, phase=self.cycle.phase,
             facts=tuple(FactView(f.type, f.fields, f.on) for f in self.facts),
             role_counts=count_by_role(p.roles for p in self.people), held_meetings=self.held_meetings)
+
+
+def decide(definition: Definition, phase: str, snapshot: CycleSnapshot, allowed: Sequence[tuple[str, Transition]],
+           trigger: str, lang: Language) -> tuple[str | None, dict[str, list[GuardResult]]]:
+    """The decision of an advance, in memory: the guards of the transitions the actor may take
+    over the snapshot, then the cached Machine. Returns the transition taken (None when refused)
+    and every guard's result by transition. ``bench/decision_bench.py`` times exactly this."""
+    results = {tid: evaluate_all(tr.guards, snapshot, definition, lang) for tid, tr in allowed}
+    model = CycleModel(state=phase, passed={tid: not blocking_unmet(r) for tid, r in results.items()})
+    return fire(definition, model, trigger), results
 
 
 @dataclass(frozen=True)
@@ -200,10 +236,14 @@ class Service:
                             .order_by(col(Cycle.number).desc())).first()
 
     def load(self, session: Session, ags: str, *, number: int | None = None, running: bool = True) -> Loaded:
-        municipality = self.municipality_in(session, ags)
-        if number is None:
-            cycle = self._latest_cycle(session, municipality)
+        if number is None:  # the common case: the municipality and its latest cycle in one query
+            ags = validate.ags(ags, self.lang)
+            found = session.execute(_MUNICIPALITY_AND_LATEST, {"ags": ags}).first()
+            if found is None:
+                raise NotFound(m("municipality.unknown", self.lang, ags=ags))
+            municipality, cycle = found
         else:
+            municipality = self.municipality_in(session, ags)
             cycle = session.exec(select(Cycle).where(Cycle.municipality_id == municipality.id,
                                                      Cycle.number == number)).first()
             if cycle is None:
@@ -212,8 +252,8 @@ class Service:
             raise NotFound(m("cycle.none", self.lang, ags=municipality.ags))
         if running and cycle.status != "running":
             raise InvalidInput(m("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
-        people = list(session.exec(select(Person).where(Person.municipality_id == municipality.id)))
-        facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle.id).order_by(col(Fact.id))))
+        people = list(session.scalars(_PEOPLE, {"municipality": municipality.id}))
+        facts = list(session.scalars(_FACTS, {"cycle": cycle.id}))
         return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts,
                       self.held_meetings(session, cycle.id))
 
@@ -243,14 +283,15 @@ class Service:
 
     def add_history(self, session: Session, cycle: Cycle, *, on: dt.date, actor: str, kind: str,
                  trigger: str | None = None, from_phase: str | None = None, to_phase: str | None = None,
-                 reason: str | None = None, details: dict[str, Any] | None = None) -> History:
-        seq = session.exec(select(func.coalesce(func.max(History.seq), 0))
-                           .where(History.cycle_id == cycle.id)).one() + 1
-        row = History(cycle_id=cycle.id, seq=seq, at=stamp(self.clock), on=on, actor=actor, kind=kind,
-                      trigger=trigger, from_phase=from_phase, to_phase=to_phase, reason=reason,
-                      details=details or {})
-        session.add(row)
-        return row
+                 reason: str | None = None, details: dict[str, Any] | None = None) -> int:
+        """Appends the row in one INSERT whose ``seq`` is one more than the cycle's last (a
+        subquery, not a separate ``max`` query), written at once: an ORM object would wait in
+        the session and be flushed inside a later statement of the same unit, and building it
+        cost more than the INSERT (bench/: together a sixth of an advance). Returns the seq."""
+        return session.connection().execute(_INSERT_HISTORY, {
+            "cycle_id": cycle.id, "at": stamp(self.clock), "on": on, "actor": actor, "kind": kind,
+            "trigger": trigger, "from_phase": from_phase, "to_phase": to_phase, "reason": reason,
+            "details": details or {}}).scalar_one()
 
     def check_version(self, cycle: Cycle, ags: str, expected: tuple[int, int] | None) -> None:
         """The caller's precondition on the cycle it last read, ``(number, lock_version)``; checked
@@ -261,13 +302,15 @@ class Service:
 
     def compare_and_set(self, session: Session, cycle: Cycle, ags: str, **values: Any) -> None:
         """The optimistic lock: exactly one of two concurrent writers matches the old version."""
-        result = session.execute(
-            update(Cycle).where(col(Cycle.id) == cycle.id, col(Cycle.lock_version) == cycle.lock_version)
-            .values(lock_version=cycle.lock_version + 1, **values)
-            .execution_options(synchronize_session=False))  # the row is expired below instead
+        result = session.connection().execute(_compare_and_set(tuple(values)), {
+            "v_id": cycle.id, "v_lock": cycle.lock_version, "v_next": cycle.lock_version + 1,
+            **{f"v_{name}": value for name, value in values.items()}})
         if result.rowcount != 1:
             raise Conflict(m("cycle.conflict", self.lang, ags=ags))
-        session.expire(cycle)
+        # The loaded row now says what the database says, without a reload (an expired row is
+        # read again by the next one to touch it: the reminder planner, in every advance).
+        for name, value in {"lock_version": cycle.lock_version + 1, **values}.items():
+            set_committed_value(cycle, name, value)
 
     # -- municipalities and people ------------------------------------------------------------
     def add_municipality(self, ags: str, name: str, *, state: str, kind: str,
@@ -488,10 +531,7 @@ class Service:
             if on < cycle.phase_entered_on:
                 raise InvalidInput(m("date.before_phase", self.lang, on=format_date(on, self.lang),
                                      since=format_date(cycle.phase_entered_on, self.lang)))
-            snapshot = loaded.snapshot()
-            results = {tid: evaluate_all(tr.guards, snapshot, definition, self.lang) for tid, tr in allowed}
-            model = CycleModel(state=cycle.phase, passed={tid: not blocking_unmet(r) for tid, r in results.items()})
-            taken = fire(definition, model, trigger)
+            taken, results = decide(definition, cycle.phase, loaded.snapshot(), allowed, trigger, self.lang)
             if taken is None:
                 unmet = blocking_unmet(results[allowed[0][0]])
                 raise TransitionRefused(
@@ -591,7 +631,7 @@ class Service:
             session.refresh(cycle)
         return cycle
 
-    def comment(self, ags: str, *, actor: str, text: str) -> History:
+    def comment(self, ags: str, *, actor: str, text: str) -> None:
         """A remark on the current cycle (an advisor's note, a coordinator's aside), on record in
         the history. Who may comment is the entry point's rule (zyklus.app.access): an advisor
         is not registered in the municipality, so ``actor`` is any address that passed it."""
@@ -601,7 +641,7 @@ class Service:
             raise InvalidInput(m("text.empty", self.lang, field="Kommentar"))
         with self.unit(ags) as session:
             loaded = self.load(session, ags, running=False)
-            return self.add_history(session, loaded.cycle, on=self.today(), actor=actor, kind="comment",
+            self.add_history(session, loaded.cycle, on=self.today(), actor=actor, kind="comment",
                                     from_phase=loaded.cycle.phase, to_phase=loaded.cycle.phase, reason=text)
 
     # -- reading --------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-
-from email_validator import EmailNotValidError, ValidatedEmail, validate_email
+from typing import TYPE_CHECKING
 
 from engine.errors import InvalidInput
 from engine.i18n import Language, m, t
+
+if TYPE_CHECKING:
+    from email_validator import ValidatedEmail
 
 STATES: dict[str, str] = {
     "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg",
@@ -120,7 +122,10 @@ def sender(value: str, lang: Language = "de") -> str:
     return value.strip(" ")
 
 
-def _address(value: str, lang: Language, *, display_name: bool) -> ValidatedEmail:
+def _address(value: str, lang: Language, *, display_name: bool) -> "ValidatedEmail":
+    # Imported here: every command validates something, few validate an address (a tenth of `status`).
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value.strip(" "), check_deliverability=False, allow_smtputf8=False,
                               allow_display_name=display_name, strict=True)  # strict: RFC 5321 lengths too

@@ -3,14 +3,10 @@ and in the maildir (the "mail server" of the default install)."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import getaddresses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
@@ -18,6 +14,9 @@ from sqlmodel import Session, col, select
 from engine.events import DomainEvent, PersonForgotten
 from engine.privacy import Redaction
 from notifications.tables import Outbox
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
 
 MAILDIR_FOLDERS = ("new", "cur", "tmp")
 _SCRATCH = ".erasing-"
@@ -62,6 +61,12 @@ def erase_from_maildir(path: Path, address: str, redaction: Redaction) -> None:
 
 
 def _erase_from_file(file: Path, address: str, redaction: Redaction) -> None:
+    # Imported here: this module is wired into every command, the email package's policies
+    # are needed only when a person is erased from a maildir.
+    import email
+    import email.policy
+    from email.message import EmailMessage
+
     message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     if _addressed_to(message, address):
@@ -71,6 +76,8 @@ def _erase_from_file(file: Path, address: str, redaction: Redaction) -> None:
 
 
 def _addressed_to(message: EmailMessage, address: str) -> bool:
+    from email.utils import getaddresses
+
     recipients = getaddresses([str(v) for name in ("To", "Cc", "Bcc") for v in message.get_all(name, [])])
     return any(addr.lower() == address for _, addr in recipients)
 

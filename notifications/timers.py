@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, or_, update
+from sqlalchemy import bindparam, delete, func, insert, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -131,16 +131,13 @@ class TimerPlanner:
                                       next_sequence=self._next_sequence, made_by=made_by)
 
     def _drop(self, session: Session, cycle_id: int, *, phase_only: bool) -> None:
-        query = delete(Timer).where(col(Timer.cycle_id) == cycle_id, col(Timer.claimed_at).is_(None))
-        if phase_only:
-            query = query.where(col(Timer.phase) != CYCLE_WIDE)
-        # No Timer objects live in this session, so the ORM need not search it for deleted ones.
-        session.execute(query.execution_options(synchronize_session=False))
+        # No Timer objects live in this session, so the table is enough: nothing to synchronise.
+        session.connection().execute(_DROP_PHASE if phase_only else _DROP_ALL,
+                                     {"cycle": cycle_id, "wide": CYCLE_WIDE})
 
     def _next_sequence(self, session: Session, cycle_id: int, phase: str) -> int:
         """The iCalendar SEQUENCE of the phase's deadline: one more than any earlier plan."""
-        current = session.exec(select(func.max(Timer.sequence)).where(Timer.cycle_id == cycle_id,
-                                                                     Timer.phase == phase)).one()
+        current = session.connection().execute(_MAX_SEQUENCE, {"cycle": cycle_id, "phase": phase}).scalar()
         return 0 if current is None else current + 1
 
     def insert(self, session: Session, cycle_id: int, planned: Iterable[Planned], sequence: int) -> None:
@@ -156,8 +153,17 @@ class TimerPlanner:
                          "occurrence": p.occurrence, "sequence": sequence, "fire_on": p.fire_on,
                          "fire_at": fire_at, "due_on": p.due_on, "label": p.label_key, "roles": list(p.roles),
                          "claimed_at": None, "outcome": None})
-        if rows:
-            session.execute(insert(Timer), rows)
+        if rows:  # the table, not the class: the ORM's bulk insert splits rows by which values are None
+            session.connection().execute(_INSERT, rows)
+
+
+# Built once: the planner runs in every advance, and building these cost as much as running them.
+_TIMER = Timer.__table__
+_INSERT = insert(_TIMER)
+_DROP_ALL = delete(_TIMER).where(_TIMER.c.cycle_id == bindparam("cycle"), _TIMER.c.claimed_at.is_(None))
+_DROP_PHASE = _DROP_ALL.where(_TIMER.c.phase != bindparam("wide"))
+_MAX_SEQUENCE = select(func.max(_TIMER.c.sequence)).where(_TIMER.c.cycle_id == bindparam("cycle"),
+                                                          _TIMER.c.phase == bindparam("phase"))
 
 
 def _in_version(timer: Timer, definition: Definition, cycle: Cycle) -> bool:

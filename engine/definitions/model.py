@@ -298,6 +298,13 @@ class GuardSpec(_Model):
     def params(self) -> dict[str, Any]:
         return dict(self.model_extra or {})
 
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """What :mod:`engine.guards` works out once per loaded definition and keeps with the
+        spec: the parsed parameters and each distinct verdict. A definition version is parsed
+        once and shared by every cycle pinned to it, so this lives exactly as long as it does."""
+        return {}
+
 
 class Transition(_Model):
     trigger: str = Field(default="advance", pattern=_ID)

@@ -19,7 +19,8 @@ def test_the_import_contracts_hold() -> None:
 
 def test_the_command_line_loads_no_database_model_or_mail_library_before_a_command_runs() -> None:
     """`zyklus --help` and the start of every command wait only for what they use (issue 16)."""
-    heavy = ("pydantic", "sqlalchemy", "sqlmodel", "jinja2", "email_validator", "icalendar", "aiosmtplib")
+    heavy = ("pydantic", "sqlalchemy", "sqlmodel", "jinja2", "email_validator", "icalendar", "aiosmtplib",
+             "email.policy", "fastapi", "starlette", "uvicorn", "zyklus.web")
     probe = f"import sys, zyklus.main; print([m for m in {heavy!r} if m in sys.modules])"
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -209,3 +209,23 @@ def test_evaluate_all_keeps_the_definition_order() -> None:
 
 def test_registry_has_the_guard_types_the_issue_names() -> None:
     assert {"fact_recorded", "fact_count", "role_count", "fields_present"} <= set(guards.REGISTRY)
+
+
+def test_a_spec_is_parsed_once_and_each_verdict_worked_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing and wording are kept with the spec (per loaded definition): a second evaluation
+    parses and judges nothing, yet each observation and language still gets its own verdict."""
+    s = spec(type="fact_count", fact="workshop", min=2)
+    parsed, judged = [], []
+    kind = guards.REGISTRY["fact_count"]
+    monkeypatch.setattr(guards, "parse_params", lambda sp: parsed.append(sp) or kind.Params(**sp.params))
+    real_judge = kind.judge
+    monkeypatch.setattr(kind, "judge", lambda *a: judged.append(a[1]) or real_judge(*a))
+    one, two = snap(fact("workshop")), snap(fact("workshop"), fact("workshop"))
+    first = guards.evaluate("w", s, one, DEFINITION, "de")
+    assert guards.evaluate("w", s, one, DEFINITION, "de") == first
+    assert (first.ok, first.missing) == (False, 1)
+    assert guards.evaluate("w", s, two, DEFINITION, "de").ok
+    english = guards.evaluate("w", s, one, DEFINITION, "en")
+    assert "Steering-group workshop" in english.message and english.message != first.message
+    assert len(parsed) == 1
+    assert judged == [1, 2, 1]

@@ -8,12 +8,9 @@ machine needs nothing but Python to watch reminders arrive.
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import socket
 import tempfile
 from dataclasses import dataclass, field
-from email.header import decode_header, make_header
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -47,6 +44,10 @@ class Inbox:
     mails: list[tuple[str, str]] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001 (aiosmtpd signature)
+        import email  # here: the email package's policies are a tenth of every command's start
+        import email.policy
+        from email.header import decode_header, make_header
+
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         subject = str(make_header(decode_header(message["Subject"] or "")))
         for rcpt in envelope.rcpt_tos:

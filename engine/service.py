@@ -40,7 +40,8 @@ from engine.guards import GuardResult, blocking_unmet, evaluate_all
 from engine.i18n import Language, format_date, m, t
 from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
-from engine.snapshot import CycleSnapshot, FactView, StoredFields
+from engine.db.programme_shape import programme_shapes
+from engine.snapshot import CycleSnapshot, FactView, ProgrammeShape, StoredFields
 from engine.status import CycleView, MunicipalityView, Progress, build_status
 
 log = logging.getLogger("zyklus.service")
@@ -55,12 +56,13 @@ class Loaded:
     definition: Definition
     people: list[Person]
     facts: list[Fact]
+    programme: ProgrammeShape = ProgrammeShape()
 
     def snapshot(self) -> CycleSnapshot:
         return CycleSnapshot(
             number=self.cycle.number, phase=self.cycle.phase,
             facts=tuple(FactView(f.type, f.fields, f.on) for f in self.facts),
-            role_counts=count_by_role(p.roles for p in self.people))
+            role_counts=count_by_role(p.roles for p in self.people), programme=self.programme)
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,9 @@ class Service:
             raise InvalidInput(m("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
         people = list(session.exec(select(Person).where(Person.municipality_id == municipality.id)))
         facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle.id).order_by(col(Fact.id))))
-        return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts)
+        shape = programme_shapes(session.connection(), select(Cycle.id).where(col(Cycle.id) == cycle.id))
+        return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts,
+                      shape.get(cycle.id, ProgrammeShape()))
 
     def actor_in(self, loaded: Loaded, email: str) -> Person:
         email = validate.email(email, self.lang)
@@ -613,7 +617,7 @@ class Service:
         """The status of many municipalities, by AGS, as ``status`` gives each: the overview of
         an advisor or an administrator. A set-based read — the municipalities with their latest
         cycles, those cycles' facts, the people counted by role, the cycles' latest history
-        moments: four statements (plus one per definition version not parsed yet), however many
+        moments, the programmes' goals and measures: six statements (plus one per definition version not parsed yet), however many
         municipalities there are; a loop over ``status`` took four per municipality.
 
         The filters are applied in SQL: ``ags`` the AGS the caller may see (None: all), ``state``
@@ -643,6 +647,7 @@ class Service:
                     parsed[held] = json.loads(held)
                 roles.setdefault(municipality_id, []).extend([parsed[held]] * count)
             latest = _last_activity(connection, chosen)
+            shapes = programme_shapes(connection, chosen)
             out: list[dict[str, Any]] = []
             for row in rows:
                 if row.cycle_id is None:
@@ -651,7 +656,8 @@ class Service:
                 read = _CycleRead(row, row, self.definition(session, row.definition_id),
                                   CycleSnapshot(number=row.number, phase=row.phase,
                                                 facts=tuple(facts.get(row.cycle_id, ())),
-                                                role_counts=count_by_role(roles.get(row.municipality_id, ()))))
+                                                role_counts=count_by_role(roles.get(row.municipality_id, ())),
+                                                programme=shapes.get(row.cycle_id, ProgrammeShape())))
                 out.append(build_status(read, today, self.lang, latest.get(row.cycle_id), progress))
         return out
 

@@ -214,7 +214,8 @@ class Service:
             raise InvalidInput(m("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
         people = list(session.exec(select(Person).where(Person.municipality_id == municipality.id)))
         facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle.id).order_by(col(Fact.id))))
-        shape = programme_shapes(session.connection(), select(Cycle.id).where(col(Cycle.id) == cycle.id))
+        shape = programme_shapes(session.connection(), select(Cycle.id).select_from(Cycle)
+                                 .where(col(Cycle.id) == cycle.id))
         return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts,
                       shape.get(cycle.id, ProgrammeShape()))
 

@@ -232,9 +232,10 @@ class ProgrammeStructure(GuardType):
         gaps = [(theme, parts) for theme, parts in seen if parts]
         if not gaps:
             return True, t("guard.programme_structure", lang, count=len(seen)), {"missing": 0}
+        # Joined here, not passed as one parameter: parameters are clipped as echoes of user input.
         lines = "; ".join(t("guard.programme_structure.gap", lang, theme=theme, parts=", ".join(
             t(f"guard.programme_structure.part.{part}", lang) for part in parts)) for theme, parts in gaps)
-        return False, t("guard.programme_structure.gaps", lang, gaps=lines), {
+        return False, f'{t("guard.programme_structure.gaps", lang)} {lines}', {
             "missing": len(gaps), "gaps": {theme: list(parts) for theme, parts in gaps}}
 
     def describe(self, p: Params, d: Definition, lang: Language) -> str:

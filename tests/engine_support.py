@@ -116,8 +116,34 @@ def record(service: Service, fact: str, *, ags: str = AGS, actor: str = COORDINA
     service.record(ags, fact, actor=actor, values={k: v for k, v in values.items() if v is not None}, on=on)
 
 
+def plan_programme(service: Service, *, ags: str = AGS, actor: str = COORDINATOR,
+                   themes: Iterable[str] = ("Klima und Energie", "Mobilität")) -> None:
+    """A complete action programme for the inventory's theme fields (FACT_VALUES): per theme field
+    a Leitlinie, a strategic and an operative goal and a measure with costs, as the shipped
+    variants' structure guard wants. What a cycle already has (carried over) is left alone."""
+    from engine.indicators.programme import Programme
+
+    programme = Programme(service)
+    present = {g.key for g in programme.goals(ags)}
+    measures = {m.key for m in programme.measures(ags)}
+    for n, theme in enumerate(themes, 1):
+        if f"ll-{n}" not in present:
+            programme.add_goal(ags, f"ll-{n}", title=f"Leitlinie {theme}", theme_field=theme, level="guideline",
+                               actor=actor)
+            programme.add_goal(ags, f"sz-{n}", title=f"Strategisches Ziel {theme}", level="strategic",
+                               parent=f"ll-{n}", actor=actor)
+            programme.add_goal(ags, f"oz-{n}", title=f"Operatives Ziel {theme}", level="operative",
+                               parent=f"sz-{n}", target_year="2030", actor=actor)
+        if f"m-{n}" not in measures:
+            programme.add_measure(ags, f"m-{n}", title=f"Maßnahme {theme}", goal=f"oz-{n}", costs="10000",
+                                  actor=actor)
+
+
 def record_phase(service: Service, phase: str, *, ags: str = AGS, actor: str = COORDINATOR,
                  on: dt.date | None = None, skip: Iterable[str] = ()) -> None:
+    """Record what ``phase`` needs; the strategy phase also gets its programme's structure."""
+    if phase == "strategy" and "programme" not in skip:
+        plan_programme(service, ags=ags, actor=actor)
     skipped = list(skip)
     for fact in PHASE_FACTS[phase]:
         if fact in skipped:

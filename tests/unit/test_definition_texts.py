@@ -41,8 +41,11 @@ message = "Das Dokument fehlt."
 label = "Netzwerktagung"
 on = 2027-02-15
 """
-SHIPPED_VERSIONS = {"gnk-nrw": "491af21a6ff8", "gnk-thueringen": "3b2b5fc3f3e6", "kommune": "fb4d75ff583f",
-                    "landkreis": "93ed44af2f72"}
+# Changed deliberately (issue 12): the action programme's guard checks the programme's structure
+# (programme_structure) instead of six text fields, so all four shipped versions moved; cycles
+# already running stay pinned to the versions they started on.
+SHIPPED_VERSIONS = {"gnk-nrw": "6554f6ed9983", "gnk-thueringen": "a136fc225cea", "kommune": "dc7869c5fd2d",
+                    "landkreis": "39153c95343f"}
 
 
 def problems(tmp_path: Path, **replace: str) -> list[str]:

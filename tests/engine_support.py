@@ -118,25 +118,29 @@ def record(service: Service, fact: str, *, ags: str = AGS, actor: str = COORDINA
 
 def plan_programme(service: Service, *, ags: str = AGS, actor: str = COORDINATOR,
                    themes: Iterable[str] = ("Klima und Energie", "Mobilität")) -> None:
-    """A complete action programme for the inventory's theme fields (FACT_VALUES): per theme field
-    a Leitlinie, a strategic and an operative goal and a measure with costs, as the shipped
-    variants' structure guard wants. What a cycle already has (carried over) is left alone."""
+    """Complete the action programme for the inventory's theme fields (FACT_VALUES) as the
+    shipped variants' structure guard wants it: per theme field a Leitlinie, a strategic and an
+    operative goal and a measure with resources. Only what is missing is added (a measure of the
+    theme without resources gets costs), so a test's own programme keeps its counts."""
     from engine.indicators.programme import Programme
 
     programme = Programme(service)
-    present = {g.key for g in programme.goals(ags)}
-    measures = {m.key for m in programme.measures(ags)}
+    goals = programme.goals(ags)
+    measures = [m for m in programme.measures(ags) if m.status != "dropped"]
     for n, theme in enumerate(themes, 1):
-        if f"ll-{n}" not in present:
-            programme.add_goal(ags, f"ll-{n}", title=f"Leitlinie {theme}", theme_field=theme, level="guideline",
-                               actor=actor)
-            programme.add_goal(ags, f"sz-{n}", title=f"Strategisches Ziel {theme}", level="strategic",
-                               parent=f"ll-{n}", actor=actor)
-            programme.add_goal(ags, f"oz-{n}", title=f"Operatives Ziel {theme}", level="operative",
-                               parent=f"sz-{n}", target_year="2030", actor=actor)
-        if f"m-{n}" not in measures:
-            programme.add_measure(ags, f"m-{n}", title=f"Maßnahme {theme}", goal=f"oz-{n}", costs="10000",
-                                  actor=actor)
+        parent = None
+        for level, prefix in (("guideline", "ll"), ("strategic", "sz"), ("operative", "oz")):
+            have = [g for g in goals if g.theme_field == theme and g.level == level]
+            if have:
+                parent = have[0].key
+                continue
+            parent = programme.add_goal(ags, f"{prefix}-{n}", title=f"{level} {theme}", theme_field=theme,
+                                        level=level, parent=parent, target_year="2030", actor=actor).key
+        mine = [m for m in measures if m.theme_field == theme]
+        if not mine:
+            programme.add_measure(ags, f"m-{n}", title=f"Maßnahme {theme}", goal=parent, costs="10000", actor=actor)
+        elif not any(m.costs or m.staff for m in mine):
+            programme.update_measure(ags, mine[0].key, costs="10000", actor=actor)
 
 
 def record_phase(service: Service, phase: str, *, ags: str = AGS, actor: str = COORDINATOR,

@@ -297,11 +297,15 @@ class IndicatorDTO(DTO):
     values: list[IndicatorValueDTO]
 
 
+GoalLevel = Literal["guideline", "strategic", "operative"]
+"""The levels of the programme's tree, top down (engine.db.indicator_tables.GOAL_LEVELS)."""
+
+
 class GoalDTO(DTO):
     id: str
     title: str
     theme_field: str | None
-    level: str = "strategic"
+    level: GoalLevel = "strategic"
     """guideline (Leitlinie), strategic or operative."""
     parent: str | None = None
     """The id of the goal above: a strategic goal's Leitlinie, an operative goal's strategic goal."""

@@ -182,6 +182,9 @@ def test_the_page_shows_the_tree_and_changes_it_through_the_forms(coordinator: T
     assert [(e.kind, e.trigger, e.reason) for e in door.cycles.history(AGS)[-3:]] == [
         ("goal_updated", "oz-pv", "Ratsbeschluss"), ("measure_deleted", "m-dach", "doppelt"),
         ("goal_deleted", "oz-pv", None)]
+    history = coordinator.get(f"/kommunen/{AGS}/verlauf").text
+    assert "Ziel geändert: oz-pv (title: 20 MW Photovoltaik → 25 MW Photovoltaik)" in history
+    assert "Maßnahme gelöscht: m-dach" in history and "doppelt" in history
 
 
 def test_the_steering_group_reads_without_forms_and_may_not_post(door: Application) -> None:

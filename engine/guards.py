@@ -67,6 +67,11 @@ class GuardType(ABC):
         """(fact, fields, role) this guard refers to, for definition validation."""
         return getattr(p, "fact", None), tuple(getattr(p, "fields", ())), getattr(p, "role", None)
 
+    def fact_to_record(self, p: Any) -> str | None:
+        """The fact whose recording satisfies the guard (what ``status`` suggests as the next
+        step): the fact it refers to, unless the guard asks for something else."""
+        return self.references(p)[0]
+
     def never_met(self, p: Any) -> Message | None:
         """A reason the guard can never pass, reported as a validation warning (in the reader's
         language, hence a message and not a sentence)."""
@@ -211,6 +216,10 @@ class ProgrammeStructure(GuardType):
     def references(self, p: Params) -> tuple[str | None, tuple[str, ...], str | None]:
         return p.fact, (p.field,) if p.fact else (), None
 
+    def fact_to_record(self, p: Params) -> str | None:
+        """None: the programme is completed with goals and measures, not by recording the inventory again."""
+        return None
+
     def observe(self, p: Params, snap: CycleSnapshot) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Each theme field with the parts it still lacks."""
         shape = snap.programme
@@ -284,7 +293,8 @@ class Evaluator:
             ok, message, info = kind.judge(params, observed, d, lang)
             if spec.message is not None:
                 message = spec.message.get(lang)
-            fact, fields, _role = kind.references(params)
+            fact = kind.fact_to_record(params)
+            fields = kind.references(params)[1] if fact else ()
             out.append(GuardResult(id=guard_id, type=spec.type, severity=spec.severity, ok=ok, message=message,
                                    fact=fact, missing=int(info.pop("missing", 0)), fields=fields, details=info))
         return out

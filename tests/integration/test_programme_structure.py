@@ -4,8 +4,6 @@ of the shipped variants, and every correction on record in the history with what
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlmodel import Session, select
 
@@ -14,8 +12,6 @@ from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Tr
 from engine.indicators.programme import Programme
 from engine.service import Service
 from engine_support import (AGS, COORDINATOR, STEERING_ONLY, drive_to, plan_programme, record, setup_municipality)
-
-D = dt.date
 
 
 def tree(programme: Programme) -> None:

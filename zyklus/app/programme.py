@@ -7,6 +7,7 @@ parses them with the German rules and answers a bad one with its own message (do
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,32 @@ def goal_dtos(rows: list[Goal]) -> list[GoalDTO]:
     keys = {g.id: g.key for g in rows}
     return [GoalDTO(id=g.key, title=g.title, theme_field=g.theme_field, level=g.level, parent=keys.get(g.parent_id),
                     target_year=g.target_year, sdg=g.sdg, sdg_target=g.sdg_target) for g in rows]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A goal of the programme's tree with the goals and measures below it."""
+
+    goal: GoalDTO
+    children: list[Branch]
+    measures: list[MeasureDTO]
+
+
+def goal_tree(goals: list[GoalDTO], measures: list[MeasureDTO]) -> list[Branch]:
+    """Leitlinien with their strategic goals, each with its operative goals, and the measures
+    under the goal they serve; a goal whose parent is gone starts a branch of its own."""
+    ids = {g.id for g in goals}
+    below: dict[str | None, list[GoalDTO]] = {}
+    for goal in goals:
+        below.setdefault(goal.parent if goal.parent in ids else None, []).append(goal)
+    served: dict[str | None, list[MeasureDTO]] = {}
+    for measure in measures:
+        served.setdefault(measure.goal, []).append(measure)
+
+    def branches(parent: str | None) -> list[Branch]:
+        return [Branch(g, branches(g.id), served.get(g.id, [])) for g in below.get(parent, [])]
+
+    return branches(None)
 
 
 class ProgrammeArea:

@@ -17,6 +17,7 @@ from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 
 if TYPE_CHECKING:
     from zyklus.app.dto import GoalDTO, IndicatorDTO
+    from zyklus.app.programme import Branch
 
 
 class SetByDefault(TyperGroup):
@@ -393,20 +394,18 @@ def goal_delete(
 
 
 def in_tree_order(goals: list[GoalDTO]) -> list[tuple[int, GoalDTO]]:
-    """The goals depth-first under their parents, with their depth: Leitlinie, its strategic
-    goals, each with its operative goals. A goal whose parent is missing starts a branch."""
-    ids = {g.id for g in goals}
-    children: dict[str | None, list[GoalDTO]] = {}
-    for goal in goals:
-        children.setdefault(goal.parent if goal.parent in ids else None, []).append(goal)
+    """The goals depth-first under their parents (Leitlinie, its strategic goals, each with its
+    operative goals), with their depth, for an indented table."""
+    from zyklus.app.programme import goal_tree
+
     out: list[tuple[int, GoalDTO]] = []
 
-    def walk(parent: str | None, depth: int) -> None:
-        for goal in children.get(parent, []):
-            out.append((depth, goal))
-            walk(goal.id, depth + 1)
+    def walk(branches: list[Branch], depth: int) -> None:
+        for branch in branches:
+            out.append((depth, branch.goal))
+            walk(branch.children, depth + 1)
 
-    walk(None, 0)
+    walk(goal_tree(goals, []), 0)
     return out
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Depends
@@ -29,8 +28,8 @@ from engine.report.chart import trend_chart
 from engine.report.render import GLYPHS
 from engine.validate import identifier
 from zyklus.app.access import Action
-from zyklus.app.dto import GoalDTO, GoalLevel, IndicatorDTO, MeasureDTO
-from zyklus.app.programme import ProgrammeArea
+from zyklus.app.dto import GoalLevel, IndicatorDTO
+from zyklus.app.programme import ProgrammeArea, goal_tree
 from zyklus.web.context import checked_form, door, field, language, render
 from zyklus.web.i18n import gettext_for
 from zyklus.web.pages.access import municipality_for
@@ -90,32 +89,6 @@ def _programme_page(request: Request, ags: str, *, status_code: int = 200,
 
 
 GOAL_LEVELS = get_args(GoalLevel)
-
-
-@dataclass(frozen=True)
-class Branch:
-    """A goal of the programme's tree with the goals and measures below it."""
-
-    goal: GoalDTO
-    children: list[Branch]
-    measures: list[MeasureDTO]
-
-
-def goal_tree(goals: list[GoalDTO], measures: list[MeasureDTO]) -> list[Branch]:
-    """Leitlinien with their strategic goals, each with its operative goals, and the measures
-    under the goal they serve; a goal whose parent is gone starts a branch of its own."""
-    ids = {g.id for g in goals}
-    below: dict[str | None, list[GoalDTO]] = {}
-    for goal in goals:
-        below.setdefault(goal.parent if goal.parent in ids else None, []).append(goal)
-    served: dict[str | None, list[MeasureDTO]] = {}
-    for measure in measures:
-        served.setdefault(measure.goal, []).append(measure)
-
-    def branches(parent: str | None) -> list[Branch]:
-        return [Branch(g, branches(g.id), served.get(g.id, [])) for g in below.get(parent, [])]
-
-    return branches(None)
 
 
 @router.get("/kommunen/{ags}/handlungsprogramm")

@@ -240,7 +240,7 @@ class ProgrammeStructure(GuardType):
             return False, t("guard.programme_structure.empty", lang), {"missing": 1}
         gaps = [(theme, parts) for theme, parts in seen if parts]
         if not gaps:
-            return True, t("guard.programme_structure", lang, count=len(seen)), {"missing": 0}
+            return True, t("guard.programme_structure", lang), {"missing": 0}
         # Joined here, not passed as one parameter: parameters are clipped as echoes of user input.
         lines = "; ".join(t("guard.programme_structure.gap", lang, theme=theme, parts=", ".join(
             t(f"guard.programme_structure.part.{part}", lang) for part in parts)) for theme, parts in gaps)

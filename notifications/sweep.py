@@ -26,8 +26,10 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
+from engine.db.programme_shape import programme_shapes
 from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.service import Service
+from engine.snapshot import ProgrammeShape
 from notifications.compose import Composer
 from notifications.mail import message_id_for
 from notifications.monitoring import KINDS as MONITORING_KINDS
@@ -85,6 +87,7 @@ class _Batch:
     people: dict[int, list[Person]]
     facts: dict[int, list[Fact]]
     latest: dict[tuple[Any, ...], int]
+    programmes: dict[int, ProgrammeShape] = field(default_factory=dict)
 
     def ags(self, timer: Timer) -> str:
         cycle = self.cycles.get(timer.cycle_id)
@@ -183,7 +186,9 @@ class Sweeper:
         for fact in session.exec(select(Fact).where(col(Fact.cycle_id).in_(cycle_ids)).order_by(col(Fact.id))):
             facts[fact.cycle_id].append(fact)
         latest = self._latest_deadline_timers(timers + self._due_unclaimed(session, timers, now))
-        return _Batch(cycles, municipalities, people, facts, latest)
+        programmes = programme_shapes(session.connection(), select(Cycle.id).select_from(Cycle)
+                                      .where(col(Cycle.id).in_(cycle_ids)))
+        return _Batch(cycles, municipalities, people, facts, latest, programmes)
 
     def _process(self, session: Session, timers: list[Timer], now: dt.datetime, report: SweepReport,
                  collect: bool) -> None:
@@ -244,7 +249,8 @@ class Sweeper:
             return "satisfied", []  # the values were recorded, the measures moved on
         municipality = batch.municipalities[cycle.municipality_id]
         rows = self.composer.compose(session, timer, cycle, municipality, batch.people[municipality.id],
-                                     batch.facts[cycle.id], now, extra=listing.context if listing else None)
+                                     batch.facts[cycle.id], now, extra=listing.context if listing else None,
+                                     programme=batch.programmes.get(cycle.id))
         for row in rows:
             if row.status == "held":
                 row.next_attempt_at = self._next_send_moment(timer.fire_at)

@@ -71,6 +71,11 @@ class GuardType(ABC):
         """Further (fact, fields) a guard compares with, for definition validation."""
         return ()
 
+    def fact_to_record(self, p: Any) -> str | None:
+        """The fact whose recording satisfies the guard (what ``status`` suggests as the next
+        step): the fact it refers to, unless the guard asks for something else."""
+        return self.references(p)[0]
+
     def never_met(self, p: Any) -> Message | None:
         """A reason the guard can never pass, reported as a validation warning (in the reader's
         language, hence a message and not a sentence)."""
@@ -323,8 +328,69 @@ class Covers(GuardType):
         return t("guard.label.covers", lang, **self._labels(p, d, lang))
 
 
+PROGRAMME_PARTS = ("guideline", "strategic", "operative", "measure")
+"""What every theme field needs in a complete action programme, in the order the guard names them."""
+
+
+def theme_names(text: str) -> tuple[str, ...]:
+    """The theme fields of a free-text list ("Klima und Energie; Mobilität, Bildung")."""
+    names = (part.strip() for part in text.replace(";", ",").replace("\n", ",").split(","))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+class ProgrammeStructure(GuardType):
+    """Every theme field has a Leitlinie, a strategic and an operative goal and a measure with
+    planned resources (costs or staff). The theme fields are those the inventory chose (a text
+    field of its latest fact); without one, those of the programme's own goals, of which there
+    must be at least one. Theme fields match regardless of case and surrounding spaces."""
+
+    name = "programme_structure"
+
+    class Params(_Params):
+        fact: str | None = "inventory_report"
+        """The fact whose text field names the chosen theme fields."""
+        field: str = "theme_fields"
+
+    def references(self, p: Params) -> tuple[str | None, tuple[str, ...], str | None]:
+        return p.fact, (p.field,) if p.fact else (), None
+
+    def fact_to_record(self, p: Params) -> str | None:
+        """None: the programme is completed with goals and measures, not by recording the inventory again."""
+        return None
+
+    def observe(self, p: Params, snap: CycleSnapshot) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each theme field with the parts it still lacks."""
+        shape = snap.programme
+        facts = snap.facts_of(p.fact) if p.fact else []
+        chosen = theme_names(str(max(reversed(facts), key=lambda f: f.on).fields.get(p.field) or "")) if facts else ()
+        themes = chosen or tuple(dict.fromkeys(g.theme_field.strip() for g in shape.goals))
+        present: dict[str, set[str]] = {}
+        for goal in shape.goals:
+            present.setdefault(goal.theme_field.strip().casefold(), set()).add(goal.level)
+        for measure in shape.measures:
+            if measure.resourced and measure.theme_field:
+                present.setdefault(measure.theme_field.strip().casefold(), set()).add("measure")
+        return tuple((theme, tuple(part for part in PROGRAMME_PARTS if part not in present.get(theme.casefold(), ())))
+                     for theme in themes)
+
+    def judge(self, p: Params, seen: tuple[tuple[str, tuple[str, ...]], ...], d: Definition, lang: Language):
+        if not seen:
+            return False, t("guard.programme_structure.empty", lang), {"missing": 1}
+        gaps = [(theme, parts) for theme, parts in seen if parts]
+        if not gaps:
+            return True, t("guard.programme_structure", lang), {"missing": 0}
+        # Joined here, not passed as one parameter: parameters are clipped as echoes of user input.
+        lines = "; ".join(t("guard.programme_structure.gap", lang, theme=theme, parts=", ".join(
+            t(f"guard.programme_structure.part.{part}", lang) for part in parts)) for theme, parts in gaps)
+        return False, f'{t("guard.programme_structure.gaps", lang)} {lines}', {
+            "missing": len(gaps), "gaps": {theme: list(parts) for theme, parts in gaps}}
+
+    def describe(self, p: Params, d: Definition, lang: Language) -> str:
+        return t("guard.label.programme_structure", lang)
+
+
 REGISTRY: dict[str, GuardType] = {g.name: g for g in (FactRecorded(), FactCount(), RoleCount(), FieldsPresent(),
-                                                       Covers())}
+                                                      Covers(), ProgrammeStructure())}
 
 
 def parse_params(spec: GuardSpec) -> Any:
@@ -381,7 +447,8 @@ class Evaluator:
         ok, message, info = kind.judge(params, observed, d, lang)
         if spec.message is not None:
             message = spec.message.get(lang)
-        fact, fields, _role = kind.references(params)
+        fact = kind.fact_to_record(params)
+        fields = kind.references(params)[1] if fact else ()
         return GuardResult(id=guard_id, type=spec.type, severity=spec.severity, ok=ok, message=message,
                            fact=fact, missing=int(info.pop("missing", 0)), fields=fields, details=info)
 

@@ -42,7 +42,8 @@ from engine.guards import GuardResult, blocking_unmet, evaluate_all
 from engine.i18n import Language, format_date, m, t
 from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
-from engine.snapshot import CycleSnapshot, FactView, StoredFields
+from engine.db.programme_shape import programme_shapes
+from engine.snapshot import CycleSnapshot, FactView, ProgrammeShape, StoredFields
 from engine.status import CycleView, MunicipalityView, Progress, build_status
 
 log = logging.getLogger("zyklus.service")
@@ -83,12 +84,14 @@ class Loaded:
     facts: list[Fact]
     held_meetings: Mapping[str, int] = field(default_factory=dict)
     """Held meetings of the cycle by working structure (engine.meetings.held_counts)."""
+    programme: ProgrammeShape = ProgrammeShape()
 
     def snapshot(self) -> CycleSnapshot:
         return CycleSnapshot(
             number=self.cycle.number, phase=self.cycle.phase,
             facts=tuple(FactView(f.type, f.fields, f.on) for f in self.facts),
-            role_counts=count_by_role(p.roles for p in self.people), held_meetings=self.held_meetings)
+            role_counts=count_by_role(p.roles for p in self.people), held_meetings=self.held_meetings,
+            programme=self.programme)
 
 
 def decide(definition: Definition, phase: str, snapshot: CycleSnapshot, allowed: Sequence[tuple[str, Transition]],
@@ -254,8 +257,10 @@ class Service:
             raise InvalidInput(m("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
         people = list(session.scalars(_PEOPLE, {"municipality": municipality.id}))
         facts = list(session.scalars(_FACTS, {"cycle": cycle.id}))
+        shape = programme_shapes(session.connection(), select(Cycle.id).select_from(Cycle)
+                                 .where(col(Cycle.id) == cycle.id))
         return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts,
-                      self.held_meetings(session, cycle.id))
+                      self.held_meetings(session, cycle.id), shape.get(cycle.id, ProgrammeShape()))
 
     def held_meetings(self, session: Session, cycle_id: int) -> dict[str, int]:
         """The cycle's held meetings by working structure, as its guards count them today."""
@@ -662,7 +667,7 @@ class Service:
         """The status of many municipalities, by AGS, as ``status`` gives each: the overview of
         an advisor or an administrator. A set-based read — the municipalities with their latest
         cycles, those cycles' facts, the people counted by role, the cycles' latest history
-        moments: four statements (plus one per definition version not parsed yet), however many
+        moments, the programmes' goals and measures: six statements (plus one per definition version not parsed yet), however many
         municipalities there are; a loop over ``status`` took four per municipality.
 
         The filters are applied in SQL: ``ags`` the AGS the caller may see (None: all), ``state``
@@ -696,6 +701,7 @@ class Service:
 
             held = held_counts(session, chosen.with_only_columns(Cycle.id).where(col(Cycle.id).is_not(None)), today,
                                self.tz)
+            shapes = programme_shapes(connection, chosen)
             out: list[dict[str, Any]] = []
             for row in rows:
                 if row.cycle_id is None:
@@ -705,7 +711,8 @@ class Service:
                                   CycleSnapshot(number=row.number, phase=row.phase,
                                                 facts=tuple(facts.get(row.cycle_id, ())),
                                                 role_counts=count_by_role(roles.get(row.municipality_id, ())),
-                                                held_meetings=held.get(row.cycle_id, {})))
+                                                held_meetings=held.get(row.cycle_id, {}),
+                                                programme=shapes.get(row.cycle_id, ProgrammeShape())))
                 out.append(build_status(read, today, self.lang, latest.get(row.cycle_id), progress))
         return out
 

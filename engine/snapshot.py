@@ -47,6 +47,33 @@ class FactView:
 
 
 @dataclass(frozen=True)
+class GoalView:
+    """A goal of the programme as the structure guard sees it: its level and theme field."""
+
+    key: str
+    level: str
+    theme_field: str
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """A measure as the structure guard sees it: its theme field (its own or its goal's) and
+    whether it plans resources (costs or staff)."""
+
+    key: str
+    theme_field: str | None
+    resourced: bool
+
+
+@dataclass(frozen=True)
+class ProgrammeShape:
+    """The cycle's action programme as a structure (goals by level, measures), without titles."""
+
+    goals: tuple[GoalView, ...] = ()
+    measures: tuple[MeasureView, ...] = ()
+
+
+@dataclass(frozen=True)
 class CycleSnapshot:
     number: int
     phase: str
@@ -54,6 +81,7 @@ class CycleSnapshot:
     role_counts: Mapping[str, int] = field(default_factory=dict)
     held_meetings: Mapping[str, int] = field(default_factory=dict)
     """Held meetings of this cycle by working structure (engine/meetings.py)."""
+    programme: ProgrammeShape = ProgrammeShape()
 
     def facts_of(self, fact_type: str) -> list[FactView]:
         return [f for f in self.facts if f.type == fact_type]

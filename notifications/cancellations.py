@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
+from engine.db.programme_shape import programme_shapes
 from engine.db.tables import Cycle, Fact, Municipality
 from engine.roles import ROLES
 from notifications.tables import Outbox, Timer
@@ -82,6 +83,8 @@ class Cancellations:
             return 0
         people = people_of(session, municipality.id)
         facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle_id).order_by(col(Fact.id))))
+        programme = programme_shapes(session.connection(), select(Cycle.id).select_from(Cycle)
+                                     .where(col(Cycle.id) == cycle_id)).get(cycle_id)
         sequences: dict[str, int] = {}
         rows: list[Outbox] = []
         for uid, entry in due.items():
@@ -95,7 +98,8 @@ class Cancellations:
             session.add(cancel)
             told = [person for person in people if person.email in received[uid]]
             for row in self.composer.compose(session, cancel, cycle, municipality, told, facts, now,
-                                             extra=lambda lang: {"reason": reason}, definition=made_by):
+                                             extra=lambda lang: {"reason": reason}, definition=made_by,
+                                             programme=programme):
                 row.status = "pending"  # a digest carries no calendar: the cancellation goes out alone
                 rows.append(row)
         session.flush()

@@ -18,6 +18,7 @@ from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.definitions.model import Definition
 from engine.roles import effective_roles
 from engine.service import Loaded, Service
+from engine.snapshot import ProgrammeShape
 from engine.status import as_commands, build_status
 from notifications.ics import DeadlineItem, deadline_calendar
 from notifications.links import WebLinks
@@ -64,18 +65,20 @@ class Composer:
     def compose(self, session: Session, timer: Timer, cycle: Cycle, municipality: Municipality,
                 people: list[Person], facts: list[Fact], now: dt.datetime,
                 extra: Callable[[str], Mapping[str, Any]] | None = None,
-                definition: Definition | None = None, held_meetings: Mapping[str, int] | None = None) -> list[Outbox]:
+                definition: Definition | None = None, held_meetings: Mapping[str, int] | None = None,
+                programme: ProgrammeShape | None = None) -> list[Outbox]:
         """``people`` and ``facts`` come from the sweep's batched reads, so the status a mail
         quotes costs no query of its own, and the calendar is built once per language.
         ``definition`` names what the mail speaks of when that is not the cycle's version (the
         cancellation of an entry the version before a migration made).
         ``extra`` adds template variables per language (what a monitoring reminder lists).
         ``held_meetings`` (the sweep's batched read) counts for the workshop guards; read here
-        without it."""
+        without it. ``programme`` is the cycle's programme structure, batched like ``facts`` (the
+        structure guard in the quoted status reads it)."""
         definition = definition or self.service.definition(session, cycle.definition_id)
         if held_meetings is None:
             held_meetings = self.service.held_meetings(session, cycle.id)
-        loaded = Loaded(municipality, cycle, definition, people, facts, held_meetings)
+        loaded = Loaded(municipality, cycle, definition, people, facts, held_meetings, programme or ProgrammeShape())
         statuses: dict[str, dict[str, Any]] = {}
         calendars: dict[str, bytes | None] = {}
         base_roles = set(self._base_roles(definition, timer))

@@ -26,9 +26,11 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
+from engine.db.programme_shape import programme_shapes
 from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.meetings import held_counts
 from engine.service import Service
+from engine.snapshot import ProgrammeShape
 from notifications.compose import Composer
 from notifications.mail import message_id_for
 from notifications.monitoring import KINDS as MONITORING_KINDS
@@ -90,6 +92,7 @@ class _Batch:
     latest: dict[tuple[Any, ...], int]
     held: dict[int, dict[str, int]]
     """Held meetings per cycle and working structure (the workshop guards in the quoted status)."""
+    programmes: dict[int, ProgrammeShape] = field(default_factory=dict)
 
     def ags(self, timer: Timer) -> str:
         cycle = self.cycles.get(timer.cycle_id)
@@ -206,7 +209,9 @@ class Sweeper:
             facts[fact.cycle_id].append(fact)
         latest = self._latest_deadline_timers(timers + self._due_unclaimed(session, timers, now))
         held = held_counts(session, cycle_ids, self.service.today(), self.service.tz)
-        return _Batch(cycles, municipalities, people, facts, latest, held)
+        programmes = programme_shapes(session.connection(), select(Cycle.id).select_from(Cycle)
+                                      .where(col(Cycle.id).in_(cycle_ids)))
+        return _Batch(cycles, municipalities, people, facts, latest, held, programmes)
 
     def _process(self, session: Session, timers: list[Timer], now: dt.datetime, report: SweepReport,
                  collect: bool) -> None:
@@ -270,7 +275,8 @@ class Sweeper:
         municipality = batch.municipalities[cycle.municipality_id]
         rows = self.composer.compose(session, timer, cycle, municipality, batch.people[municipality.id],
                                      batch.facts[cycle.id], now, extra=listing.context if listing else None,
-                                     held_meetings=batch.held.get(cycle.id, {}))
+                                     held_meetings=batch.held.get(cycle.id, {}),
+                                     programme=batch.programmes.get(cycle.id))
         for row in rows:
             if row.status == "held":
                 row.next_attempt_at = self._next_send_moment(timer.fire_at)

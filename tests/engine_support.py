@@ -121,8 +121,38 @@ def record(service: Service, fact: str, *, ags: str = AGS, actor: str = COORDINA
     service.record(ags, fact, actor=actor, values={k: v for k, v in values.items() if v is not None}, on=on)
 
 
+def plan_programme(service: Service, *, ags: str = AGS, actor: str = COORDINATOR,
+                   themes: Iterable[str] = ("Klima und Energie", "Mobilität")) -> None:
+    """Complete the action programme for the inventory's theme fields (FACT_VALUES) as the
+    shipped variants' structure guard wants it: per theme field a Leitlinie, a strategic and an
+    operative goal and a measure with resources. Only what is missing is added (a measure of the
+    theme without resources gets costs), so a test's own programme keeps its counts."""
+    from engine.indicators.programme import Programme
+
+    programme = Programme(service)
+    goals = programme.goals(ags)
+    measures = [m for m in programme.measures(ags) if m.status != "dropped"]
+    for n, theme in enumerate(themes, 1):
+        parent = None
+        for level, prefix in (("guideline", "ll"), ("strategic", "sz"), ("operative", "oz")):
+            have = [g for g in goals if g.theme_field == theme and g.level == level]
+            if have:
+                parent = have[0].key
+                continue
+            parent = programme.add_goal(ags, f"{prefix}-{n}", title=f"{level} {theme}", theme_field=theme,
+                                        level=level, parent=parent, target_year="2030", actor=actor).key
+        mine = [m for m in measures if m.theme_field == theme]
+        if not mine:
+            programme.add_measure(ags, f"m-{n}", title=f"Maßnahme {theme}", goal=parent, costs="10000", actor=actor)
+        elif not any(m.costs or m.staff for m in mine):
+            programme.update_measure(ags, mine[0].key, costs="10000", actor=actor)
+
+
 def record_phase(service: Service, phase: str, *, ags: str = AGS, actor: str = COORDINATOR,
                  on: dt.date | None = None, skip: Iterable[str] = ()) -> None:
+    """Record what ``phase`` needs; the strategy phase also gets its programme's structure."""
+    if phase == "strategy" and "programme" not in skip:
+        plan_programme(service, ags=ags, actor=actor)
     skipped = list(skip)
     for fact in PHASE_FACTS[phase]:
         if fact in skipped:
@@ -234,6 +264,9 @@ def zyklus(*args: str, cwd: Path, env: dict[str, str] | None = None,
     wanted.pop("PATH", None)
     overrides: dict[str, str | None] = {name: None for name in os.environ if name.startswith("ZYKLUS_")}
     overrides.update({"COLUMNS": "80", **wanted})
+    from zyklus.cli.common import console
+
+    console.width = int(overrides["COLUMNS"] or 80)  # a process reads COLUMNS once, at its start; so does this call
     previous = os.getcwd()
     os.chdir(cwd)
     try:

@@ -14,6 +14,11 @@ from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 DIRECTIONS = ("increase", "decrease", "band")
+GOAL_LEVELS = ("guideline", "strategic", "operative")
+"""The nesting GNK practice uses (domain.md §1.5): a thematic Leitlinie, its strategic goals,
+their operative goals; measures hang from any of them, usually from an operative goal."""
+PARENT_LEVEL = {"strategic": "guideline", "operative": "strategic"}
+"""The level a goal's parent must have; a Leitlinie has none."""
 MEASURE_STATUSES = ("planned", "in_progress", "done", "delayed", "dropped")
 OPEN_MEASURE_STATUSES = ("planned", "in_progress", "delayed")
 DEFAULT_VALUES_DUE = "03-31"
@@ -32,12 +37,26 @@ class ProgrammeItem(SQLModel):
 
 
 class Goal(ProgrammeItem, table=True):
-    """A strategic or operative goal of the action programme, inside one theme field."""
+    """A Leitlinie, strategic or operative goal of the action programme, inside one theme field.
+
+    One table for the three levels rather than three tables: they share every column, measures
+    and indicators may hang from any level, and the tree is a parent reference checked by the
+    programme (a strategic goal under a Leitlinie, an operative goal under a strategic goal).
+    Goals from before the levels are strategic goals without a parent."""
 
     __table_args__ = (UniqueConstraint("cycle_id", "key"),)
 
     title: str = Field(max_length=300)
     theme_field: str = Field(max_length=200)
+    level: str = Field(default="strategic", max_length=12, sa_column_kwargs={"server_default": "strategic"})
+    """guideline | strategic | operative"""
+    parent_id: int | None = Field(default=None, foreign_key="goal.id")
+    target_year: int | None = None
+    """The year an operative goal is to be reached by."""
+    sdg: int | None = None
+    """The SDG goal, 1–17, the goal contributes to."""
+    sdg_target: str | None = Field(default=None, max_length=8)
+    """The SDG sub-target, e.g. "7.2"."""
     created_at: dt.datetime
 
 
@@ -49,6 +68,8 @@ class Indicator(ProgrammeItem, table=True):
     name: str = Field(max_length=200)
     sdg: int
     """The SDG goal, 1–17."""
+    sdg_target: str | None = Field(default=None, max_length=8)
+    """The SDG sub-target it measures, e.g. "7.2"."""
     unit: str = Field(max_length=80)
     decimals: int = 1
     direction: str = Field(max_length=10)
@@ -113,8 +134,25 @@ class Measure(ProgrammeItem, table=True):
     started_on: dt.date | None = None
     finished_on: dt.date | None = None
     """The day it was done or dropped."""
+    costs: float | None = None
+    """Planned costs in euros: with ``staff`` the measure's resource planning."""
+    staff: float | None = None
+    """Planned staff in full-time equivalents."""
+    progress: int | None = None
+    """Progress in per cent, 0–100, as the responsible office reports it."""
     carried_from_id: int | None = Field(default=None, foreign_key="measure.id")
     created_at: dt.datetime
+
+
+class MeasureIndicator(SQLModel, table=True):
+    """Which indicators a measure is meant to move (many to many, within one cycle)."""
+
+    __tablename__ = "measure_indicator"
+    __table_args__ = (UniqueConstraint("measure_id", "indicator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
 
 
 class MeasureEvent(SQLModel, table=True):

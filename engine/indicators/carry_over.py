@@ -8,7 +8,7 @@ number) make the copy happen exactly once too.
 What carries over (issue 5): every goal; every indicator with its targets and the baseline the
 council adopted — unless the workflow's restart rule says ``baseline = "latest"``, then the
 latest observed value becomes the new baseline (issue 12: replacing it by default restarted
-every share of target near 0 % against the same target); every measure that is still open
+every share of target near 0 % against the same target); every measure (with its links to indicators) that is still open
 (planned, in progress, delayed), keeping its status and dates and pointing back to where it
 came from. A new programme sets a new baseline with ``zyklus indicator baseline``.
 """
@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from engine.clock import Clock, stamp
 from engine.db.indicator_tables import (OPEN_MEASURE_STATUSES, Goal, Indicator, IndicatorTarget, IndicatorValue,
-                                        Measure, MeasureEvent)
+                                        Measure, MeasureEvent, MeasureIndicator)
 from engine.db.tables import Cycle
 from engine.events import CycleStarted, DomainEvent
 
@@ -39,11 +39,17 @@ class CarryOver:
     def copy(self, session: Session, previous_id: int, cycle: Cycle, *, latest_baseline: bool = False) -> None:
         moment = stamp(self.clock)
         goals: dict[int, int] = {}
+        copies: list[tuple[Goal, int | None]] = []
+        indicators: dict[int, int] = {}
         for goal in session.exec(select(Goal).where(Goal.cycle_id == previous_id).order_by(col(Goal.id))).all():
-            copy = Goal(**goal.model_dump(exclude=_NEW_ROW), cycle_id=cycle.id, created_at=moment)
+            copy = Goal(**goal.model_dump(exclude=_NEW_ROW | {"parent_id"}), cycle_id=cycle.id, created_at=moment)
             session.add(copy)
             session.flush()
             goals[goal.id] = copy.id  # type: ignore[index]
+            copies.append((copy, goal.parent_id))
+        for copy, parent_id in copies:  # the tree after every goal exists: a parent may be newer
+            copy.parent_id = goals.get(parent_id or 0)
+            session.add(copy)
         latest = self._latest_values(session, cycle.municipality_id) if latest_baseline else {}
         for indicator in session.exec(select(Indicator).where(Indicator.cycle_id == previous_id)
                                       .order_by(col(Indicator.id))).all():
@@ -53,6 +59,7 @@ class CarryOver:
                              baseline_year=baseline[0], baseline_value=baseline[1])
             session.add(copy)
             session.flush()
+            indicators[indicator.id] = copy.id  # type: ignore[index]
             session.add_all(IndicatorTarget(indicator_id=copy.id, year=target.year, value=target.value)
                             for target in session.exec(select(IndicatorTarget)
                                                        .where(IndicatorTarget.indicator_id == indicator.id)))
@@ -66,6 +73,9 @@ class CarryOver:
             session.flush()
             session.add(MeasureEvent(measure_id=copy.id, on=cycle.started_on, status=copy.status, actor="system",
                                      at=moment))
+            session.add_all(MeasureIndicator(measure_id=copy.id, indicator_id=indicators[link.indicator_id])
+                            for link in session.exec(select(MeasureIndicator)
+                                                     .where(MeasureIndicator.measure_id == measure.id)))
 
     @staticmethod
     def _latest_values(session: Session, municipality_id: int) -> dict[str, tuple[int, float]]:

@@ -8,6 +8,7 @@ the core team (coordinators count in it); reading needs nobody.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from collections import defaultdict
@@ -19,8 +20,9 @@ from sqlmodel import Session, col, select
 
 from engine import validate
 from engine.clock import stamp
-from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, Goal, Indicator, IndicatorTarget,
-                                        IndicatorValue, Measure, MeasureEvent)
+from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, GOAL_LEVELS, MEASURE_STATUSES, PARENT_LEVEL, Goal,
+                                        Indicator, IndicatorTarget, IndicatorValue, Measure, MeasureEvent,
+                                        MeasureIndicator)
 from engine.db.tables import Cycle, Person
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.events import (CycleEvent, IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged,
@@ -262,19 +264,20 @@ class Programme:
         return indicator
 
     def record(self, ags: str, key: str, year: str, value: str, *, actor: str,
-               source: str | None = None) -> Recorded:
+               source: str | None = None, reason: str | None = None) -> Recorded:
         """A yearly value, in any phase (monitoring runs on while the next cycle is awaited).
         A year recorded again is a correction: the new value replaces the old one."""
         observed_year = specs.year(year, self.lang, latest=self._this_year())
         number = parse_number(value, self.lang)
         source = validate.single_line(source, "--source", self.lang, limit=300) if source else None
+        reason = self._reason(reason)
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor, running=False)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             row = session.exec(select(IndicatorValue).where(
                 IndicatorValue.municipality_id == loaded.municipality.id, IndicatorValue.key == indicator.key,
                 IndicatorValue.year == observed_year)).first()
-            previous = row.value if row else None
+            previous, previous_source = (row.value, row.source) if row else (None, None)
             row = row or IndicatorValue(municipality_id=loaded.municipality.id, key=indicator.key,
                                         year=observed_year, value=number, recorded_by=person.email,
                                         recorded_at=stamp(self.service.clock))
@@ -282,15 +285,17 @@ class Programme:
             row.recorded_at = stamp(self.service.clock)
             session.add(row)
             if previous is not None:
-                self._on_record(session, loaded, person, "value_corrected", indicator, year=observed_year,
-                                value=number, previous=previous)
+                self._on_record(session, loaded, person, "value_corrected", indicator, reason=reason,
+                                year=observed_year, value=number, previous=previous, source=row.source,
+                                previous_source=previous_source)
             self._publish(session, loaded, IndicatorValueRecorded, key=indicator.key, year=observed_year)
         return Recorded(indicator, row, previous)
 
-    def delete_value(self, ags: str, key: str, year: str, *, actor: str) -> IndicatorValue:
+    def delete_value(self, ags: str, key: str, year: str, *, actor: str, reason: str | None = None) -> IndicatorValue:
         """Remove a value recorded by mistake (a wrong year, a wrong indicator). The value may
         already have been reported or rated, so the history keeps what it was and who removed it."""
         observed_year = specs.year(year, self.lang)
+        reason = self._reason(reason)
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor, running=False)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
@@ -300,13 +305,15 @@ class Programme:
             if row is None:
                 raise NotFound(m("indicator.value_unknown", self.lang, key=indicator.key, year=observed_year))
             session.delete(row)
-            self._on_record(session, loaded, person, "value_deleted", indicator, year=observed_year,
-                            value=row.value)
+            self._on_record(session, loaded, person, "value_deleted", indicator, reason=reason,
+                            year=observed_year, value=row.value, source=row.source, recorded_by=row.recorded_by)
         return row
 
-    def delete_target(self, ags: str, key: str, year: str, *, actor: str) -> IndicatorTarget:
+    def delete_target(self, ags: str, key: str, year: str, *, actor: str,
+                      reason: str | None = None) -> IndicatorTarget:
         """Remove a target set by mistake; like every change of a decided target it is on record."""
         target_year = specs.year(year, self.lang)
+        reason = self._reason(reason)
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
@@ -315,17 +322,86 @@ class Programme:
             if row is None:
                 raise NotFound(m("indicator.target_unknown", self.lang, key=indicator.key, year=target_year))
             session.delete(row)
-            self._on_record(session, loaded, person, "target_deleted", indicator, year=target_year,
-                            value=row.value)
+            self._on_record(session, loaded, person, "target_deleted", indicator, reason=reason,
+                            year=target_year, value=row.value)
         return row
 
     def _on_record(self, session: Session, loaded: Loaded, person: Person, kind: str, indicator: Indicator,
-                   **details: object) -> None:
+                   reason: str | None = None, **details: object) -> None:
         """A correction or removal of what the programme had decided or observed goes into the
         cycle's append-only history: the rows themselves keep only the newest state. The
         indicator's decimals go with it, so the entry shows the value as the programme showed it."""
+        self._changed(session, loaded, person, kind, indicator.key, reason,
+                      {**details, "decimals": indicator.decimals})
+
+    def _changed(self, session: Session, loaded: Loaded, person: Person, kind: str, key: str,
+                 reason: str | None, details: dict[str, Any]) -> None:
+        """One programme change in the cycle's history: who, when, why, and what it was before."""
         self.service.add_history(session, loaded.cycle, on=self.service.today(), actor=person.email, kind=kind,
-                                 trigger=indicator.key, details={**details, "decimals": indicator.decimals})
+                                 trigger=key, reason=reason, details=details)
+
+    def _reason(self, reason: str | None) -> str | None:
+        return validate.single_line(reason, "--reason", self.lang, limit=500) if reason else None
+
+    def update_indicator(self, ags: str, key: str, *, actor: str, reason: str | None = None,
+                         name: str | None = None, unit: str | None = None, source: str | None = None,
+                         theme_field: str | None = None, goal: str | None = None, sdg: str | None = None,
+                         sdg_target: str | None = None) -> Indicator:
+        """Change how the programme describes an indicator; the old wording stays in the history.
+        Its key, direction and values stay: they are what the ratings were computed from."""
+        reason = self._reason(reason)
+        wanted: dict[str, Any] = {}
+        if name is not None:
+            wanted["name"] = validate.single_line(name, "--name", self.lang)
+        if unit is not None:
+            wanted["unit"] = validate.single_line(unit, "--unit", self.lang, limit=80)
+        if source is not None:
+            wanted["source"] = validate.single_line(source, "--source", self.lang, limit=300) if source else None
+        if theme_field is not None:
+            wanted["theme_field"] = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
+        if sdg is not None or sdg_target is not None:
+            goal_number, wanted["sdg_target"] = self._sdg_target(sdg_target, specs.sdg(sdg, self.lang) if sdg else None)
+            if goal_number is not None:
+                wanted["sdg"] = goal_number
+        goal_key = specs.key(goal, self.lang) if goal else goal
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            row = self._indicator(session, loaded, specs.key(key, self.lang))
+            if goal_key is not None:
+                wanted["goal_id"] = self._goal(session, loaded, goal_key).id if goal_key else None
+            changes = self._apply(row, wanted)
+            if "goal_id" in changes:
+                changes["goal"] = {"old": self._goal_key(session, changes.pop("goal_id")["old"]), "new": goal_key or None}
+            session.add(row)
+            if changes:
+                self._changed(session, loaded, person, "indicator_updated", row.key, reason, {"changes": changes})
+        return row
+
+    @staticmethod
+    def _goal_key(session: Session, goal_id: int | None) -> str | None:
+        goal = session.get(Goal, goal_id) if goal_id else None
+        return goal.key if goal else None
+
+    def delete_indicator(self, ags: str, key: str, *, actor: str, reason: str | None = None) -> Indicator:
+        """Remove an indicator from this cycle's programme with its targets and its links to
+        measures. Its observed values stay: they belong to the municipality, earlier cycles'
+        evaluations used them, and ``delete_value`` removes one on record if it was wrong."""
+        reason = self._reason(reason)
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            row = self._indicator(session, loaded, specs.key(key, self.lang))
+            targets = list(session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == row.id)
+                                        .order_by(col(IndicatorTarget.year))))
+            links = list(session.exec(select(MeasureIndicator).where(MeasureIndicator.indicator_id == row.id)))
+            for dependent in (*targets, *links):
+                session.delete(dependent)
+            session.flush()
+            session.delete(row)
+            self._on_record(session, loaded, person, "indicator_deleted", row, reason=reason, removed={
+                "name": row.name, "sdg": row.sdg, "unit": row.unit, "direction": row.direction,
+                "baseline": [row.baseline_year, row.baseline_value] if row.baseline_year is not None else None,
+                "targets": [[x.year, x.value] for x in targets], "goal": self._goal_key(session, row.goal_id)})
+        return row
 
     def indicators(self, ags: str, number: int | None = None, *, up_to: int | None = None) -> list[IndicatorView]:
         with Session(self.service.engine) as session:
@@ -354,18 +430,131 @@ class Programme:
                 for r in rows]
 
     # -- goals --------------------------------------------------------------------------------------
-    def add_goal(self, ags: str, key: str, *, title: str, theme_field: str, actor: str) -> Goal:
+    def _level(self, level: str) -> str:
+        level = level.strip().lower()
+        if level not in GOAL_LEVELS:
+            raise InvalidInput(m("goal.level_invalid", self.lang, value=level, allowed=", ".join(GOAL_LEVELS)))
+        return level
+
+    def _sdg_target(self, value: str | None, sdg: int | None) -> tuple[int | None, str | None]:
+        """The SDG sub-target ("7.2", "7.a") and the goal it implies; a goal given too must match."""
+        if not value:
+            return sdg, None
+        target = value.strip().lower()
+        head, _, tail = target.partition(".")
+        if not (head.isdigit() and 1 <= int(head) <= 17 and tail and (tail.isdigit() or tail.isalpha())
+                and len(tail) <= 2) or (sdg is not None and sdg != int(head)):
+            raise InvalidInput(m("goal.sdg_target_invalid", self.lang, value=value))
+        return int(head), target
+
+    def _parent(self, session: Session, loaded: Loaded, level: str, parent: str | None) -> Goal | None:
+        if not parent:
+            return None
+        row = self._goal(session, loaded, specs.key(parent, self.lang))
+        wanted = PARENT_LEVEL.get(level)
+        if wanted is None or row.level != wanted:
+            raise InvalidInput(m("goal.parent_level", self.lang, key=row.key, level=t(f"goal.level.{row.level}",
+                                 self.lang), wanted=t(f"goal.level.{level}", self.lang)))
+        return row
+
+    def add_goal(self, ags: str, key: str, *, title: str, actor: str, theme_field: str | None = None,
+                 level: str = "strategic", parent: str | None = None, target_year: str | None = None,
+                 sdg: str | None = None, sdg_target: str | None = None) -> Goal:
+        """A goal at one level of the tree: a Leitlinie names its theme field, a goal below a
+        parent takes the parent's."""
         key = specs.key(key, self.lang)
         title = validate.single_line(title, "--title", self.lang, limit=300)
-        theme_field = validate.single_line(theme_field, "--theme", self.lang)
+        level = self._level(level)
+        theme_field = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
+        year = specs.year(target_year, self.lang) if target_year else None
+        sdg_goal, sdg_sub = self._sdg_target(sdg_target, specs.sdg(sdg, self.lang) if sdg else None)
+        if theme_field is None and parent is None:
+            raise InvalidInput(m("goal.no_theme", self.lang))
         with self.service.unit(ags) as session:
-            loaded, _ = self._editing(session, ags, actor)
+            loaded, person = self._editing(session, ags, actor)
             if key in self._keys(session, Goal, loaded.cycle):
                 raise Conflict(m("goal.duplicate", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
                                  key=key))
+            parent_row = self._parent(session, loaded, level, parent)
+            if parent_row and theme_field and theme_field.casefold() != parent_row.theme_field.casefold():
+                raise InvalidInput(m("goal.theme_differs", self.lang, theme=theme_field, key=parent_row.key,
+                                     parent_theme=parent_row.theme_field))
             row = Goal(municipality_id=loaded.municipality.id, cycle_id=loaded.cycle.id, key=key, title=title,
-                       theme_field=theme_field, created_at=stamp(self.service.clock))
+                       theme_field=parent_row.theme_field if parent_row else theme_field, level=level,
+                       parent_id=parent_row.id if parent_row else None, target_year=year, sdg=sdg_goal,
+                       sdg_target=sdg_sub, created_at=stamp(self.service.clock))
             session.add(row)
+        return row
+
+    def update_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None, title: str | None = None,
+                    theme_field: str | None = None, target_year: str | None = None, sdg: str | None = None,
+                    sdg_target: str | None = None) -> Goal:
+        """Change what a goal says; the old wording stays in the history. A changed theme field
+        goes down the tree (the goals and measures below share their Leitlinie's theme)."""
+        reason = self._reason(reason)
+        wanted: dict[str, Any] = {}
+        if title is not None:
+            wanted["title"] = validate.single_line(title, "--title", self.lang, limit=300)
+        if theme_field is not None:
+            wanted["theme_field"] = validate.single_line(theme_field, "--theme", self.lang)
+        if target_year is not None:
+            wanted["target_year"] = specs.year(target_year, self.lang) if target_year else None
+        if sdg is not None or sdg_target is not None:
+            wanted["sdg"], wanted["sdg_target"] = self._sdg_target(
+                sdg_target, specs.sdg(sdg, self.lang) if sdg else None)
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            row = self._goal(session, loaded, specs.key(key, self.lang))
+            if "theme_field" in wanted and row.parent_id is not None:
+                raise InvalidInput(m("goal.theme_inherited", self.lang, key=row.key))
+            changes = self._apply(row, wanted)
+            if "theme_field" in changes:
+                self._retheme(session, row, wanted["theme_field"])
+            session.add(row)
+            if changes:
+                self._changed(session, loaded, person, "goal_updated", row.key, reason, {"changes": changes})
+        return row
+
+    def _retheme(self, session: Session, goal: Goal, theme: str) -> None:
+        for child in session.exec(select(Goal).where(Goal.parent_id == goal.id)).all():
+            child.theme_field = theme
+            session.add(child)
+            self._retheme(session, child, theme)
+        for measure in session.exec(select(Measure).where(Measure.goal_id == goal.id)).all():
+            measure.theme_field = theme
+            session.add(measure)
+
+    @staticmethod
+    def _apply(row: Any, wanted: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Set the wanted fields; returns {field: {old, new}} of those that really changed."""
+        changes = {}
+        for name, value in wanted.items():
+            old = getattr(row, name)
+            if old != value:
+                changes[name] = {"old": old.isoformat() if hasattr(old, "isoformat") else old,
+                                 "new": value.isoformat() if hasattr(value, "isoformat") else value}
+                setattr(row, name, value)
+        return changes
+
+    def delete_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None) -> Goal:
+        """Remove a goal entered by mistake. A goal with goals, measures or indicators below it is
+        refused rather than cascaded: a whole branch of the programme should go one decision at a
+        time, each on record."""
+        reason = self._reason(reason)
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            row = self._goal(session, loaded, specs.key(key, self.lang))
+            below = [*session.exec(select(Goal.key).where(Goal.parent_id == row.id)),
+                     *session.exec(select(Measure.key).where(Measure.goal_id == row.id)),
+                     *session.exec(select(Indicator.key).where(Indicator.goal_id == row.id))]
+            if below:
+                raise Conflict(m("goal.has_children", self.lang, key=row.key, below=", ".join(below)))
+            parent = session.get(Goal, row.parent_id) if row.parent_id else None
+            session.delete(row)
+            self._changed(session, loaded, person, "goal_deleted", row.key, reason, {"removed": {
+                "title": row.title, "level": row.level, "theme_field": row.theme_field,
+                "parent": parent.key if parent else None, "target_year": row.target_year, "sdg": row.sdg,
+                "sdg_target": row.sdg_target}})
         return row
 
     def goals(self, ags: str, number: int | None = None) -> list[Goal]:
@@ -374,9 +563,32 @@ class Programme:
             return list(session.exec(select(Goal).where(Goal.cycle_id == loaded.cycle.id).order_by(col(Goal.id))))
 
     # -- measures -------------------------------------------------------------------------------------
+    def _resources(self, costs: str | None, staff: str | None, progress: str | None) -> dict[str, Any]:
+        """The resource planning and progress as typed: costs in euros, staff in full-time
+        equivalents (neither negative), progress a whole per cent 0–100. An empty text clears."""
+        out: dict[str, Any] = {}
+        for name, value in (("costs", costs), ("staff", staff)):
+            if value is not None:
+                number = parse_number(value, self.lang) if value else None
+                if number is not None and number < 0:
+                    raise InvalidInput(m("measure.negative", self.lang, field=f"--{name}", value=value))
+                out[name] = number
+        if progress is not None:
+            share = parse_number(progress, self.lang) if progress else None
+            if share is not None and not (0 <= share <= 100 and share == int(share)):
+                raise InvalidInput(m("measure.progress_invalid", self.lang, value=progress))
+            out["progress"] = int(share) if share is not None else None
+        return out
+
+    def _period(self, start: dt.date | None, end: dt.date | None) -> None:
+        if start and end and end < start:
+            raise InvalidInput(m("measure.dates", self.lang, start=format_date(start, self.lang),
+                                 end=format_date(end, self.lang)))
+
     def add_measure(self, ags: str, key: str, *, title: str, actor: str, goal: str | None = None,
                     theme_field: str | None = None, responsible: str | None = None,
-                    planned_start: str | None = None, planned_end: str | None = None) -> Measure:
+                    planned_start: str | None = None, planned_end: str | None = None, costs: str | None = None,
+                    staff: str | None = None, progress: str | None = None) -> Measure:
         key = specs.key(key, self.lang)
         title = validate.single_line(title, "--title", self.lang, limit=300)
         goal = specs.key(goal, self.lang) if goal else None
@@ -386,9 +598,8 @@ class Programme:
         responsible = validate.single_line(responsible, "--responsible", self.lang) if responsible else None
         start = validate.date(planned_start, self.lang) if planned_start else None
         end = validate.date(planned_end, self.lang) if planned_end else None
-        if start and end and end < start:
-            raise InvalidInput(m("measure.dates", self.lang, start=format_date(start, self.lang),
-                                 end=format_date(end, self.lang)))
+        self._period(start, end)
+        resources = self._resources(costs, staff, progress)
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor)
             if key in self._keys(session, Measure, loaded.cycle):
@@ -400,7 +611,7 @@ class Programme:
                           goal_id=goal_row.id if goal_row else None,
                           theme_field=theme_field or (goal_row.theme_field if goal_row else None),
                           responsible=responsible, status="planned", status_on=today, planned_start=start,
-                          planned_end=end, created_at=stamp(self.service.clock))
+                          planned_end=end, created_at=stamp(self.service.clock), **resources)
             session.add(row)
             session.flush()
             session.add(MeasureEvent(measure_id=row.id, on=today, status="planned", actor=person.email,
@@ -425,6 +636,98 @@ class Programme:
                                      at=stamp(self.service.clock)))
             self._publish(session, loaded, MeasureStatusChanged, key=row.key, status=status, on=day)
         return row
+
+    def update_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None,
+                       title: str | None = None, goal: str | None = None, responsible: str | None = None,
+                       planned_start: str | None = None, planned_end: str | None = None, costs: str | None = None,
+                       staff: str | None = None, progress: str | None = None) -> Measure:
+        """Change a measure's plan (its status has ``set_measure_status``); the old plan stays in
+        the history. An empty text clears an optional field. A new goal brings its theme field."""
+        reason = self._reason(reason)
+        wanted: dict[str, Any] = self._resources(costs, staff, progress)
+        if title is not None:
+            wanted["title"] = validate.single_line(title, "--title", self.lang, limit=300)
+        if responsible is not None:
+            wanted["responsible"] = (validate.single_line(responsible, "--responsible", self.lang)
+                                     if responsible else None)
+        for name, value in (("planned_start", planned_start), ("planned_end", planned_end)):
+            if value is not None:
+                wanted[name] = validate.date(value, self.lang) if value else None
+        goal_key = specs.key(goal, self.lang) if goal else None
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            row = self._measure(session, loaded, specs.key(key, self.lang))
+            self._period(wanted.get("planned_start", row.planned_start), wanted.get("planned_end", row.planned_end))
+            if goal_key:
+                goal_row = self._goal(session, loaded, goal_key)
+                wanted["goal_id"], wanted["theme_field"] = goal_row.id, goal_row.theme_field
+            changes = self._apply(row, wanted)
+            if "goal_id" in changes:
+                changes["goal"] = {"old": self._goal_key(session, changes.pop("goal_id")["old"]), "new": goal_key}
+            session.add(row)
+            if changes:
+                self._changed(session, loaded, person, "measure_updated", row.key, reason, {"changes": changes})
+        return row
+
+    def delete_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None) -> Measure:
+        """Remove a measure entered by mistake, with its status log and links; the history keeps
+        its plan. A measure that was given up is ``dropped``, not deleted: that stays visible."""
+        reason = self._reason(reason)
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            row = self._measure(session, loaded, specs.key(key, self.lang))
+            linked = self._linked(session, [row.id])
+            for dependent in (*session.exec(select(MeasureEvent).where(MeasureEvent.measure_id == row.id)),
+                              *session.exec(select(MeasureIndicator).where(MeasureIndicator.measure_id == row.id))):
+                session.delete(dependent)
+            session.flush()
+            session.delete(row)
+            self._changed(session, loaded, person, "measure_deleted", row.key, reason, {"removed": {
+                "title": row.title, "goal": self._goal_key(session, row.goal_id), "theme_field": row.theme_field,
+                "responsible": row.responsible, "status": row.status, "costs": row.costs, "staff": row.staff,
+                "progress": row.progress, "indicators": linked.get(row.id, [])}})
+        return row
+
+    def link(self, ags: str, measure: str, indicator: str, *, actor: str, remove: bool = False,
+             reason: str | None = None) -> tuple[Measure, Indicator]:
+        """Say that a measure is meant to move an indicator (or, ``remove``, no longer)."""
+        reason = self._reason(reason)
+        with self.service.unit(ags) as session:
+            loaded, person = self._editing(session, ags, actor)
+            row = self._measure(session, loaded, specs.key(measure, self.lang))
+            target = self._indicator(session, loaded, specs.key(indicator, self.lang))
+            present = session.exec(select(MeasureIndicator).where(MeasureIndicator.measure_id == row.id,
+                                                                  MeasureIndicator.indicator_id == target.id)).first()
+            if remove and present is None:
+                raise NotFound(m("measure.link_unknown", self.lang, measure=row.key, indicator=target.key))
+            if not remove and present is not None:
+                raise Conflict(m("measure.link_duplicate", self.lang, measure=row.key, indicator=target.key))
+            if remove:
+                session.delete(present)
+            else:
+                session.add(MeasureIndicator(measure_id=row.id, indicator_id=target.id))
+            self._changed(session, loaded, person, "measure_unlinked" if remove else "measure_linked", row.key,
+                          reason, {"indicator": target.key})
+        return row, target
+
+    @staticmethod
+    def _linked(session: Session, measure_ids: Sequence[int | None]) -> dict[int, list[str]]:
+        """The indicator keys each measure is linked to."""
+        out: dict[int, list[str]] = defaultdict(list)
+        for measure_id, key in session.exec(select(MeasureIndicator.measure_id, Indicator.key)
+                                            .join(Indicator, col(Indicator.id) == MeasureIndicator.indicator_id)
+                                            .where(col(MeasureIndicator.measure_id).in_(measure_ids))
+                                            .order_by(col(Indicator.key))):
+            out[measure_id].append(key)
+        return out
+
+    def links(self, ags: str, number: int | None = None) -> dict[str, list[str]]:
+        """Measure key → the indicator keys it is linked to."""
+        with Session(self.service.engine) as session:
+            loaded = self.service.load(session, ags, number=number, running=False)
+            rows = self.measure_rows(session, loaded.cycle)
+            linked = self._linked(session, [r.id for r in rows])
+            return {r.key: linked.get(r.id, []) for r in rows}  # type: ignore[arg-type]
 
     def measures(self, ags: str, number: int | None = None) -> list[Measure]:
         with Session(self.service.engine) as session:

@@ -112,6 +112,20 @@ def check_page(page, name: str) -> None:  # noqa: ANN001 - playwright's Page
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def plan_programme(server: Server) -> None:
+    """The programme's tree for the inventory's two theme fields, typed on the command line: the
+    structure guard of the strategy phase wants a Leitlinie, goals and a measure with resources."""
+    for n, theme in enumerate(("Klima und Energie", "Mobilität"), 1):
+        server.cli("goal", "add", ERFURT, f"ll-{n}", "--title", f"Leitlinie {theme}", "--theme", theme,
+                   "--level", "guideline", "--as", ANNA)
+        server.cli("goal", "add", ERFURT, f"sz-{n}", "--title", f"Strategisches Ziel {theme}", "--parent", f"ll-{n}",
+                   "--as", ANNA)
+        server.cli("goal", "add", ERFURT, f"oz-{n}", "--title", f"Operatives Ziel {theme}", "--parent", f"sz-{n}",
+                   "--level", "operative", "--target-year", "2030", "--as", ANNA)
+        server.cli("measure", "add", ERFURT, f"m-{n}", "--title", f"Maßnahme {theme}", "--goal", f"oz-{n}",
+                   "--costs", "25000", "--as", ANNA)
+
+
 def set_password(page, server: Server, email: str, *, check: str | None = None) -> None:  # noqa: ANN001
     """The mailed link's page: choose the password (twice), land on the login form."""
     page.goto(server.password_link(email))
@@ -176,6 +190,12 @@ def test_coordinator_runs_a_whole_cycle_into_the_second(server: Server, context)
     check_page(page, "municipality-form-error")
 
     for phase in ("application", "setup", "inventory", "strategy"):
+        if phase == "strategy":
+            plan_programme(server)
+            page.goto(f"{server.url}/kommunen/{ERFURT}/handlungsprogramm")
+            expect(page.locator("#ziel-oz-1")).to_contain_text("Operatives Ziel")
+            check_page(page, "programme-tree")
+            page.goto(f"{server.url}/kommunen/{ERFURT}")
         for fact in PHASE_FACTS[phase]:
             record(page, fact)
         advance(page)

@@ -29,7 +29,7 @@ after = "P2Y"
 """
 PHASE_STEPS = [  # (facts to record with their --set values, day of the advance)
     ([("public_information", ["channel=Pressemitteilung"])], "2027-02-01"),
-    ([("inventory_report", ["title=Bestandsaufnahme 2027", "theme_fields=Klima; Mobilität"])], "2027-04-01"),
+    ([("inventory_report", ["title=Bestandsaufnahme 2027", "theme_fields=Klima und Energie; Mobilität"])], "2027-04-01"),
     ([("workshop", ["topic=Leitlinien"]),
       ("action_programme", ["title=Handlungsprogramm", "guidelines=L", "strategic_goals=S", "operative_goals=O",
                             "measures=M", "resources=R", "indicators=I"])], "2027-06-01"),
@@ -97,8 +97,16 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
 
     # The action programme: a goal, a catalogue indicator, own indicators from CSV, measures.
     assert "thg-haushalte" in run("indicator", "catalogue", "--sdg", "13")
-    run("goal", "add", AGS, "klima-1", "--title", "Emissionen der Haushalte senken", "--theme", "Klima und Energie",
-        *AS)
+    run("goal", "add", AGS, "ll-klima", "--title", "Klimaneutrale Stadt", "--theme", "Klima und Energie",
+        "--level", "guideline", *AS)
+    run("goal", "add", AGS, "klima-1", "--title", "Emissionen der Haushalte senken", "--parent", "ll-klima", *AS)
+    run("goal", "add", AGS, "oz-klima", "--title", "PV auf allen Schulen", "--parent", "klima-1",
+        "--level", "operative", "--target-year", "2030", *AS)
+    run("goal", "add", AGS, "ll-mobil", "--title", "Mobilität für alle", "--theme", "Mobilität",
+        "--level", "guideline", *AS)
+    run("goal", "add", AGS, "sz-mobil", "--title", "Umweltverbund stärken", "--parent", "ll-mobil", *AS)
+    run("goal", "add", AGS, "oz-mobil", "--title", "Radverkehrsanteil 25 %", "--parent", "sz-mobil",
+        "--level", "operative", *AS)
     assert run("indicator", "adopt", AGS, "thg-haushalte", "--goal", "klima-1", *AS).strip() == \
         f"1 Indikator für {AGS} übernommen: thg-haushalte."
     csv_file = tmp_path / "eigene.csv"
@@ -122,8 +130,9 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
                                           "--direction", "increase", *AS, code=1)
     assert "„NaN“ ist keine Zahl in deutscher Schreibweise" in run("indicator", "record", AGS, "rad", "2024", "NaN", *AS, code=1)
     run("measure", "add", AGS, "m-pv", "--title", "PV auf Schuldächern", "--goal", "klima-1",
-        "--responsible", "Hochbauamt", "--end", "2027-10-31", *AS)
-    run("measure", "add", AGS, "m-rad", "--title", "Radwegenetz schließen", "--theme", "Mobilität", *AS)
+        "--responsible", "Hochbauamt", "--end", "2027-10-31", "--costs", "120000", *AS)
+    run("measure", "add", AGS, "m-rad", "--title", "Radwegenetz schließen", "--theme", "Mobilität", "--staff", "1",
+        *AS)
     assert run("measure", "status", AGS, "m-pv", "done", "--on", "2027-08-15", *AS).strip() == \
         "Maßnahme m-pv: umgesetzt seit 15.08.2027."
     run("measure", "status", AGS, "m-rad", "delayed", "--note", "Förderbescheid fehlt", *AS)

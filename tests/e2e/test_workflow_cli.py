@@ -133,7 +133,7 @@ def test_show_text_mermaid_and_json(home: Path) -> None:
     assert "     ✗ Nachweis „Dokumentation der Beteiligung“ erfasst (considered, blockiert)" in text.stdout
     mermaid = zyklus(home, "workflow", "show", "beispiel-nrw-beteiligung", "--format", "mermaid").stdout.splitlines()
     assert mermaid[0] == "stateDiagram-v2"
-    assert "    strategy --> participation : workshops, programme" in mermaid
+    assert "    strategy --> participation : workshops, programme, programme_document" in mermaid
     data = json.loads(zyklus(home, "workflow", "show", "landkreis", "--format", "json").stdout)
     assert data["facts"]["council_resolution"]["fields"]["body"]["choices"] == ["Kreistag"]
     assert zyklus(home, "workflow", "show", "kommune", "--format", "svg").returncode == 2

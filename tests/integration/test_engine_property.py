@@ -15,7 +15,8 @@ from engine.clock import FixedClock
 from engine.errors import PermissionDenied, TransitionRefused
 from engine.service import Service
 from engine_support import (AGS, COORDINATOR, FACT_VALUES, NOW, STEERING_ONLY, Member, cycles, facts, history_rows,
-                            make_service, record, setup_municipality, sqlite_url, structure)
+                            make_service, plan_programme, record, setup_municipality, sqlite_url,
+                            structure)
 
 Op = tuple
 
@@ -48,6 +49,8 @@ def apply(service: Service, clock: FixedClock, op: Op) -> None:
             if guard["severity"] == "block" and guard.get("fact"):
                 for _ in range(max(1, guard["missing"])):
                     record(service, guard["fact"])
+            elif guard["severity"] == "block" and guard["type"] == "programme_structure":
+                plan_programme(service)  # the programme's tree is completed with goals and measures
     elif kind == "wait":
         clock.advance(dt.timedelta(days=op[1]))
 

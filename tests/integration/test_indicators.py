@@ -194,7 +194,9 @@ def test_the_next_cycle_inherits_the_programme(any_service: Service) -> None:
         events = session.exec(select(MeasureEvent).where(MeasureEvent.measure_id == carried[0].id)).all()
         assert [(e.status, e.actor, e.on) for e in events] == [("delayed", "system", second.started_on)]
     goals = programme.goals(AGS)
-    assert [(g.key, g.theme_field) for g in goals] == [("klima-1", "Klima und Energie")]
+    assert (goals[0].key, goals[0].theme_field) == ("klima-1", "Klima und Energie")
+    ids = {g.id for g in goals}  # the tree carries over: a copied goal's parent is a copy too
+    assert any(g.parent_id for g in goals) and all(g.parent_id is None or g.parent_id in ids for g in goals)
     view = programme.indicators(AGS)[0]
     assert view.goal_key == "klima-1" and len(view.values) == 6  # values belong to the municipality
     # the programme of the completed cycle is history now
@@ -334,8 +336,11 @@ def test_corrections_and_removals_are_on_record_in_the_history(engine_service: S
     view = next(v for v in programme.indicators(AGS) if v.row.key == "thg-haushalte")
     assert 2023 not in [v.year for v in view.values] and view.targets == ()
     entries = [(h["kind"], h["trigger"], h["details"]) for h in engine_service.history(AGS)[-3:]]
-    assert entries == [("value_corrected", "thg-haushalte", {"year": 2024, "value": 6.9, "previous": 6.8, "decimals": 2}),
-                       ("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0, "decimals": 2}),
+    bisko = "Kommunale Energie- und THG-Bilanz (BISKO)"
+    assert entries == [("value_corrected", "thg-haushalte", {"year": 2024, "value": 6.9, "previous": 6.8, "source": bisko,
+                                                             "previous_source": bisko, "decimals": 2}),
+                       ("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0, "source": bisko,
+                                                           "recorded_by": COORDINATOR, "decimals": 2}),
                        ("target_deleted", "thg-haushalte", {"year": 2030, "value": 5.5, "decimals": 2})]
     with pytest.raises(NotFound):  # removed already: said, not ignored
         programme.delete_value(AGS, "thg-haushalte", "2023", actor=COORDINATOR)

@@ -17,8 +17,8 @@ from engine.clock import FixedClock
 from engine.definitions.loader import Catalog
 from engine.errors import InvalidInput, NotFound
 from engine.service import Service
-from engine_support import (AGS, PHASES, START, drive_to, make_service, record, record_phase, register,
-                            setup_municipality, structure)
+from engine_support import (AGS, PHASES, START, drive_to, make_service, plan_programme, record, record_phase,
+                            register, setup_municipality, structure)
 
 WEIMAR, JENA, GERA, SUHL, GOTHA = "16055000", "16053000", "16052000", "16054000", "16067072"
 KOELN, MUENCHEN = "05315000", "09162000"
@@ -53,14 +53,14 @@ def populate(service: Service) -> list[str]:
     # application, one fact of three recorded: fact_recorded guards unmet
     setup_municipality(service)
     record(service, "application", on=START)
-    # strategy with two workshops of four and an action programme lacking fields:
-    # fact_count and fields_present unmet
+    # strategy with two workshops of four and a programme for one of the two theme fields:
+    # fact_count and programme_structure unmet
     _coordinated(service, WEIMAR, "Weimar", "TH")
     drive_to(service, "strategy", ags=WEIMAR, actor=_coordinator(WEIMAR))
     for _ in range(2):
         record(service, "workshop", ags=WEIMAR, actor=_coordinator(WEIMAR), on=START + dt.timedelta(days=130))
-    record(service, "action_programme", ags=WEIMAR, actor=_coordinator(WEIMAR), on=START + dt.timedelta(days=131),
-           measures=None, indicators=None)
+    record(service, "action_programme", ags=WEIMAR, actor=_coordinator(WEIMAR), on=START + dt.timedelta(days=131))
+    plan_programme(service, ags=WEIMAR, actor=_coordinator(WEIMAR), themes=("Klima und Energie",))
     # setup with a single coordinator and nobody else: role_count unmet
     service.add_municipality(JENA, "Jena", state="TH", kind="stadt")
     register(service, JENA, structure(coordination=1, core_team=0, steering_group=0, domain=f"{JENA}.example"))
@@ -110,7 +110,7 @@ def test_the_set_says_of_every_municipality_what_status_says(populated: Service,
             assert row[field] == single[field], (ags, field)
     # the population covers what it claims to
     unmet = {g["type"] for r in rows if r["cycle"] for g in r["unmet"]}
-    assert unmet == {"fact_recorded", "fact_count", "fields_present", "role_count"}
+    assert unmet == {"fact_recorded", "fact_count", "programme_structure", "role_count"}
     assert by_ags[GERA]["overdue"] and not by_ags[AGS]["overdue"]
     assert by_ags[SUHL]["cycle_status"] == "completed" and by_ags[SUHL]["restart_on"]
     assert (by_ags[GOTHA]["cycle"], by_ags[GOTHA]["phase"]) == (2, "strategy")
@@ -160,7 +160,8 @@ def test_the_statements_do_not_grow_with_the_municipalities(engine_service: Serv
     many, rows = _statements_of_status_all(engine_db, engine_clock)
     assert rows == 51
     assert few == many
-    assert many <= 6  # municipalities with cycles, facts, people, history, the one definition (+ a pragma)
+    assert many <= 8  # municipalities with cycles, facts, people, history, goals, measures, the one definition
+    # (+ a pragma)
 
 
 def _ags(rows: list[dict]) -> list[str]:

@@ -41,12 +41,13 @@ message = "Das Dokument fehlt."
 label = "Netzwerktagung"
 on = 2027-02-15
 """
-SHIPPED_VERSIONS = {"beispiel-nrw-beteiligung": "6cc71f84365d", "gnk-nrw": "ddebbae296dd",
-                    "gnk-thueringen": "6942fbc5343a", "kommune": "46101a5df42e", "landkreis": "0da3c0e5a07d"}
-"""Changed deliberately (issue 13): a council resolution's result, committees and vote, the NRW
-application step, the county's members as AGS, and the workshop guards that also count held
-steering-group meetings. Cycles already running stay on the versions they stored (fb4d75ff583f
-and friends) until `zyklus workflow migrate` moves them."""
+SHIPPED_VERSIONS = {"beispiel-nrw-beteiligung": "d6f3e477ff5c", "gnk-nrw": "90b2391ff6a2",
+                    "gnk-thueringen": "5da60456321f", "kommune": "988bc82fd3a3", "landkreis": "c92e36057ee7"}
+"""Changed deliberately (issues 12 and 13): a council resolution's result, committees and vote,
+the NRW application step, the county's members as AGS, the workshop guards that also count held
+steering-group meetings, and the guard that checks the action programme's structure. Cycles
+already running stay on the versions they stored (fb4d75ff583f and friends) until
+`zyklus workflow migrate` moves them."""
 
 
 def problems(tmp_path: Path, **replace: str) -> list[str]:

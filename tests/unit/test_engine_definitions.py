@@ -111,9 +111,11 @@ def test_gnk_thueringen_is_faithful_to_the_seeds() -> None:
         "core_team": ("core_team", 3, None, "block"), "core_team_size": ("core_team", 5, 10, "warn"),
         "steering_group": ("steering_group", 10, None, "block"),
         "steering_group_size": ("steering_group", 15, 25, "warn")}
+    # Leitlinien, strategic and operative goals, measures with resources per theme field of the inventory
     programme = d.transitions["strategy_done"].guards["programme"]
-    assert set(programme.params["fields"]) == {"guidelines", "strategic_goals", "operative_goals", "measures",
-                                               "resources", "indicators"}
+    assert (programme.type, programme.severity, programme.params) == (
+        "programme_structure", "block", {"fact": "inventory_report", "field": "theme_fields"})
+    assert d.transitions["strategy_done"].guards["programme_document"].params == {"fact": "action_programme"}
     assert d.transitions["strategy_done"].guards["workshops"].params["min"] >= 2
     done = d.transitions["evaluation_done"]
     assert done.dest == COMPLETED and done.guards["report"].params == {"fact": "report_published"}

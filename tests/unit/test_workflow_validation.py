@@ -122,7 +122,7 @@ def test_no_path_to_evaluation_and_completion(folder: Path) -> None:
 def test_unknown_guard_type(folder: Path) -> None:
     assert lines(folder, base(**{'type = "fact_recorded"': 'type = "fact_seen"'})) == [
         "bad.toml: transitions.a_done.guards.doc.type: unknown guard type 'fact_seen'; "
-        "types: fact_recorded, fact_count, role_count, fields_present, covers"]
+        "types: fact_recorded, fact_count, role_count, fields_present, covers, programme_structure"]
 
 
 def test_unknown_fact(folder: Path) -> None:

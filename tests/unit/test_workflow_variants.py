@@ -94,7 +94,7 @@ def test_gnk_nrw_begins_with_the_application_to_lag_21() -> None:
         "selected": ("fact_recorded", "selection")}
     assert d.facts["council_resolution"].fields["body"].choices == ("Rat", "Kreistag")
     assert d.transitions["strategy_done"].dest == "council_resolution"  # no participation phase of its own
-    assert set(d.transitions["strategy_done"].guards) == {"workshops", "programme"}  # inherited, one replaced
+    assert set(d.transitions["strategy_done"].guards) == {"workshops", "programme", "programme_document"}  # inherited, one replaced
     assert d.transitions["strategy_done"].guards["workshops"].params == {"fact": "workshop", "meetings": "steering_group",
                                                                   "min": 2}
     assert d.restart is not None and d.restart.phase == "strategy"

@@ -15,6 +15,7 @@ from engine.clock import FixedClock
 from zyklus.app import Application
 
 PAGE = f"/kommunen/{AGS}/handlungsprogramm"
+BISKO = "Kommunale Energie- und THG-Bilanz (BISKO)"
 GHG = (("2019", "8,0"), ("2020", "7,8"), ("2021", "7,5"), ("2022", "7,3"), ("2023", "7,0"), ("2024", "6,8"))
 
 
@@ -122,12 +123,52 @@ def test_deleting_a_value_and_a_target_is_on_record_in_the_history(coordinator: 
                      {"indicator": "thg-haushalte", "year": "2030"}).status_code == 303
     assert 2023 not in _values(door)
     entries = [(e.kind, e.trigger, e.details, e.actor) for e in door.cycles.history(AGS)[-2:]]
-    assert entries == [("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0, "decimals": 2}, COORDINATOR),
+    assert entries == [("value_deleted", "thg-haushalte", {"year": 2023, "value": 7.0, "source": BISKO,
+                                                           "recorded_by": COORDINATOR, "decimals": 2}, COORDINATOR),
                        ("target_deleted", "thg-haushalte", {"year": 2030, "value": 5.5, "decimals": 2}, COORDINATOR)]
     history = coordinator.get(f"/kommunen/{AGS}/verlauf").text
     assert "Wert gelöscht: thg-haushalte 2023 (7,00)" in history and "Zielwert gelöscht: thg-haushalte 2030 (5,50)" in history
     again = post_form(coordinator, PAGE, f"{PAGE}/wert-loeschen", {"indicator": "thg-haushalte", "year": "2023"})
     assert again.status_code == 422 and 'id="error-wert-loeschen-thg-haushalte" role="alert"' in again.text
+
+
+def test_the_page_shows_the_tree_and_changes_it_through_the_forms(coordinator: TestClient,
+                                                                  door: Application) -> None:
+    for data in ({"key": "ll-klima", "title": "Klimaneutrale Stadt", "theme": "Klima und Energie",
+                  "level": "guideline"},
+                 {"key": "sz-klima", "title": "Emissionen halbieren", "level": "strategic", "parent": "ll-klima"},
+                 {"key": "oz-pv", "title": "20 MW Photovoltaik", "level": "operative", "parent": "sz-klima",
+                  "target_year": "2030"}):
+        assert post_form(coordinator, PAGE, f"{PAGE}/ziel", data).status_code == 303, data["key"]
+    assert post_form(coordinator, PAGE, f"{PAGE}/massnahme", {"key": "m-dach", "title": "Dachflächenkataster",
+                                                              "goal": "oz-pv", "costs": "12.500",
+                                                              "staff": "0,5"}).status_code == 303
+    html = coordinator.get(PAGE).text
+    section = html[html.index('id="ziele"'):html.index('id="indikatoren"')]
+    # guideline → strategic → operative → measure, nested in that order
+    order = [section.index(text) for text in ('id="ziel-ll-klima"', 'id="ziel-sz-klima"', 'id="ziel-oz-pv"',
+                                               "Dachflächenkataster")]
+    assert order == sorted(order)
+    assert section.count('<ul class="tree">') == 3  # the top (klima-1, an old goal, and ll-klima) and two below
+    assert "Operatives Ziel</span> <strong>20 MW Photovoltaik" in section and "bis 2030" in section
+    assert "12.500 €" in section and "0,5 Vollzeitstellen" in section
+    # Only a goal with nothing below it offers deleting; a refusal is shown beside it.
+    assert "ziel-loeschen" not in section[section.index('id="ziel-ll-klima"'):section.index('id="ziel-sz-klima"')]
+    refused = post_form(coordinator, PAGE, f"{PAGE}/ziel-loeschen", {"goal": "ll-klima"})
+    assert refused.status_code == 422 and 'id="error-ziel-loeschen-ll-klima" role="alert"' in refused.text
+
+    assert post_form(coordinator, PAGE, f"{PAGE}/ziel-aendern", {"goal": "oz-pv", "title": "25 MW Photovoltaik",
+                                                                 "reason": "Ratsbeschluss"}).status_code == 303
+    assert post_form(coordinator, PAGE, f"{PAGE}/massnahme-loeschen", {"measure": "m-dach",
+                                                                       "reason": "doppelt"}).status_code == 303
+    assert post_form(coordinator, PAGE, f"{PAGE}/ziel-loeschen", {"goal": "oz-pv"}).status_code == 303
+    assert [g.id for g in door.programme.goals(AGS)] == ["klima-1", "ll-klima", "sz-klima"]
+    assert [(e.kind, e.trigger, e.reason) for e in door.cycles.history(AGS)[-3:]] == [
+        ("goal_updated", "oz-pv", "Ratsbeschluss"), ("measure_deleted", "m-dach", "doppelt"),
+        ("goal_deleted", "oz-pv", None)]
+    history = coordinator.get(f"/kommunen/{AGS}/verlauf").text
+    assert "Ziel geändert: oz-pv (title: 20 MW Photovoltaik → 25 MW Photovoltaik)" in history
+    assert "Maßnahme gelöscht: m-dach" in history and "doppelt" in history
 
 
 def test_the_steering_group_reads_without_forms_and_may_not_post(door: Application) -> None:

@@ -284,6 +284,8 @@ class IndicatorDTO(DTO):
     id: str
     name: str
     sdg: int
+    sdg_target: str | None = None
+    """The SDG sub-target it measures, e.g. "7.2"."""
     unit: str
     decimals: int
     direction: str
@@ -299,10 +301,24 @@ class IndicatorDTO(DTO):
     values: list[IndicatorValueDTO]
 
 
+GoalLevel = Literal["guideline", "strategic", "operative"]
+"""The levels of the programme's tree, top down (engine.db.indicator_tables.GOAL_LEVELS)."""
+
+
 class GoalDTO(DTO):
     id: str
     title: str
     theme_field: str | None
+    level: GoalLevel = "strategic"
+    """guideline (Leitlinie), strategic or operative."""
+    parent: str | None = None
+    """The id of the goal above: a strategic goal's Leitlinie, an operative goal's strategic goal."""
+    target_year: int | None = None
+    """The year an operative goal is to be reached by."""
+    sdg: int | None = None
+    """The SDG goal, 1–17."""
+    sdg_target: str | None = None
+    """The SDG sub-target, e.g. "7.2"."""
 
 
 class MeasureDTO(DTO):
@@ -318,6 +334,28 @@ class MeasureDTO(DTO):
     started_on: dt.date | None
     finished_on: dt.date | None
     carried_over: bool
+    costs: float | None = None
+    """Planned costs in euros (the resource planning, with ``staff``)."""
+    staff: float | None = None
+    """Planned staff in full-time equivalents."""
+    progress: int | None = None
+    """Progress in per cent, 0–100."""
+    indicators: list[str] = Field(default_factory=list)
+    """The ids of the indicators the measure is meant to move."""
+
+
+class RemovedDTO(DTO):
+    """What a delete command removed; the history keeps its former state."""
+
+    kind: Literal["goal", "indicator", "measure"]
+    id: str
+
+
+class MeasureLinkDTO(DTO):
+    measure: str
+    indicator: str
+    linked: bool
+    """True: the link now exists; False: it was removed."""
 
 
 class ValueRecordedDTO(DTO):

@@ -7,6 +7,7 @@ parses them with the German rules and answers a bad one with its own message (do
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,12 +19,15 @@ from zyklus.app.dto import (
     GoalDTO,
     IndicatorDTO,
     MeasureDTO,
+    MeasureLinkDTO,
+    RemovedDTO,
     TargetSetDTO,
     ValueRecordedDTO,
     YearValueDTO,
 )
 
 if TYPE_CHECKING:
+    from engine.db.indicator_tables import Goal
     from engine.indicators.programme import IndicatorView, Programme
     from engine.service import Service
 
@@ -33,12 +37,44 @@ def indicator_dto(view: IndicatorView, lang: Language) -> IndicatorDTO:
 
     row = view.row
     return IndicatorDTO(
-        id=row.key, name=indicator_name(row, lang), sdg=row.sdg, unit=row.unit, decimals=row.decimals, direction=row.direction,
+        id=row.key, name=indicator_name(row, lang), sdg=row.sdg, sdg_target=row.sdg_target, unit=row.unit, decimals=row.decimals, direction=row.direction,
         band=view.band, baseline={"year": view.baseline[0], "value": view.baseline[1]} if view.baseline else None,
         targets=[{"year": y, "value": v} for y, v in view.targets], source=row.source, theme_field=row.theme_field,
         goal=view.goal_key, catalogue_id=row.catalogue_id, values_due=row.values_due,
         values=[{"year": x.year, "value": x.value, "source": x.source, "recorded_by": x.recorded_by,
                  "recorded_at": x.recorded_at} for x in view.values])
+
+
+def goal_dtos(rows: list[Goal]) -> list[GoalDTO]:
+    keys = {g.id: g.key for g in rows}
+    return [GoalDTO(id=g.key, title=g.title, theme_field=g.theme_field, level=g.level, parent=keys.get(g.parent_id),
+                    target_year=g.target_year, sdg=g.sdg, sdg_target=g.sdg_target) for g in rows]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A goal of the programme's tree with the goals and measures below it."""
+
+    goal: GoalDTO
+    children: list[Branch]
+    measures: list[MeasureDTO]
+
+
+def goal_tree(goals: list[GoalDTO], measures: list[MeasureDTO]) -> list[Branch]:
+    """Leitlinien with their strategic goals, each with its operative goals, and the measures
+    under the goal they serve; a goal whose parent is gone starts a branch of its own."""
+    ids = {g.id for g in goals}
+    below: dict[str | None, list[GoalDTO]] = {}
+    for goal in goals:
+        below.setdefault(goal.parent if goal.parent in ids else None, []).append(goal)
+    served: dict[str | None, list[MeasureDTO]] = {}
+    for measure in measures:
+        served.setdefault(measure.goal, []).append(measure)
+
+    def branches(parent: str | None) -> list[Branch]:
+        return [Branch(g, branches(g.id), served.get(g.id, [])) for g in below.get(parent, [])]
+
+    return branches(None)
 
 
 class ProgrammeArea:
@@ -91,42 +127,100 @@ class ProgrammeArea:
         return self._programme(lang).set_values_due(ags, key, month_day, actor=actor).values_due
 
     def record_value(self, ags: str, key: str, year: str, value: str, *, actor: str, source: str | None = None,
-                     lang: Language = "de") -> ValueRecordedDTO:
-        recorded = self._programme(lang).record(ags, key, year, value, actor=actor, source=source)
+                     reason: str | None = None, lang: Language = "de") -> ValueRecordedDTO:
+        """Record a yearly value; a year recorded again is a correction, on record with ``reason``."""
+        recorded = self._programme(lang).record(ags, key, year, value, actor=actor, source=source, reason=reason)
         indicator = recorded.indicator
         return ValueRecordedDTO(indicator=indicator.key, year=recorded.value.year, value=recorded.value.value,
                                 unit=indicator.unit, decimals=indicator.decimals, corrected=recorded.corrected)
 
-    def delete_value(self, ags: str, key: str, year: str, *, actor: str, lang: Language = "de") -> YearValueDTO:
+    def delete_value(self, ags: str, key: str, year: str, *, actor: str, reason: str | None = None,
+                     lang: Language = "de") -> YearValueDTO:
         """Remove a yearly value recorded by mistake; returns what was removed (it stays in the history)."""
-        row = self._programme(lang).delete_value(ags, key, year, actor=actor)
+        row = self._programme(lang).delete_value(ags, key, year, actor=actor, reason=reason)
         return YearValueDTO(year=row.year, value=row.value)
 
-    def delete_target(self, ags: str, key: str, year: str, *, actor: str, lang: Language = "de") -> YearValueDTO:
+    def delete_target(self, ags: str, key: str, year: str, *, actor: str, reason: str | None = None,
+                      lang: Language = "de") -> YearValueDTO:
         """Remove a target set by mistake; returns what was removed (it stays in the history)."""
-        row = self._programme(lang).delete_target(ags, key, year, actor=actor)
+        row = self._programme(lang).delete_target(ags, key, year, actor=actor, reason=reason)
         return YearValueDTO(year=row.year, value=row.value)
 
     def indicators(self, ags: str, cycle: int | None = None, lang: Language = "de") -> list[IndicatorDTO]:
         return [indicator_dto(view, lang) for view in self._programme(lang).indicators(ags, cycle)]
 
+    def indicator(self, ags: str, key: str, lang: Language = "de") -> IndicatorDTO:
+        return next(i for i in self.indicators(ags, lang=lang) if i.id == key)
+
+    def update_indicator(self, ags: str, key: str, *, actor: str, reason: str | None = None,
+                         lang: Language = "de", **fields: str | None) -> IndicatorDTO:
+        """Change an indicator's name, unit, source, theme field, goal, SDG or sub-target; a
+        field left None stays, an empty text clears an optional one."""
+        row = self._programme(lang).update_indicator(ags, key, actor=actor, reason=reason, **fields)
+        return self.indicator(ags, row.key, lang)
+
+    def delete_indicator(self, ags: str, key: str, *, actor: str, reason: str | None = None,
+                         lang: Language = "de") -> RemovedDTO:
+        row = self._programme(lang).delete_indicator(ags, key, actor=actor, reason=reason)
+        return RemovedDTO(kind="indicator", id=row.key)
+
     # -- goals and measures -----------------------------------------------------------------------
-    def add_goal(self, ags: str, key: str, *, title: str, theme_field: str, actor: str,
-                 lang: Language = "de") -> GoalDTO:
-        row = self._programme(lang).add_goal(ags, key, title=title, theme_field=theme_field, actor=actor)
-        return GoalDTO(id=row.key, title=row.title, theme_field=row.theme_field)
+    def add_goal(self, ags: str, key: str, *, title: str, actor: str, theme_field: str | None = None,
+                 level: str = "strategic", parent: str | None = None, target_year: str | None = None,
+                 sdg: str | None = None, sdg_target: str | None = None, lang: Language = "de") -> GoalDTO:
+        """Add a Leitlinie (``level="guideline"``), strategic or operative goal, below ``parent``."""
+        row = self._programme(lang).add_goal(ags, key, title=title, theme_field=theme_field, level=level,
+                                             parent=parent, target_year=target_year, sdg=sdg,
+                                             sdg_target=sdg_target, actor=actor)
+        return self.goal(ags, row.key, lang)
+
+    def goal(self, ags: str, key: str, lang: Language = "de") -> GoalDTO:
+        return next(g for g in self.goals(ags, lang=lang) if g.id == key)
 
     def goals(self, ags: str, cycle: int | None = None, lang: Language = "de") -> list[GoalDTO]:
-        return [GoalDTO(id=g.key, title=g.title, theme_field=g.theme_field)
-                for g in self._programme(lang).goals(ags, cycle)]
+        return goal_dtos(self._programme(lang).goals(ags, cycle))
+
+    def update_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None, lang: Language = "de",
+                    **fields: str | None) -> GoalDTO:
+        """Change a goal's title, theme field (a Leitlinie's, passed down), target year, SDG or sub-target."""
+        row = self._programme(lang).update_goal(ags, key, actor=actor, reason=reason, **fields)
+        return self.goal(ags, row.key, lang)
+
+    def delete_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None,
+                    lang: Language = "de") -> RemovedDTO:
+        """Remove a goal with nothing below it (a goal with goals, measures or indicators is refused)."""
+        row = self._programme(lang).delete_goal(ags, key, actor=actor, reason=reason)
+        return RemovedDTO(kind="goal", id=row.key)
 
     def add_measure(self, ags: str, key: str, *, title: str, actor: str, goal: str | None = None,
                     theme_field: str | None = None, responsible: str | None = None, planned_start: str | None = None,
-                    planned_end: str | None = None, lang: Language = "de") -> str:
-        """Add a measure; returns its id."""
+                    planned_end: str | None = None, costs: str | None = None, staff: str | None = None,
+                    progress: str | None = None, lang: Language = "de") -> str:
+        """Add a measure with its resource planning (costs in euros, staff in full-time equivalents); returns its id."""
         return self._programme(lang).add_measure(ags, key, title=title, actor=actor, goal=goal,
                                                  theme_field=theme_field, responsible=responsible,
-                                                 planned_start=planned_start, planned_end=planned_end).key
+                                                 planned_start=planned_start, planned_end=planned_end, costs=costs,
+                                                 staff=staff, progress=progress).key
+
+    def measure(self, ags: str, key: str, lang: Language = "de") -> MeasureDTO:
+        return next(m for m in self.measures(ags, lang=lang) if m.id == key)
+
+    def update_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None, lang: Language = "de",
+                       **fields: str | None) -> MeasureDTO:
+        """Change a measure's plan: title, goal, responsible, planned start and end, costs, staff, progress."""
+        row = self._programme(lang).update_measure(ags, key, actor=actor, reason=reason, **fields)
+        return self.measure(ags, row.key, lang)
+
+    def delete_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None,
+                       lang: Language = "de") -> RemovedDTO:
+        row = self._programme(lang).delete_measure(ags, key, actor=actor, reason=reason)
+        return RemovedDTO(kind="measure", id=row.key)
+
+    def link_measure(self, ags: str, measure: str, indicator: str, *, actor: str, remove: bool = False,
+                     reason: str | None = None, lang: Language = "de") -> MeasureLinkDTO:
+        """Link a measure to an indicator it is meant to move (``remove``: undo the link)."""
+        row, target = self._programme(lang).link(ags, measure, indicator, actor=actor, remove=remove, reason=reason)
+        return MeasureLinkDTO(measure=row.key, indicator=target.key, linked=not remove)
 
     def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: str | None = None,
                            note: str | None = None, lang: Language = "de") -> MeasureDTO:
@@ -136,10 +230,12 @@ class ProgrammeArea:
     def measures(self, ags: str, cycle: int | None = None, lang: Language = "de") -> list[MeasureDTO]:
         programme = self._programme(lang)
         goals = {g.id: g.key for g in programme.goals(ags, cycle)}
+        links = programme.links(ags, cycle)
         return [MeasureDTO(id=m.key, title=m.title, goal=goals.get(m.goal_id), theme_field=m.theme_field,
                            responsible=m.responsible, status=m.status, status_on=m.status_on,
                            planned_start=m.planned_start, planned_end=m.planned_end, started_on=m.started_on,
-                           finished_on=m.finished_on, carried_over=m.carried_from_id is not None)
+                           finished_on=m.finished_on, carried_over=m.carried_from_id is not None, costs=m.costs,
+                           staff=m.staff, progress=m.progress, indicators=links.get(m.key, []))
                 for m in programme.measures(ags, cycle)]
 
     # -- evaluation, report, outcomes -------------------------------------------------------------

@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from zyklus.app import Application
 
 AGS = "16099001"
+DEMO_PROGRAMME = {  # theme field: Leitlinie, strategic goal, operative goal, measure, its costs in euros
+    "Klima": ("Klimaneutrale Stadt 2040", "Emissionen halbieren", "20 MW Photovoltaik", "PV auf Schuldächern",
+              "450000"),
+    "Mobilität": ("Mobilität für alle", "Umweltverbund stärken", "Radverkehrsanteil 25 %", "Radwegenetz schließen",
+                  "1200000"),
+    "Bildung": ("Bildung für nachhaltige Entwicklung", "BNE in allen Schulen", "20 Schulprojekte",
+                "Klimaschulen-Programm", "60000"),
+    "Beschaffung": ("Faire Beschaffung", "Kriterien in allen Ausschreibungen", "50 % fair beschafft",
+                    "Dienstanweisung Beschaffung", "15000"),
+    "Globale Verantwortung": ("Partnerschaft auf Augenhöhe", "Kommunalpartnerschaft ausbauen",
+                              "Zwei gemeinsame Projekte", "Projektfonds Partnerschaft", "40000"),
+}
 TZ = ZoneInfo("Europe/Berlin")
 CO1, CO2 = "koordination@musterstadt.example", "stellvertretung@musterstadt.example"
 
@@ -97,6 +109,21 @@ class Demo:
         result = self.door.cycles.record(commands().RecordFact(ags=AGS, fact=fact, actor=CO1, values=values, on=day), self.lang)
         self.line(day, "📝", escape(result.label))
 
+    def plan(self, day: dt.date, themes: dict[str, tuple[str, str, str, str, str]]) -> None:
+        """The action programme as its tree: per theme field a Leitlinie, a strategic and an
+        operative goal and a measure with its costs (what the variant's structure guard asks for)."""
+        self.on(day)
+        programme = self.door.programme
+        for n, (theme, (guideline, strategic, operative, measure, costs)) in enumerate(themes.items(), 1):
+            programme.add_goal(AGS, f"ll-{n}", title=guideline, theme_field=theme, level="guideline", actor=CO1)
+            programme.add_goal(AGS, f"sz-{n}", title=strategic, parent=f"ll-{n}", actor=CO1)
+            programme.add_goal(AGS, f"oz-{n}", title=operative, level="operative", parent=f"sz-{n}",
+                               target_year="2030", actor=CO1)
+            programme.add_measure(AGS, f"m-{n}", title=measure, goal=f"oz-{n}", costs=costs, actor=CO1)
+        word = "Handlungsprogramm: Leitlinien, Ziele und Maßnahmen für" if self.lang == "de" else \
+            "Action programme: guidelines, goals and measures for"
+        self.line(day, "🌳", escape(f"{word} {', '.join(themes)}"))
+
     def advance(self, day: dt.date) -> None:
         from engine.errors import TransitionRefused
 
@@ -146,6 +173,7 @@ class Demo:
         self.advance(d(2027, 11, 2))
         for i, day in enumerate((d(2028, 1, 19), d(2028, 3, 22), d(2028, 5, 24), d(2028, 7, 5)), start=1):
             self.record(day, "workshop", topic=f"Workshop {i} der Steuerungsgruppe", participants="19")
+        self.plan(d(2028, 8, 28), DEMO_PROGRAMME)
         self.record(d(2028, 8, 30), "action_programme", title="Handlungsprogramm Musterstadt 2028",
                     guidelines="5 Leitlinien", strategic_goals="12", operative_goals="31", measures="48",
                     resources="Haushaltsplan 2029/30", indicators="24 SDG-Indikatoren")

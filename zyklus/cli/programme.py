@@ -9,18 +9,38 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.table import Table
+from typer.core import TyperGroup
 
 from engine.i18n import format_date, m, t, tn
 from engine.numbers import format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 
 if TYPE_CHECKING:
-    from zyklus.app.dto import IndicatorDTO
+    from zyklus.app.dto import GoalDTO, IndicatorDTO
+    from zyklus.app.programme import Branch
+
+
+class SetByDefault(TyperGroup):
+    """A group whose first argument, when it names no subcommand, belongs to its ``set`` command:
+    ``indicator target AGS KEY 2030 40`` sets a target as it always did, while
+    ``indicator target delete AGS KEY 2030`` removes one."""
+
+    def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["set", *args]
+        return super().parse_args(ctx, args)
+
 
 indicator_app = typer.Typer(help="Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values.",
                             no_args_is_help=True)
 goal_app = typer.Typer(help="Ziele des Handlungsprogramms / goals of the action programme.", no_args_is_help=True)
 measure_app = typer.Typer(help="Maßnahmen und ihr Stand / measures and their status.", no_args_is_help=True)
+target_app = typer.Typer(cls=SetByDefault, help="Zielwerte setzen oder löschen / set or delete targets.",
+                         no_args_is_help=True)
+value_app = typer.Typer(help="Erfasste Jahreswerte korrigieren / correct recorded yearly values.",
+                        no_args_is_help=True)
+indicator_app.add_typer(target_app, name="target")
+indicator_app.add_typer(value_app, name="value")
 
 def _cycle_number(ctx: typer.Context, value: int | None) -> int | None:
     """A cycle number beyond the database's integer column is no cycle: one line, not an overflow."""
@@ -33,6 +53,9 @@ CycleOpt = Annotated[Optional[int], typer.Option("--cycle", help="Zyklusnummer (
                                                  callback=_cycle_number)]
 ThemeOpt = Annotated[Optional[str], typer.Option("--theme", help="Themenfeld, z. B. „Klima und Energie“.")]
 GoalOpt = Annotated[Optional[str], typer.Option("--goal", help="Kennung eines Ziels (zyklus goal add).")]
+ReasonOpt = Annotated[Optional[str], typer.Option("--reason", help="Begründung (wird im Verlauf festgehalten).")]
+SdgOpt = Annotated[Optional[str], typer.Option("--sdg", help="SDG-Ziel 1–17.")]
+SdgTargetOpt = Annotated[Optional[str], typer.Option("--sdg-target", help="SDG-Unterziel, z. B. 7.2.")]
 ValuesDueOpt = Annotated[Optional[str], typer.Option(
     "--values-due", help="MM-TT: bis zu diesem Tag ist jedes Jahr der Vorjahreswert fällig (Standard 03-31).")]
 
@@ -133,7 +156,7 @@ instead of refusing it (no ``--`` needed); a mistyped option still fails as an e
 ValueArg = Annotated[str, typer.Argument(help="Zahl wie 1.234,5 oder -5 (in englischer Sitzung 1,234.5).")]
 
 
-@indicator_app.command("target", context_settings=NEGATIVES)
+@target_app.command("set", context_settings=NEGATIVES)
 def indicator_target(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
@@ -142,7 +165,7 @@ def indicator_target(
     value: ValueArg,
     actor: AsOpt,
 ) -> None:
-    """Einen Zielwert setzen oder ändern / set a target."""
+    """Einen Zielwert setzen oder ändern (auch ohne „set“) / set a target (also without "set")."""
     target = _programme(ctx).set_target(ags, key, year, value, actor=actor, lang=ctx.obj.lang)
     typer.echo(t("indicator.target_set", ctx.obj.lang, key=target.indicator, year=target.year,
                  value=format_number(target.value, target.decimals, ctx.obj.lang)))
@@ -187,10 +210,12 @@ def indicator_record(
     value: ValueArg,
     actor: AsOpt,
     source: Annotated[Optional[str], typer.Option("--source", help="Quelle (Standard: die des Indikators).")] = None,
+    reason: ReasonOpt = None,
 ) -> None:
-    """Einen Jahreswert erfassen (Monitoring) / record a yearly value."""
+    """Einen Jahreswert erfassen oder korrigieren (Monitoring) / record or correct a yearly value."""
     lang = ctx.obj.lang
-    recorded = _programme(ctx).record_value(ags, key, year, value, actor=actor, source=source, lang=lang)
+    recorded = _programme(ctx).record_value(ags, key, year, value, actor=actor, source=source, reason=reason,
+                                            lang=lang)
     values = {"key": recorded.indicator, "year": recorded.year, "unit": recorded.unit,
               "value": format_number(recorded.value, recorded.decimals, lang)}
     if recorded.corrected is None:
@@ -198,6 +223,91 @@ def indicator_record(
     else:
         typer.echo(t("indicator.corrected", lang, old=format_number(recorded.corrected, recorded.decimals, lang),
                      **values))
+
+
+def _echo_removed_year(ctx: typer.Context, message: str, ags: str, key: str, removed, as_json: bool) -> None:  # noqa: ANN001
+    """A removed value or target: the DTO, or one line with the number as the indicator shows it."""
+    if as_json:
+        print_json(removed)
+        return
+    lang = ctx.obj.lang
+    decimals = _programme(ctx).indicator(ags, key.strip(), lang).decimals
+    typer.echo(t(message, lang, key=key.strip(), year=removed.year, value=format_number(removed.value, decimals, lang)))
+
+
+@value_app.command("delete")
+def value_delete(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    year: Annotated[str, typer.Argument(help="Berichtsjahr.")],
+    actor: AsOpt,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Einen versehentlich erfassten Jahreswert löschen / delete a yearly value recorded by mistake."""
+    removed = _programme(ctx).delete_value(ags, key, year, actor=actor, reason=reason, lang=ctx.obj.lang)
+    _echo_removed_year(ctx, "indicator.value_deleted", ags, key, removed, as_json)
+
+
+@target_app.command("delete")
+def target_delete(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    year: Annotated[str, typer.Argument(help="Zieljahr.")],
+    actor: AsOpt,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Einen versehentlich gesetzten Zielwert löschen / delete a target set by mistake."""
+    removed = _programme(ctx).delete_target(ags, key, year, actor=actor, reason=reason, lang=ctx.obj.lang)
+    _echo_removed_year(ctx, "indicator.target_deleted", ags, key, removed, as_json)
+
+
+@indicator_app.command("update")
+def indicator_update(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    actor: AsOpt,
+    name: Annotated[Optional[str], typer.Option("--name", help="Neuer Name.")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Neue Einheit.")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Datenquelle (leer: keine).")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="Themenfeld (leer: keines).")] = None,
+    goal: Annotated[Optional[str], typer.Option("--goal", help="Kennung eines Ziels (leer: keines).")] = None,
+    sdg: SdgOpt = None,
+    sdg_target: SdgTargetOpt = None,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Einen Indikator korrigieren (alte Angaben bleiben im Verlauf) / correct an indicator."""
+    row = _programme(ctx).update_indicator(ags, key, actor=actor, reason=reason, name=name, unit=unit, source=source,
+                                           theme_field=theme, goal=goal, sdg=sdg, sdg_target=sdg_target,
+                                           lang=ctx.obj.lang)
+    _echo(ctx, row, as_json, "indicator.updated", key=row.id)
+
+
+@indicator_app.command("delete")
+def indicator_delete(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    actor: AsOpt,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Einen Indikator aus dem Handlungsprogramm löschen (Jahreswerte bleiben) / delete an indicator."""
+    removed = _programme(ctx).delete_indicator(ags, key, actor=actor, reason=reason, lang=ctx.obj.lang)
+    _echo(ctx, removed, as_json, "indicator.deleted", key=removed.id)
+
+
+def _echo(ctx: typer.Context, dto, as_json: bool, message: str, **params: object) -> None:  # noqa: ANN001
+    """The DTO with ``--json``, else the one confirming line."""
+    if as_json:
+        print_json(dto)
+    else:
+        typer.echo(t(message, ctx.obj.lang, **params))
 
 
 def _target_text(indicator: IndicatorDTO, lang: str) -> str:
@@ -232,35 +342,107 @@ def indicator_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cy
 
 
 # -- goals ------------------------------------------------------------------------------------------
+LevelOpt = Annotated[str, typer.Option("--level", help="guideline (Leitlinie), strategic oder operative.")]
+ParentOpt = Annotated[Optional[str], typer.Option("--parent", help="Kennung des übergeordneten Ziels.")]
+TargetYearOpt = Annotated[Optional[str], typer.Option("--target-year", help="Zieljahr (operative Ziele).")]
+
+
 @goal_app.command("add")
 def goal_add(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
     key: Annotated[str, typer.Argument(help="Kennung, z. B. klima-1.")],
     title: Annotated[str, typer.Option("--title", help="Das Ziel in einem Satz.")],
-    theme: Annotated[str, typer.Option("--theme", help="Themenfeld.")],
     actor: AsOpt,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="Themenfeld (ohne --parent nötig).")] = None,
+    level: LevelOpt = "strategic",
+    parent: ParentOpt = None,
+    target_year: TargetYearOpt = None,
+    sdg: SdgOpt = None,
+    sdg_target: SdgTargetOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Ein Ziel des Handlungsprogramms anlegen / add a goal."""
-    row = _programme(ctx).add_goal(ags, key, title=title, theme_field=theme, actor=actor, lang=ctx.obj.lang)
-    typer.echo(t("goal.added", ctx.obj.lang, key=row.id, ags=ags.strip()))
+    """Eine Leitlinie oder ein Ziel des Handlungsprogramms anlegen / add a guideline or goal."""
+    row = _programme(ctx).add_goal(ags, key, title=title, theme_field=theme, level=level, parent=parent,
+                                   target_year=target_year, sdg=sdg, sdg_target=sdg_target, actor=actor,
+                                   lang=ctx.obj.lang)
+    _echo(ctx, row, as_json, "goal.added", key=row.id, ags=ags.strip())
+
+
+@goal_app.command("update")
+def goal_update(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    actor: AsOpt,
+    title: Annotated[Optional[str], typer.Option("--title", help="Neuer Wortlaut.")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="Neues Themenfeld (nur an einer Leitlinie oder einem Ziel ohne übergeordnetes).")] = None,
+    target_year: Annotated[Optional[str], typer.Option("--target-year", help="Zieljahr (leer: keines).")] = None,
+    sdg: SdgOpt = None,
+    sdg_target: SdgTargetOpt = None,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ein Ziel korrigieren (der alte Wortlaut bleibt im Verlauf) / correct a goal."""
+    row = _programme(ctx).update_goal(ags, key, actor=actor, reason=reason, title=title, theme_field=theme,
+                                      target_year=target_year, sdg=sdg, sdg_target=sdg_target, lang=ctx.obj.lang)
+    _echo(ctx, row, as_json, "goal.updated", key=row.id)
+
+
+@goal_app.command("delete")
+def goal_delete(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    actor: AsOpt,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ein Ziel ohne Unterziele, Maßnahmen und Indikatoren löschen / delete a goal with nothing below it."""
+    removed = _programme(ctx).delete_goal(ags, key, actor=actor, reason=reason, lang=ctx.obj.lang)
+    _echo(ctx, removed, as_json, "goal.deleted", key=removed.id)
+
+
+def in_tree_order(goals: list[GoalDTO]) -> list[tuple[int, GoalDTO]]:
+    """The goals depth-first under their parents (Leitlinie, its strategic goals, each with its
+    operative goals), with their depth, for an indented table."""
+    from zyklus.app.programme import goal_tree
+
+    out: list[tuple[int, GoalDTO]] = []
+
+    def walk(branches: list[Branch], depth: int) -> None:
+        for branch in branches:
+            out.append((depth, branch.goal))
+            walk(branch.children, depth + 1)
+
+    walk(goal_tree(goals, []), 0)
+    return out
 
 
 @goal_app.command("list")
 def goal_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
               as_json: JsonOpt = False) -> None:
-    """Ziele eines Zyklus / a cycle's goals."""
-    rows = _programme(ctx).goals(ags, cycle, ctx.obj.lang)
+    """Leitlinien und Ziele eines Zyklus als Baum / a cycle's guidelines and goals as a tree."""
+    lang = ctx.obj.lang
+    rows = _programme(ctx).goals(ags, cycle, lang)
     if as_json:
         print_json(rows)
         return
-    table = Table(t("col.id", ctx.obj.lang), t("col.title", ctx.obj.lang), t("col.theme", ctx.obj.lang))
-    for g in rows:
-        table.add_row(g.id, g.title, g.theme_field)
+    table = Table(t("col.id", lang), t("col.title", lang), t("col.theme", lang), "SDG")
+    for depth, g in in_tree_order(rows):
+        label = f"{'  ' * depth}{t(f'goal.level.{g.level}', lang)}: {g.title}"
+        if g.target_year:
+            label += f" ({g.target_year})"
+        table.add_row(g.id, label, g.theme_field, g.sdg_target or (str(g.sdg) if g.sdg else ""))
     console.print(table, markup=False)
 
 
 # -- measures ---------------------------------------------------------------------------------------
+CostsOpt = Annotated[Optional[str], typer.Option("--costs", help="Geplante Kosten in Euro (leer: keine).")]
+StaffOpt = Annotated[Optional[str], typer.Option("--staff", help="Geplantes Personal in Vollzeitstellen (leer: keines).")]
+ProgressOpt = Annotated[Optional[str], typer.Option("--progress", help="Fortschritt in Prozent, 0–100.")]
+
+
 @measure_app.command("add")
 def measure_add(
     ctx: typer.Context,
@@ -274,12 +456,76 @@ def measure_add(
                                                        help="Zuständiges Amt oder Funktion (erscheint im Bericht).")] = None,
     start: Annotated[Optional[str], typer.Option("--start", help="Geplanter Beginn JJJJ-MM-TT.")] = None,
     end: Annotated[Optional[str], typer.Option("--end", help="Geplantes Ende JJJJ-MM-TT.")] = None,
+    costs: CostsOpt = None,
+    staff: StaffOpt = None,
+    progress: ProgressOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Eine Maßnahme anlegen / add a measure."""
-    added = _programme(ctx).add_measure(ags, key, title=title, actor=actor, goal=goal, theme_field=theme,
-                                        responsible=responsible, planned_start=start, planned_end=end,
-                                        lang=ctx.obj.lang)
+    """Eine Maßnahme mit Ressourcenplanung anlegen / add a measure with its resource planning."""
+    programme = _programme(ctx)
+    added = programme.add_measure(ags, key, title=title, actor=actor, goal=goal, theme_field=theme,
+                                  responsible=responsible, planned_start=start, planned_end=end, costs=costs,
+                                  staff=staff, progress=progress, lang=ctx.obj.lang)
+    if as_json:
+        print_json(programme.measure(ags, added, ctx.obj.lang))
+        return
     typer.echo(t("measure.added", ctx.obj.lang, key=added, ags=ags.strip()))
+
+
+@measure_app.command("update")
+def measure_update(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    actor: AsOpt,
+    title: Annotated[Optional[str], typer.Option("--title", help="Neuer Wortlaut.")] = None,
+    goal: Annotated[Optional[str], typer.Option("--goal", help="Kennung des Ziels, zu dem sie gehört.")] = None,
+    responsible: Annotated[Optional[str], typer.Option("--responsible", help="Zuständiges Amt (leer: keines).")] = None,
+    start: Annotated[Optional[str], typer.Option("--start", help="Geplanter Beginn JJJJ-MM-TT (leer: keiner).")] = None,
+    end: Annotated[Optional[str], typer.Option("--end", help="Geplantes Ende JJJJ-MM-TT (leer: keines).")] = None,
+    costs: CostsOpt = None,
+    staff: StaffOpt = None,
+    progress: ProgressOpt = None,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Eine Maßnahme korrigieren (der alte Plan bleibt im Verlauf) / correct a measure's plan."""
+    row = _programme(ctx).update_measure(ags, key, actor=actor, reason=reason, title=title, goal=goal,
+                                         responsible=responsible, planned_start=start, planned_end=end, costs=costs,
+                                         staff=staff, progress=progress, lang=ctx.obj.lang)
+    _echo(ctx, row, as_json, "measure.updated", key=row.id)
+
+
+@measure_app.command("delete")
+def measure_delete(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    key: Annotated[str, typer.Argument()],
+    actor: AsOpt,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Eine versehentlich angelegte Maßnahme löschen (aufgegebene: status dropped) / delete a measure."""
+    removed = _programme(ctx).delete_measure(ags, key, actor=actor, reason=reason, lang=ctx.obj.lang)
+    _echo(ctx, removed, as_json, "measure.deleted", key=removed.id)
+
+
+@measure_app.command("link")
+def measure_link(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    measure: Annotated[str, typer.Argument(help="Kennung der Maßnahme.")],
+    indicator: Annotated[str, typer.Argument(help="Kennung des Indikators, den sie bewegen soll.")],
+    actor: AsOpt,
+    remove: Annotated[bool, typer.Option("--remove", help="Die Verknüpfung aufheben.")] = False,
+    reason: ReasonOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Eine Maßnahme mit einem Indikator verknüpfen / link a measure to an indicator it moves."""
+    link = _programme(ctx).link_measure(ags, measure, indicator, actor=actor, remove=remove, reason=reason,
+                                        lang=ctx.obj.lang)
+    _echo(ctx, link, as_json, "measure.linked" if link.linked else "measure.unlinked", measure=link.measure,
+          indicator=link.indicator)
 
 
 @measure_app.command("status")

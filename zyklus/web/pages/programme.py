@@ -10,7 +10,7 @@ import, so German „4.000“ is four thousand here as everywhere.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Depends
 from markupsafe import Markup
@@ -26,8 +26,8 @@ from engine.report.chart import trend_chart
 from engine.report.render import GLYPHS
 from engine.validate import identifier
 from zyklus.app.access import Action
-from zyklus.app.dto import IndicatorDTO
-from zyklus.app.programme import ProgrammeArea
+from zyklus.app.dto import GoalLevel, IndicatorDTO
+from zyklus.app.programme import ProgrammeArea, goal_tree
 from zyklus.web.context import checked_form, door, field, language, render
 from zyklus.web.i18n import gettext_for
 from zyklus.web.pages.access import municipality_for
@@ -61,11 +61,15 @@ def _programme_page(request: Request, ags: str, *, status_code: int = 200,
         indicators, goals, measures = None, [], []
     adopted = {i.catalogue_id for i in indicators or []}
     return render(request, "programme.html.j2", status_code=status_code, municipality=municipality,
-                  indicators=indicators, goals=goals, measures=measures,
+                  indicators=indicators, goals=goals, measures=measures, tree=goal_tree(goals, measures),
+                  levels=GOAL_LEVELS,
                   charts={i.id: chart(i, lang) for i in indicators or []},
                   catalogue=[e for e in programme.catalogue(lang=lang) if e.id not in adopted],
                   statuses=MEASURE_STATUSES, form_error=form_error,
                   can_record=principal.may(Action.RECORD, municipality.ags, municipality.state))
+
+
+GOAL_LEVELS = get_args(GoalLevel)
 
 
 @router.get("/kommunen/{ags}/handlungsprogramm")
@@ -117,9 +121,28 @@ def _set_baseline(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: 
 
 
 def _add_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    p.add_goal(ags, field(form, "key", 64), title=field(form, "title", 300), theme_field=field(form, "theme", 200),
-               actor=actor, lang=lang)
+    row = p.add_goal(ags, field(form, "key", 64), title=field(form, "title", 300),
+                     theme_field=_optional(form, "theme", 200), level=field(form, "level", 20) or "strategic",
+                     parent=_optional(form, "parent", 64), target_year=_optional(form, "target_year", 10),
+                     actor=actor, lang=lang)
+    return f"ziel-{row.id}"
+
+
+def _update_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key = field(form, "goal", 64)
+    p.update_goal(ags, key, title=field(form, "title", 300), reason=_optional(form, "reason", 500), actor=actor,
+                  lang=lang)
+    return f"ziel-{key}"
+
+
+def _delete_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    p.delete_goal(ags, field(form, "goal", 64), reason=_optional(form, "reason", 500), actor=actor, lang=lang)
     return "ziele"
+
+
+def _delete_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    p.delete_measure(ags, field(form, "measure", 64), reason=_optional(form, "reason", 500), actor=actor, lang=lang)
+    return "massnahmen"
 
 
 def _add_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
@@ -127,7 +150,10 @@ def _add_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: L
     p.add_measure(ags, field(form, "key", 64), title=field(form, "title", 300), actor=actor,
                   goal=_optional(form, "goal", 64), theme_field=_optional(form, "theme", 200),
                   responsible=_optional(form, "responsible"), planned_start=iso_date(start) if start else None,
-                  planned_end=iso_date(end) if end else None, lang=lang)
+                  planned_end=iso_date(end) if end else None,
+                  costs=canonical_number(costs, lang) if (costs := _optional(form, "costs", 40)) else None,
+                  staff=canonical_number(staff, lang) if (staff := _optional(form, "staff", 40)) else None,
+                  lang=lang)
     return "massnahmen"
 
 
@@ -147,13 +173,14 @@ def _adopt(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Languag
 CHANGES: dict[str, Change] = {
     "wert": _record_value, "wert-loeschen": _delete_value, "zielwert": _set_target,
     "zielwert-loeschen": _delete_target, "ausgangswert": _set_baseline, "ziel": _add_goal,
+    "ziel-aendern": _update_goal, "ziel-loeschen": _delete_goal, "massnahme-loeschen": _delete_measure,
     "massnahme": _add_measure, "stand": _set_status, "uebernehmen": _adopt,
 }
 
 
 def form_id(change: str, form: FormData) -> str:
     """Which form on the page was sent: the change, and the indicator or measure it is about."""
-    item = field(form, "indicator", 64) or field(form, "measure", 64)
+    item = field(form, "indicator", 64) or field(form, "measure", 64) or field(form, "goal", 64)
     return f"{change}-{item}" if item else change
 
 

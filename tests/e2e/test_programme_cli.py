@@ -1,0 +1,94 @@
+"""The action programme's tree and its corrections from the command line, as a coordinator types
+them: goals under goals, measures with resources linked to indicators, every correction with
+`--reason`, and `zyklus history` saying who changed what, when and why."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine_support import cli_env, zyklus
+
+AGS = "16051000"
+AS = ("--as", "anna@erfurt.example")
+
+
+def test_the_tree_and_its_corrections_from_the_command_line(tmp_path: Path) -> None:
+    def run(*args: str, code: int = 0) -> str:
+        result = zyklus(*args, cwd=tmp_path, env=cli_env())
+        assert result.returncode == code, (args, result.stdout, result.stderr)
+        return result.stdout if code == 0 else result.stderr
+
+    run("init")
+    run("municipality", "add", AGS, "Erfurt")
+    run("person", "add", AGS, "--name", "Anna Koch", "--email", "anna@erfurt.example", "--role", "coordination")
+    run("cycle", "start", AGS, "--on", "2027-01-04")
+
+    guideline = json.loads(run("goal", "add", AGS, "ll-klima", "--title", "Klimaneutrale Stadt", "--theme",
+                               "Klima und Energie", "--level", "guideline", "--json", *AS))
+    assert (guideline["level"], guideline["parent"], guideline["theme_field"]) == ("guideline", None,
+                                                                                  "Klima und Energie")
+    run("goal", "add", AGS, "sz-klima", "--title", "Emissionen halbieren", "--parent", "ll-klima", *AS)
+    assert run("goal", "add", AGS, "oz-pv", "--title", "20 MW PV", "--parent", "sz-klima", "--level", "operative",
+               "--target-year", "2030", "--sdg-target", "7.2", *AS).strip() == f"Ziel oz-pv für {AGS} angelegt."
+    refused = run("goal", "add", AGS, "x", "--title", "X", "--parent", "ll-klima", "--level", "operative", *AS,
+                  code=1)
+    assert refused.count("\n") == 1 and "--parent ll-klima passt nicht" in refused
+    listed = run("goal", "list", AGS)
+    assert "Leitlinie: Klimaneutrale Stadt" in listed and "    operatives Ziel: 20 MW PV (2030)" in listed
+    assert [(g["id"], g["parent"]) for g in json.loads(run("goal", "list", AGS, "--json"))] == [
+        ("ll-klima", None), ("sz-klima", "ll-klima"), ("oz-pv", "sz-klima")]
+
+    run("indicator", "adopt", AGS, "thg-haushalte", *AS)
+    measure = json.loads(run("measure", "add", AGS, "m-pv", "--title", "PV auf Schuldächern", "--goal", "oz-pv",
+                             "--costs", "120000", "--staff", "0,5", "--json", *AS))
+    assert (measure["costs"], measure["staff"], measure["theme_field"]) == (120000.0, 0.5, "Klima und Energie")
+    assert json.loads(run("measure", "link", AGS, "m-pv", "thg-haushalte", "--json", *AS)) == {
+        "measure": "m-pv", "indicator": "thg-haushalte", "linked": True}
+    assert "bereits" in run("measure", "link", AGS, "m-pv", "thg-haushalte", *AS, code=1)
+    changed = json.loads(run("measure", "update", AGS, "m-pv", "--progress", "40", "--reason", "Halbjahresbericht",
+                             "--json", *AS))
+    assert (changed["progress"], changed["indicators"]) == (40, ["thg-haushalte"])
+    assert "0 bis 100" in run("measure", "update", AGS, "m-pv", "--progress", "140", *AS, code=1)
+
+    # Values and targets: the old `indicator target AGS KEY YEAR VALUE` still sets one.
+    run("indicator", "target", AGS, "thg-haushalte", "2030", "5,5", *AS)
+    run("indicator", "record", AGS, "thg-haushalte", "2024", "6,8", "--source", "BISKO 2025", *AS)
+    run("indicator", "record", AGS, "thg-haushalte", "2024", "6,9", "--source", "BISKO 2026", "--reason",
+        "Neuberechnung", *AS)
+    assert run("indicator", "target", "delete", AGS, "thg-haushalte", "2030", "--reason", "nicht beschlossen",
+               *AS).strip() == "Zielwert 2030 von thg-haushalte gelöscht (5,50; im Verlauf festgehalten)."
+    assert json.loads(run("indicator", "value", "delete", AGS, "thg-haushalte", "2024", "--json", *AS)) == {
+        "year": 2024, "value": 6.9}
+    assert "2024" in run("indicator", "value", "delete", AGS, "thg-haushalte", "2024", *AS, code=1)
+    updated = json.loads(run("indicator", "update", AGS, "thg-haushalte", "--sdg-target", "13.2", "--goal",
+                             "sz-klima", "--json", *AS))
+    assert (updated["sdg"], updated["sdg_target"], updated["goal"]) == (13, "13.2", "sz-klima")
+
+    assert "darunter stehen noch oz-pv" in run("goal", "delete", AGS, "sz-klima", *AS, code=1)
+    run("goal", "update", AGS, "ll-klima", "--title", "Klimaneutral bis 2040", "--reason", "Ratsbeschluss", *AS)
+    assert json.loads(run("measure", "delete", AGS, "m-pv", "--reason", "doppelt", "--json", *AS)) == {
+        "kind": "measure", "id": "m-pv"}
+    assert json.loads(run("indicator", "delete", AGS, "thg-haushalte", "--json", *AS)) == {
+        "kind": "indicator", "id": "thg-haushalte"}
+    assert run("goal", "delete", AGS, "oz-pv", *AS).strip() == "Ziel oz-pv gelöscht (im Verlauf festgehalten)."
+
+    history = json.loads(run("history", AGS, "--json"))
+    changes = [(h["kind"], h["trigger"], h["actor"], h["reason"]) for h in history if h["kind"] != "start"]
+    assert changes == [
+        ("measure_linked", "m-pv", "anna@erfurt.example", None),
+        ("measure_updated", "m-pv", "anna@erfurt.example", "Halbjahresbericht"),
+        ("value_corrected", "thg-haushalte", "anna@erfurt.example", "Neuberechnung"),
+        ("target_deleted", "thg-haushalte", "anna@erfurt.example", "nicht beschlossen"),
+        ("value_deleted", "thg-haushalte", "anna@erfurt.example", None),
+        ("indicator_updated", "thg-haushalte", "anna@erfurt.example", None),
+        ("goal_updated", "ll-klima", "anna@erfurt.example", "Ratsbeschluss"),
+        ("measure_deleted", "m-pv", "anna@erfurt.example", "doppelt"),
+        ("indicator_deleted", "thg-haushalte", "anna@erfurt.example", None),
+        ("goal_deleted", "oz-pv", "anna@erfurt.example", None)]
+    corrected = next(h for h in history if h["kind"] == "value_corrected")["details"]
+    assert (corrected["previous"], corrected["previous_source"]) == (6.8, "BISKO 2025")
+    table = zyklus("history", AGS, cwd=tmp_path, env=cli_env(COLUMNS="300")).stdout  # no wrapping
+    for words in ("Wert korrigiert", "Quelle vorher: BISKO 2025", "Halbjahresbericht", "Klimaneutral bis 2040",
+                  "Maßnahme gelöscht"):
+        assert words in table, words

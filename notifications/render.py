@@ -131,23 +131,27 @@ class MailRenderer:
 
     def _render(self, template: str, language: str, context: Mapping[str, Any], *,
                 overrides: bool) -> RenderedMail:
-        """The three parts share one budget: the limits are per mail."""
+        """The three parts share one budget: the limits are per mail. The templates are found and
+        compiled before the budget starts, so a slow first compile (a busy machine) is not
+        mistaken for a runaway render."""
+        subject_part, text_part, html_part = (self._template(template, part, language, overrides)
+                                              for part in ("subject", "txt", "html"))
         with budget(self.limits):
-            subject = self._render_part(template, "subject", language, context, overrides).strip()
+            subject = self._render_part(subject_part, context).strip()
             if "\r" in subject or "\n" in subject:
                 raise HeaderInjectionError(f"subject of {template!r} renders to more than one line: {subject!r}")
-            return RenderedMail(
-                subject=subject,
-                text=self._render_part(template, "txt", language, context, overrides),
-                html=self._render_part(template, "html", language, context, overrides),
-            )
+            return RenderedMail(subject=subject, text=self._render_part(text_part, context),
+                                html=self._render_part(html_part, context))
 
-    def _render_part(self, template: str, part: str, language: str, context: Mapping[str, Any],
-                     overrides: bool) -> str:
+    def _template(self, template: str, part: str, language: str, overrides: bool) -> jinja2.Template:
         key = (template, part, language, overrides)
         found = self._found.get(key)
         if found is None:  # one lookup per part and language, not per mail: a sweep renders thousands
             found = self._found[key] = self._find(template, part, language, overrides)
+        return found
+
+    @staticmethod
+    def _render_part(found: jinja2.Template, context: Mapping[str, Any]) -> str:
         try:
             return found.render(context)
         except jinja2.exceptions.SecurityError as exc:

@@ -170,7 +170,8 @@ def test_refused_advance_exits_3_and_lists_each_unmet_guard(runs: dict[str, Run]
         "Übergang von Bewerbung und Teilnahmebeschluss abgelehnt; es fehlt:",
         "  ✗ Nachweis „Bewerbung“ muss in diesem Zyklus erfasst sein.",
         "  ✗ Nachweis „Letter of Intent der Verwaltungsspitze“ muss in diesem Zyklus erfasst sein.",
-        "  ✗ Nachweis „Ratsbeschluss zur Teilnahme“ muss in diesem Zyklus erfasst sein.",
+        "  ✗ Nachweis „Ratsbeschluss zur Teilnahme“ mit Ergebnis „beschlossen“ oder „geändert beschlossen“ muss in "
+        "diesem Zyklus erfasst sein.",
     ]
     assert run.result.stdout == ""
     assert run.after == run.before

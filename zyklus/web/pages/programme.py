@@ -151,8 +151,7 @@ def _add_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: L
                   goal=_optional(form, "goal", 64), theme_field=_optional(form, "theme", 200),
                   responsible=_optional(form, "responsible"), planned_start=iso_date(start) if start else None,
                   planned_end=iso_date(end) if end else None,
-                  costs=canonical_number(costs, lang) if (costs := _optional(form, "costs", 40)) else None,
-                  staff=canonical_number(staff, lang) if (staff := _optional(form, "staff", 40)) else None,
+                  costs=_optional(form, "costs", 40), staff=_optional(form, "staff", 40),
                   lang=lang)
     return "massnahmen"
 

@@ -28,6 +28,7 @@ from bench.common import NOW, TODAY, TZ, WORKFLOW
 from engine.clock import FixedClock, to_db
 from engine.dates import due_date
 from engine.db.database import create_schema, make_engine
+from engine.db.indicator_tables import Goal, Measure
 from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipality, Person
 from engine.definitions.loader import Catalog
 from engine.definitions.model import Definition
@@ -36,7 +37,6 @@ from engine.service import Service
 from notifications.planning import plan_events, plan_phase
 from notifications.tables import Timer
 from notifications.timers import fire_moment
-from notifications.wiring import wire_notifications
 
 SEND_HOUR = 7
 
@@ -73,10 +73,14 @@ def definition() -> Definition:
 
 
 def service_for(path: Path, clock: FixedClock | None = None) -> Service:
-    """The service a zyklus process would build on this file, with the reminder planner wired."""
-    service = Service(make_engine(f"sqlite:///{path}"), Catalog(), clock or FixedClock(NOW))
-    wire_notifications(service, send_hour=SEND_HOUR, maildir=None)
-    return service
+    """The service a zyklus process builds on this file: the composition root's (zyklus.bootstrap),
+    with every subscriber a real installation has, on the default settings (send hour 7)."""
+    from zyklus.bootstrap import build_service
+    from zyklus.config import default_settings
+
+    settings = default_settings()
+    assert settings.get("scheduler", "send_hour") == SEND_HOUR  # the seeded timers fire at it
+    return build_service(settings, clock or FixedClock(NOW), f"sqlite:///{path}", "de", require_schema=False)
 
 
 @dataclass(frozen=True)
@@ -164,8 +168,27 @@ def seed_url(url: str, cycles: int, due: int, *, chunk: int = 20_000, rng_seed: 
     return due_ids
 
 
+def _programme(i: int, cycle_id: int, created: dt.datetime) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The smallest programme the strategy phase's structure guard passes: one theme field with its
+    Leitlinie, strategic and operative goal, and a measure with planned costs. Goal ids are
+    explicit (three per municipality) so the tree can be written in one pass."""
+    base = 3 * i
+    goals = [{"id": base + n + 1, "municipality_id": cycle_id, "cycle_id": cycle_id, "key": key, "title": title,
+              "theme_field": "Klima", "level": level, "parent_id": base + n if n else None, "target_year": 2030,
+              "sdg": 13, "sdg_target": None, "created_at": created}
+             for n, (key, title, level) in enumerate((("ll-klima", "Klimaneutrale Kommune", "guideline"),
+                                                      ("sz-klima", "Emissionen senken", "strategic"),
+                                                      ("oz-pv", "PV auf allen Dächern", "operative")))]
+    measure = {"municipality_id": cycle_id, "cycle_id": cycle_id, "key": "m-pv", "title": "PV auf Schuldächern",
+               "goal_id": base + 3, "theme_field": "Klima", "responsible": "Hochbauamt", "status": "planned",
+               "status_on": TODAY, "planned_start": None, "planned_end": None, "started_on": None,
+               "finished_on": None, "costs": 120_000.0, "staff": 0.5, "progress": None, "carried_from_id": None,
+               "created_at": created}
+    return goals, measure
+
+
 def _seed_chunk(engine: Engine, d: Definition, ids: range, due_set: set[int], created: dt.datetime) -> None:
-    municipalities, people, cycles, facts, history, timers = [], [], [], [], [], []
+    municipalities, people, cycles, facts, history, timers, goals, measures = [], [], [], [], [], [], [], []
     for i in ids:
         mid = i + 1  # ids follow insertion order in a fresh file: municipality i+1, cycle i+1
         phase, entered, started = _phase_of(i), _entered_on(i), _started_on(i)
@@ -185,6 +208,10 @@ def _seed_chunk(engine: Engine, d: Definition, ids: range, due_set: set[int], cr
         for fact, values in PHASE_FACTS[phase]:
             facts.append({"cycle_id": mid, "type": fact, "fields": _fields(fact, tuple(values.items())),
                           "on": entered, "phase": phase, "actor": coordinator_of(i), "recorded_at": to_db(NOW)})
+        if phase == "strategy":
+            goals_of, measure = _programme(i, mid, created)
+            goals += goals_of
+            measures.append(measure)
         history.append({"cycle_id": mid, "seq": 1, "at": to_db(NOW), "on": started, "actor": "system",
                         "kind": "start", "trigger": None, "from_phase": None, "to_phase": phase, "reason": None,
                         "details": {"workflow": d.name, "version": d.version, "previous_cycle": None}})
@@ -197,16 +224,17 @@ def _seed_chunk(engine: Engine, d: Definition, ids: range, due_set: set[int], cr
             timers.append({"cycle_id": mid, "phase": phase, "kind": "before", "rule": "before:P14D", "occurrence": 1,
                            "sequence": 0, "fire_on": TODAY, "fire_at": moment, "due_on": _due_on(phase, entered),
                            "label": None, "roles": ["coordination"], "claimed_at": None, "outcome": None})
+    tables = [(Municipality, municipalities), (Person, people), (Cycle, cycles), (Fact, facts),
+              (History, history), (Timer, timers), (Goal, goals), (Measure, measures)]
+    tables = [(table, rows) for table, rows in tables if rows]
     if engine.dialect.name != "sqlite":  # small PostgreSQL files (the web load test): Core is fast enough
         with engine.begin() as conn:
-            for table, rows in ((Municipality, municipalities), (Person, people), (Cycle, cycles), (Fact, facts),
-                                (History, history), (Timer, timers)):
+            for table, rows in tables:
                 conn.execute(insert(table), rows)
         return
     raw = engine.raw_connection()
     try:
-        for table, rows in ((Municipality, municipalities), (Person, people), (Cycle, cycles), (Fact, facts),
-                            (History, history), (Timer, timers)):
+        for table, rows in tables:
             _bulk_insert(raw, engine, table, rows)
         raw.commit()
     finally:

@@ -299,6 +299,16 @@ def _read_toml(path: Path, shown: str, lang: Language) -> dict[str, Any]:
         raise ConfigError(m("config.unreadable", lang, path=shown, error=exc.strerror or exc)) from None
 
 
+def _defaults() -> dict[str, dict[str, Any]]:
+    return {section: {key: default for key, (_, default) in keys.items()} for section, keys in SCHEMA.items()}
+
+
+def default_settings() -> Settings:
+    """Every key at its default, whatever ./config.toml says: for the benchmarks, whose figures
+    must not depend on the folder they are run from."""
+    return Settings(None, _defaults())
+
+
 def load_settings(explicit: str | None = None, lang: Language = "de") -> Settings:
     """Load and validate the whole configuration before any command runs; raise ConfigError with
     one line on the first problem. Unknown keys are refused, not ignored: a typo such as
@@ -314,7 +324,7 @@ def load_settings(explicit: str | None = None, lang: Language = "de") -> Setting
     shown = str(path)
     raw = _read_toml(path, shown, lang) if path is not None else {}
     refuse = _Refusal(path.name if path else "config.toml", lang)
-    values: dict[str, dict[str, Any]] = {s: {k: d for k, (_, d) in keys.items()} for s, keys in SCHEMA.items()}
+    values = _defaults()
     for section, content in raw.items():
         if section not in SCHEMA:
             raise ConfigError(m("config.unknown_key", lang, path=refuse.shown, key=f"[{section}]"))

@@ -148,7 +148,9 @@ def seed(path: Path, cycles: int, due: int, *, chunk: int = 20_000, rng_seed: in
 def seed_url(url: str, cycles: int, due: int, *, chunk: int = 20_000, rng_seed: int = 7) -> list[int]:
     """Fill the empty database at ``url`` (SQLite or PostgreSQL) as ``seed`` describes, with
     every table zyklus has (the web app's accounts too); the ids of the due reminders."""
-    import zyklus.app.account_tables  # noqa: F401  (registers the accounts' tables for create_schema)
+    from zyklus.schema import register_all_tables
+
+    register_all_tables()  # every table zyklus has, as a real installation's database
 
     engine = make_engine(url)
     create_schema(engine)

@@ -71,6 +71,9 @@ PHASE_FACTS: dict[str, tuple[str, ...]] = {
 
 def make_service(url: str, clock: FixedClock, catalog: Catalog | None = None, *, lang: str = "de") -> Service:
     """A service on a real database, schema created; each call has its own engine (connections)."""
+    from zyklus.schema import register_all_tables
+
+    register_all_tables()  # the whole schema, not only what this test process happened to import
     service = Service(make_engine(url), catalog or Catalog(), clock, lang=lang)  # type: ignore[arg-type]
     service.init_db()
     return service

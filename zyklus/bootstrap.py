@@ -52,11 +52,11 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
     from engine.versions import database_if_present
     from engine.events import PersonForgotten
     from notifications.wiring import wire_configured
-    from oparl import tables as _oparl_tables  # noqa: F401  (likewise)
-    from zyklus.app import account_tables  # noqa: F401  (registers the tables a new database gets)
+    from zyklus.schema import register_all_tables
     from zyklus.app.accounts import forget_account
     from zyklus.app.oparl import forget_decider
 
+    register_all_tables()  # a new database gets every table, whatever this process imported before
     if require_schema:
         engine = database_if_present(url, busy_timeout=settings.busy_timeout)
         if engine is None:

@@ -31,10 +31,6 @@ def server():
 
 
 def rig(database_url: str, tmp_path: Path, phase: str = "council_resolution"):
-    from zyklus.schema import register_all_tables
-
-    register_all_tables()  # the schema make_service creates has the OParl and account tables too
-
     clock = FixedClock(NOW)
     service = make_service(database_url, clock)
     setup_municipality(service, AGS, people=structure())

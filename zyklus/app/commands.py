@@ -26,30 +26,26 @@ class AddMunicipality(Command):
     catholic_holidays: bool = False
 
 
-class AddPerson(Command):
+class _PersonDetails(Command):
+    """What a registration says about a person besides who they are (shared by add and update)."""
+
     ags: str
+    email: str
+    roles: list[str]
+    organisation: str | None = None
+    consent_publish: bool = False
+    language: str = "de"
+    digest: bool = False
+    actor: str = "system"
+    """Who registers or changes the person (the history's actor); the CLI runs as the operator."""
+
+
+class AddPerson(_PersonDetails):
     name: str
-    email: str
-    roles: list[str]
-    organisation: str | None = None
-    consent_publish: bool = False
-    language: str = "de"
-    digest: bool = False
-    actor: str = "system"
-    """Who registers the person (the history's actor); the CLI runs as the operator."""
 
 
-class UpdatePerson(Command):
+class UpdatePerson(_PersonDetails):
     """Everything of a registered person that may change; name and address identify them."""
-
-    ags: str
-    email: str
-    roles: list[str]
-    organisation: str | None = None
-    consent_publish: bool = False
-    language: str = "de"
-    digest: bool = False
-    actor: str = "system"
 
 
 class RemovePerson(Command):

@@ -42,7 +42,7 @@ from engine.guards import GuardResult, blocking_unmet, evaluate_all
 from engine.i18n import Language, format_date, m, t
 from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
-from engine.db.programme_shape import programme_shapes
+from engine.db.programme_shape import programme_shapes, programme_shapes_of
 from engine.snapshot import CycleSnapshot, FactView, ProgrammeShape, StoredFields
 from engine.status import CycleView, MunicipalityView, Progress, build_status
 
@@ -257,8 +257,7 @@ class Service:
             raise InvalidInput(m("cycle.finished", self.lang, ags=municipality.ags, number=cycle.number))
         people = list(session.scalars(_PEOPLE, {"municipality": municipality.id}))
         facts = list(session.scalars(_FACTS, {"cycle": cycle.id}))
-        shape = programme_shapes(session.connection(), select(Cycle.id).select_from(Cycle)
-                                 .where(col(Cycle.id) == cycle.id))
+        shape = programme_shapes_of(session.connection(), [cycle.id])
         return Loaded(municipality, cycle, self.definition(session, cycle.definition_id), people, facts,
                       self.held_meetings(session, cycle.id), shape.get(cycle.id, ProgrammeShape()))
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
-from engine.db.programme_shape import programme_shapes
+from engine.db.programme_shape import programme_shapes_of
 from engine.db.tables import Cycle, Fact, Municipality
 from engine.roles import ROLES
 from notifications.tables import Outbox, Timer
@@ -83,8 +83,7 @@ class Cancellations:
             return 0
         people = people_of(session, municipality.id)
         facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle_id).order_by(col(Fact.id))))
-        programme = programme_shapes(session.connection(), select(Cycle.id).select_from(Cycle)
-                                     .where(col(Cycle.id) == cycle_id)).get(cycle_id)
+        programme = programme_shapes_of(session.connection(), [cycle_id]).get(cycle_id)
         sequences: dict[str, int] = {}
         rows: list[Outbox] = []
         for uid, entry in due.items():

@@ -26,7 +26,7 @@ from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from engine.clock import to_db
-from engine.db.programme_shape import programme_shapes
+from engine.db.programme_shape import programme_shapes_of
 from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.meetings import held_counts
 from engine.service import Service
@@ -209,8 +209,7 @@ class Sweeper:
             facts[fact.cycle_id].append(fact)
         latest = self._latest_deadline_timers(timers + self._due_unclaimed(session, timers, now))
         held = held_counts(session, cycle_ids, self.service.today(), self.service.tz)
-        programmes = programme_shapes(session.connection(), select(Cycle.id).select_from(Cycle)
-                                      .where(col(Cycle.id).in_(cycle_ids)))
+        programmes = programme_shapes_of(session.connection(), cycle_ids)
         return _Batch(cycles, municipalities, people, facts, latest, held, programmes)
 
     def _process(self, session: Session, timers: list[Timer], now: dt.datetime, report: SweepReport,

@@ -126,9 +126,17 @@ def make_rig(database_url: str) -> Iterator[Callable[..., Rig]]:
 
 
 # Database fixtures ---------------------------------------------------------
-# `database_url` runs a test on a real SQLite file and, when ZYKLUS_TEST_PG names a PostgreSQL
-# server (`eval "$(.ci/start-postgres)"` starts one; .ci/run does), on PostgreSQL too, with a fresh
-# schema per test in a database of this test process's own.
+# `database_url` runs a test on a real SQLite file and, for the tests that exercise the database
+# itself (tests/integration, and modules marked `both_databases`), when ZYKLUS_TEST_PG names a
+# PostgreSQL server (`eval "$(.ci/start-postgres)"` starts one; .ci/run does), on PostgreSQL too.
+# The web pages, the API and the CLI sit on the same door and repositories, so their other
+# modules run on SQLite only: a second run on PostgreSQL would test the same SQL again.
+#
+# The database a test gets holds the newest schema (alembic, as `zyklus init` makes it) and no
+# rows: a copy of a template file for SQLite; for PostgreSQL the worker's own database, emptied
+# by one TRUNCATE, and rebuilt whenever a test left its schema changed. Building the schema per
+# test was a third of the suite's time. `empty_database_url` is a database with no tables, for
+# the tests of migrations and of `zyklus init` itself.
 
 PG_BASE_URL = os.environ.get("ZYKLUS_TEST_PG", "")
 PG_SKIP = ("PostgreSQL run skipped: set ZYKLUS_TEST_PG=postgresql+psycopg://USER@HOST:PORT/DB to enable it "
@@ -137,6 +145,20 @@ PG_SKIP = ("PostgreSQL run skipped: set ZYKLUS_TEST_PG=postgresql+psycopg://USER
 
 PG_DATABASE = f"zyklus_test_{os.getpid()}"
 """One database per test process, so two suites (or xdist workers) on one server never collide."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "both_databases: run this module on PostgreSQL too (tests/integration "
+                                       "always does)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    for name in ("database_url", "empty_database_url"):
+        chosen = any(name in mark.args[0] for mark in metafunc.definition.iter_markers("parametrize"))
+        if name in metafunc.fixturenames and not chosen:  # a test may name its backend itself
+            on_both = ("integration" in metafunc.definition.path.parts
+                       or metafunc.definition.get_closest_marker("both_databases") is not None)
+            metafunc.parametrize(name, ["sqlite", "postgresql"] if on_both else ["sqlite"], indirect=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -151,28 +173,99 @@ def _drop_postgres_database() -> Iterator[None]:
         admin.dispose()
 
 
-def fresh_postgres_url() -> str:
-    from sqlalchemy import create_engine, text
+def _newest_schema(url: str) -> None:
+    from engine.db.database import make_engine
+    from zyklus.schema import register_all_tables, upgrade
 
-    database = PG_DATABASE
+    register_all_tables()
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import sqlite3
+
+    path = tmp_path_factory.mktemp("template") / "zyklus.db"
+    _newest_schema(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:  # everything in the main file, so copying it copies all
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+_PG_SHAPE = """
+    SELECT md5(coalesce(string_agg(item, ';' ORDER BY item), '')) FROM (
+        SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable
+               || ':' || coalesce(column_default, '') AS item
+          FROM information_schema.columns WHERE table_schema = 'public'
+        UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+        UNION ALL SELECT conrelid::regclass || ':' || pg_get_constraintdef(oid) FROM pg_constraint
+         WHERE connamespace = 'public'::regnamespace
+        UNION ALL SELECT 'alembic:' || version_num FROM alembic_version) AS shape"""
+"""One fingerprint of the schema (columns, indexes, constraints, alembic's revision)."""
+
+_pg_newest_shape: list[str] = []
+"""The fingerprint right after this process built the newest schema (empty until it has)."""
+
+
+def postgres_url(*, tables: bool = True) -> str:
+    """This process's PostgreSQL database, with the newest schema and no rows (or, with
+    ``tables=False``, with no tables at all)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import ProgrammingError
+
     admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}).first() is None:
-            conn.execute(text(f'CREATE DATABASE "{database}"'))
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_DATABASE}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
     admin.dispose()
-    url = PG_BASE_URL.rsplit("/", 1)[0] + "/" + database
+    url = PG_BASE_URL.rsplit("/", 1)[0] + "/" + PG_DATABASE
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            try:
+                shape = conn.execute(text(_PG_SHAPE)).scalar_one()
+            except ProgrammingError:  # no alembic_version: a test removed it, or the database is new
+                shape = None
+            if tables and _pg_newest_shape and shape == _pg_newest_shape[0]:
+                names = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                          "AND tablename <> 'alembic_version'")).scalars().all()
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in names)
+                                  + " RESTART IDENTITY CASCADE"))
+                return url
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        if tables:
+            _newest_schema(url)
+            with engine.connect() as conn:
+                _pg_newest_shape[:] = [conn.execute(text(_PG_SHAPE)).scalar_one()]
+    finally:
+        engine.dispose()
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with the newest schema and no rows (see above)."""
+    if request.param == "sqlite":
+        import shutil
+
+        path = tmp_path / "zyklus.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    if not PG_BASE_URL:
+        pytest.skip(PG_SKIP)
+    return postgres_url()
+
+
+@pytest.fixture
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database with no tables: for migrations and `zyklus init`."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'zyklus.db'}"
     if not PG_BASE_URL:
         pytest.skip(PG_SKIP)
-    return fresh_postgres_url()
+    return postgres_url(tables=False)

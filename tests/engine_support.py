@@ -307,3 +307,12 @@ def zyklus_subprocess(*args: str, cwd: Path, env: dict[str, str] | None = None,
     tests that kill or run processes side by side."""
     return subprocess.run([sys.executable, "-m", "zyklus.main", *args], cwd=cwd, env=env or cli_env(),
                           capture_output=True, text=True, encoding="utf-8", timeout=timeout)
+
+
+def cheap_password_hasher():  # noqa: ANN201 - argon2 is imported only where accounts are tested
+    """argon2id at its smallest costs, for the doors of the tests that sign in: the algorithm and
+    hash format of production's defaults (tests/integration/test_accounts.py checks those), at a
+    fraction of a millisecond instead of a quarter second per hash."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

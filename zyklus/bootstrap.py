@@ -1,7 +1,7 @@
 """The composition root: the one place that builds the door from configuration.
 
-The CLI, the demo and the tests' rigs call :func:`bootstrap` (the benchmarks still build their
-service by hand); a caller may pass a transport for what lies outside the machine. The engine's event bus gets its subscribers here,
+The CLI, the web app, the demo, the benchmarks and the tests call :func:`bootstrap`; a caller
+may pass a transport for what lies outside the machine, and the tests a cheaper password hash. The engine's event bus gets its subscribers here,
 explicitly and in this order (the order is part of the contract, see docs/architecture.md):
 
 1. ``CarryOver`` (subscribed by the Service itself): a new cycle inherits the action programme;
@@ -24,21 +24,26 @@ if TYPE_CHECKING:
     from engine.clock import Clock
     from engine.i18n import Language
     from engine.service import Service
+    from argon2 import PasswordHasher
+
     from notifications.outbox import Transport
     from zyklus.app import Application
     from zyklus.config import Settings
 
 
 def bootstrap(settings: "Settings", clock: "Clock", *, db_url: str | None = None, lang: "Language" = "de",
-              require_schema: bool = True, transport: "Transport | None" = None) -> "Application":
+              require_schema: bool = True, transport: "Transport | None" = None,
+              password_hasher: "PasswordHasher | None" = None) -> "Application":
     """Build the door on ``db_url`` (default: the configured database). The database is opened
     when a use case first needs it; one that was never initialised is refused then. ``transport``
-    replaces the configured SMTP server or maildir (the demo's in-process server, a test's)."""
+    replaces the configured SMTP server or maildir (the demo's in-process server, a test's).
+    ``password_hasher`` replaces argon2id's default costs: the web tests sign in hundreds of
+    times and pass the cheapest argon2id (still the real algorithm and hash format)."""
     from zyklus.app import Application
 
     url = db_url or settings.db_url
     return Application(lambda: build_service(settings, clock, url, lang, require_schema=require_schema),
-                       settings=settings, db_url=url, transport=transport)
+                       settings=settings, db_url=url, transport=transport, password_hasher=password_hasher)
 
 
 def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Language", *,

@@ -23,6 +23,8 @@ from engine.service import Service
 from engine_support import NOW, dump, make_service, sqlite_url, zyklus
 from notifications.wiring import wire_configured
 
+pytestmark = pytest.mark.both_databases  # the database under the CLI/web is part of what is tested
+
 
 def _service(db: Path) -> Service:
     return _service_on(sqlite_url(db), db.parent)

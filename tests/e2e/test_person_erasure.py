@@ -22,6 +22,8 @@ from sqlalchemy import create_engine, text
 
 from zyklus.main import run
 
+pytestmark = pytest.mark.both_databases  # the database under the CLI/web is part of what is tested
+
 AGS = "16051000"
 ANNA = "anna.koehler@erfurt.example"
 NAME = "Anna Köhler"

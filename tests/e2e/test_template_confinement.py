@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine_support import cli_env
-from engine_support import zyklus_subprocess as zyklus  # /proc/self/environ is the environment a process started with
+from engine_support import cli_env, zyklus, zyklus_subprocess
 
 AGS = "16051000"
 ANNA = "anna.koch@erfurt.example"
@@ -25,8 +24,8 @@ def test_a_sweep_refuses_a_link_to_its_own_environment(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[general]\ntemplate_dir = "vorlagen"\n', encoding="utf-8")
     env = cli_env(ZYKLUS_DB=f"sqlite:///{tmp_path / 'zyklus.db'}", ZYKLUS_TEST_SECRET=SECRET)
 
-    def ok(*args: str) -> tuple[str, str]:
-        result = zyklus(*args, cwd=tmp_path, env=env)
+    def ok(*args: str, run=zyklus) -> tuple[str, str]:  # noqa: ANN001
+        result = run(*args, cwd=tmp_path, env=env)
         assert result.returncode == 0, (args, result.stdout, result.stderr)
         return result.stdout, result.stderr
 
@@ -35,7 +34,8 @@ def test_a_sweep_refuses_a_link_to_its_own_environment(tmp_path: Path) -> None:
     ok("person", "add", AGS, "--name", "Anna Koch", "--email", ANNA, "--role", "coordination")
     ok("cycle", "start", AGS, "--workflow", "kommune", "--on", "2027-03-01")
 
-    out, err = ok("remind", "--now", "2027-03-01T09:00")
+    # /proc/self/environ is the environment a process started with: the sweep runs in its own
+    out, err = ok("remind", "--now", "2027-03-01T09:00", run=zyklus_subprocess)
 
     assert "1 gesendet" in out
     [warning] = [line for line in err.splitlines() if line.startswith("Warnung:")]

@@ -11,6 +11,7 @@ from engine_support import (
     COORDINATOR,
     NOW,
     OTHER_AGS,
+    cheap_password_hasher,
     setup_municipality,
     structure,
 )
@@ -31,7 +32,8 @@ PASSWORD = "Nachhaltig-2027"
 @pytest.fixture
 def door(database_url: str, tmp_path: Path) -> Application:
     clock = FixedClock(NOW)
-    app = bootstrap(load_settings(lang="de"), clock, db_url=database_url, require_schema=False)
+    app = bootstrap(load_settings(lang="de"), clock, db_url=database_url, require_schema=False,
+                    password_hasher=cheap_password_hasher())
     app.service.init_db()
     setup_municipality(app.service)
     setup_municipality(app.service, OTHER_AGS, "Weimar", structure(domain="weimar.de"))
@@ -57,6 +59,24 @@ def test_a_registered_person_gets_an_account_with_the_first_link_and_signs_in(do
     with Session(door.service.engine) as db:  # only digests are stored
         assert db.exec(select(WebSession)).one().token == digest(session.token) != session.token
         assert db.exec(select(Account)).one().password_hash.startswith("$argon2id$")
+
+
+def test_the_door_as_built_for_production_hashes_with_argon2id_at_its_default_costs(
+        database_url: str, tmp_path: Path) -> None:
+    """The other tests pass the cheapest argon2id; what `zyklus web` builds keeps argon2-cffi's
+    defaults (RFC 9106's second recommended option: 64 MiB, three passes, four lanes), and a
+    password stored at other costs is rehashed at those on the next login."""
+    cheap = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=database_url, require_schema=False,
+                      password_hasher=cheap_password_hasher())
+    cheap.service.init_db()
+    setup_municipality(cheap.service)
+    _with_password(cheap)
+    cheap.close()
+    production = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=database_url)
+    production.accounts.login(COORDINATOR, PASSWORD)
+    with Session(production.service.engine) as db:
+        assert db.exec(select(Account)).one().password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    production.close()
 
 
 def test_an_unknown_address_gets_no_link_and_the_same_refusal_as_a_wrong_password(door: Application) -> None:

@@ -23,8 +23,8 @@ def _person(conn, id_: int, email: str, roles: list[str], consent: bool, minute:
                   "t": f"2027-01-04 08:{minute:02d}:00"})
 
 
-def test_addresses_are_folded_and_case_duplicates_merged(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_addresses_are_folded_and_case_duplicates_merged(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine, "0003")
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO municipality (id, ags, name, state, kind, catholic_holidays, created_at) "

@@ -68,8 +68,8 @@ def _counts(engine) -> dict[str, int]:  # noqa: ANN001
                               "outbox")}
 
 
-def test_a_database_of_the_first_schema_is_upgraded_with_every_row(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_a_database_of_the_first_schema_is_upgraded_with_every_row(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine, "0001")
     assert current_revision(engine) == "0001"
     _fill_first_schema(engine)
@@ -91,8 +91,8 @@ def test_a_database_of_the_first_schema_is_upgraded_with_every_row(database_url:
     engine.dispose()
 
 
-def test_init_twice_is_harmless(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_init_twice_is_harmless(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     head = current_revision(engine)
     upgrade(engine)
@@ -100,8 +100,8 @@ def test_init_twice_is_harmless(database_url: str) -> None:
     engine.dispose()
 
 
-def test_the_migrations_create_exactly_the_schema_the_code_declares(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_the_migrations_create_exactly_the_schema_the_code_declares(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     register_all_tables()
     with engine.connect() as conn:

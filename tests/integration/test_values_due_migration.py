@@ -16,8 +16,8 @@ from engine.service import Service
 from zyklus.schema import current_revision, upgrade
 
 
-def test_indicators_of_schema_0002_are_due_on_31_march(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_indicators_of_schema_0002_are_due_on_31_march(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     upgrade(engine, "0002")
     _fill_first_schema(engine)
     with engine.begin() as conn:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from engine_support import AGS, COORDINATOR, NOW, OTHER_AGS, setup_municipality, structure
+from engine_support import AGS, COORDINATOR, NOW, OTHER_AGS, cheap_password_hasher, setup_municipality, structure
 from fastapi.testclient import TestClient
+from web_support import ADMIN, ADVISOR, WEIMAR_COORDINATOR
 
 from engine.clock import FixedClock
 from zyklus.app import Application
@@ -16,17 +17,13 @@ from zyklus.bootstrap import bootstrap
 from zyklus.config import load_settings
 from zyklus.web.app import create_app
 
-ADMIN = "admin@landkreis.example"
-ADVISOR = "beraterin@zukunftsfaehiges-thueringen.example"
-CORE_TEAM = "kernteam0@erfurt.de"
-STEERING = "steuerung0@erfurt.de"
-WEIMAR_COORDINATOR = "koordination0@weimar.de"
 SECRET = "x" * 48
 
 
 @pytest.fixture
 def door(database_url: str) -> Iterator[Application]:
-    app = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=database_url, require_schema=False)
+    app = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=database_url, require_schema=False,
+                    password_hasher=cheap_password_hasher())
     app.service.init_db()
     setup_municipality(app.service)
     setup_municipality(app.service, OTHER_AGS, "Weimar", structure(domain="weimar.de"))
@@ -60,4 +57,3 @@ def as_user(token_for: Callable[[str], str]) -> Callable[[str], dict[str, str]]:
     return lambda email: {"Authorization": f"Bearer {token_for(email)}"}
 
 
-__all__ = ["ADMIN", "ADVISOR", "AGS", "COORDINATOR", "CORE_TEAM", "OTHER_AGS", "STEERING", "WEIMAR_COORDINATOR"]

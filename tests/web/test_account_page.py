@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import AGS, COORDINATOR
+from engine_support import AGS, COORDINATOR
 
 from zyklus.app import Application
 

@@ -4,7 +4,8 @@ caller may not read, 403 for an action their role does not allow), administrator
 from __future__ import annotations
 
 import pytest
-from conftest import ADMIN, ADVISOR, AGS, COORDINATOR, CORE_TEAM, OTHER_AGS, STEERING
+from engine_support import AGS, COORDINATOR, OTHER_AGS
+from web_support import ADMIN, ADVISOR, CORE_TEAM, STEERING
 
 from zyklus.app import Application
 

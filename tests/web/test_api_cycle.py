@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import AGS, COORDINATOR
-from engine_support import FACT_VALUES, PHASE_FACTS, PHASES, START, plan_programme
+from engine_support import AGS, COORDINATOR, FACT_VALUES, PHASE_FACTS, PHASES, START, plan_programme
 
 from zyklus.app import Application
+
+pytestmark = pytest.mark.both_databases  # the database under the CLI/web is part of what is tested
 
 API = "/api/v1"
 CYCLE = f"{API}/municipalities/{AGS}/cycle"

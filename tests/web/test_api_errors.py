@@ -4,7 +4,7 @@ language; pagination of listings."""
 from __future__ import annotations
 
 import pytest
-from conftest import AGS, COORDINATOR
+from engine_support import AGS, COORDINATOR
 
 from engine.errors import (
     ConfigError,

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from engine_support import AGS, COORDINATOR, NOW, setup_municipality
+from engine_support import cheap_password_hasher, AGS, COORDINATOR, NOW, setup_municipality
 from fastapi.testclient import TestClient
 
 from engine.clock import FixedClock
@@ -32,7 +32,8 @@ def csrf_of(page: str) -> str:
 @pytest.fixture
 def client(database_url: str) -> Iterator[tuple[TestClient, object, FixedClock]]:
     clock = FixedClock(NOW)
-    door = bootstrap(load_settings(lang="de"), clock, db_url=database_url, require_schema=False)
+    door = bootstrap(load_settings(lang="de"), clock, db_url=database_url, require_schema=False,
+                     password_hasher=cheap_password_hasher())
     door.service.init_db()
     setup_municipality(door.service)
     issued = door.accounts.issue_link(COORDINATOR)

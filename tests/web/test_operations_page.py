@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from engine_support import cheap_password_hasher
 from notification_support import Rig, local, make_settings, pin_a_stored_version_with_a_broken_label
 from smtp_server import ScriptedHandler
 from web_support import csrf_of, signed_in
@@ -29,7 +30,8 @@ def door(database_url: str, start_smtp_server, tmp_path: Path) -> Iterator[Appli
     settings = make_settings(tmp_path, smtp_port=start_smtp_server(ScriptedHandler(data_replies=[REJECTED])),
                              mail={"max_attempts": 2})
     clock = FixedClock(T0)
-    app = bootstrap(settings, clock, db_url=database_url, require_schema=False)
+    app = bootstrap(settings, clock, db_url=database_url, require_schema=False,
+                    password_hasher=cheap_password_hasher())
     app.service.init_db()
     for ags in (GOOD, BROKEN):
         app.service.add_municipality(ags, f"Stadt {ags}", state="TH", kind="stadt")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from conftest import ADMIN
+from web_support import ADMIN
 from engine_support import NOW, OTHER_AGS, record_phase
 from web_support import signed_in
 

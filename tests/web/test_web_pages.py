@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from engine.clock import FixedClock
 from engine.db.tables import Fact
-from engine_support import AGS, COORDINATOR, FACT_VALUES, NOW, OTHER_AGS, STEERING_ONLY, setup_municipality, structure
+from engine_support import cheap_password_hasher, AGS, COORDINATOR, FACT_VALUES, NOW, OTHER_AGS, STEERING_ONLY, setup_municipality, structure
 from zyklus.app import Application
 from zyklus.app.commands import SetDeadline
 from zyklus.bootstrap import bootstrap
@@ -35,7 +35,8 @@ WEIMAR_COORDINATOR = "koordination0@weimar.de"
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Erfurt and Weimar with accounts, built once: four argon2 hashes cost more than a test."""
     path = tmp_path_factory.mktemp("web") / "prepared.db"
-    app = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=f"sqlite:///{path}", require_schema=False)
+    app = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=f"sqlite:///{path}", require_schema=False,
+                    password_hasher=cheap_password_hasher())
     app.service.init_db()
     setup_municipality(app.service)
     setup_municipality(app.service, OTHER_AGS, "Weimar", structure(domain="weimar.de"))
@@ -53,7 +54,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def door(prepared: Path, tmp_path: Path) -> Iterator[Application]:
     """A copy of the prepared database for each test (SQLite: a file copy after a clean close)."""
     shutil.copy(prepared, tmp_path / "web.db")
-    app = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=f"sqlite:///{tmp_path / 'web.db'}")
+    app = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=f"sqlite:///{tmp_path / 'web.db'}",
+                    password_hasher=cheap_password_hasher())
     yield app
     app.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from engine_support import cheap_password_hasher
 from fastapi.testclient import TestClient
 
 from engine.clock import FixedClock
@@ -14,13 +15,20 @@ from zyklus.config import load_settings
 from zyklus.web.app import create_app
 
 PASSWORD = "Nachhaltig-2027"
+# The people beyond tests/engine_support.py's structure() that the web tests sign in as.
+ADMIN = "admin@landkreis.example"
+ADVISOR = "beraterin@zukunftsfaehiges-thueringen.example"
+CORE_TEAM = "kernteam0@erfurt.de"
+STEERING = "steuerung0@erfurt.de"
+WEIMAR_COORDINATOR = "koordination0@weimar.de"
 SECRET = "test-secret-key-of-the-web-tests-0123456789"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def make_door(database_url: str, clock: FixedClock) -> Application:
     """A door on an initialised, empty database (the tests register municipalities themselves)."""
-    door = bootstrap(load_settings(lang="de"), clock, db_url=database_url, require_schema=False)
+    door = bootstrap(load_settings(lang="de"), clock, db_url=database_url, require_schema=False,
+                     password_hasher=cheap_password_hasher())
     door.service.init_db()
     return door
 

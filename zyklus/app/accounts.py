@@ -16,6 +16,7 @@ import secrets
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, delete, select
@@ -36,6 +37,8 @@ from zyklus.app.dto import AccountDTO, ApiTokenDTO
 from zyklus.app.runs import advised_runs
 
 if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
     from engine.events import PersonForgotten
     from engine.service import Service
     from zyklus.config import Settings
@@ -63,12 +66,6 @@ class Issued:
     account: AccountDTO
 
 
-def _hasher():
-    from argon2 import PasswordHasher
-
-    return PasswordHasher()
-
-
 def _account_dto(row: Account, scopes: Iterable[AdvisorScope] = ()) -> AccountDTO:
     scopes = list(scopes)
     return AccountDTO(email=row.email, name=row.name, is_admin=row.is_admin, language=row.language,
@@ -92,9 +89,19 @@ def check_password(password: str, email: str, lang: Language) -> str:
 
 
 class Accounts:
-    def __init__(self, service: Service, settings: Settings) -> None:
+    def __init__(self, service: Service, settings: Settings, hasher: PasswordHasher | None = None) -> None:
         self._service = service
         self._settings = settings
+        self._chosen_hasher = hasher
+
+    @cached_property
+    def _hasher(self) -> PasswordHasher:
+        """argon2-cffi's defaults unless the composition root chose other costs (the tests do);
+        a hash carries its parameters, so any hash verifies, and a login rehashes one whose
+        costs differ from these."""
+        from argon2 import PasswordHasher
+
+        return self._chosen_hasher or PasswordHasher()
 
     def _now(self) -> dt.datetime:
         return self._service.clock.now()
@@ -215,7 +222,7 @@ class Accounts:
         with self._service.unit() as session:
             link, row = self._valid_link(session, token, lang)
             password = check_password(password, row.email, lang)
-            row.password_hash = _hasher().hash(password)
+            row.password_hash = self._hasher.hash(password)
             row.failed_logins, row.locked_until = 0, None
             link.used_at = self._now()
             session.exec(delete(WebSession).where(col(WebSession.account_id) == row.id))
@@ -226,7 +233,7 @@ class Accounts:
         """A new session token, or LoginRefused with the same words for every reason but a lock."""
         from argon2.exceptions import InvalidHashError, VerificationError
 
-        hasher = _hasher()
+        hasher = self._hasher
         refused = LoginRefused(m("account.login.refused", lang))
         try:
             email = validate.email(email, lang)

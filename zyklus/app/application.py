@@ -17,6 +17,8 @@ from zyklus.app.workflows import Workflows
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from argon2 import PasswordHasher
+
     from engine.service import Service
     from notifications.outbox import Transport
     from zyklus.app.accounts import Accounts
@@ -44,11 +46,12 @@ class Application:
     """
 
     def __init__(self, service: Callable[[], Service], *, settings: Settings, db_url: str,
-                 transport: Transport | None = None) -> None:
+                 transport: Transport | None = None, password_hasher: PasswordHasher | None = None) -> None:
         self._build_service = service
         self.settings = settings
         self._db_url = db_url
         self._transport = transport
+        self._password_hasher = password_hasher
         self.workflows = Workflows(settings.workflow_dirs, db_url, lambda: self.service)
 
     @cached_property
@@ -77,7 +80,7 @@ class Application:
         only when a password is checked."""
         from zyklus.app.accounts import Accounts
 
-        return Accounts(self.service, self.settings)
+        return Accounts(self.service, self.settings, self._password_hasher)
 
     @cached_property
     def idempotency(self) -> Idempotency:

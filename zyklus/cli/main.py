@@ -5,6 +5,7 @@ transition, 2 for usage); a traceback means a bug in zyklus.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -89,6 +90,12 @@ runs.register(app)
 oparl.register(app)
 
 
+@functools.cache
+def command() -> typer.core.TyperGroup:
+    """The click command tree, built once per process. ``app()`` would build it again from every
+    command function's signature on each call (about 180 of them, 0.25 s here): paid by every
+    in-process invocation (the tests run the CLI so hundreds of times)."""
+    return typer.main.get_command(app)  # type: ignore[return-value]  (a group: the app has a callback)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -100,7 +107,7 @@ def run(argv: list[str] | None = None) -> int:
 
     install_log_scrubber()
     try:
-        app(args=argv, prog_name="zyklus")
+        command()(args=argv, prog_name="zyklus")
     except ZyklusError as exc:
         _say(*exc.lines(_language[0]))
         return exc.exit_code

@@ -17,6 +17,8 @@ into one line in the caller's language.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -64,12 +66,20 @@ def with_modified_since(url: str, since: dt.datetime) -> str:
     return f"{url}{'&' if '?' in url else '?'}modified_since={stamp}"
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """httpx's own choice of trusted certificates (SSL_CERT_FILE, SSL_CERT_DIR, else certifi's),
+    loaded once per process: httpx would load them again for every client, a tenth of a second
+    or more, and each sync and each new source opens one."""
+    return httpx.create_ssl_context()
+
+
 class OParlClient:
     def __init__(self, limits: Limits = Limits(), *, sleep: Callable[[float], None] = time.sleep,
                  transport: httpx.BaseTransport | None = None) -> None:
         self.limits = limits
         self._sleep = sleep
-        self._http = httpx.Client(timeout=limits.timeout_seconds, follow_redirects=True,
+        self._http = httpx.Client(timeout=limits.timeout_seconds, follow_redirects=True, verify=_tls(),
                                   max_redirects=limits.max_redirects, transport=transport,
                                   headers={"Accept": "application/json", "User-Agent": "zyklus-oparl/1"})
 

@@ -40,7 +40,7 @@ class OParlServer:
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self._http.server_address[1]}"
         self.objects: dict[str, list[dict[str, Any]]] = {name: self._load(f"{name}.json") for name in LISTS}
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), daemon=True)  # quick shutdown
 
     def _load(self, name: str) -> Any:
         return json.loads((FIXTURES / name).read_text(encoding="utf-8").replace("{base}", self.base))

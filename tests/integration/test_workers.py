@@ -26,8 +26,8 @@ from notifications.wiring import wire_configured
 from notifications.tables import Outbox
 from notification_support import make_settings
 
-MUNICIPALITIES = 60
-COORDINATORS = 5  # 300 phase-entered reminders, all due at once
+MUNICIPALITIES = 40
+COORDINATORS = 4  # 160 phase-entered reminders, all due at once: seven batches for three workers
 
 
 def _seed(database_url: str, tmp_path: Path, now: dt.datetime, municipalities: int, coordinators: int) -> None:

@@ -34,11 +34,16 @@ _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 a negative value start without a hyphen, which a command line would read as an option."""
 
 
-def parse_number(text: str, lang: Language = "de", *, notation: Language | None = None) -> float:
+def parse_number(text: str | float, lang: Language = "de", *, notation: Language | None = None) -> float:
     """``text`` as a finite number in ``notation`` (the language's own by default: a CSV file
     may be written in another one than the person importing it reads); anything else is refused
-    in one line, said in ``lang``, that names the accepted forms."""
+    in one line, said in ``lang``, that names the accepted forms. A number the caller has already
+    read (the door's typed inputs, a JSON number, an XLSX cell) is only checked to be finite."""
     notation = notation or lang
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if math.isfinite(text):
+            return float(text)
+        raise InvalidInput(m(f"value.number_{notation}", lang, value=str(text)))
     pattern, group, decimal = _NOTATION[notation]
     compact = text.strip().translate(_SPACES).translate(_MINUS)
     if pattern.fullmatch(compact):

@@ -133,8 +133,11 @@ def _address(value: str, lang: Language, *, display_name: bool) -> "ValidatedEma
         raise InvalidInput(m("email.invalid", lang, value=value)) from None
 
 
-def date(value: str, lang: Language = "de") -> dt.date:
-    """Only ISO dates: 31.12.2027 is ambiguous to a machine and 2027-02-30 does not exist."""
+def date(value: str | dt.date, lang: Language = "de") -> dt.date:
+    """Only ISO dates: 31.12.2027 is ambiguous to a machine and 2027-02-30 does not exist. A
+    date the caller has already read is only checked to lie in the range zyklus keeps."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return in_range(value, value.isoformat(), lang)
     try:
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
             raise ValueError(value)

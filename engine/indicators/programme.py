@@ -70,6 +70,12 @@ class Recorded:
     """The value it replaced, when the year had been recorded before."""
 
 
+
+def _given(value: object) -> bool:
+    """Whether an optional input was given: None leaves a field as it is and an empty text
+    clears it, while 0 (a year, an SDG, costs) is a value to check, not an absence."""
+    return value is not None and value != ""
+
 class Programme:
     def __init__(self, service: Service) -> None:
         self.service = service
@@ -218,7 +224,7 @@ class Programme:
             self._publish(session, loaded, IndicatorsAdded, keys=tuple(row.spec.key for row in rows))
         return [row.spec.key for row in rows]
 
-    def set_target(self, ags: str, key: str, year: str, value: str, *,
+    def set_target(self, ags: str, key: str, year: int | str, value: float | str, *,
                    actor: str) -> tuple[Indicator, IndicatorTarget]:
         target_year = specs.year(year, self.lang)
         number = parse_number(value, self.lang)
@@ -237,7 +243,7 @@ class Programme:
             session.add(row)
         return indicator, row
 
-    def set_baseline(self, ags: str, key: str, year: str, value: str, *, actor: str) -> Indicator:
+    def set_baseline(self, ags: str, key: str, year: int | str, value: float | str, *, actor: str) -> Indicator:
         baseline_year = specs.year(year, self.lang, latest=self._this_year())
         number = parse_number(value, self.lang)
         with self.service.unit(ags) as session:
@@ -263,7 +269,7 @@ class Programme:
             self._publish(session, loaded, ValuesDueChanged, key=indicator.key, values_due=values_due)
         return indicator
 
-    def record(self, ags: str, key: str, year: str, value: str, *, actor: str,
+    def record(self, ags: str, key: str, year: int | str, value: float | str, *, actor: str,
                source: str | None = None, reason: str | None = None) -> Recorded:
         """A yearly value, in any phase (monitoring runs on while the next cycle is awaited).
         A year recorded again is a correction: the new value replaces the old one."""
@@ -291,7 +297,7 @@ class Programme:
             self._publish(session, loaded, IndicatorValueRecorded, key=indicator.key, year=observed_year)
         return Recorded(indicator, row, previous)
 
-    def delete_value(self, ags: str, key: str, year: str, *, actor: str, reason: str | None = None) -> IndicatorValue:
+    def delete_value(self, ags: str, key: str, year: int | str, *, actor: str, reason: str | None = None) -> IndicatorValue:
         """Remove a value recorded by mistake (a wrong year, a wrong indicator). The value may
         already have been reported or rated, so the history keeps what it was and who removed it."""
         observed_year = specs.year(year, self.lang)
@@ -309,7 +315,7 @@ class Programme:
                             year=observed_year, value=row.value, source=row.source, recorded_by=row.recorded_by)
         return row
 
-    def delete_target(self, ags: str, key: str, year: str, *, actor: str,
+    def delete_target(self, ags: str, key: str, year: int | str, *, actor: str,
                       reason: str | None = None) -> IndicatorTarget:
         """Remove a target set by mistake; like every change of a decided target it is on record."""
         target_year = specs.year(year, self.lang)
@@ -360,7 +366,8 @@ class Programme:
         if theme_field is not None:
             wanted["theme_field"] = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
         if sdg is not None or sdg_target is not None:
-            goal_number, wanted["sdg_target"] = self._sdg_target(sdg_target, specs.sdg(sdg, self.lang) if sdg else None)
+            goal_number, wanted["sdg_target"] = self._sdg_target(
+                sdg_target, specs.sdg(sdg, self.lang) if _given(sdg) else None)
             if goal_number is not None:
                 wanted["sdg"] = goal_number
         goal_key = specs.key(goal, self.lang) if goal else goal
@@ -458,16 +465,16 @@ class Programme:
         return row
 
     def add_goal(self, ags: str, key: str, *, title: str, actor: str, theme_field: str | None = None,
-                 level: str = "strategic", parent: str | None = None, target_year: str | None = None,
-                 sdg: str | None = None, sdg_target: str | None = None) -> Goal:
+                 level: str = "strategic", parent: str | None = None, target_year: int | str | None = None,
+                 sdg: int | str | None = None, sdg_target: str | None = None) -> Goal:
         """A goal at one level of the tree: a Leitlinie names its theme field, a goal below a
         parent takes the parent's."""
         key = specs.key(key, self.lang)
         title = validate.single_line(title, "--title", self.lang, limit=300)
         level = self._level(level)
         theme_field = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
-        year = specs.year(target_year, self.lang) if target_year else None
-        sdg_goal, sdg_sub = self._sdg_target(sdg_target, specs.sdg(sdg, self.lang) if sdg else None)
+        year = specs.year(target_year, self.lang) if _given(target_year) else None
+        sdg_goal, sdg_sub = self._sdg_target(sdg_target, specs.sdg(sdg, self.lang) if _given(sdg) else None)
         if theme_field is None and parent is None:
             raise InvalidInput(m("goal.no_theme", self.lang))
         with self.service.unit(ags) as session:
@@ -487,8 +494,8 @@ class Programme:
         return row
 
     def update_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None, title: str | None = None,
-                    theme_field: str | None = None, target_year: str | None = None, sdg: str | None = None,
-                    sdg_target: str | None = None) -> Goal:
+                    theme_field: str | None = None, target_year: int | str | None = None,
+                    sdg: int | str | None = None, sdg_target: str | None = None) -> Goal:
         """Change what a goal says; the old wording stays in the history. A changed theme field
         goes down the tree (the goals and measures below share their Leitlinie's theme)."""
         reason = self._reason(reason)
@@ -498,10 +505,10 @@ class Programme:
         if theme_field is not None:
             wanted["theme_field"] = validate.single_line(theme_field, "--theme", self.lang)
         if target_year is not None:
-            wanted["target_year"] = specs.year(target_year, self.lang) if target_year else None
+            wanted["target_year"] = specs.year(target_year, self.lang) if _given(target_year) else None
         if sdg is not None or sdg_target is not None:
             wanted["sdg"], wanted["sdg_target"] = self._sdg_target(
-                sdg_target, specs.sdg(sdg, self.lang) if sdg else None)
+                sdg_target, specs.sdg(sdg, self.lang) if _given(sdg) else None)
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor)
             row = self._goal(session, loaded, specs.key(key, self.lang))
@@ -563,18 +570,19 @@ class Programme:
             return list(session.exec(select(Goal).where(Goal.cycle_id == loaded.cycle.id).order_by(col(Goal.id))))
 
     # -- measures -------------------------------------------------------------------------------------
-    def _resources(self, costs: str | None, staff: str | None, progress: str | None) -> dict[str, Any]:
+    def _resources(self, costs: float | str | None, staff: float | str | None,
+                   progress: int | str | None) -> dict[str, Any]:
         """The resource planning and progress as typed: costs in euros, staff in full-time
         equivalents (neither negative), progress a whole per cent 0–100. An empty text clears."""
         out: dict[str, Any] = {}
         for name, value in (("costs", costs), ("staff", staff)):
             if value is not None:
-                number = parse_number(value, self.lang) if value else None
+                number = parse_number(value, self.lang) if value != "" else None
                 if number is not None and number < 0:
                     raise InvalidInput(m("measure.negative", self.lang, field=f"--{name}", value=value))
                 out[name] = number
         if progress is not None:
-            share = parse_number(progress, self.lang) if progress else None
+            share = parse_number(progress, self.lang) if progress != "" else None
             if share is not None and not (0 <= share <= 100 and share == int(share)):
                 raise InvalidInput(m("measure.progress_invalid", self.lang, value=progress))
             out["progress"] = int(share) if share is not None else None
@@ -587,8 +595,9 @@ class Programme:
 
     def add_measure(self, ags: str, key: str, *, title: str, actor: str, goal: str | None = None,
                     theme_field: str | None = None, responsible: str | None = None,
-                    planned_start: str | None = None, planned_end: str | None = None, costs: str | None = None,
-                    staff: str | None = None, progress: str | None = None) -> Measure:
+                    planned_start: dt.date | str | None = None, planned_end: dt.date | str | None = None,
+                    costs: float | str | None = None, staff: float | str | None = None,
+                    progress: int | str | None = None) -> Measure:
         key = specs.key(key, self.lang)
         title = validate.single_line(title, "--title", self.lang, limit=300)
         goal = specs.key(goal, self.lang) if goal else None
@@ -596,8 +605,8 @@ class Programme:
         if goal is None and theme_field is None:
             raise InvalidInput(m("measure.no_theme", self.lang))
         responsible = validate.single_line(responsible, "--responsible", self.lang) if responsible else None
-        start = validate.date(planned_start, self.lang) if planned_start else None
-        end = validate.date(planned_end, self.lang) if planned_end else None
+        start = validate.date(planned_start, self.lang) if _given(planned_start) else None
+        end = validate.date(planned_end, self.lang) if _given(planned_end) else None
         self._period(start, end)
         resources = self._resources(costs, staff, progress)
         with self.service.unit(ags) as session:
@@ -619,10 +628,10 @@ class Programme:
             self._publish(session, loaded, MeasureStatusChanged, key=key, status="planned", on=today)
         return row
 
-    def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: str | None = None,
+    def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: dt.date | str | None = None,
                            note: str | None = None) -> Measure:
         status = specs.measure_status(status, self.lang)
-        day = validate.date(on, self.lang) if on else self.service.today()
+        day = validate.date(on, self.lang) if _given(on) else self.service.today()
         note = validate.text(note, "--note", self.lang, limit=2000) if note else None
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor)
@@ -639,8 +648,9 @@ class Programme:
 
     def update_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None,
                        title: str | None = None, goal: str | None = None, responsible: str | None = None,
-                       planned_start: str | None = None, planned_end: str | None = None, costs: str | None = None,
-                       staff: str | None = None, progress: str | None = None) -> Measure:
+                       planned_start: dt.date | str | None = None, planned_end: dt.date | str | None = None,
+                       costs: float | str | None = None, staff: float | str | None = None,
+                       progress: int | str | None = None) -> Measure:
         """Change a measure's plan (its status has ``set_measure_status``); the old plan stays in
         the history. An empty text clears an optional field. A new goal brings its theme field."""
         reason = self._reason(reason)
@@ -652,7 +662,7 @@ class Programme:
                                      if responsible else None)
         for name, value in (("planned_start", planned_start), ("planned_end", planned_end)):
             if value is not None:
-                wanted[name] = validate.date(value, self.lang) if value else None
+                wanted[name] = validate.date(value, self.lang) if _given(value) else None
         goal_key = specs.key(goal, self.lang) if goal else None
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor)

@@ -71,15 +71,15 @@ def key(value: str, lang: Language = "de") -> str:
     return value
 
 
-def sdg(value: str, lang: Language = "de") -> int:
+def sdg(value: str | int, lang: Language = "de") -> int:
     text = str(value).strip()
     if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= 17:
         raise InvalidInput(m("indicator.sdg_invalid", lang, value=text))
     return int(text)
 
 
-def year(value: str, lang: Language = "de", *, latest: int = MAX_YEAR) -> int:
-    """A calendar year; ``latest`` refuses observations from the future."""
+def year(value: str | int, lang: Language = "de", *, latest: int = MAX_YEAR) -> int:
+    """A calendar year, typed or as text; ``latest`` refuses observations from the future."""
     text = str(value).strip()
     if not _YEAR.fullmatch(text) or not MIN_YEAR <= int(text) <= latest:
         raise InvalidInput(m("indicator.year_invalid", lang, value=text, low=MIN_YEAR, high=latest))

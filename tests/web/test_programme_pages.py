@@ -16,7 +16,7 @@ from zyklus.app import Application
 
 PAGE = f"/kommunen/{AGS}/handlungsprogramm"
 BISKO = "Kommunale Energie- und THG-Bilanz (BISKO)"
-GHG = (("2019", "8,0"), ("2020", "7,8"), ("2021", "7,5"), ("2022", "7,3"), ("2023", "7,0"), ("2024", "6,8"))
+GHG = ((2019, 8.0), (2020, 7.8), (2021, 7.5), (2022, 7.3), (2023, 7.0), (2024, 6.8))
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def door(database_url: str) -> Iterator[Application]:
     programme.add_goal(AGS, "klima-1", title="Emissionen der Haushalte senken", theme_field="Klima und Energie",
                        actor=COORDINATOR)
     programme.adopt(AGS, ["thg-haushalte"], actor=COORDINATOR, goal="klima-1")
-    programme.set_target(AGS, "thg-haushalte", "2030", "5,5", actor=COORDINATOR)
-    programme.set_baseline(AGS, "thg-haushalte", "2019", "8", actor=COORDINATOR)
+    programme.set_target(AGS, "thg-haushalte", 2030, 5.5, actor=COORDINATOR)
+    programme.set_baseline(AGS, "thg-haushalte", 2019, 8.0, actor=COORDINATOR)
     for year, value in GHG:
         programme.record_value(AGS, "thg-haushalte", year, value, actor=COORDINATOR)
     programme.add_measure(AGS, "m-pv", title="PV auf Schuldächern", goal="klima-1", actor=COORDINATOR)

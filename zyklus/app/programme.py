@@ -1,12 +1,16 @@
 """The door's action programme: the indicator catalogue, a cycle's indicators, goals and measures,
 yearly values, the evaluation, the report and what each cycle came to.
 
-Numbers and years still arrive as the person typed them (``"12,5"``, ``"2024"``): the programme
-parses them with the German rules and answers a bad one with its own message (docs/indicators.md).
+Its inputs are typed: years and counts as ``int``, values, costs and staff as ``float``, dates as
+``datetime.date``. Each entry point reads what a person typed at its own edge with the one rule for
+numbers (``engine.numbers.parse_number``: „4.000“ is four thousand in German) and years
+(``engine.indicators.spec.year``), so a bad number is refused there in the caller's language;
+the programme still checks ranges (a year in the future, negative costs, progress over 100).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +29,9 @@ from zyklus.app.dto import (
     ValueRecordedDTO,
     YearValueDTO,
 )
+
+Edit = str | int | float | dt.date | None
+"""A field of an update: None leaves it as it is, an empty text clears an optional one."""
 
 if TYPE_CHECKING:
     from engine.db.indicator_tables import Goal
@@ -112,12 +119,12 @@ class ProgrammeArea:
         """Add an own indicator from its fields (the CSV columns); returns its id."""
         return self._programme(lang).add(ags, fields, actor=actor).key
 
-    def set_target(self, ags: str, key: str, year: str, value: str, *, actor: str,
+    def set_target(self, ags: str, key: str, year: int, value: float, *, actor: str,
                    lang: Language = "de") -> TargetSetDTO:
         indicator, target = self._programme(lang).set_target(ags, key, year, value, actor=actor)
         return TargetSetDTO(indicator=indicator.key, year=target.year, value=target.value, decimals=indicator.decimals)
 
-    def set_baseline(self, ags: str, key: str, year: str, value: str, *, actor: str,
+    def set_baseline(self, ags: str, key: str, year: int, value: float, *, actor: str,
                      lang: Language = "de") -> TargetSetDTO:
         row = self._programme(lang).set_baseline(ags, key, year, value, actor=actor)
         return TargetSetDTO(indicator=row.key, year=row.baseline_year, value=row.baseline_value, decimals=row.decimals)
@@ -126,7 +133,7 @@ class ProgrammeArea:
         """Set the yearly day (MM-DD) by which an indicator's previous-year value is due."""
         return self._programme(lang).set_values_due(ags, key, month_day, actor=actor).values_due
 
-    def record_value(self, ags: str, key: str, year: str, value: str, *, actor: str, source: str | None = None,
+    def record_value(self, ags: str, key: str, year: int, value: float, *, actor: str, source: str | None = None,
                      reason: str | None = None, lang: Language = "de") -> ValueRecordedDTO:
         """Record a yearly value; a year recorded again is a correction, on record with ``reason``."""
         recorded = self._programme(lang).record(ags, key, year, value, actor=actor, source=source, reason=reason)
@@ -134,13 +141,13 @@ class ProgrammeArea:
         return ValueRecordedDTO(indicator=indicator.key, year=recorded.value.year, value=recorded.value.value,
                                 unit=indicator.unit, decimals=indicator.decimals, corrected=recorded.corrected)
 
-    def delete_value(self, ags: str, key: str, year: str, *, actor: str, reason: str | None = None,
+    def delete_value(self, ags: str, key: str, year: int, *, actor: str, reason: str | None = None,
                      lang: Language = "de") -> YearValueDTO:
         """Remove a yearly value recorded by mistake; returns what was removed (it stays in the history)."""
         row = self._programme(lang).delete_value(ags, key, year, actor=actor, reason=reason)
         return YearValueDTO(year=row.year, value=row.value)
 
-    def delete_target(self, ags: str, key: str, year: str, *, actor: str, reason: str | None = None,
+    def delete_target(self, ags: str, key: str, year: int, *, actor: str, reason: str | None = None,
                       lang: Language = "de") -> YearValueDTO:
         """Remove a target set by mistake; returns what was removed (it stays in the history)."""
         row = self._programme(lang).delete_target(ags, key, year, actor=actor, reason=reason)
@@ -153,7 +160,7 @@ class ProgrammeArea:
         return next(i for i in self.indicators(ags, lang=lang) if i.id == key)
 
     def update_indicator(self, ags: str, key: str, *, actor: str, reason: str | None = None,
-                         lang: Language = "de", **fields: str | None) -> IndicatorDTO:
+                         lang: Language = "de", **fields: Edit) -> IndicatorDTO:
         """Change an indicator's name, unit, source, theme field, goal, SDG or sub-target; a
         field left None stays, an empty text clears an optional one."""
         row = self._programme(lang).update_indicator(ags, key, actor=actor, reason=reason, **fields)
@@ -166,8 +173,8 @@ class ProgrammeArea:
 
     # -- goals and measures -----------------------------------------------------------------------
     def add_goal(self, ags: str, key: str, *, title: str, actor: str, theme_field: str | None = None,
-                 level: str = "strategic", parent: str | None = None, target_year: str | None = None,
-                 sdg: str | None = None, sdg_target: str | None = None, lang: Language = "de") -> GoalDTO:
+                 level: str = "strategic", parent: str | None = None, target_year: int | None = None,
+                 sdg: int | None = None, sdg_target: str | None = None, lang: Language = "de") -> GoalDTO:
         """Add a Leitlinie (``level="guideline"``), strategic or operative goal, below ``parent``."""
         row = self._programme(lang).add_goal(ags, key, title=title, theme_field=theme_field, level=level,
                                              parent=parent, target_year=target_year, sdg=sdg,
@@ -181,8 +188,9 @@ class ProgrammeArea:
         return goal_dtos(self._programme(lang).goals(ags, cycle))
 
     def update_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None, lang: Language = "de",
-                    **fields: str | None) -> GoalDTO:
-        """Change a goal's title, theme field (a Leitlinie's, passed down), target year, SDG or sub-target."""
+                    **fields: Edit) -> GoalDTO:
+        """Change a goal's title, theme field (a Leitlinie's, passed down), target year (int), SDG
+        (int) or sub-target; a field left None stays, an empty text clears an optional one."""
         row = self._programme(lang).update_goal(ags, key, actor=actor, reason=reason, **fields)
         return self.goal(ags, row.key, lang)
 
@@ -193,9 +201,10 @@ class ProgrammeArea:
         return RemovedDTO(kind="goal", id=row.key)
 
     def add_measure(self, ags: str, key: str, *, title: str, actor: str, goal: str | None = None,
-                    theme_field: str | None = None, responsible: str | None = None, planned_start: str | None = None,
-                    planned_end: str | None = None, costs: str | None = None, staff: str | None = None,
-                    progress: str | None = None, lang: Language = "de") -> str:
+                    theme_field: str | None = None, responsible: str | None = None,
+                    planned_start: dt.date | None = None, planned_end: dt.date | None = None,
+                    costs: float | None = None, staff: float | None = None, progress: int | None = None,
+                    lang: Language = "de") -> str:
         """Add a measure with its resource planning (costs in euros, staff in full-time equivalents); returns its id."""
         return self._programme(lang).add_measure(ags, key, title=title, actor=actor, goal=goal,
                                                  theme_field=theme_field, responsible=responsible,
@@ -206,8 +215,9 @@ class ProgrammeArea:
         return next(m for m in self.measures(ags, lang=lang) if m.id == key)
 
     def update_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None, lang: Language = "de",
-                       **fields: str | None) -> MeasureDTO:
-        """Change a measure's plan: title, goal, responsible, planned start and end, costs, staff, progress."""
+                       **fields: Edit) -> MeasureDTO:
+        """Change a measure's plan: title, goal, responsible, planned start and end (dates), costs
+        and staff (numbers), progress (int); None leaves a field, an empty text clears it."""
         row = self._programme(lang).update_measure(ags, key, actor=actor, reason=reason, **fields)
         return self.measure(ags, row.key, lang)
 
@@ -222,7 +232,7 @@ class ProgrammeArea:
         row, target = self._programme(lang).link(ags, measure, indicator, actor=actor, remove=remove, reason=reason)
         return MeasureLinkDTO(measure=row.key, indicator=target.key, linked=not remove)
 
-    def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: str | None = None,
+    def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: dt.date | None = None,
                            note: str | None = None, lang: Language = "de") -> MeasureDTO:
         self._programme(lang).set_measure_status(ags, key, status, actor=actor, on=on, note=note)
         return next(m for m in self.measures(ags, lang=lang) if m.id == key)

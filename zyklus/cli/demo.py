@@ -29,15 +29,15 @@ if TYPE_CHECKING:
 AGS = "16099001"
 DEMO_PROGRAMME = {  # theme field: Leitlinie, strategic goal, operative goal, measure, its costs in euros
     "Klima": ("Klimaneutrale Stadt 2040", "Emissionen halbieren", "20 MW Photovoltaik", "PV auf Schuldächern",
-              "450000"),
+              450000.0),
     "Mobilität": ("Mobilität für alle", "Umweltverbund stärken", "Radverkehrsanteil 25 %", "Radwegenetz schließen",
-                  "1200000"),
+                  1200000.0),
     "Bildung": ("Bildung für nachhaltige Entwicklung", "BNE in allen Schulen", "20 Schulprojekte",
-                "Klimaschulen-Programm", "60000"),
+                "Klimaschulen-Programm", 60000.0),
     "Beschaffung": ("Faire Beschaffung", "Kriterien in allen Ausschreibungen", "50 % fair beschafft",
-                    "Dienstanweisung Beschaffung", "15000"),
+                    "Dienstanweisung Beschaffung", 15000.0),
     "Globale Verantwortung": ("Partnerschaft auf Augenhöhe", "Kommunalpartnerschaft ausbauen",
-                              "Zwei gemeinsame Projekte", "Projektfonds Partnerschaft", "40000"),
+                              "Zwei gemeinsame Projekte", "Projektfonds Partnerschaft", 40000.0),
 }
 TZ = ZoneInfo("Europe/Berlin")
 CO1, CO2 = "koordination@musterstadt.example", "stellvertretung@musterstadt.example"
@@ -109,7 +109,7 @@ class Demo:
         result = self.door.cycles.record(commands().RecordFact(ags=AGS, fact=fact, actor=CO1, values=values, on=day), self.lang)
         self.line(day, "📝", escape(result.label))
 
-    def plan(self, day: dt.date, themes: dict[str, tuple[str, str, str, str, str]]) -> None:
+    def plan(self, day: dt.date, themes: dict[str, tuple[str, str, str, str, float]]) -> None:
         """The action programme as its tree: per theme field a Leitlinie, a strategic and an
         operative goal and a measure with its costs (what the variant's structure guard asks for)."""
         self.on(day)
@@ -118,7 +118,7 @@ class Demo:
             programme.add_goal(AGS, f"ll-{n}", title=guideline, theme_field=theme, level="guideline", actor=CO1)
             programme.add_goal(AGS, f"sz-{n}", title=strategic, parent=f"ll-{n}", actor=CO1)
             programme.add_goal(AGS, f"oz-{n}", title=operative, level="operative", parent=f"sz-{n}",
-                               target_year="2030", actor=CO1)
+                               target_year=2030, actor=CO1)
             programme.add_measure(AGS, f"m-{n}", title=measure, goal=f"oz-{n}", costs=costs, actor=CO1)
         word = "Handlungsprogramm: Leitlinien, Ziele und Maßnahmen für" if self.lang == "de" else \
             "Action programme: guidelines, goals and measures for"

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
+from engine import typed_input as typed
 from engine.i18n import format_date, m, t, tn
 from engine.numbers import format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
@@ -166,7 +167,9 @@ def indicator_target(
     actor: AsOpt,
 ) -> None:
     """Einen Zielwert setzen oder ändern (auch ohne „set“) / set a target (also without "set")."""
-    target = _programme(ctx).set_target(ags, key, year, value, actor=actor, lang=ctx.obj.lang)
+    lang = ctx.obj.lang
+    target = _programme(ctx).set_target(ags, key, typed.year(year, lang), typed.number(value, lang), actor=actor,
+                                        lang=lang)
     typer.echo(t("indicator.target_set", ctx.obj.lang, key=target.indicator, year=target.year,
                  value=format_number(target.value, target.decimals, ctx.obj.lang)))
 
@@ -181,7 +184,9 @@ def indicator_baseline(
     actor: AsOpt,
 ) -> None:
     """Den Ausgangswert setzen / set the baseline."""
-    baseline = _programme(ctx).set_baseline(ags, key, year, value, actor=actor, lang=ctx.obj.lang)
+    lang = ctx.obj.lang
+    baseline = _programme(ctx).set_baseline(ags, key, typed.year(year, lang), typed.number(value, lang),
+                                            actor=actor, lang=lang)
     typer.echo(t("indicator.baseline_set", ctx.obj.lang, key=baseline.indicator, year=baseline.year,
                  value=format_number(baseline.value, baseline.decimals, ctx.obj.lang)))
 
@@ -214,8 +219,8 @@ def indicator_record(
 ) -> None:
     """Einen Jahreswert erfassen oder korrigieren (Monitoring) / record or correct a yearly value."""
     lang = ctx.obj.lang
-    recorded = _programme(ctx).record_value(ags, key, year, value, actor=actor, source=source, reason=reason,
-                                            lang=lang)
+    recorded = _programme(ctx).record_value(ags, key, typed.year(year, lang), typed.number(value, lang),
+                                            actor=actor, source=source, reason=reason, lang=lang)
     values = {"key": recorded.indicator, "year": recorded.year, "unit": recorded.unit,
               "value": format_number(recorded.value, recorded.decimals, lang)}
     if recorded.corrected is None:
@@ -246,7 +251,8 @@ def value_delete(
     as_json: JsonOpt = False,
 ) -> None:
     """Einen versehentlich erfassten Jahreswert löschen / delete a yearly value recorded by mistake."""
-    removed = _programme(ctx).delete_value(ags, key, year, actor=actor, reason=reason, lang=ctx.obj.lang)
+    removed = _programme(ctx).delete_value(ags, key, typed.year(year, ctx.obj.lang), actor=actor, reason=reason,
+                                           lang=ctx.obj.lang)
     _echo_removed_year(ctx, "indicator.value_deleted", ags, key, removed, as_json)
 
 
@@ -261,7 +267,8 @@ def target_delete(
     as_json: JsonOpt = False,
 ) -> None:
     """Einen versehentlich gesetzten Zielwert löschen / delete a target set by mistake."""
-    removed = _programme(ctx).delete_target(ags, key, year, actor=actor, reason=reason, lang=ctx.obj.lang)
+    removed = _programme(ctx).delete_target(ags, key, typed.year(year, ctx.obj.lang), actor=actor, reason=reason,
+                                            lang=ctx.obj.lang)
     _echo_removed_year(ctx, "indicator.target_deleted", ags, key, removed, as_json)
 
 
@@ -283,8 +290,8 @@ def indicator_update(
 ) -> None:
     """Einen Indikator korrigieren (alte Angaben bleiben im Verlauf) / correct an indicator."""
     row = _programme(ctx).update_indicator(ags, key, actor=actor, reason=reason, name=name, unit=unit, source=source,
-                                           theme_field=theme, goal=goal, sdg=sdg, sdg_target=sdg_target,
-                                           lang=ctx.obj.lang)
+                                           theme_field=theme, goal=goal, sdg=typed.whole(sdg, ctx.obj.lang, ""),
+                                           sdg_target=sdg_target, lang=ctx.obj.lang)
     _echo(ctx, row, as_json, "indicator.updated", key=row.id)
 
 
@@ -363,9 +370,10 @@ def goal_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Eine Leitlinie oder ein Ziel des Handlungsprogramms anlegen / add a guideline or goal."""
+    lang = ctx.obj.lang
     row = _programme(ctx).add_goal(ags, key, title=title, theme_field=theme, level=level, parent=parent,
-                                   target_year=target_year, sdg=sdg, sdg_target=sdg_target, actor=actor,
-                                   lang=ctx.obj.lang)
+                                   target_year=typed.year(target_year, lang), sdg=typed.whole(sdg, lang),
+                                   sdg_target=sdg_target, actor=actor, lang=lang)
     _echo(ctx, row, as_json, "goal.added", key=row.id, ags=ags.strip())
 
 
@@ -384,8 +392,10 @@ def goal_update(
     as_json: JsonOpt = False,
 ) -> None:
     """Ein Ziel korrigieren (der alte Wortlaut bleibt im Verlauf) / correct a goal."""
+    lang = ctx.obj.lang
     row = _programme(ctx).update_goal(ags, key, actor=actor, reason=reason, title=title, theme_field=theme,
-                                      target_year=target_year, sdg=sdg, sdg_target=sdg_target, lang=ctx.obj.lang)
+                                      target_year=typed.year(target_year, lang, ""), sdg=typed.whole(sdg, lang, ""),
+                                      sdg_target=sdg_target, lang=lang)
     _echo(ctx, row, as_json, "goal.updated", key=row.id)
 
 
@@ -462,10 +472,11 @@ def measure_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Eine Maßnahme mit Ressourcenplanung anlegen / add a measure with its resource planning."""
-    programme = _programme(ctx)
+    programme, lang = _programme(ctx), ctx.obj.lang
     added = programme.add_measure(ags, key, title=title, actor=actor, goal=goal, theme_field=theme,
-                                  responsible=responsible, planned_start=start, planned_end=end, costs=costs,
-                                  staff=staff, progress=progress, lang=ctx.obj.lang)
+                                  responsible=responsible, planned_start=typed.day(start, lang),
+                                  planned_end=typed.day(end, lang), costs=typed.number(costs, lang),
+                                  staff=typed.number(staff, lang), progress=typed.whole(progress, lang), lang=lang)
     if as_json:
         print_json(programme.measure(ags, added, ctx.obj.lang))
         return
@@ -490,9 +501,12 @@ def measure_update(
     as_json: JsonOpt = False,
 ) -> None:
     """Eine Maßnahme korrigieren (der alte Plan bleibt im Verlauf) / correct a measure's plan."""
+    lang = ctx.obj.lang
     row = _programme(ctx).update_measure(ags, key, actor=actor, reason=reason, title=title, goal=goal,
-                                         responsible=responsible, planned_start=start, planned_end=end, costs=costs,
-                                         staff=staff, progress=progress, lang=ctx.obj.lang)
+                                         responsible=responsible, planned_start=typed.day(start, lang, ""),
+                                         planned_end=typed.day(end, lang, ""), costs=typed.number(costs, lang, ""),
+                                         staff=typed.number(staff, lang, ""),
+                                         progress=typed.whole(progress, lang, ""), lang=lang)
     _echo(ctx, row, as_json, "measure.updated", key=row.id)
 
 
@@ -541,7 +555,8 @@ def measure_status(
 ) -> None:
     """Den Stand einer Maßnahme festhalten / record a measure's status."""
     lang = ctx.obj.lang
-    row = _programme(ctx).set_measure_status(ags, key, status, actor=actor, on=on, note=note, lang=lang)
+    row = _programme(ctx).set_measure_status(ags, key, status, actor=actor, on=typed.day(on, lang), note=note,
+                                             lang=lang)
     typer.echo(t("measure.status_set", lang, key=row.id, status=t(f"measure.status.{row.status}", lang),
                  on=format_date(row.status_on, lang)))
 

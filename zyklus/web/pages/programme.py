@@ -2,13 +2,14 @@
 the measures with their status, and the forms that change them; *Bewertung und Bericht*: the
 evaluation of a cycle and the sustainability report, in the browser and as a download.
 
-Numbers go to the door as the person typed them, with the page's language: the engine reads
-them in that language's notation (engine/numbers.py), the same rule as the CLI and the CSV
-import, so German „4.000“ is four thousand here as everywhere.
+What a person typed is read here, at the edge, into the door's types (engine/typed_input.py):
+numbers in the page language's notation, the same rule as the CLI and the CSV import, so German
+„4.000“ is four thousand here as everywhere.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, get_args
 
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from engine import typed_input as typed
 from engine.errors import NotFound, ZyklusError
 from engine.i18n import Language
 from engine.numbers import format_number, format_share
@@ -87,35 +89,40 @@ def _optional(form: FormData, name: str, limit: int = 300) -> str | None:
     return field(form, name, limit).strip() or None
 
 
+def _date(form: FormData, name: str, lang: Language) -> dt.date | None:
+    """A date field: the browser's date input sends 2027-03-15, a person typing writes 15.03.2027."""
+    return typed.day(iso_date(field(form, name, 20)), lang)
+
+
 def _record_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.record_value(ags, key, field(form, "year", 10), field(form, "value", 40),
+    p.record_value(ags, key, typed.year(field(form, "year", 10), lang), typed.number(field(form, "value", 40), lang),
                    actor=actor, source=_optional(form, "source"), lang=lang)
     return f"indikator-{key}"
 
 
 def _delete_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.delete_value(ags, key, field(form, "year", 10), actor=actor, lang=lang)
+    p.delete_value(ags, key, typed.year(field(form, "year", 10), lang), actor=actor, lang=lang)
     return f"indikator-{key}"
 
 
 def _set_target(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.set_target(ags, key, field(form, "year", 10), field(form, "value", 40),
+    p.set_target(ags, key, typed.year(field(form, "year", 10), lang), typed.number(field(form, "value", 40), lang),
                  actor=actor, lang=lang)
     return f"indikator-{key}"
 
 
 def _delete_target(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.delete_target(ags, key, field(form, "year", 10), actor=actor, lang=lang)
+    p.delete_target(ags, key, typed.year(field(form, "year", 10), lang), actor=actor, lang=lang)
     return f"indikator-{key}"
 
 
 def _set_baseline(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.set_baseline(ags, key, field(form, "year", 10), field(form, "value", 40),
+    p.set_baseline(ags, key, typed.year(field(form, "year", 10), lang), typed.number(field(form, "value", 40), lang),
                    actor=actor, lang=lang)
     return f"indikator-{key}"
 
@@ -123,7 +130,8 @@ def _set_baseline(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: 
 def _add_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     row = p.add_goal(ags, field(form, "key", 64), title=field(form, "title", 300),
                      theme_field=_optional(form, "theme", 200), level=field(form, "level", 20) or "strategic",
-                     parent=_optional(form, "parent", 64), target_year=_optional(form, "target_year", 10),
+                     parent=_optional(form, "parent", 64),
+                     target_year=typed.year(field(form, "target_year", 10), lang),
                      actor=actor, lang=lang)
     return f"ziel-{row.id}"
 
@@ -146,19 +154,17 @@ def _delete_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang
 
 
 def _add_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    start, end = _optional(form, "start", 20), _optional(form, "end", 20)
     p.add_measure(ags, field(form, "key", 64), title=field(form, "title", 300), actor=actor,
                   goal=_optional(form, "goal", 64), theme_field=_optional(form, "theme", 200),
-                  responsible=_optional(form, "responsible"), planned_start=iso_date(start) if start else None,
-                  planned_end=iso_date(end) if end else None,
-                  costs=_optional(form, "costs", 40), staff=_optional(form, "staff", 40),
-                  lang=lang)
+                  responsible=_optional(form, "responsible"), planned_start=_date(form, "start", lang),
+                  planned_end=_date(form, "end", lang), costs=typed.number(field(form, "costs", 40), lang),
+                  staff=typed.number(field(form, "staff", 40), lang), lang=lang)
     return "massnahmen"
 
 
 def _set_status(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    key, on = field(form, "measure", 64), _optional(form, "on", 20)
-    p.set_measure_status(ags, key, field(form, "status", 20), actor=actor, on=iso_date(on) if on else None,
+    key = field(form, "measure", 64)
+    p.set_measure_status(ags, key, field(form, "status", 20), actor=actor, on=_date(form, "on", lang),
                          note=_optional(form, "note", 2000), lang=lang)
     return f"massnahme-{key}"
 

@@ -36,6 +36,13 @@ def _discover(folder: Path = LOCALE_DIR) -> tuple[str, ...]:
 LANGUAGES: tuple[Language, ...] = _discover()  # type: ignore[assignment]
 
 
+def language_of(code: str | None) -> Language:
+    """The language a person reads zyklus in: theirs when a catalogue exists for it, else the
+    source language. Every mail, link and page that goes to a person asks this, so a language
+    added as one more ``.po`` reaches its readers without a change in the code."""
+    return code if code in LANGUAGES else SOURCE_LANGUAGE  # type: ignore[return-value]
+
+
 @cache
 def catalogue(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``lang``; an unknown language reads the German one."""

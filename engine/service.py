@@ -39,7 +39,7 @@ from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, Domain
                            PhaseEntered)
 from engine.facts import parse_fields
 from engine.guards import GuardResult, blocking_unmet, evaluate_all
-from engine.i18n import Language, format_date, m, t
+from engine.i18n import LANGUAGES, Language, format_date, m, t
 from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
 from engine.db.programme_shape import programme_shapes, programme_shapes_of
@@ -345,8 +345,8 @@ class Service:
         for role in roles:
             if role not in ROLES:
                 raise InvalidInput(m("role.invalid", self.lang, value=role, allowed=", ".join(ROLES)))
-        if language not in ("de", "en"):
-            raise InvalidInput(m("language.invalid", self.lang, value=language, allowed="de, en"))
+        if language not in LANGUAGES:
+            raise InvalidInput(m("language.invalid", self.lang, value=language, allowed=", ".join(LANGUAGES)))
         return sorted(set(roles)), organisation
 
     def _person_on_record(self, session: Session, municipality: Municipality, *, actor: str, kind: str,

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from engine.clock import to_db
 from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.definitions.model import Definition
+from engine.i18n import language_of
 from engine.roles import effective_roles
 from engine.service import Loaded, Service
 from engine.snapshot import ProgrammeShape
@@ -86,7 +87,7 @@ class Composer:
         chosen = recipients(people, timer.roles)
         attendees = tuple(person.email for person in chosen)
         for person in chosen:
-            lang = "en" if person.language == "en" else "de"
+            lang = language_of(person.language)
             if lang not in statuses:
                 statuses[lang] = build_status(loaded, self.service.today(), lang)  # type: ignore[arg-type]
                 calendars[lang] = self._ics(timer, definition, municipality, cycle, lang, now, attendees)

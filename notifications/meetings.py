@@ -21,7 +21,7 @@ from engine.clock import to_db
 from engine.db.meeting_tables import Meeting
 from engine.db.tables import Cycle, Municipality
 from engine.events import DomainEvent, MeetingAnnounced
-from engine.i18n import t
+from engine.i18n import language_of, t
 
 if TYPE_CHECKING:
     from engine.service import Service
@@ -66,7 +66,7 @@ class MeetingInvitations:
         calendars: dict[str, bytes] = {}
         rows = []
         for person in invited:
-            lang = "en" if person.language == "en" else "de"
+            lang = language_of(person.language)
             if lang not in calendars:
                 calendars[lang] = self._ics(meeting, municipality, lang, event.method, now, attendees)
             rendered = self.composer.renderer.render(TEMPLATES[event.method], lang,

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from engine.clock import to_db
 from engine.db.run_tables import ProgrammeRun, RunEvent, RunParticipant
 from engine.db.tables import Municipality, Person
+from engine.i18n import language_of
 from engine.runs import taking_part
 from engine.service import Service
 from notifications.cancellations import RECEIVED
@@ -143,7 +144,7 @@ class RunMailer:
                                              run_event.sequence)], stamp=now, method="REQUEST")
         out = []
         for person in chosen:
-            lang = "en" if person.language == "en" else "de"
+            lang = language_of(person.language)
             rendered = self.composer.renderer.render("run_event", lang, {
                 "recipient_name": person.name, "municipality": municipality.name, "ags": municipality.ags,
                 "run_name": run.name, "event_label": label, "event_on": run_event.on, "place": run_event.place,
@@ -171,7 +172,7 @@ class RunMailer:
             items = self._overdue(session, advisor, today)
             if not items:
                 continue
-            lang = "en" if advisor.language == "en" else "de"
+            lang = language_of(advisor.language)
             rendered = self.composer.renderer.render("run_digest", lang, {
                 "recipient_name": advisor.name or advisor.email, "week": label, "items": items})
             rows.append(Outbox(key=key, kind="run_digest", recipient=advisor.email,
@@ -184,7 +185,7 @@ class RunMailer:
     def _overdue(self, session: Session, advisor: Advisor, today: dt.date) -> list[dict[str, object]]:
         """The overdue participants of the advisor's runs, one set-based status read per run."""
         items: list[dict[str, object]] = []
-        lang = "en" if advisor.language == "en" else "de"
+        lang = language_of(advisor.language)
         speaking = self.service.in_language(lang)  # type: ignore[arg-type]
         for run in session.exec(select(ProgrammeRun).where(col(ProgrammeRun.slug).in_(advisor.runs))
                                 .order_by(col(ProgrammeRun.slug))):

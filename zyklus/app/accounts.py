@@ -23,7 +23,7 @@ from sqlmodel import Session, col, delete, select
 
 from engine import validate
 from engine.errors import Conflict, InvalidInput, NotFound, ZyklusError
-from engine.i18n import Language, m, t
+from engine.i18n import Language, language_of, m, t
 from engine.roles import effective_roles
 from zyklus.app.access import Principal
 from zyklus.app.account_tables import (
@@ -170,8 +170,7 @@ class Accounts:
                 person = session.exec(select(Person).where(Person.email == email).order_by(col(Person.id))).first()
                 if person is None:
                     return None
-                row = Account(email=email, name=person.name, language=person.language if person.language in ("de", "en")
-                              else "de", created_at=now)
+                row = Account(email=email, name=person.name, language=language_of(person.language), created_at=now)
                 session.add(row)
                 session.flush()
             token = new_token()
@@ -189,7 +188,7 @@ class Accounts:
         issued = self.issue_link(email, lang)
         if issued is None:
             return False
-        language: Language = "en" if issued.account.language == "en" else "de"
+        language = language_of(issued.account.language)
         url = f"{base_url.rstrip('/')}/passwort/{issued.token}"
         key = f"account-link:{digest(issued.token)}"
         now = self._now()
@@ -300,7 +299,7 @@ class Accounts:
                                         .where(Person.email == row.email)).all():
             memberships[ags] = memberships.get(ags, frozenset()) | effective_roles(person.roles)
         scopes = self._scopes(session, row.id)
-        language: Language = "en" if row.language == "en" else "de"
+        language = language_of(row.language)
         run_ids = [s.run_id for s in scopes if s.run_id is not None]
         runs, run_ags = advised_runs(session, run_ids, self._service.today())
         return Principal(account_id=row.id, email=row.email, name=row.name, language=language,  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import Conflict, InvalidInput, NotFound
-from engine.i18n import Language, format_date, m, t
+from engine.i18n import Language, format_date, language_of, m, t
 from zyklus.app import commands as c
 from zyklus.app.cycles import Cycles
 from zyklus.app.dto import OParlAcceptedDTO, OParlCandidateDTO, OParlSourceDTO, OParlSyncDTO
@@ -190,7 +190,7 @@ class OParl:
             candidate = session.get(OParlCandidate, candidate_id)
             assert candidate is not None
             for person in recipients(loaded.people, ["coordination"]):
-                lang = person.language if person.language in ("de", "en") else "de"
+                lang = language_of(person.language)
                 key = f"oparl:{candidate_id}:{person.email}"
                 values = dict(ags=loaded.municipality.ags, name=loaded.municipality.name, title=candidate.title,
                               reference=candidate.reference or "-", result=candidate.result or "-",

@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,7 +20,8 @@ from sqlmodel import Session, select
 
 from engine.clock import FixedClock
 from engine.db.tables import Fact
-from engine_support import cheap_password_hasher, AGS, COORDINATOR, FACT_VALUES, NOW, OTHER_AGS, STEERING_ONLY, setup_municipality, structure
+from engine_support import (AGS, COORDINATOR, FACT_VALUES, NOW, OTHER_AGS, STEERING_ONLY, cheap_password_hasher,
+                            setup_municipality, structure)
 from zyklus.app import Application
 from zyklus.app.commands import SetDeadline
 from zyklus.bootstrap import bootstrap
@@ -105,6 +107,25 @@ def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(client: Te
     assert refused.status_code == 403 and "Formular abgelaufen" in refused.text
     forged = client.post(f"/kommunen/{AGS}/fakten/application", data={"f_date": "2027-01-10", "csrf": "x.y"})
     assert forged.status_code == 403
+    with Session(door.service.engine) as db:
+        assert db.exec(select(Fact)).all() == []
+
+
+def test_a_form_over_a_megabyte_is_413_with_or_without_a_length_and_changes_nothing(
+        client: TestClient, door: Application) -> None:
+    """The whole body counts, not the Content-Length a client sends: a chunked body has none."""
+    sign_in(client, COORDINATOR)
+    page = client.get(f"/kommunen/{AGS}")
+    huge = {"csrf": csrf_of(page.text), "f_date": "2027-01-10", "f_url": "https://erfurt.de/" + "x" * 1_100_000}
+    stated = client.post(f"/kommunen/{AGS}/fakten/application", data=huge)
+    assert stated.status_code == 413 and "Formular zu groß" in stated.text
+
+    body = urlencode(huge).encode()
+    chunked = client.post(f"/kommunen/{AGS}/fakten/application",
+                          content=(body[i:i + 65536] for i in range(0, len(body), 65536)),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert "content-length" not in {name.lower() for name in chunked.request.headers}
+    assert chunked.status_code == 413
     with Session(door.service.engine) as db:
         assert db.exec(select(Fact)).all() == []
 

@@ -24,6 +24,7 @@ from zyklus.web import api, security
 from zyklus.web.api.common import PREFIX, api_language, etag
 from zyklus.web.context import (
     CsrfFailed,
+    FormTooLarge,
     LoginRequired,
     WebState,
     build_templates,
@@ -68,6 +69,11 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     async def _csrf(request: Request, exc: CsrfFailed) -> Response:
         return render(request, "error.html.j2", status_code=403, title_key="web.error.csrf.title",
                       message_key="web.error.csrf.text")
+
+    @app.exception_handler(FormTooLarge)
+    async def _too_large(request: Request, exc: FormTooLarge) -> Response:
+        return render(request, "error.html.j2", status_code=413, title_key="web.error.too_large.title",
+                      message_key="web.error.too_large.text")
 
     @app.exception_handler(AdminOnly)
     async def _admin_only(request: Request, exc: AdminOnly) -> Response:

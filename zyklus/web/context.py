@@ -53,6 +53,10 @@ class CsrfFailed(Exception):
     """A form without this browser's CSRF token (another site's form, or an expired page)."""
 
 
+class FormTooLarge(Exception):
+    """A form body over MAX_FORM_BYTES (no form of zyklus comes near it): 413, nothing read further."""
+
+
 def state(request: Request) -> WebState:
     return request.app.state.web
 
@@ -93,7 +97,14 @@ async def checked_form(request: Request) -> FormData:
     CSRF token before the endpoint runs."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > MAX_FORM_BYTES:
-        raise CsrfFailed()
+        raise FormTooLarge()
+    body, size = [], 0
+    async for chunk in request.stream():  # a chunked body has no length to check beforehand
+        size += len(chunk)
+        if size > MAX_FORM_BYTES:
+            raise FormTooLarge()
+        body.append(chunk)
+    request._body = b"".join(body)  # Starlette's cache of the body, where request.form() reads it from
     form = await request.form(max_files=0, max_fields=200)
     submitted = form.get("csrf")
     if not state(request).keys.csrf_valid(security.read_cookie(request, security.CSRF),

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,9 +233,7 @@ class Programme:
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             if indicator.direction == "band":
                 raise InvalidInput(m("indicator.band_targets", self.lang))
-            problems = specs.target_problems(indicator.baseline_year, ((target_year, number),), self.lang)
-            if problems:
-                raise InvalidInput(problems[0])
+            self._refuse_targets_before(indicator.baseline_year, [target_year])
             row = session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id,
                                                              IndicatorTarget.year == target_year)).first()
             row = row or IndicatorTarget(indicator_id=indicator.id, year=target_year, value=number)
@@ -243,17 +241,21 @@ class Programme:
             session.add(row)
         return indicator, row
 
+    def _refuse_targets_before(self, baseline_year: int | None, target_years: Iterable[int]) -> None:
+        """A target lies after the baseline it is measured from (the code a client can act on)."""
+        early = sorted(year for year in target_years if baseline_year is not None and year <= baseline_year)
+        if early:
+            raise InvalidInput(m("indicator.target_before_baseline", self.lang, year=early[0],
+                                 baseline=baseline_year))
+
     def set_baseline(self, ags: str, key: str, year: int | str, value: float | str, *, actor: str) -> Indicator:
         baseline_year = specs.year(year, self.lang, latest=self._this_year())
         number = parse_number(value, self.lang)
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
-            wanted = tuple(session.exec(select(IndicatorTarget.year, IndicatorTarget.value)
-                                        .where(IndicatorTarget.indicator_id == indicator.id)))
-            problems = specs.target_problems(baseline_year, wanted, self.lang)  # type: ignore[arg-type]
-            if problems:
-                raise InvalidInput(problems[0])
+            self._refuse_targets_before(baseline_year, session.exec(
+                select(IndicatorTarget.year).where(IndicatorTarget.indicator_id == indicator.id)))
             indicator.baseline_year, indicator.baseline_value = baseline_year, number
             session.add(indicator)
         return indicator
@@ -272,7 +274,9 @@ class Programme:
     def record(self, ags: str, key: str, year: int | str, value: float | str, *, actor: str,
                source: str | None = None, reason: str | None = None) -> Recorded:
         """A yearly value, in any phase (monitoring runs on while the next cycle is awaited).
-        A year recorded again is a correction: the new value replaces the old one."""
+        A year recorded again is a correction: the new value replaces the old one. The same value
+        and source again (a retried request, a script run twice) changes nothing and is no
+        correction on record."""
         observed_year = specs.year(year, self.lang, latest=self._this_year())
         number = parse_number(value, self.lang)
         source = validate.single_line(source, "--source", self.lang, limit=300) if source else None
@@ -284,6 +288,8 @@ class Programme:
                 IndicatorValue.municipality_id == loaded.municipality.id, IndicatorValue.key == indicator.key,
                 IndicatorValue.year == observed_year)).first()
             previous, previous_source = (row.value, row.source) if row else (None, None)
+            if row is not None and previous == number and previous_source == (source or indicator.source):
+                return Recorded(indicator, row, None)
             row = row or IndicatorValue(municipality_id=loaded.municipality.id, key=indicator.key,
                                         year=observed_year, value=number, recorded_by=person.email,
                                         recorded_at=stamp(self.service.clock))

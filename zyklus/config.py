@@ -76,6 +76,7 @@ SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], Any]]] = {
         "session_hours": (int, 12),
         "link_hours": (int, 48),
         "login_attempts": (int, 5),
+        "client_attempts": (int, 50),
         "lockout_minutes": (int, 15),
         "contact": (str, ""),
     },
@@ -215,6 +216,7 @@ RULES: dict[tuple[str, str], Check] = {
     ("web", "session_hours"): _between(1, 24 * 90),
     ("web", "link_hours"): _between(1, 24 * 30),
     ("web", "login_attempts"): _between(1, 100),
+    ("web", "client_attempts"): _between(1, 100_000),
     ("web", "lockout_minutes"): _between(1, 24 * 60),
 }
 

@@ -116,6 +116,8 @@ CONFIG = [
     Case("cfg-date-for-number", ("status",), "gefunden: Datum/Uhrzeit (2027-01-01)", "[smtp]\nport = 2027-01-01\n"),
     Case("cfg-port-0", ("status",), "[smtp] port: 0 liegt nicht zwischen 1 und 65535", "[smtp]\nport = 0\n"),
     Case("cfg-port-65536", ("status",), "[smtp] port", "[smtp]\nport = 65536\n"),
+    Case("cfg-client-attempts-0", ("status",), "[web] client_attempts: 0 liegt nicht zwischen 1 und 100000",
+         "[web]\nclient_attempts = 0\n"),
     Case("cfg-timeout-0", ("status",), "[smtp] timeout", "[smtp]\ntimeout = 0\n"),
     Case("cfg-timeout-inf", ("status",), "[smtp] timeout: inf", "[smtp]\ntimeout = inf\n"),
     Case("cfg-concurrency-0", ("status",), "[smtp] concurrency", "[smtp]\nconcurrency = 0\n"),

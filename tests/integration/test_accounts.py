@@ -21,7 +21,7 @@ from engine.clock import FixedClock
 from engine.errors import InvalidInput, NotFound, PermissionDenied
 from zyklus.app import Application
 from zyklus.app.access import Action
-from zyklus.app.account_tables import Account, AccountLink, WebSession
+from zyklus.app.account_tables import Account, AccountLink, LoginFailure, WebSession
 from zyklus.app.accounts import LoginRefused, digest
 from zyklus.bootstrap import bootstrap
 from zyklus.config import load_settings
@@ -115,6 +115,31 @@ def test_five_failures_lock_the_account_then_the_lock_expires(door: Application)
     assert locked.value.code == "account.login.locked"
     door.service.clock.advance(dt.timedelta(minutes=15, seconds=1))
     assert door.accounts.login(COORDINATOR, PASSWORD).token
+
+
+def test_a_client_that_tries_many_accounts_is_paused_and_others_are_not(door: Application) -> None:
+    """Password spraying: one wrong password for each of many addresses locks no account, so the
+    client itself is paused after ``client_attempts`` refusals — even for a right password —
+    while another client signs in; the refusals older than the window stop counting."""
+    _with_password(door)
+    attempts = int(door.settings.get("web", "client_attempts"))
+    for n in range(attempts):
+        with pytest.raises(LoginRefused) as refused:
+            door.accounts.login(f"person{n}@example.org" if n % 2 else COORDINATOR.replace("anna", f"x{n}"),
+                                "Sommer2027!", client="203.0.113.9")
+        assert refused.value.code == "account.login.refused"
+    with pytest.raises(LoginRefused) as paused:
+        door.accounts.login(COORDINATOR, PASSWORD, client="203.0.113.9")
+    assert paused.value.code == "account.login.client_locked" and "15" in paused.value.render("de")
+    assert door.accounts.login(COORDINATOR, PASSWORD, client="198.51.100.4").token  # another client
+    with Session(door.service.engine) as db:  # the address is kept as a digest only
+        assert "203.0.113.9" not in {row.client for row in db.exec(select(LoginFailure))}
+    door.service.clock.advance(dt.timedelta(minutes=15, seconds=1))
+    assert door.accounts.login(COORDINATOR, PASSWORD, client="203.0.113.9").token
+    with pytest.raises(LoginRefused):
+        door.accounts.login(COORDINATOR, "falsch", client="203.0.113.9")
+    with Session(door.service.engine) as db:  # the old refusals are gone with the next one
+        assert len(db.exec(select(LoginFailure)).all()) == 1
 
 
 def test_logout_and_a_new_password_end_sessions(door: Application) -> None:

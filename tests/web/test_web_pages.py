@@ -138,6 +138,15 @@ def test_wrong_passwords_get_one_sentence_then_a_lockout(client: TestClient) -> 
     assert locked.status_code == 401 and "gesperrt" in locked.text
 
 
+def test_the_login_form_pauses_a_client_that_tries_many_accounts(client: TestClient, door: Application) -> None:
+    """The form passes the client's address to the door: many addresses tried from one browser
+    pause it (TestClient's address is "testclient"), with its own sentence."""
+    for n in range(int(door.settings.get("web", "client_attempts"))):
+        assert sign_in(client, f"niemand{n}@example.org", "falsch-falsch").status_code == 401
+    paused = sign_in(client, COORDINATOR)
+    assert paused.status_code == 401 and "von diesem Gerät" in paused.text
+
+
 def test_the_password_link_page_sets_a_password_once(client: TestClient, door: Application) -> None:
     issued = door.accounts.issue_link("kernteam0@erfurt.de")
     page = client.get(f"/passwort/{issued.token}")

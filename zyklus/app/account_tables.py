@@ -74,6 +74,18 @@ class WebSession(SQLModel, table=True):
     expires_at: dt.datetime
 
 
+class LoginFailure(SQLModel, table=True):
+    """A refused login from one client (its address as a SHA-256 digest), kept only for ``[web]
+    lockout_minutes``: many refusals from one client across accounts (password spraying) pause
+    that client, which the lockout of each account alone would not."""
+
+    __tablename__ = "login_failure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(max_length=64, index=True)
+    at: dt.datetime = Field(index=True)
+
+
 class ApiToken(SQLModel, table=True):
     """A personal token for the REST API: shown once, stored as a digest, revocable."""
 

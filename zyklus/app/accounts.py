@@ -4,8 +4,9 @@ mailed one-time links, personal API tokens, calendar feed tokens and advisors' s
 Tokens are 32 random bytes (URL-safe); the database keeps only their SHA-256, so a copy of the
 database opens no session. Passwords are argon2id hashes (argon2-cffi's defaults, RFC 9106's
 second recommendation). A login that fails ``[web] login_attempts`` times in a row locks the
-account for ``lockout_minutes``; the answer to a wrong address and a wrong password is the same
-sentence, so the login form does not tell who has an account.
+account for ``lockout_minutes``; ``client_attempts`` refusals from one client, whatever accounts
+it tries (password spraying), pause that client as long. The answer to a wrong address and a
+wrong password is the same sentence, so the login form does not tell who has an account.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from engine import validate
 from engine.errors import Conflict, InvalidInput, NotFound, ZyklusError
@@ -31,6 +32,7 @@ from zyklus.app.account_tables import (
     AccountLink,
     AdvisorScope,
     ApiToken,
+    LoginFailure,
     WebSession,
 )
 from zyklus.app.dto import AccountDTO, ApiTokenDTO
@@ -228,8 +230,37 @@ class Accounts:
             return _account_dto(row)
 
     # -- sessions --------------------------------------------------------------------------------
-    def login(self, email: str, password: str, lang: Language = "de") -> Issued:
-        """A new session token, or LoginRefused with the same words for every reason but a lock."""
+    def login(self, email: str, password: str, lang: Language = "de", *, client: str | None = None) -> Issued:
+        """A new session token, or LoginRefused with the same words for every reason but a lock.
+        ``client`` is where the attempt comes from (the web app passes the client's address):
+        after ``[web] client_attempts`` refusals from one client within ``lockout_minutes``, that
+        client is refused whatever account it tries, before any password is checked."""
+        now = self._now()
+        if client is not None:
+            self._refuse_busy_client(digest(client), now, lang)
+        try:
+            return self._login(email, password, lang, now)
+        except LoginRefused:
+            if client is not None:
+                self._note_failure(digest(client), now)
+            raise
+
+    def _refuse_busy_client(self, client: str, now: dt.datetime, lang: Language) -> None:
+        window = dt.timedelta(minutes=self._web("lockout_minutes"))
+        with Session(self._service.engine) as session:
+            recent = session.exec(select(func.count()).select_from(LoginFailure).where(
+                LoginFailure.client == client, col(LoginFailure.at) > now - window)).one()
+        if recent >= self._web("client_attempts"):
+            raise LoginRefused(m("account.login.client_locked", lang, minutes=self._web("lockout_minutes")))
+
+    def _note_failure(self, client: str, now: dt.datetime) -> None:
+        """One more refusal on record, and those older than the window gone (they count no more)."""
+        window = dt.timedelta(minutes=self._web("lockout_minutes"))
+        with self._service.unit() as session:
+            session.exec(delete(LoginFailure).where(col(LoginFailure.at) <= now - window))
+            session.add(LoginFailure(client=client, at=now))
+
+    def _login(self, email: str, password: str, lang: Language, now: dt.datetime) -> Issued:
         from argon2.exceptions import InvalidHashError, VerificationError
 
         hasher = self._hasher
@@ -238,7 +269,6 @@ class Accounts:
             email = validate.email(email, lang)
         except InvalidInput:
             raise refused from None
-        now = self._now()
         with self._service.unit() as session:
             row = session.exec(select(Account).where(Account.email == email)).first()
             if row is None or row.password_hash is None:

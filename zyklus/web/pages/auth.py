@@ -45,7 +45,8 @@ def login(request: Request, form: Form) -> Response:
     lang = language(request)
     email, target = field(form, "email", 320), safe_next(field(form, "next", 500))
     try:
-        issued = door(request).accounts.login(email, field(form, "password", 1000), lang)
+        issued = door(request).accounts.login(email, field(form, "password", 1000), lang,
+                                              client=request.client.host if request.client else None)
     except LoginRefused as exc:
         return render(request, "login.html.j2", status_code=401, next=target, email=email,
                       error=exc.render(lang))

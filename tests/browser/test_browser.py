@@ -77,6 +77,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         prepare.cli("record", JENA, fact, "--as", JUDITH, *(f"--set={k}={v}" for k, v in TYPED[fact].items()))
     prepare.cli("advance", JENA, "--as", JUDITH, "--reason", "Teilnahme beschlossen")
     prepare.cli("account", "add", ADVISOR, "--name", "Beratung Thüringen", "--advisor-state", "TH")
+    prepare.cli("run", "add", "gnk-th-2027", "--name", "GNK Thüringen, 3. Durchgang",
+                "--organiser", "Zukunftsfähiges Thüringen e.V.")
+    for ags in (ERFURT, JENA):
+        prepare.cli("run", "join", "gnk-th-2027", ags, "--on", "2027-01-04")
+    prepare.cli("run", "event", "add", "gnk-th-2027", "tagung-1", "--on", "2027-03-17", "--place", "Erfurt",
+                "--topic", "Auftakt")
+    prepare.cli("run", "advisor", "add", "gnk-th-2027", ADVISOR)
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
@@ -277,6 +284,10 @@ def test_advisor_filters_the_overview_by_phase(server: Server, context) -> None:
     check_page(page, "overview-filtered")
     page.reload()  # the URL alone keeps the view
     assert page.locator("tbody th[scope=row] a").all_inner_texts() == ["Jena"]
+    page.get_by_role("link", name="Programmdurchläufe").click()  # the run the advisor accompanies
+    page.get_by_role("link", name="GNK Thüringen, 3. Durchgang").click()
+    assert page.locator("tbody th[scope=row] a").all_inner_texts()[:2] == ["Erfurt", "Jena"]
+    check_page(page, "run")
 
 
 def test_another_municipalitys_coordinator_gets_not_found(server: Server, context) -> None:  # noqa: ANN001

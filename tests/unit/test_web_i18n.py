@@ -22,9 +22,10 @@ _KEY_ARGUMENT = re.compile(r'_key="(web\.[a-z0-9_.]+)"')
 
 
 def used_keys() -> set[str]:
-    """``_("web.…")`` in the templates, and the ``*_key="web.…"`` arguments pages pass to them."""
-    found = {message for _, _, message, _, _ in extract_from_dir(
-        WEB, method_map=[("templates/**.j2", "jinja2")], keywords={"_": None})}
+    """``_("web.…")`` and ``ngettext("web.…", …)`` in the templates, and the ``*_key="web.…"``
+    arguments pages pass to them."""
+    found = {message[0] if isinstance(message, tuple) else message for _, _, message, _, _ in extract_from_dir(
+        WEB, method_map=[("templates/**.j2", "jinja2")], keywords={"_": None, "ngettext": (1, 2)})}
     for module in WEB.rglob("*.py"):
         found |= set(_KEY_ARGUMENT.findall(module.read_text(encoding="utf-8")))
     return {key for key in found if isinstance(key, str) and not key.endswith(".")}
@@ -38,10 +39,14 @@ def test_every_key_the_pages_use_is_translated() -> None:
     assert missing == []
 
 
+def _texts(message) -> str:  # noqa: ANN001 - a plural entry has one text per form
+    return " ".join(message.string) if isinstance(message.string, tuple) else message.string
+
+
 def test_placeholders_are_the_same_in_both_languages() -> None:
     names = re.compile(r"%\((\w+)\)s")
     wrong = [message.id for message in CATALOGUES["de"] if message.id and
-             set(names.findall(message.string)) != set(names.findall(CATALOGUES["en"].get(message.id).string))]
+             set(names.findall(_texts(message))) != set(names.findall(_texts(CATALOGUES["en"].get(message.id))))]
     assert wrong == []
 
 

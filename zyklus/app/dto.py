@@ -778,6 +778,8 @@ class RunDTO(DTO):
     workflow: str
     award_requires: list[str]
     """The label's criteria: facts to be on record in a participant's cycle."""
+    award_labels: list[str] = Field(default_factory=list)
+    """The same criteria by the names the run's workflow gives them, in the caller's language."""
     participants: list[RunParticipantDTO] = Field(default_factory=list)
     events: list[RunEventDTO] = Field(default_factory=list)
     advisors: list[str] = Field(default_factory=list)

@@ -134,8 +134,10 @@ class RunsArea:
                                        .order_by(col(RunEvent.on), col(RunEvent.key))))
             emails = session.exec(select(Account.email).join(AdvisorScope, col(AdvisorScope.account_id) == Account.id)
                                   .where(AdvisorScope.run_id == row.id).order_by(col(Account.email))).all()
+            definition = self._service.workflow(row.workflow)
             return RunDTO(run=row.slug, name=row.name, organiser=row.organiser, workflow=row.workflow,
                           award_requires=list(row.award_requires),
+                          award_labels=[definition.fact_label(fact, lang) for fact in row.award_requires],
                           participants=[_participant_dto(p, mun) for p, mun in runs.participants(session, row)],
                           events=[_event_dto(e, attended[e.id]) for e in events],
                           advisors=list(emails))

@@ -44,16 +44,9 @@ from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
 from engine.db.programme_shape import programme_shapes, programme_shapes_of
 from engine.snapshot import CycleSnapshot, FactView, ProgrammeShape, StoredFields
-from engine.status import CycleView, MunicipalityView, Progress, build_status
+from engine.status import OVERVIEW_MAX_LIMIT, OVERVIEW_SORTS, CycleView, MunicipalityView, Progress, build_status
 
 log = logging.getLogger("zyklus.service")
-
-OVERVIEW_SORTS = ("ags", "name", "state", "workflow", "phase", "days", "due", "overdue", "activity")
-"""What ``Service.status_page`` sorts by: columns the database has (``days`` is the day the phase
-was entered, ``activity`` the latest history entry). The open conditions are not among them: they
-are worked out from the guards, which a sort in SQL cannot see."""
-OVERVIEW_MAX_LIMIT = 500
-"""The most rows one page of ``status_page`` holds (the API's largest ``limit``)."""
 
 
 # The statements of every advance, built once: building a statement's expression (and its cache

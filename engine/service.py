@@ -44,7 +44,7 @@ from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
 from engine.db.programme_shape import programme_shapes, programme_shapes_of
 from engine.snapshot import CycleSnapshot, FactView, ProgrammeShape, StoredFields
-from engine.status import OVERVIEW_MAX_LIMIT, OVERVIEW_SORTS, CycleView, MunicipalityView, Progress, build_status
+from engine.status import MUNICIPALITY_SORTS, OVERVIEW_MAX_LIMIT, OVERVIEW_SORTS, CycleView, MunicipalityView, Progress, build_status
 
 log = logging.getLogger("zyklus.service")
 
@@ -335,6 +335,26 @@ class Service:
     def municipalities(self) -> list[Municipality]:
         with Session(self.engine) as session:
             return list(session.exec(select(Municipality).order_by(Municipality.ags)))
+
+    def municipalities_page(self, *, ags: Iterable[str] | None = None, sort: str = "ags", descending: bool = False,
+                            offset: int = 0, limit: int = 100) -> tuple[int, list[Municipality]]:
+        """How many municipalities ``ags`` names (None: all) and those from ``offset`` on, at most
+        ``limit``, sorted by ``MUNICIPALITY_SORTS`` (ties by AGS), counted and cut in SQL: the
+        API's listing, which need not read every municipality to send a page of them."""
+        if sort not in MUNICIPALITY_SORTS:
+            raise InvalidInput(m("overview.sort_unknown", self.lang, sort=sort, allowed=", ".join(MUNICIPALITY_SORTS)))
+        if offset < 0 or not 1 <= limit <= OVERVIEW_MAX_LIMIT:
+            raise InvalidInput(m("overview.page_invalid", self.lang, offset=offset, limit=limit,
+                                 most=OVERVIEW_MAX_LIMIT))
+        query = select(Municipality)
+        if ags is not None:
+            query = query.where(col(Municipality.ags).in_(sorted({validate.ags(a, self.lang) for a in ags})))
+        key = col(getattr(Municipality, sort))
+        with Session(self.engine) as session:
+            total = session.exec(select(func.count()).select_from(query.subquery())).one()
+            rows = session.exec(query.order_by(desc(key) if descending else asc(key), col(Municipality.ags))
+                                .offset(offset).limit(limit)).all()
+        return total, list(rows)
 
     def _person_fields(self, roles: Sequence[str], organisation: str | None, language: str) -> tuple[list[str], str | None]:
         """What registering and changing a person both check: at least one known role, a one-line

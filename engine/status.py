@@ -22,6 +22,8 @@ OVERVIEW_SORTS = ("ags", "name", "state", "workflow", "phase", "days", "due", "o
 (``days`` is the day the phase was entered, ``activity`` the latest history entry). The open
 conditions are not among them: they are worked out from the guards, which a sort in SQL cannot
 see."""
+MUNICIPALITY_SORTS = ("ags", "name", "state")
+"""What ``Service.municipalities_page`` sorts the bare list of municipalities by."""
 OVERVIEW_MAX_LIMIT = 500
 """The most rows one page of ``Service.status_page`` holds (the API's largest ``limit``)."""
 

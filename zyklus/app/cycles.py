@@ -76,6 +76,15 @@ class Cycles:
     def municipalities(self) -> list[MunicipalityDTO]:
         return [municipality_dto(row) for row in self._service.municipalities()]
 
+    def municipalities_page(self, lang: Language = "de", *, ags: Iterable[str] | None = None, sort: str = "ags",
+                            descending: bool = False, offset: int = 0,
+                            limit: int = 100) -> tuple[int, list[MunicipalityDTO]]:
+        """The total and one page of the municipalities ``ags`` names (None: all), sorted by
+        ``engine.status.MUNICIPALITY_SORTS`` and cut in the database."""
+        total, rows = self._speaking(lang).municipalities_page(ags=ags, sort=sort, descending=descending,
+                                                               offset=offset, limit=limit)
+        return total, [municipality_dto(row) for row in rows]
+
     def add_person(self, command: c.AddPerson, lang: Language = "de") -> PersonDTO:
         row = self._speaking(lang).add_person(
             command.ags, name=command.name, email=command.email, roles=command.roles,

@@ -21,6 +21,8 @@ from bench.common import DOCS, RESULTS, SCALES, Result, machine, table, write_js
 from bench.seed import Seeded, seed
 
 ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web", "decision")
+ONLY = (*ALL, "overview")
+"""``--only overview``: the web benchmark's overview figures alone (part of ``web``)."""
 
 
 def log(message: str) -> None:
@@ -31,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=tuple(SCALES), default="small",
                         help="small: up to 10,000 cycles (about 2 minutes); full: up to 100,000 (about 6)")
-    parser.add_argument("--only", choices=ALL, action="append", help="run only these benchmarks (repeatable)")
+    parser.add_argument("--only", choices=ONLY, action="append", help="run only these benchmarks (repeatable)")
     parser.add_argument("--workdir", type=Path, help="where the seeded databases go (default: a temporary folder)")
     args = parser.parse_args(argv)
     scale = SCALES[args.scale]
@@ -48,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         if "web" in wanted:  # its own files too: 30, 10,800 and 100,000 municipalities at every scale
             log("8 web: server time in-process; two workers on PostgreSQL under load")
             results += _publish("8-web", args.scale, web_bench.run(Path(tmp), log))
+        elif "overview" in wanted:
+            log("8 web, the overview alone: server time in-process")
+            results += _publish("8-web-overview", args.scale, web_bench.run_overview(Path(tmp), log))
     if "decision" in wanted:
         log("9 decision in memory")
         results += _publish("9-decision", args.scale, decision_bench.run(log))

@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Text, Update, and_, bindparam, cast, exists, func, insert, not_, update
+from sqlalchemy import Select, Text, Update, and_, asc, bindparam, case, cast, desc, exists, func, insert, not_, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
@@ -44,7 +44,7 @@ from engine.machine import CycleModel, fire
 from engine.roles import ROLES, count_by_role, effective_roles
 from engine.db.programme_shape import programme_shapes, programme_shapes_of
 from engine.snapshot import CycleSnapshot, FactView, ProgrammeShape, StoredFields
-from engine.status import CycleView, MunicipalityView, Progress, build_status
+from engine.status import MUNICIPALITY_SORTS, OVERVIEW_MAX_LIMIT, OVERVIEW_SORTS, CycleView, MunicipalityView, Progress, build_status
 
 log = logging.getLogger("zyklus.service")
 
@@ -335,6 +335,26 @@ class Service:
     def municipalities(self) -> list[Municipality]:
         with Session(self.engine) as session:
             return list(session.exec(select(Municipality).order_by(Municipality.ags)))
+
+    def municipalities_page(self, *, ags: Iterable[str] | None = None, sort: str = "ags", descending: bool = False,
+                            offset: int = 0, limit: int = 100) -> tuple[int, list[Municipality]]:
+        """How many municipalities ``ags`` names (None: all) and those from ``offset`` on, at most
+        ``limit``, sorted by ``MUNICIPALITY_SORTS`` (ties by AGS), counted and cut in SQL: the
+        API's listing, which need not read every municipality to send a page of them."""
+        if sort not in MUNICIPALITY_SORTS:
+            raise InvalidInput(m("overview.sort_unknown", self.lang, sort=sort, allowed=", ".join(MUNICIPALITY_SORTS)))
+        if offset < 0 or not 1 <= limit <= OVERVIEW_MAX_LIMIT:
+            raise InvalidInput(m("overview.page_invalid", self.lang, offset=offset, limit=limit,
+                                 most=OVERVIEW_MAX_LIMIT))
+        query = select(Municipality)
+        if ags is not None:
+            query = query.where(col(Municipality.ags).in_(sorted({validate.ags(a, self.lang) for a in ags})))
+        key = col(getattr(Municipality, sort))
+        with Session(self.engine) as session:
+            total = session.exec(select(func.count()).select_from(query.subquery())).one()
+            rows = session.exec(query.order_by(desc(key) if descending else asc(key), col(Municipality.ags))
+                                .offset(offset).limit(limit)).all()
+        return total, list(rows)
 
     def _person_fields(self, roles: Sequence[str], organisation: str | None, language: str) -> tuple[list[str], str | None]:
         """What registering and changing a person both check: at least one known role, a one-line
@@ -675,44 +695,127 @@ class Service:
         which are listed as ``{"ags", "name", "cycle": None}`` otherwise."""
         today = self.today()
         chosen = self._chosen(today, ags=ags, state=state, workflow=workflow, phase=phase, overdue=overdue)
-        progress = Progress()
         with Session(self.engine) as session:
             # Core rows, not ORM objects: the overview reads tens of thousands of them.
-            connection = session.connection()
-            rows = [_Chosen._make(row) for row in connection.execute(chosen.order_by(col(Municipality.ags)))]
-            facts: dict[int, list[FactView]] = {}
-            for cycle_id, kind, fields, on in connection.execute(
-                    chosen.with_only_columns(Fact.cycle_id, Fact.type, cast(Fact.fields, Text), Fact.on)
-                    .join(Fact, col(Fact.cycle_id) == Cycle.id).order_by(col(Fact.id))).all():
-                facts.setdefault(cycle_id, []).append(FactView(kind, StoredFields(fields), on))
-            roles: dict[int, list[list[str]]] = {}
-            held_as = cast(Person.roles, Text)  # JSON has no equality on PostgreSQL, its text has
-            parsed: dict[str, list[str]] = {}  # a few distinct role lists recur everywhere
-            for municipality_id, held, count in connection.execute(
-                    chosen.with_only_columns(Person.municipality_id, held_as, func.count())
-                    .join(Person, col(Person.municipality_id) == Municipality.id)
-                    .group_by(col(Person.municipality_id), held_as)).all():
-                if held not in parsed:
-                    parsed[held] = json.loads(held)
-                roles.setdefault(municipality_id, []).extend([parsed[held]] * count)
-            latest = _last_activity(connection, chosen)
-            from engine.meetings import held_counts
+            rows = [_Chosen._make(row) for row in session.connection().execute(chosen.order_by(col(Municipality.ags)))]
+            return self._statuses(session, chosen, rows, today)
 
-            held = held_counts(session, chosen.with_only_columns(Cycle.id).where(col(Cycle.id).is_not(None)), today,
-                               self.tz)
-            shapes = programme_shapes(connection, chosen)
-            out: list[dict[str, Any]] = []
-            for row in rows:
-                if row.cycle_id is None:
-                    out.append({"ags": row.ags, "name": row.name, "cycle": None})
-                    continue
-                read = _CycleRead(row, row, self.definition(session, row.definition_id),
-                                  CycleSnapshot(number=row.number, phase=row.phase,
-                                                facts=tuple(facts.get(row.cycle_id, ())),
-                                                role_counts=count_by_role(roles.get(row.municipality_id, ())),
-                                                held_meetings=held.get(row.cycle_id, {}),
-                                                programme=shapes.get(row.cycle_id, ProgrammeShape())))
-                out.append(build_status(read, today, self.lang, latest.get(row.cycle_id), progress))
+    def status_page(self, *, ags: Iterable[str] | None = None, state: str | None = None,
+                    workflow: str | None = None, phase: str | None = None, overdue: bool | None = None,
+                    sort: str = "ags", descending: bool = False, offset: int = 0,
+                    limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+        """One page of ``status_all``: how many municipalities the filters leave (the total) and
+        the statuses of those from ``offset`` on, at most ``limit``, sorted by ``sort``
+        (``OVERVIEW_SORTS``). Filtering, counting, sorting and limiting happen in SQL, and the
+        guards are evaluated only for the page's rows: an administrator's 10,800 municipalities
+        cost one count and one sorted read of their cycle rows, not 10,800 statuses.
+
+        The order is stable: ties are broken by AGS, and a value a row lacks (no cycle, no due
+        date, no history) sorts last in either direction."""
+        if sort not in OVERVIEW_SORTS:
+            raise InvalidInput(m("overview.sort_unknown", self.lang, sort=sort, allowed=", ".join(OVERVIEW_SORTS)))
+        if offset < 0 or not 1 <= limit <= OVERVIEW_MAX_LIMIT:
+            raise InvalidInput(m("overview.page_invalid", self.lang, offset=offset, limit=limit,
+                                 most=OVERVIEW_MAX_LIMIT))
+        today = self.today()
+        chosen = self._chosen(today, ags=ags, state=state, workflow=workflow, phase=phase, overdue=overdue)
+        with Session(self.engine) as session:
+            connection = session.connection()
+            total = connection.execute(select(func.count()).select_from(chosen.subquery())).scalar_one()
+            order = self._overview_order(session, sort, descending, today)
+            rows = [_Chosen._make(row) for row in connection.execute(chosen.order_by(*order).offset(offset).limit(limit))]
+            if not rows:
+                return total, []
+            # the other reads join this narrower selection: the page's municipalities only
+            page = chosen.where(col(Municipality.id).in_([row.municipality_id for row in rows]))
+            return total, self._statuses(session, page, rows, today)
+
+    def overview_choices(self, *, ags: Iterable[str] | None = None) -> dict[str, Any]:
+        """What the overview's filters can choose from among the municipalities ``ags`` names
+        (None: all), and how many those are: the Länder, the workflow variants and the phases
+        (code and label) of their latest cycles. One grouped statement, so that the page need not
+        read every status to fill its selects."""
+        chosen = self._chosen(self.today(), ags=ags, state=None, workflow=None, phase=None, overdue=None)
+        with Session(self.engine) as session:
+            groups = session.connection().execute(
+                chosen.with_only_columns(Municipality.state, Cycle.definition_id, Cycle.phase, func.count())
+                .group_by(col(Municipality.state), col(Cycle.definition_id), col(Cycle.phase))).all()
+            states, workflows, phases, total = set(), set(), set(), 0
+            for state, definition_id, phase, count in groups:
+                total += count
+                states.add(state)
+                if definition_id is not None:
+                    definition = self.definition(session, definition_id)
+                    workflows.add(definition.name)
+                    phases.add((phase, definition.phase_label(phase, self.lang)))
+        return {"total": total, "states": sorted(states), "workflows": sorted(workflows),
+                "phases": [{"phase": code, "label": label} for code, label in sorted(phases, key=lambda p: (p[1], p[0]))]}
+
+    def _overview_order(self, session: Session, sort: str, descending: bool, today: dt.date) -> list[Any]:
+        """The ORDER BY of ``status_page``: the key in the direction asked, missing values last,
+        then the AGS. ``phase`` sorts by the phase's place in its workflow (the order of the
+        file, ``completed`` after every phase), which is how far a municipality has come."""
+        if sort == "phase":
+            whens = [(and_(col(Cycle.definition_id) == version, col(Cycle.phase) == code), place)
+                     for version in session.exec(select(DefinitionVersion.id)).all()
+                     for place, code in enumerate(self.definition(session, version).phases)]
+            key: Any = case(*whens, (col(Cycle.id).is_not(None), len(whens)), else_=None)
+        elif sort == "workflow":
+            key = (select(DefinitionVersion.variant).where(col(DefinitionVersion.id) == Cycle.definition_id)
+                   .correlate(Cycle).scalar_subquery())
+        elif sort == "overdue":
+            late = and_(col(Cycle.due_on).is_not(None), col(Cycle.due_on) < today)  # as build_status says
+            key = case((late, 1), (col(Cycle.id).is_not(None), 0), else_=None)
+        elif sort == "activity":
+            key = (select(func.max(History.at)).where(col(History.cycle_id) == Cycle.id)
+                   .correlate(Cycle).scalar_subquery())
+        else:
+            key = {"ags": Municipality.ags, "name": Municipality.name, "state": Municipality.state,
+                   "days": Cycle.phase_entered_on, "due": Cycle.due_on}[sort]
+        if sort == "days":  # more days in the phase is an earlier day of entering it
+            descending = not descending
+        ordered = (desc(key) if descending else asc(key)).nulls_last()
+        return [ordered] if sort == "ags" else [ordered, col(Municipality.ags).asc()]
+
+    def _statuses(self, session: Session, chosen: Select[Any], rows: Sequence[_Chosen],
+                  today: dt.date) -> list[dict[str, Any]]:
+        """The statuses of ``rows`` (read from ``chosen``), in their order: the other tables are
+        read joined to ``chosen``, one statement each, whatever the number of rows."""
+        progress = Progress()
+        connection = session.connection()
+        facts: dict[int, list[FactView]] = {}
+        for cycle_id, kind, fields, on in connection.execute(
+                chosen.with_only_columns(Fact.cycle_id, Fact.type, cast(Fact.fields, Text), Fact.on)
+                .join(Fact, col(Fact.cycle_id) == Cycle.id).order_by(col(Fact.id))).all():
+            facts.setdefault(cycle_id, []).append(FactView(kind, StoredFields(fields), on))
+        roles: dict[int, list[list[str]]] = {}
+        held_as = cast(Person.roles, Text)  # JSON has no equality on PostgreSQL, its text has
+        parsed: dict[str, list[str]] = {}  # a few distinct role lists recur everywhere
+        for municipality_id, held, count in connection.execute(
+                chosen.with_only_columns(Person.municipality_id, held_as, func.count())
+                .join(Person, col(Person.municipality_id) == Municipality.id)
+                .group_by(col(Person.municipality_id), held_as)).all():
+            if held not in parsed:
+                parsed[held] = json.loads(held)
+            roles.setdefault(municipality_id, []).extend([parsed[held]] * count)
+        latest = _last_activity(connection, chosen)
+        from engine.meetings import held_counts
+
+        held = held_counts(session, chosen.with_only_columns(Cycle.id).where(col(Cycle.id).is_not(None)), today,
+                           self.tz)
+        shapes = programme_shapes(connection, chosen)
+        out: list[dict[str, Any]] = []
+        for row in rows:
+            if row.cycle_id is None:
+                out.append({"ags": row.ags, "name": row.name, "cycle": None})
+                continue
+            read = _CycleRead(row, row, self.definition(session, row.definition_id),
+                              CycleSnapshot(number=row.number, phase=row.phase,
+                                            facts=tuple(facts.get(row.cycle_id, ())),
+                                            role_counts=count_by_role(roles.get(row.municipality_id, ())),
+                                            held_meetings=held.get(row.cycle_id, {}),
+                                            programme=shapes.get(row.cycle_id, ProgrammeShape())))
+            out.append(build_status(read, today, self.lang, latest.get(row.cycle_id), progress))
         return out
 
     def _chosen(self, today: dt.date, *, ags: Iterable[str] | None, state: str | None, workflow: str | None,

@@ -17,6 +17,16 @@ from engine.guards import Evaluator, GuardResult
 from engine.i18n import Language, t_or
 from engine.snapshot import CycleSnapshot
 
+OVERVIEW_SORTS = ("ags", "name", "state", "workflow", "phase", "days", "due", "overdue", "activity")
+"""What ``Service.status_page`` (engine.service) sorts the overview by: columns the database has
+(``days`` is the day the phase was entered, ``activity`` the latest history entry). The open
+conditions are not among them: they are worked out from the guards, which a sort in SQL cannot
+see."""
+MUNICIPALITY_SORTS = ("ags", "name", "state")
+"""What ``Service.municipalities_page`` sorts the bare list of municipalities by."""
+OVERVIEW_MAX_LIMIT = 500
+"""The most rows one page of ``Service.status_page`` holds (the API's largest ``limit``)."""
+
 
 class MunicipalityView(Protocol):
     """What a status says about the municipality: an ORM row or a result row of a joined read."""

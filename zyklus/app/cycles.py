@@ -8,7 +8,7 @@ engine's service speaking that language, and returns DTOs. Nothing here parses t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engine.i18n import Language
 from engine.roles import effective_roles
@@ -23,6 +23,8 @@ from zyklus.app.dto import (
     HistoryEntryDTO,
     MunicipalityDTO,
     NoCycleDTO,
+    OverviewChoicesDTO,
+    OverviewPageDTO,
     PersonDTO,
     StatusDTO,
 )
@@ -41,6 +43,13 @@ def person_dto(row: Person) -> PersonDTO:
     return PersonDTO(name=row.name, email=row.email, roles=list(row.roles), counts_in=sorted(effective_roles(row.roles)),
                      organisation=row.organisation, consent_publish=row.consent_publish, language=row.language,
                      digest=row.digest)
+
+
+def _overview_row(row: dict[str, Any]) -> StatusDTO | NoCycleDTO:
+    """A row of the overview: a status, or a municipality without a cycle."""
+    if row.get("cycle") is None:
+        return NoCycleDTO(ags=row["ags"], name=row["name"])
+    return StatusDTO.model_validate(row)
 
 
 class Cycles:
@@ -66,6 +75,15 @@ class Cycles:
 
     def municipalities(self) -> list[MunicipalityDTO]:
         return [municipality_dto(row) for row in self._service.municipalities()]
+
+    def municipalities_page(self, lang: Language = "de", *, ags: Iterable[str] | None = None, sort: str = "ags",
+                            descending: bool = False, offset: int = 0,
+                            limit: int = 100) -> tuple[int, list[MunicipalityDTO]]:
+        """The total and one page of the municipalities ``ags`` names (None: all), sorted by
+        ``engine.status.MUNICIPALITY_SORTS`` and cut in the database."""
+        total, rows = self._speaking(lang).municipalities_page(ags=ags, sort=sort, descending=descending,
+                                                               offset=offset, limit=limit)
+        return total, [municipality_dto(row) for row in rows]
 
     def add_person(self, command: c.AddPerson, lang: Language = "de") -> PersonDTO:
         row = self._speaking(lang).add_person(
@@ -146,8 +164,26 @@ class Cycles:
         ``overdue``; a filter on the cycle leaves out municipalities that have not started one."""
         rows = self._speaking(lang).status_all(ags=ags, state=state, workflow=workflow, phase=phase,
                                                overdue=overdue)
-        return [StatusDTO.model_validate(row) if row.get("cycle") is not None else NoCycleDTO(ags=row["ags"], name=row["name"])
-                for row in rows]
+        return [_overview_row(row) for row in rows]
+
+    def overview_page(self, lang: Language = "de", *, ags: Iterable[str] | None = None, state: str | None = None,
+                      workflow: str | None = None, phase: str | None = None, overdue: bool | None = None,
+                      sort: str = "ags", descending: bool = False, offset: int = 0,
+                      limit: int = 50) -> OverviewPageDTO:
+        """One page of ``overview``, filtered, counted, sorted and cut in the database, with the
+        open conditions worked out only for the page's rows: what the web page and the API list,
+        because the whole overview of 10,800 municipalities takes seconds. ``sort`` is one of
+        ``engine.service.OVERVIEW_SORTS``, ties broken by AGS; an unknown one, a negative
+        ``offset`` or a ``limit`` outside 1–500 is ``InvalidInput``. An ``offset`` beyond the end
+        gives no rows and the total."""
+        total, rows = self._speaking(lang).status_page(ags=ags, state=state, workflow=workflow, phase=phase,
+                                                       overdue=overdue, sort=sort, descending=descending,
+                                                       offset=offset, limit=limit)
+        return OverviewPageDTO(total=total, offset=offset, limit=limit, rows=[_overview_row(row) for row in rows])
+
+    def overview_choices(self, lang: Language = "de", *, ags: Iterable[str] | None = None) -> OverviewChoicesDTO:
+        """The Länder, workflows and phases the overview's filters offer among ``ags`` (None: all)."""
+        return OverviewChoicesDTO.model_validate(self._speaking(lang).overview_choices(ags=ags))
 
     def history(self, ags: str, number: int | None = None, lang: Language = "de") -> list[HistoryEntryDTO]:
         return [HistoryEntryDTO.model_validate(row) for row in self._speaking(lang).history(ags, number)]

@@ -166,6 +166,37 @@ class NoCycleDTO(DTO):
     cycle: None = None
 
 
+class OverviewPageDTO(DTO):
+    """One page of the overview (``Cycles.overview_page``): the rows from ``offset`` on."""
+
+    total: int
+    """How many municipalities the filters leave, on every page."""
+    offset: int
+    """How many of them come before this page."""
+    limit: int
+    """The most rows a page holds; fewer on the last page, none beyond it."""
+    rows: list[StatusDTO | NoCycleDTO]
+
+
+class PhaseChoiceDTO(DTO):
+    """A phase the overview's phase filter offers."""
+
+    phase: str
+    label: str
+    """The phase's name in the caller's language."""
+
+
+class OverviewChoicesDTO(DTO):
+    """What the overview's filters offer among the municipalities the caller may see."""
+
+    total: int
+    """How many municipalities the caller may see, before any filter."""
+    states: list[str]
+    workflows: list[str]
+    phases: list[PhaseChoiceDTO]
+    """The phases the latest cycles are in, by label."""
+
+
 # -- changes -----------------------------------------------------------------------------------
 class CycleStartedDTO(DTO):
     ags: str

@@ -82,13 +82,17 @@ class Page:
         self.limit, self.offset = limit, offset
 
     def reply(self, request: Request, items: list[Any]) -> JSONResponse:
-        chosen = items[self.offset:self.offset + self.limit]
-        headers = {"X-Total-Count": str(len(items))}
+        """A reply of the page of ``items`` (the whole listing, cut here)."""
+        return self.window(request, len(items), items[self.offset:self.offset + self.limit])
+
+    def window(self, request: Request, total: int, chosen: list[Any]) -> JSONResponse:
+        """A reply of ``chosen``, the page the door already cut from ``total`` entries."""
+        headers = {"X-Total-Count": str(total)}
         links = []
-        if self.offset + self.limit < len(items):
+        if self.offset + self.limit < total:
             links.append(f'<{request.url.include_query_params(limit=self.limit, offset=self.offset + self.limit)}>; rel="next"')
         if self.offset > 0:
-            previous = max(self.offset - self.limit, 0)
+            previous = max(min(self.offset - self.limit, total - self.limit), 0)
             links.append(f'<{request.url.include_query_params(limit=self.limit, offset=previous)}>; rel="prev"')
         if links:
             headers["Link"] = ", ".join(links)

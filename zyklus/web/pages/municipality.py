@@ -8,6 +8,7 @@ import io
 import json
 import re
 import threading
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -269,12 +270,21 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def csv_response(rows: list[list[Any]], filename: str) -> Response:
+def csv_lines(rows: Iterable[list[Any]]) -> Iterator[str]:
+    """The CSV text of ``rows`` line by line, after the byte order mark that tells spreadsheet
+    programs it is UTF-8: a long export can be streamed as it is read."""
+    yield "\ufeff"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")  # the separator German spreadsheet programs expect
     for row in rows:
         writer.writerow([csv_cell(cell) for cell in row])
-    return Response("\ufeff" + buffer.getvalue(), media_type="text/csv; charset=utf-8",
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def csv_response(rows: list[list[Any]], filename: str) -> Response:
+    return Response("".join(csv_lines(rows)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 from engine.clock import stamp
 from engine.db.indicator_tables import Indicator, IndicatorValue
 from engine.events import IndicatorValuesImported
-from engine.i18n import t
+from engine.i18n import m
 from engine.indicators import spec as specs
 from engine.indicators import values_file
 from engine.indicators.programme import Programme
@@ -84,7 +84,7 @@ class BulkValues:
             loaded, person = self.programme._editing(session, ags, actor, running=False)
             indicators = {row.key: row for row in session.exec(
                 select(Indicator).where(Indicator.cycle_id == loaded.cycle.id))}
-            unknown = [Problem(row.line, parsed.columns["indicator"], t(
+            unknown = [Problem(row.line, parsed.columns["indicator"], m(
                 "indicator.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
                 key=row.key)) for row in parsed.rows if row.key not in indicators]
             if parsed.problems or unknown:

@@ -27,7 +27,7 @@ from typing import Any
 
 from engine import validate
 from engine.errors import InvalidInput
-from engine.i18n import Language, m, t
+from engine.i18n import Language, Message, m, t
 from engine.indicators import spec as specs
 from engine.indicators.csv_import import decode, delimiter_of
 from engine.numbers import parse_number, write_number
@@ -73,7 +73,9 @@ class Problem:
     line: int
     column: str
     """The column's name as the file's header writes it (``wert`` in a German file)."""
-    text: str
+    text: Message | str
+    """A message, not its text: filled into the row's line whole, where a value a user typed
+    would be clipped."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +197,7 @@ class _Reader:
                 continue
             other = seen.setdefault((row.key, row.year), line)
             if other != line:
-                problems.append(Problem(line, columns["year"], t("values.duplicate", self.lang, key=row.key,
+                problems.append(Problem(line, columns["year"], m("values.duplicate", self.lang, key=row.key,
                                                                  year=row.year, other=other)))
                 continue
             rows.append(row)
@@ -229,7 +231,7 @@ class _Reader:
     def _row(self, line: int, cells: list[Any], index: dict[str, int], columns: dict[str, str],
              problems: list[Problem]) -> ValueRow | None:
         if any(_text(cell) for cell in cells[self.width:]):  # more cells than columns
-            problems.append(Problem(line, "–", t("import.extra_cells", self.lang)))
+            problems.append(Problem(line, "–", m("import.extra_cells", self.lang)))
             return None
         checked: dict[str, Any] = {}
         for name, check in (("indicator", self._key), ("year", self._year), ("value", self._value),
@@ -237,13 +239,13 @@ class _Reader:
             cell = cells[index[name]] if name in index and index[name] < len(cells) else None
             if not _text(cell):
                 if name in REQUIRED:
-                    problems.append(Problem(line, columns[name], t("text.empty", self.lang, field=columns[name])))
+                    problems.append(Problem(line, columns[name], m("text.empty", self.lang, field=columns[name])))
                 checked[name] = None
                 continue
             try:
                 checked[name] = check(cell)
             except InvalidInput as exc:
-                problems.append(Problem(line, columns[name], exc.message))
+                problems.append(Problem(line, columns[name], exc.detail or exc.message))
                 checked[name] = None
         if any(checked[name] is None for name in REQUIRED):
             return None

@@ -31,6 +31,6 @@ def progress_bar(labels: dict[str, str], *, quiet: bool) -> Iterator[Report | No
         def report(phase: str, done: int, total: int | None) -> None:
             if phase not in tasks:
                 tasks[phase] = bar.add_task(labels.get(phase, phase), total=total)
-            bar.update(tasks[phase], completed=done, total=total)
+            bar.update(tasks[phase], completed=done, total=total, refresh=True)  # drawn at once: a phase may last less than one tick
 
         yield report

@@ -150,17 +150,17 @@ class BulkValues:
         values_file.kind_of(target, self.lang)
         with Session(self.service.engine) as session:
             loaded = self.service.load(session, ags, number=number, running=False)
-            views = Programme.indicator_views(session, loaded.cycle)
-        total = sum(len(view.values) for view in views)
-
-        def rows() -> Iterator[tuple[str, int, float, str | None]]:
-            for view in views:
-                for value in view.values:
-                    yield view.row.key, value.year, value.value, value.source
-
-        count = values_file.write_values(target, rows(), self.lang, notation=notation, total=total,
+            keys = list(session.exec(select(Indicator.key).where(Indicator.cycle_id == loaded.cycle.id)
+                                     .order_by(col(Indicator.sdg), col(Indicator.id))))
+            position = {key: n for n, key in enumerate(keys)}
+            found = sorted(session.connection().execute(
+                select(_VALUES.c.key, _VALUES.c.year, _VALUES.c.value, _VALUES.c.source)
+                .where(_VALUES.c.municipality_id == loaded.municipality.id, col(_VALUES.c.key).in_(keys))),
+                key=lambda row: (position[row.key], row.year))
+        rows = [(key, year, value, source) for key, year, value, source in found]
+        count = values_file.write_values(target, rows, self.lang, notation=notation, total=len(rows),
                                          progress=progress)
-        return Exported(target.name, loaded.cycle.number, count, len({view.row.key for view in views if view.values}))
+        return Exported(target.name, loaded.cycle.number, count, len({row[0] for row in rows}))
 
 
 def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -147,6 +147,7 @@ def _xlsx_records(data: bytes, file: str, lang: Language) -> tuple[Iterator[tupl
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
+        total = sheet.max_row  # as the sheet states it: only the progress bar relies on it
         header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True), ())
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook; all mean the same
         raise InvalidInput(m("values.not_xlsx", lang, file=file)) from None
@@ -162,7 +163,7 @@ def _xlsx_records(data: bytes, file: str, lang: Language) -> tuple[Iterator[tupl
         finally:
             book.close()
 
-    return rows(), sheet.max_row
+    return rows(), total
 
 
 class _Reader:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,20 @@ def test_what_is_written_is_read_back(tmp_path: Path, name: str) -> None:
     assert [(r.key, r.year, r.value, r.source or None) for r in parsed.rows] == [(k, y, v, s or None)
                                                                                  for k, y, v, s in rows]
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_a_sheet_claiming_a_million_rows_is_read_as_the_rows_it_has() -> None:
+    book = Workbook()
+    book.active.append(["indicator", "year", "value"])
+    book.active.append(["saldo", 2024, 5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'<dimension ref="A1:C2"', b'<dimension ref="A1:XFD1048576"')
+                assert b"XFD1048576" in content
+            target.writestr(info, content)
+    assert [row.value for row in read(packed.getvalue(), "werte.xlsx").rows] == [5.0]

@@ -175,8 +175,10 @@ class _Reader:
         self.progress = progress or (lambda phase, done, total: None)
         self.width = 0
         """How many columns the header names; a filled cell beyond them is a problem of its row."""
-        self._texts: dict[tuple[str, str], str] = {}
-        """Checked sources and reasons: a file repeats the same few thousands of times."""
+        self._checked: dict[tuple[str, str], Any] = {}
+        """What each column's text was checked to be."""
+        self._checks = (("indicator", self._key), ("year", self._year), ("value", self._value),
+                        ("source", self._source), ("reason", self._reason))
 
     def read(self, records: Iterator[tuple[int, list[Any]]], total: int | None) -> ValuesFile:
         columns, index = self._header(next(records, (1, []))[1])
@@ -191,7 +193,7 @@ class _Reader:
                 raise InvalidInput(m("values.too_many_rows", self.lang, file=self.file, limit=MAX_ROWS))
             if count % STEP == 0:
                 self.progress("read", count, total)
-            if not any(_text(cell) for cell in cells):
+            if not any(cell is not None and _text(cell) for cell in cells):
                 continue
             row = self._row(line, cells, index, columns, problems)
             if row is None:
@@ -231,20 +233,21 @@ class _Reader:
 
     def _row(self, line: int, cells: list[Any], index: dict[str, int], columns: dict[str, str],
              problems: list[Problem]) -> ValueRow | None:
-        if any(_text(cell) for cell in cells[self.width:]):  # more cells than columns
+        if len(cells) > self.width and any(_text(cell) for cell in cells[self.width:]):  # more cells than columns
             problems.append(Problem(line, "–", m("import.extra_cells", self.lang)))
             return None
-        checked: dict[str, Any] = {}
-        for name, check in (("indicator", self._key), ("year", self._year), ("value", self._value),
-                            ("source", self._source), ("reason", self._reason)):
-            cell = cells[index[name]] if name in index and index[name] < len(cells) else None
-            if not _text(cell):
+        checked: dict[str, Any] = {"source": None, "reason": None}
+        for name, check in self._checks:
+            position = index.get(name)
+            cell = cells[position] if position is not None and position < len(cells) else None
+            text = _text(cell)
+            if not text:
                 if name in REQUIRED:
                     problems.append(Problem(line, columns[name], m("text.empty", self.lang, field=columns[name])))
                 checked[name] = None
                 continue
             try:
-                checked[name] = check(cell)
+                checked[name] = check(cell, text)
             except InvalidInput as exc:
                 problems.append(Problem(line, columns[name], exc.detail or exc.message))
                 checked[name] = None
@@ -254,30 +257,34 @@ class _Reader:
                         checked["reason"])
 
     # -- the cells, each with the check `indicator record` applies --------------------------------
-    def _key(self, cell: Any) -> str:
-        return specs.key(_text(cell), self.lang)
+    # A file repeats the same few keys, years and sources thousands of times: each text is
+    # checked once (a refused one is not kept, and is checked again where it recurs).
+    def _key(self, cell: Any, text: str) -> str:
+        return self._once("indicator", text, lambda: specs.key(text, self.lang))
 
-    def _year(self, cell: Any) -> int:
+    def _year(self, cell: Any, text: str) -> int:
         if isinstance(cell, float) and cell.is_integer():  # a spreadsheet's number 2024.0
-            cell = int(cell)
-        return specs.year(_text(cell), self.lang, latest=self.this_year)
+            text = str(int(cell))
+        return self._once("year", text, lambda: specs.year(text, self.lang, latest=self.this_year))
 
-    def _value(self, cell: Any) -> float:
+    def _value(self, cell: Any, text: str) -> float:
         if isinstance(cell, (int, float)) and not isinstance(cell, bool) and math.isfinite(cell):
             return float(cell)  # an XLSX number cell: already a number, no notation involved
-        return parse_number(_text(cell), self.lang, notation=self.notation)
+        return parse_number(text, self.lang, notation=self.notation)
 
-    def _source(self, cell: Any) -> str:
-        return self._line(_text(cell), "source", specs.SOURCE_LIMIT)
+    def _source(self, cell: Any, text: str) -> str:
+        return self._once("source", text, lambda: validate.single_line(text, "source", self.lang,
+                                                                        limit=specs.SOURCE_LIMIT))
 
-    def _reason(self, cell: Any) -> str:
-        return self._line(_text(cell), "reason", specs.REASON_LIMIT)
+    def _reason(self, cell: Any, text: str) -> str:
+        return self._once("reason", text, lambda: validate.single_line(text, "reason", self.lang,
+                                                                        limit=specs.REASON_LIMIT))
 
-    def _line(self, text: str, field: str, limit: int) -> str:
-        cached = self._texts.get((field, text))
-        if cached is None:
-            cached = self._texts[(field, text)] = validate.single_line(text, field, self.lang, limit=limit)
-        return cached
+    def _once(self, column: str, text: str, check: Callable[[], Any]) -> Any:
+        found = self._checked.get((column, text))
+        if found is None:
+            found = self._checked[(column, text)] = check()
+        return found
 
 
 def _text(cell: Any) -> str:

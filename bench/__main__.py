@@ -1,4 +1,4 @@
-"""`python -m bench --scale small|full`: run the benchmarks of issues 7, 11 and 16 and publish them.
+"""`python -m bench --scale small|full`: run the benchmarks of issues 7, 11, 12 and 16 and publish them.
 
 Prints one table row per figure (zyklus, the baseline measured in this run, the ratio, the goal),
 writes bench/results/<benchmark>.json, bench/results/table.md, pyinstrument profiles of the
@@ -16,11 +16,11 @@ import time
 from pathlib import Path
 
 from bench import (decision_bench, delivery_bench, memory_bench, size_bench, startup_bench, status_bench, sweep_bench,
-                   transitions_bench, web_bench)
+                   transitions_bench, values_bench, web_bench)
 from bench.common import DOCS, RESULTS, SCALES, Result, machine, table, write_json
 from bench.seed import Seeded, seed
 
-ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web", "decision")
+ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web", "decision", "values")
 ONLY = (*ALL, "overview")
 """``--only overview``: the web benchmark's overview figures alone (part of ``web``)."""
 
@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         elif "overview" in wanted:
             log("8 web, the overview alone: server time in-process")
             results += _publish("8-web-overview", args.scale, web_bench.run_overview(Path(tmp), log))
+        if "values" in wanted:
+            log(f"10 values in bulk: {scale['values']:,} rows of one file")
+            results += _publish("10-values", args.scale, values_bench.run(scale["values"], Path(tmp), log))
     if "decision" in wanted:
         log("9 decision in memory")
         results += _publish("9-decision", args.scale, decision_bench.run(log))

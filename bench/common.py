@@ -31,10 +31,12 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 SCALES: dict[str, dict[str, Any]] = {
     # sizes: cycles per database; transitions: advances measured per size and method;
-    # mails: reminders delivered; size_cycles: municipalities simulated for a whole cycle.
-    "small": {"sizes": (1_000, 10_000), "transitions": 400, "mails": 500, "size_cycles": 20, "runs": 5},
+    # mails: reminders delivered; size_cycles: municipalities simulated for a whole cycle;
+    # values: rows of one bulk values file.
+    "small": {"sizes": (1_000, 10_000), "transitions": 400, "mails": 500, "size_cycles": 20, "runs": 5,
+              "values": 20_000},
     "full": {"sizes": (1_000, 10_000, 100_000), "transitions": 1_000, "mails": 2_000, "size_cycles": 100,
-             "runs": 7},
+             "runs": 7, "values": 100_000},
 }
 
 

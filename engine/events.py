@@ -97,6 +97,14 @@ class IndicatorValueRecorded(CycleEvent):
 
 
 @dataclass(frozen=True)
+class IndicatorValuesImported(CycleEvent):
+    """Many yearly values were recorded or corrected at once (`indicator value import`): one
+    event for the whole file, since what it makes needless is looked up per cycle anyway."""
+
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class MeasureStatusChanged(CycleEvent):
     """A measure got a status: ``planned`` when it is added, then every `measure status`."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from babel.numbers import format_decimal, format_percent
 
@@ -52,6 +53,21 @@ def parse_number(text: str | float, lang: Language = "de", *, notation: Language
             return value
     shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:40] + "…"
     raise InvalidInput(m(f"value.number_{notation}", lang, value=shown))
+
+
+def write_number(value: float, notation: Language = "de") -> str:
+    """``value`` with every digit it has (the shortest text that reads back as the same float),
+    thousands grouped, in ``notation``: what a file written by zyklus holds, so that reading it
+    back with :func:`parse_number` gives exactly the stored number (``format_number`` rounds to
+    the indicator's decimals, which a round trip must not). Never in exponent form, which no
+    notation here reads."""
+    _, group, decimal = _NOTATION[notation]
+    value = 0.0 if value == 0 else float(value)  # no "-0"
+    whole, _, fraction = format(Decimal(repr(value)), "f").partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-')):,}".replace(",", group)
+    fraction = fraction.rstrip("0")
+    return f"{sign}{grouped}{decimal}{fraction}" if fraction else f"{sign}{grouped}"
 
 
 def format_number(value: float | None, decimals: int, lang: Language = "de") -> str:

@@ -297,6 +297,23 @@ class Service:
             "trigger": trigger, "from_phase": from_phase, "to_phase": to_phase, "reason": reason,
             "details": details or {}}).scalar_one()
 
+    def add_histories(self, session: Session, cycle: Cycle, *, on: dt.date, actor: str, kind: str,
+                      entries: Sequence[tuple[str | None, str | None, dict[str, Any]]]) -> None:
+        """Many rows of one kind at once, each ``(trigger, reason, details)``: a bulk import's
+        corrections, one INSERT executed for all (seq numbered on from the cycle's last, read
+        once), where :meth:`add_history` per row would cost a round trip each. A concurrent
+        writer of the same cycle's history meets the unique ``(cycle_id, seq)`` as with one row."""
+        if not entries:
+            return
+        table = History.__table__
+        last = session.connection().execute(select(func.coalesce(func.max(table.c.seq), 0))
+                                            .where(table.c.cycle_id == cycle.id)).scalar_one()
+        at = stamp(self.clock)
+        session.connection().execute(insert(table), [
+            {"cycle_id": cycle.id, "seq": last + n, "at": at, "on": on, "actor": actor, "kind": kind,
+             "trigger": trigger, "from_phase": None, "to_phase": None, "reason": reason, "details": details}
+            for n, (trigger, reason, details) in enumerate(entries, 1)])
+
     def check_version(self, cycle: Cycle, ags: str, expected: tuple[int, int] | None) -> None:
         """The caller's precondition on the cycle it last read, ``(number, lock_version)``; checked
         on the row loaded in the writing transaction, whose compare-and-set then holds it until

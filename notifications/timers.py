@@ -25,8 +25,8 @@ from engine.db.tables import Cycle, DefinitionVersion, Municipality
 from engine.definitions.model import Definition
 from engine.errors import NotFound
 from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DefinitionMigrated, DomainEvent,
-                           IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged, PhaseEntered,
-                           ValuesDueChanged)
+                           IndicatorsAdded, IndicatorValueRecorded, IndicatorValuesImported, MeasureStatusChanged,
+                           PhaseEntered, ValuesDueChanged)
 from engine.i18n import Language, m
 from engine.service import Service
 from notifications.monitoring import STALE_MEASURES, VALUES_DUE, MonitoringPlanner
@@ -47,7 +47,7 @@ def fire_moment(day: dt.date, hour: int, tz: ZoneInfo) -> dt.datetime:
 class TimerPlanner:
     EVENTS: tuple[type[DomainEvent], ...] = (PhaseEntered, DeadlineChanged, CycleCompleted, CycleStarted,
                                             DefinitionMigrated, IndicatorsAdded, ValuesDueChanged,
-                                            IndicatorValueRecorded, MeasureStatusChanged)
+                                            IndicatorValueRecorded, IndicatorValuesImported, MeasureStatusChanged)
     """The events it plans (and cancels) reminders for: what it is subscribed to."""
 
     def __init__(self, service: Service, send_hour: int = 7, cancellations: "Cancellations | None" = None) -> None:
@@ -69,7 +69,7 @@ class TimerPlanner:
             self._cycle_started(event, session)
         elif isinstance(event, DefinitionMigrated):
             self._migrated(event, session)
-        elif isinstance(event, (IndicatorsAdded, ValuesDueChanged, IndicatorValueRecorded)):
+        elif isinstance(event, (IndicatorsAdded, ValuesDueChanged, IndicatorValueRecorded, IndicatorValuesImported)):
             self.monitoring.sync(session, session.get(Cycle, event.cycle_id), (VALUES_DUE,))
         elif isinstance(event, MeasureStatusChanged):
             self.monitoring.sync(session, session.get(Cycle, event.cycle_id), (STALE_MEASURES,))

@@ -54,14 +54,18 @@ def decode(data: bytes, file: str, lang: Language = "de") -> str:
     return text
 
 
+def delimiter_of(text: str) -> str:
+    """The separator the header line uses: ``;`` (German spreadsheets), a tab, else ``,``."""
+    first_line = text.split("\n", 1)[0]
+    return ";" if ";" in first_line else "\t" if "\t" in first_line else ","
+
+
 def parse_csv(text: str, file: str, lang: Language = "de", *, this_year: int,
               notation: Language | None = None) -> list[Row]:
     """The rows of a CSV file whose numbers are written in ``notation`` (the language the file
     was made in: a German spreadsheet writes 1.234,5, an English one 1,234.5), by default the
     importing person's; anything the notation cannot read for sure is a problem of its row."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if ";" in first_line else "\t" if "\t" in first_line else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter_of(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     unknown = [name for name in header if name not in FIELDS]
     missing = [name for name in REQUIRED if name not in header]

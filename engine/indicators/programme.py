@@ -197,11 +197,7 @@ class Programme:
         values_due = specs.values_due(values_due, self.lang) if values_due else None
         notation = specs.notation(numbers, self.lang) if numbers else None
         name = Path(path).name
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise InvalidInput(m("import.unreadable", self.lang, file=str(path), error=exc.strerror or exc)) from None
-        rows = parse_csv(decode(data, name, self.lang), name, self.lang, this_year=self._this_year(),
+        rows = parse_csv(decode(self.read_file(path), name, self.lang), name, self.lang, this_year=self._this_year(),
                          notation=notation)
         with self.service.unit(ags) as session:
             loaded, _ = self._editing(session, ags, actor)
@@ -223,6 +219,13 @@ class Programme:
                 self._insert(session, loaded, row.spec, goal=goals.get(row.spec.goal or ""), values_due=values_due)
             self._publish(session, loaded, IndicatorsAdded, keys=tuple(row.spec.key for row in rows))
         return [row.spec.key for row in rows]
+
+    def read_file(self, path: str | Path) -> bytes:
+        """An import's file, or the one line saying why it cannot be read (missing, a folder)."""
+        try:
+            return Path(path).read_bytes()
+        except OSError as exc:
+            raise InvalidInput(m("import.unreadable", self.lang, file=str(path), error=exc.strerror or exc)) from None
 
     def set_target(self, ags: str, key: str, year: int | str, value: float | str, *,
                    actor: str) -> tuple[Indicator, IndicatorTarget]:
@@ -279,7 +282,7 @@ class Programme:
         correction on record."""
         observed_year = specs.year(year, self.lang, latest=self._this_year())
         number = parse_number(value, self.lang)
-        source = validate.single_line(source, "--source", self.lang, limit=300) if source else None
+        source = validate.single_line(source, "--source", self.lang, limit=specs.SOURCE_LIMIT) if source else None
         reason = self._reason(reason)
         with self.service.unit(ags) as session:
             loaded, person = self._editing(session, ags, actor, running=False)
@@ -353,7 +356,7 @@ class Programme:
                                  trigger=key, reason=reason, details=details)
 
     def _reason(self, reason: str | None) -> str | None:
-        return validate.single_line(reason, "--reason", self.lang, limit=500) if reason else None
+        return validate.single_line(reason, "--reason", self.lang, limit=specs.REASON_LIMIT) if reason else None
 
     def update_indicator(self, ags: str, key: str, *, actor: str, reason: str | None = None,
                          name: str | None = None, unit: str | None = None, source: str | None = None,

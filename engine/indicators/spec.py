@@ -20,6 +20,8 @@ from engine.numbers import parse_number
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_DECIMALS = 6
+SOURCE_LIMIT, REASON_LIMIT = 300, 500
+"""The longest source and reason of a recorded value, typed or imported."""
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _YEAR = re.compile(r"[0-9]{4}")
 _MONTH_DAY = re.compile(r"([0-9]{2})-([0-9]{2})")

@@ -399,6 +399,38 @@ class ValueRecordedDTO(DTO):
     """The value this one replaced, if the year had one."""
 
 
+class ValueCountsDTO(DTO):
+    """What an import did to one indicator's values."""
+
+    indicator: str
+    added: int
+    """Years the indicator had no value for."""
+    changed: int
+    """Years whose value or source the file corrected (each on record in the history)."""
+    unchanged: int
+    """Years the file gives as they are stored."""
+
+
+class ValuesImportedDTO(DTO):
+    file: str
+    """The file's name (without its folder)."""
+    added: int
+    changed: int
+    unchanged: int
+    indicators: list[ValueCountsDTO]
+    """Per indicator, in the order the file first names them."""
+
+
+class ValuesExportedDTO(DTO):
+    file: str
+    cycle: int
+    """The cycle whose indicators' values were written."""
+    values: int
+    """Rows written (one per indicator and year)."""
+    indicators: int
+    """Indicators with at least one value."""
+
+
 class TargetSetDTO(DTO):
     indicator: str
     year: int

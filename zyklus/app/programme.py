@@ -26,7 +26,10 @@ from zyklus.app.dto import (
     MeasureLinkDTO,
     RemovedDTO,
     TargetSetDTO,
+    ValueCountsDTO,
     ValueRecordedDTO,
+    ValuesExportedDTO,
+    ValuesImportedDTO,
     YearValueDTO,
 )
 
@@ -35,6 +38,8 @@ Edit = str | int | float | dt.date | None
 
 if TYPE_CHECKING:
     from engine.db.indicator_tables import Goal
+    from engine.indicators.bulk_values import BulkValues
+    from engine.indicators.values_file import Progress
     from engine.indicators.programme import IndicatorView, Programme
     from engine.service import Service
 
@@ -93,6 +98,11 @@ class ProgrammeArea:
 
         return Programme(self._service.in_language(lang))
 
+    def _bulk(self, lang: Language) -> BulkValues:
+        from engine.indicators.bulk_values import BulkValues
+
+        return BulkValues(self._programme(lang))
+
     # -- the catalogue and a cycle's indicators -----------------------------------------------------
     def catalogue(self, sdg: int | None = None, lang: Language = "de") -> list[CatalogueEntryDTO]:
         from engine.indicators.catalogue import catalogue
@@ -140,6 +150,28 @@ class ProgrammeArea:
         indicator = recorded.indicator
         return ValueRecordedDTO(indicator=indicator.key, year=recorded.value.year, value=recorded.value.value,
                                 unit=indicator.unit, decimals=indicator.decimals, corrected=recorded.corrected)
+
+    def import_values(self, ags: str, path: Path, *, actor: str, numbers: str | None = None, lang: Language = "de",
+                      progress: Progress | None = None) -> ValuesImportedDTO:
+        """Record many indicators' yearly values from a CSV or XLSX file, every row or none; a
+        year already recorded with another value is corrected (its old value stays in the
+        history). ``numbers``: the notation of numbers written as text (de, en; default
+        ``lang``). ``progress`` is told ``(phase, done, total)`` while reading and writing."""
+        imported = self._bulk(lang).import_values(ags, path, actor=actor, numbers=numbers, progress=progress)
+        counts = [ValueCountsDTO(indicator=key, added=c.added, changed=c.changed, unchanged=c.unchanged)
+                  for key, c in imported.per_indicator.items()]
+        return ValuesImportedDTO(file=imported.file, added=sum(c.added for c in counts),
+                                 changed=sum(c.changed for c in counts), unchanged=sum(c.unchanged for c in counts),
+                                 indicators=counts)
+
+    def export_values(self, ags: str, path: Path, *, cycle: int | None = None, numbers: str | None = None,
+                      lang: Language = "de", progress: Progress | None = None) -> ValuesExportedDTO:
+        """Write the yearly values of a cycle's indicators (default the latest cycle) to a CSV or
+        XLSX file, by its extension, in the format :meth:`import_values` reads; a CSV's numbers
+        in ``numbers``' notation (default ``lang``). Nothing is written when it fails."""
+        exported = self._bulk(lang).export_values(ags, path, number=cycle, numbers=numbers, progress=progress)
+        return ValuesExportedDTO(file=exported.file, cycle=exported.cycle, values=exported.values,
+                                 indicators=exported.indicators)
 
     def delete_value(self, ags: str, key: str, year: int, *, actor: str, reason: str | None = None,
                      lang: Language = "de") -> YearValueDTO:

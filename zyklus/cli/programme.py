@@ -38,7 +38,7 @@ goal_app = typer.Typer(help="Ziele des Handlungsprogramms / goals of the action 
 measure_app = typer.Typer(help="Maßnahmen und ihr Stand / measures and their status.", no_args_is_help=True)
 target_app = typer.Typer(cls=SetByDefault, help="Zielwerte setzen oder löschen / set or delete targets.",
                          no_args_is_help=True)
-value_app = typer.Typer(help="Erfasste Jahreswerte korrigieren / correct recorded yearly values.",
+value_app = typer.Typer(help="Jahreswerte importieren, exportieren, korrigieren / import, export, correct yearly values.",
                         no_args_is_help=True)
 indicator_app.add_typer(target_app, name="target")
 indicator_app.add_typer(value_app, name="value")
@@ -59,6 +59,9 @@ SdgOpt = Annotated[Optional[str], typer.Option("--sdg", help="SDG-Ziel 1–17.")
 SdgTargetOpt = Annotated[Optional[str], typer.Option("--sdg-target", help="SDG-Unterziel, z. B. 7.2.")]
 ValuesDueOpt = Annotated[Optional[str], typer.Option(
     "--values-due", help="MM-TT: bis zu diesem Tag ist jedes Jahr der Vorjahreswert fällig (Standard 03-31).")]
+NumbersOpt = Annotated[Optional[str], typer.Option(
+    "--numbers", help="Schreibweise der Zahlen in der Datei: de (1.234,5) oder en (1,234.5); "
+                      "Standard: die Sprache der Sitzung.")]
 
 
 def _programme(ctx: typer.Context):  # noqa: ANN202 - the door's ProgrammeArea
@@ -109,9 +112,7 @@ def indicator_import(
     file: Annotated[Path, typer.Argument(help="CSV-Datei; Spalten siehe docs/indicators.md.")],
     actor: AsOpt,
     values_due: ValuesDueOpt = None,
-    numbers: Annotated[Optional[str], typer.Option(
-        "--numbers", help="Schreibweise der Zahlen in der Datei: de (1.234,5) oder en (1,234.5); "
-                          "Standard: die Sprache der Sitzung.")] = None,
+    numbers: NumbersOpt = None,
 ) -> None:
     """Eigene Indikatoren aus einer CSV-Datei importieren (alles oder nichts) / import from CSV.
     --values-due gilt für Zeilen ohne eigene Spalte values_due."""
@@ -254,6 +255,58 @@ def value_delete(
     removed = _programme(ctx).delete_value(ags, key, typed.year(year, ctx.obj.lang), actor=actor, reason=reason,
                                            lang=ctx.obj.lang)
     _echo_removed_year(ctx, "indicator.value_deleted", ags, key, removed, as_json)
+
+
+@value_app.command("import")
+def value_import(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    file: Annotated[Path, typer.Argument(help="CSV- oder XLSX-Datei mit Spalten indicator, year, value "
+                                              "[, source, reason]; siehe docs/indicators.md.")],
+    actor: AsOpt,
+    numbers: NumbersOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Jahreswerte vieler Indikatoren aus CSV oder XLSX erfassen (alles oder nichts) / import yearly values."""
+    from zyklus.cli.progress import progress_bar
+
+    lang = ctx.obj.lang
+    labels = {phase: t(f"values.progress.{phase}", lang) for phase in ("read", "write")}
+    with progress_bar(labels, quiet=as_json) as progress:
+        imported = _programme(ctx).import_values(ags, file, actor=actor, numbers=numbers, lang=lang,
+                                                 progress=progress)
+    if as_json:
+        print_json(imported)
+        return
+    typer.echo(t("values.imported", lang, file=imported.file, ags=ags.strip(), added=imported.added,
+                 changed=imported.changed, unchanged=imported.unchanged))
+    for c in imported.indicators:
+        typer.echo(t("values.imported_indicator", lang, key=c.indicator, added=c.added, changed=c.changed,
+                     unchanged=c.unchanged))
+
+
+@value_app.command("export")
+def value_export(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    file: Annotated[Path, typer.Argument(help="Zieldatei, .csv oder .xlsx (wird ersetzt).")],
+    cycle: CycleOpt = None,
+    numbers: NumbersOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Die Jahreswerte der Indikatoren eines Zyklus in eine CSV- oder XLSX-Datei schreiben,
+    im Format von `indicator value import` / export yearly values as the import reads them."""
+    from zyklus.cli.progress import progress_bar
+
+    lang = ctx.obj.lang
+    with progress_bar({"write": t("values.progress.export", lang)}, quiet=as_json) as progress:
+        exported = _programme(ctx).export_values(ags, file, cycle=cycle, numbers=numbers, lang=lang,
+                                                 progress=progress)
+    if as_json:
+        print_json(exported)
+        return
+    typer.echo(tn("values.exported", exported.values, lang, cycle=exported.cycle, ags=ags.strip(),
+                  file=exported.file))
 
 
 @target_app.command("delete")

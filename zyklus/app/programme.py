@@ -152,12 +152,12 @@ class ProgrammeArea:
                                 unit=indicator.unit, decimals=indicator.decimals, corrected=recorded.corrected)
 
     def import_values(self, ags: str, path: Path, *, actor: str, numbers: str | None = None, lang: Language = "de",
-                      progress: Progress | None = None) -> ValuesImportedDTO:
+                      on_progress: Progress | None = None) -> ValuesImportedDTO:
         """Record many indicators' yearly values from a CSV or XLSX file, every row or none; a
         year already recorded with another value is corrected (its old value stays in the
         history). ``numbers``: the notation of numbers written as text (de, en; default
-        ``lang``). ``progress`` is told ``(phase, done, total)`` while reading and writing."""
-        imported = self._bulk(lang).import_values(ags, path, actor=actor, numbers=numbers, progress=progress)
+        ``lang``). ``on_progress`` is told ``(phase, done, total)`` while reading and writing."""
+        imported = self._bulk(lang).import_values(ags, path, actor=actor, numbers=numbers, progress=on_progress)
         counts = [ValueCountsDTO(indicator=key, added=c.added, changed=c.changed, unchanged=c.unchanged)
                   for key, c in imported.per_indicator.items()]
         return ValuesImportedDTO(file=imported.file, added=sum(c.added for c in counts),
@@ -165,11 +165,11 @@ class ProgrammeArea:
                                  indicators=counts)
 
     def export_values(self, ags: str, path: Path, *, cycle: int | None = None, numbers: str | None = None,
-                      lang: Language = "de", progress: Progress | None = None) -> ValuesExportedDTO:
+                      lang: Language = "de", on_progress: Progress | None = None) -> ValuesExportedDTO:
         """Write the yearly values of a cycle's indicators (default the latest cycle) to a CSV or
         XLSX file, by its extension, in the format :meth:`import_values` reads; a CSV's numbers
         in ``numbers``' notation (default ``lang``). Nothing is written when it fails."""
-        exported = self._bulk(lang).export_values(ags, path, number=cycle, numbers=numbers, progress=progress)
+        exported = self._bulk(lang).export_values(ags, path, number=cycle, numbers=numbers, progress=on_progress)
         return ValuesExportedDTO(file=exported.file, cycle=exported.cycle, values=exported.values,
                                  indicators=exported.indicators)
 

@@ -274,7 +274,7 @@ def value_import(
     labels = {phase: t(f"values.progress.{phase}", lang) for phase in ("read", "write")}
     with progress_bar(labels, quiet=as_json) as progress:
         imported = _programme(ctx).import_values(ags, file, actor=actor, numbers=numbers, lang=lang,
-                                                 progress=progress)
+                                                 on_progress=progress)
     if as_json:
         print_json(imported)
         return
@@ -301,7 +301,7 @@ def value_export(
     lang = ctx.obj.lang
     with progress_bar({"write": t("values.progress.export", lang)}, quiet=as_json) as progress:
         exported = _programme(ctx).export_values(ags, file, cycle=cycle, numbers=numbers, lang=lang,
-                                                 progress=progress)
+                                                 on_progress=progress)
     if as_json:
         print_json(exported)
         return

@@ -368,6 +368,17 @@ class ValueRecordedDTO(DTO):
     """The value this one replaced, if the year had one."""
 
 
+class ReportTextDTO(DTO):
+    """One of the report's own texts as it stands (``zyklus report text``)."""
+
+    kind: str
+    """leitbild, foreword, next_steps, indicator:<key> or goal:<key>"""
+    text: str
+    """Plain text, paragraphs separated by blank lines; empty when it was just removed."""
+    actor: str
+    recorded_at: dt.datetime
+
+
 class TargetSetDTO(DTO):
     indicator: str
     year: int

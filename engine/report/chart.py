@@ -22,9 +22,9 @@ Point = tuple[int, float]
 
 WIDTH, HEIGHT = 360, 190
 LEFT, RIGHT, TOP, BOTTOM = 50, 16, 26, 24
-FONT = 11
-LABEL_GAP = 30
-"""Horizontal room a year's label needs (four digits at 11 px) before the next may stand."""
+FONT = 12
+LABEL_GAP = 32
+"""Horizontal room a year's label needs (four digits at 12 px) before the next may stand."""
 SERIES, TARGET, BASELINE, BAND, AXIS, GRID = "#1f5f99", "#9c4318", "#595959", "#e2f0e2", "#767676", "#e6e9ed"
 
 
@@ -111,7 +111,8 @@ def trend_chart(series: Sequence[Point], *, title: str, number: Callable[[float]
         anchor, dx = ("end", -8) if tx > LEFT + inner_w / 2 else ("start", 8)
         above = tyy - 8 if tyy - 8 > TOP + FONT else tyy + FONT + 6
         parts.append(f'<text x="{tx + dx:.1f}" y="{above:.1f}" text-anchor="{anchor}" fill="{TARGET}" '
-                     f'font-weight="600">{escape(target_label(ty, number(tv)))}</text>')
+                     f'font-weight="600" stroke="#fff" stroke-width="3" paint-order="stroke">'
+                     f'{escape(target_label(ty, number(tv)))}</text>')
     if baseline:
         parts.append(f'<circle cx="{x(baseline[0])}" cy="{y(baseline[1])}" r="4.5" fill="none" '
                      f'stroke="{BASELINE}" stroke-width="1.5"/>')

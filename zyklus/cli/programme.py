@@ -652,20 +652,21 @@ def report(
 
 def _write_whole(out: Path, content: bytes, lang: str) -> None:
     """Into a temporary file beside ``out``, then renamed: a failure leaves no half-written report
-    (and an existing one as it was)."""
+    (and an existing one as it was). Opened with ``open``, not ``mkstemp``, so the report gets the
+    permissions the umask gives any new file rather than mkstemp's owner-only ones."""
     import os
-    import tempfile
+    import secrets
 
     from engine.errors import InvalidInput
 
+    temporary = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
         try:
-            with os.fdopen(handle, "wb") as sink:
+            with open(temporary, "xb") as sink:
                 sink.write(content)
             os.replace(temporary, out)
         except BaseException:
-            os.unlink(temporary)
+            temporary.unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise InvalidInput(m("report.unwritable", lang, path=str(out), error=exc.strerror or exc)) from None

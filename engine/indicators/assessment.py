@@ -21,6 +21,7 @@ from engine.i18n import Language, t
 from engine.indicators.catalogue import indicator_name
 from engine.indicators.programme import IndicatorView, Programme
 from engine.indicators.review import MeasureSummary, PhaseVisit, summarise_measures, timeline
+from engine.report.texts import latest_texts
 from engine.service import Loaded, Service
 
 STRUCTURE_ROLES = ("coordination", "core_team", "steering_group")
@@ -88,6 +89,8 @@ class Assessment:
     """The latest fields of each fact type recorded in the cycle (council resolution, report …)."""
     lang: Language = "de"
     """The language it was read in: indicator names follow it (catalogue.indicator_name)."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The report's own texts as they stand (engine.report.texts): kind → plain text."""
 
 
 def publishable(person: Person, lang: Language) -> str:
@@ -119,7 +122,8 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
             completed_on=cycle.completed_on, restart_on=cycle.restart_on, today=today, reference_year=reference_year,
             timeline=[(visit, definition.phase_label(visit.phase, lang)) for visit in visits], measures=measures,
             summary=summarise_measures(measures, today), indicators=rated, themes=_themes(goals, measures, rated),
-            structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts}, lang=lang)
+            structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts}, lang=lang,
+            texts={kind: written.text for kind, written in latest_texts(session, cycle.id).items()})
 
 
 def _reference_year(cycle: Cycle, today: dt.date) -> int:

@@ -356,3 +356,48 @@ def test_keyboard_only_sign_in_and_record(server: Server, context) -> None:  # n
     page.wait_for_url(re.compile(r"erfasst=public_information"))
     expect(page.locator("p.notice")).to_be_visible()
     assert page.locator("#fakt-public_information").count() == 0
+
+
+def test_the_report_reads_well_on_a_phone_and_a_desktop(server: Server, context) -> None:  # noqa: ANN001
+    """Jena's report with everything a published one has: foreword, Leitbild, the evaluation's
+    summary, a goal and an indicator with their interpretation, the chart, next steps. At 390 px
+    and 1280 px nothing scrolls sideways (here also not inside a table) and axe finds nothing."""
+    as_judith = ("--as", JUDITH)
+    server.cli("goal", "add", JENA, "klima-1", "--title", "Emissionen der Haushalte senken", "--theme",
+               "Klima und Energie", *as_judith)
+    server.cli("indicator", "adopt", JENA, "thg-haushalte", "--goal", "klima-1", *as_judith)
+    server.cli("indicator", "target", JENA, "thg-haushalte", "2030", "5,5", *as_judith)
+    for year, value in (("2019", "8,0"), ("2020", "7,8"), ("2021", "7,5"), ("2022", "7,3"), ("2023", "7,0"),
+                        ("2024", "6,8")):
+        server.cli("indicator", "record", JENA, "thg-haushalte", year, value, "--source",
+                   "https://jena.example/klimaschutz/bisko-bilanz-2025.pdf", *as_judith)
+    server.cli("measure", "add", JENA, "m-pv", "--title", "PV auf Schuldächern", "--goal", "klima-1", *as_judith)
+    for kind, text in (("foreword", "Liebe Jenaerinnen und Jenaer,\n\n<script>alert(1)</script> wir berichten."),
+                       ("leitbild", "Jena ist 2035 klimaneutral, sozial und lebenswert."),
+                       ("goal:klima-1", "Die Sanierungsförderung wirkt."),
+                       ("indicator:thg-haushalte", "Der Rückgang kommt vor allem von der Fernwärme."),
+                       ("next_steps", "Im nächsten Zyklus: Mobilität und Wärmewende.")):
+        server.cli("report", "text", JENA, kind, "--text", text, *as_judith)
+    server.cli("record", JENA, "evaluation", "--set", "summary=Die Emissionen sinken schneller als geplant.",
+               *as_judith)
+    page = context.new_page()
+    set_password(page, server, JUDITH)
+    log_in(page, server, JUDITH)
+    page.goto(f"{server.url}/kommunen/{JENA}/bericht")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nachhaltigkeitsbericht Jena")
+    expect(page.locator("#foreword")).to_contain_text("<script>alert(1)</script> wir berichten.")
+    expect(page.locator("#evaluation")).to_contain_text("Die Emissionen sinken schneller als geplant.")
+    page.add_script_tag(path=str(AXE))
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        violations = page.evaluate("""async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}));
+        }""", WCAG)
+        assert violations == [], f"axe on the report at {width} px: {violations}"
+        overflow = page.evaluate("""() => ({scroll: document.documentElement.scrollWidth, width: innerWidth,
+            wide: [...document.querySelectorAll('body *')].filter(e => !e.closest('.sr-only'))  // clipped to 1 px
+                .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+                .map(e => e.tagName.toLowerCase() + '.' + e.className).slice(0, 10)})""")
+        assert overflow["scroll"] <= overflow["width"] and overflow["wide"] == [], f"{width} px: {overflow}"
+        page.screenshot(path=str(SCREENSHOTS / f"report-{width}.png"), full_page=True)

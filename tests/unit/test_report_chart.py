@@ -25,7 +25,7 @@ def test_a_series_with_target_and_baseline_is_well_formed_svg() -> None:
     assert root.tag == f"{SVG}svg" and root.get("role") == "img" and root.get("aria-label") == "Verlauf: THG"
     assert (root.get("width"), root.get("height")) == (str(WIDTH), str(HEIGHT))
     assert root.find(f"{SVG}title").text == "Verlauf: THG"
-    points = root.find(f"{SVG}polyline").get("points").split()
+    points = root.find(f".//{SVG}polyline").get("points").split()
     assert len(points) == 6
     xs = [float(p.split(",")[0]) for p in points]
     ys = [float(p.split(",")[1]) for p in points]
@@ -47,15 +47,15 @@ def test_text_is_escaped() -> None:
 
 def test_a_single_value_and_a_band() -> None:
     root = parse(trend_chart([(2024, 120.0)], title="Wasser", number=german, band=(110.0, 130.0)))
-    assert root.find(f"{SVG}polyline") is None
+    assert root.find(f".//{SVG}polyline") is None
     assert len(list(root.iter(f"{SVG}circle"))) == 1
-    band = root.find(f"{SVG}rect")
+    band = root.find(f".//{SVG}rect")
     assert float(band.get("y")) >= TOP and float(band.get("height")) > 0
 
 
 def test_constant_values_do_not_divide_by_zero() -> None:
     root = parse(trend_chart([(2020, 5.0), (2021, 5.0), (2022, 5.0)], title="x", number=german))
-    ys = {p.split(",")[1] for p in root.find(f"{SVG}polyline").get("points").split()}
+    ys = {p.split(",")[1] for p in root.find(f".//{SVG}polyline").get("points").split()}
     assert len(ys) == 1
 
 

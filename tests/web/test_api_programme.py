@@ -110,3 +110,16 @@ def test_a_bad_measure_period_is_refused_and_stores_nothing(client: TestClient, 
                           headers=as_user(CORE_TEAM))
     assert refused.status_code == 422 and refused.json()["code"] == "measure.dates"
     assert door.programme.measures(AGS) == [] and door.programme.measures(OTHER_AGS) == []
+
+
+def test_the_report_as_html_or_as_pdf(client: TestClient, indicator: str,
+                                      as_user: Callable[[str], dict[str, str]]) -> None:
+    pytest.importorskip("weasyprint")
+    headers = as_user(COORDINATOR)
+    html = client.get(f"{API}/report", headers=headers)
+    assert html.headers["content-type"].startswith("text/html")
+    for asked in ({"params": {"format": "pdf"}}, {"headers": {"Accept": "application/pdf"}}):
+        pdf = client.get(f"{API}/report", headers={**headers, **asked.get("headers", {})}, params=asked.get("params"))
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf", asked
+        assert pdf.content.startswith(b"%PDF-")
+    assert client.get(f"{API}/report", headers=headers, params={"format": "docx"}).status_code == 422

@@ -224,3 +224,12 @@ def test_english_readers_get_english_words_and_numbers(coordinator: TestClient, 
     answer = post_form(coordinator, PAGE, f"{PAGE}/wert", {"indicator": "thg-haushalte", "year": "2025",
                                                             "value": "4,000"})
     assert answer.status_code == 303 and _values(door)[2025] == 4000.0  # English notation on an English page
+
+
+def test_the_report_is_offered_as_pdf_too(coordinator: TestClient) -> None:
+    pytest.importorskip("weasyprint")
+    assert f"/kommunen/{AGS}/bericht.pdf" in coordinator.get(f"/kommunen/{AGS}/bewertung").text
+    pdf = coordinator.get(f"/kommunen/{AGS}/bericht.pdf?zyklus=1")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["content-disposition"] == f'attachment; filename="bericht-{AGS}-zyklus-1.pdf"'

@@ -431,6 +431,17 @@ class ValuesExportedDTO(DTO):
     """Indicators with at least one value."""
 
 
+class ReportTextDTO(DTO):
+    """One of the report's own texts as it stands (``zyklus report text``)."""
+
+    kind: str
+    """leitbild, foreword, next_steps, indicator:<key> or goal:<key>"""
+    text: str
+    """Plain text, paragraphs separated by blank lines; empty when it was just removed."""
+    actor: str
+    recorded_at: dt.datetime
+
+
 class TargetSetDTO(DTO):
     indicator: str
     year: int

@@ -25,6 +25,7 @@ from zyklus.app.dto import (
     MeasureDTO,
     MeasureLinkDTO,
     RemovedDTO,
+    ReportTextDTO,
     TargetSetDTO,
     ValueCountsDTO,
     ValueRecordedDTO,
@@ -299,6 +300,31 @@ class ProgrammeArea:
         from zyklus.app.runs import RunsArea
 
         return render_report(self._assessment(ags, cycle, lang), lang, RunsArea(self._service).awards(ags, lang))
+
+    def report_pdf(self, ags: str, cycle: int | None = None, lang: Language = "de") -> bytes:
+        """The same report as a tagged PDF (PDF/UA-1); needs the ``pdf`` extra (WeasyPrint), and
+        says how to install it when it is missing."""
+        from engine.report.pdf import html_to_pdf
+
+        return html_to_pdf(self.report_html(ags, cycle, lang), lang)
+
+    def set_report_text(self, ags: str, kind: str, text: str, *, actor: str,
+                        lang: Language = "de") -> ReportTextDTO:
+        """Write one of the report's own texts of the latest cycle (``leitbild``, ``foreword``,
+        ``next_steps``, ``indicator:<key>``, ``goal:<key>``); an empty text removes it. Plain text:
+        the report escapes it and makes paragraphs of what blank lines separate."""
+        from engine.report.texts import ReportTexts
+
+        written = ReportTexts(self._service.in_language(lang)).set(ags, kind, text, actor=actor)
+        return ReportTextDTO(kind=written.kind, text=written.text, actor=written.actor,
+                             recorded_at=written.recorded_at)
+
+    def report_texts(self, ags: str, cycle: int | None = None, lang: Language = "de") -> list[ReportTextDTO]:
+        """The report's own texts as they stand, whole-report texts first."""
+        from engine.report.texts import ReportTexts
+
+        return [ReportTextDTO(kind=w.kind, text=w.text, actor=w.actor, recorded_at=w.recorded_at)
+                for w in ReportTexts(self._service.in_language(lang)).read(ags, cycle)]
 
     def outcomes(self, ags: str, lang: Language = "de") -> list[CycleOutcomeDTO]:
         from engine.outcomes import cycle_outcomes

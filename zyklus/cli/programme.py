@@ -26,10 +26,19 @@ class SetByDefault(TyperGroup):
     ``indicator target AGS KEY 2030 40`` sets a target as it always did, while
     ``indicator target delete AGS KEY 2030`` removes one."""
 
+    default = "set"
+
     def parse_args(self, ctx, args):  # noqa: ANN001, ANN201 - click's signature
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
-            args = ["set", *args]
+            args = [self.default, *args]
         return super().parse_args(ctx, args)
+
+
+class WriteByDefault(SetByDefault):
+    """``report AGS --out FILE`` writes the report as it always did; ``report text …`` and
+    ``report texts …`` manage the report's own texts."""
+
+    default = "write"
 
 
 indicator_app = typer.Typer(help="Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values.",
@@ -40,6 +49,8 @@ target_app = typer.Typer(cls=SetByDefault, help="Zielwerte setzen oder löschen 
                          no_args_is_help=True)
 value_app = typer.Typer(help="Jahreswerte importieren, exportieren, korrigieren / import, export, correct yearly values.",
                         no_args_is_help=True)
+report_app = typer.Typer(cls=WriteByDefault, help="Den Nachhaltigkeitsbericht schreiben, seine Texte verfassen / "
+                         "write the sustainability report and its texts.", no_args_is_help=True)
 indicator_app.add_typer(target_app, name="target")
 indicator_app.add_typer(value_app, name="value")
 
@@ -675,22 +686,94 @@ def evaluate(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: C
     console.print(timeline, markup=False)
 
 
+@report_app.command("write")
 def report(
     ctx: typer.Context,
     ags: Annotated[str, typer.Argument()],
-    out: Annotated[Path, typer.Option("--out", help="Zieldatei, z. B. bericht.html.")],
+    out: Annotated[Path, typer.Option("--out", help="Zieldatei: bericht.html, oder bericht.pdf für ein PDF.")],
     cycle: CycleOpt = None,
 ) -> None:
-    """Den Nachhaltigkeitsbericht als HTML-Datei erzeugen / render the sustainability report."""
+    """Den Nachhaltigkeitsbericht als HTML- oder PDF-Datei erzeugen / render the sustainability report."""
+    lang = ctx.obj.lang
+    if out.suffix.lower() == ".pdf":
+        content = _programme(ctx).report_pdf(ags, cycle, lang)
+    else:
+        content = _programme(ctx).report_html(ags, cycle, lang).encode("utf-8")
+    _write_whole(out, content, lang)
+    typer.echo(t("report.written", lang, path=str(out)))
+
+
+def _write_whole(out: Path, content: bytes, lang: str) -> None:
+    """Into a temporary file beside ``out``, then renamed: a failure leaves no half-written report
+    (and an existing one as it was). Opened with ``open``, not ``mkstemp``, so the report gets the
+    permissions the umask gives any new file rather than mkstemp's owner-only ones."""
+    import os
+    import secrets
+
+    from engine.errors import InvalidInput
+
+    temporary = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        try:
+            with open(temporary, "xb") as sink:
+                sink.write(content)
+            os.replace(temporary, out)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InvalidInput(m("report.unwritable", lang, path=str(out), error=exc.strerror or exc)) from None
+
+
+@report_app.command("text")
+def report_text(
+    ctx: typer.Context,
+    ags: Annotated[str, typer.Argument()],
+    kind: Annotated[str, typer.Argument(help="leitbild, foreword, next_steps, indicator:KENNUNG oder goal:KENNUNG.")],
+    actor: AsOpt,
+    file: Annotated[Optional[Path], typer.Option("--file", help="Text aus dieser Datei (UTF-8; - liest die "
+                                                                "Standardeingabe).")] = None,
+    text: Annotated[Optional[str], typer.Option("--text", help="Der Text selbst; leer entfernt ihn.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Einen Text des Berichts schreiben: Leitbild, Vorwort, nächste Schritte, Deutung eines Ziels
+    oder Indikators / write one of the report's texts (plain text, blank lines between paragraphs)."""
+    import sys
+
     from engine.errors import InvalidInput
 
     lang = ctx.obj.lang
-    html = _programme(ctx).report_html(ags, cycle, lang)
-    try:
-        out.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(m("report.unwritable", lang, path=str(out), error=exc.strerror or exc)) from None
-    typer.echo(t("report.written", lang, path=str(out)))
+    if (file is None) == (text is None):
+        raise typer.BadParameter(t("report_text.file_or_text", lang))
+    if file is not None:
+        try:
+            text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise InvalidInput(m("report_text.unreadable", lang, path=str(file), error=reason)) from None
+    written = _programme(ctx).set_report_text(ags, kind, text or "", actor=actor, lang=lang)
+    if as_json:
+        print_json(written)
+        return
+    if written.text:
+        typer.echo(t("report_text.written", lang, kind=written.kind, length=len(written.text)))
+    else:
+        typer.echo(t("report_text.removed", lang, kind=written.kind))
+
+
+@report_app.command("texts")
+def report_texts(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
+                 as_json: JsonOpt = False) -> None:
+    """Die Texte des Berichts, wie sie stehen / the report's texts as they stand."""
+    lang = ctx.obj.lang
+    rows = _programme(ctx).report_texts(ags, cycle, lang)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        typer.echo(f"## {row.kind} ({row.actor}, {format_date(row.recorded_at.date(), lang)})")
+        typer.echo(row.text)
+        typer.echo()
 
 
 def cycles(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
@@ -720,5 +803,5 @@ def register(app: typer.Typer) -> None:
     app.add_typer(goal_app, name="goal")
     app.add_typer(measure_app, name="measure")
     app.command("evaluate")(evaluate)
-    app.command("report")(report)
+    app.add_typer(report_app, name="report")
     app.command("cycles")(cycles)

@@ -11,6 +11,7 @@ Numbers are JSON numbers and years JSON integers: no text to read in a language'
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -117,10 +118,25 @@ def evaluation(request: Request, ags: str, principal: Caller, cycle: int | None 
     return json_reply(door(request).programme.evaluate(_ags(request, ags, principal), cycle, api_language(request)))
 
 
-@router.get("/municipalities/{ags}/report", summary="The sustainability report (one HTML document)",
-            response_class=HTMLResponse, responses=problems(404))
-def report(request: Request, ags: str, principal: Caller, cycle: int | None = None) -> Response:
-    html = door(request).programme.report_html(_ags(request, ags, principal), cycle, api_language(request))
+def report_format(request: Request, format: str | None) -> str:
+    """``?format=pdf`` wins; without it ``Accept: application/pdf`` (and not text/html) asks for
+    the PDF, so a plain browser or ``curl`` gets the HTML as before."""
+    if format is not None:
+        return format
+    accept = request.headers.get("accept", "")
+    return "pdf" if "application/pdf" in accept and "text/html" not in accept else "html"
+
+
+@router.get("/municipalities/{ags}/report",
+            summary="The sustainability report: one HTML document, or a tagged PDF with ?format=pdf",
+            response_class=HTMLResponse, responses={**problems(404), 200: {"content": {"application/pdf": {}}}})
+def report(request: Request, ags: str, principal: Caller, cycle: int | None = None,
+           format: Literal["html", "pdf"] | None = None) -> Response:  # noqa: A002 - the query parameter's name
+    place, lang = _ags(request, ags, principal), api_language(request)
+    if report_format(request, format) == "pdf":
+        return Response(door(request).programme.report_pdf(place, cycle, lang), media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="bericht-{place}.pdf"'})
+    html = door(request).programme.report_html(place, cycle, lang)
     return HTMLResponse(html, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                                                   "img-src data:"})
 

@@ -259,3 +259,16 @@ def report_page(request: Request, ags: str, zyklus: int | None = None) -> Respon
 @router.get("/kommunen/{ags}/bericht.html")
 def report_download(request: Request, ags: str, zyklus: int | None = None) -> Response:
     return _report(request, ags, zyklus, download=True)
+
+
+@router.get("/kommunen/{ags}/bericht.pdf")
+def report_pdf(request: Request, ags: str, zyklus: int | None = None) -> Response:
+    """The same report as a tagged PDF to print or send to the council (needs the ``pdf`` extra)."""
+    _principal, municipality = municipality_for(request, ags)
+    lang = language(request)
+    zyklus = cycle_number(zyklus, lang)
+    pdf = door(request).programme.report_pdf(municipality.ags, zyklus, lang)
+    suffix = f"-zyklus-{zyklus}" if zyklus is not None else ""
+    return Response(pdf, media_type="application/pdf", headers={
+        "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="bericht-{municipality.ags}{suffix}.pdf"'})

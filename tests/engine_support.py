@@ -316,3 +316,21 @@ def cheap_password_hasher():  # noqa: ANN201 - argon2 is imported only where acc
     from argon2 import PasswordHasher
 
     return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+def require_weasyprint() -> None:
+    """Skip a PDF test where WeasyPrint or its system libraries (Pango) are missing — a fresh
+    machine with only Python and pip — saying how to enable it; in CI (``CI=true``, .ci/run,
+    where chromium brings Pango) a missing piece fails the test instead of hiding it."""
+    import os
+
+    import pytest
+
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        message = f"PDF tests need WeasyPrint and Pango ({str(exc).splitlines()[0] if str(exc) else exc}): " \
+                  "pip install 'zyklus[pdf]' and Debian's libpango-1.0-0"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine_support import cli_env, zyklus
+from engine_support import cli_env, require_weasyprint, zyklus
 
 AGS = "16051000"
 AS = ("--as", "anna@erfurt.example")
@@ -58,7 +58,7 @@ def test_the_texts_round_trip_through_the_command_line(run, tmp_path: Path) -> N
 
 
 def test_a_pdf_is_written_whole_or_not_at_all(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("weasyprint")
+    require_weasyprint()
     assert run("report", AGS, "--out", "bericht.pdf").strip() == "Bericht geschrieben: bericht.pdf"
     assert (tmp_path / "bericht.pdf").read_bytes().startswith(b"%PDF-")
 

@@ -12,7 +12,7 @@ import pytest
 from engine.clock import FixedClock
 from engine.errors import ConfigError, InvalidInput, NotFound, PermissionDenied
 from engine.i18n import t
-from engine_support import AGS, COORDINATOR, NOW, START, Member, make_service, structure
+from engine_support import AGS, COORDINATOR, NOW, START, Member, make_service, require_weasyprint, structure
 from notification_support import make_settings
 from zyklus.app import commands as c
 from zyklus.bootstrap import bootstrap
@@ -139,7 +139,7 @@ def inflated(pdf: bytes) -> bytes:
 
 
 def test_the_report_as_pdf_is_tagged_with_language_and_title(door) -> None:
-    pytest.importorskip("weasyprint")
+    require_weasyprint()
     door.programme.set_report_text(AGS, "foreword", "Liebe Bürgerinnen und Bürger.", actor=COORDINATOR)
     pdf = door.programme.report_pdf(AGS)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from engine_support import AGS, COORDINATOR, OTHER_AGS
+from engine_support import AGS, COORDINATOR, OTHER_AGS, require_weasyprint
 from fastapi.testclient import TestClient
 from web_support import ADVISOR, CORE_TEAM, STEERING
 
@@ -114,7 +114,7 @@ def test_a_bad_measure_period_is_refused_and_stores_nothing(client: TestClient, 
 
 def test_the_report_as_html_or_as_pdf(client: TestClient, indicator: str,
                                       as_user: Callable[[str], dict[str, str]]) -> None:
-    pytest.importorskip("weasyprint")
+    require_weasyprint()
     headers = as_user(COORDINATOR)
     html = client.get(f"{API}/report", headers=headers)
     assert html.headers["content-type"].startswith("text/html")

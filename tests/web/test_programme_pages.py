@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from engine_support import AGS, COORDINATOR, NOW, OTHER_AGS, STEERING_ONLY, Member, setup_municipality, structure
+from engine_support import (AGS, COORDINATOR, NOW, OTHER_AGS, STEERING_ONLY, Member, require_weasyprint,
+                            setup_municipality, structure)
 from fastapi.testclient import TestClient
 from web_support import make_door, post_form, signed_in
 
@@ -227,7 +228,7 @@ def test_english_readers_get_english_words_and_numbers(coordinator: TestClient, 
 
 
 def test_the_report_is_offered_as_pdf_too(coordinator: TestClient) -> None:
-    pytest.importorskip("weasyprint")
+    require_weasyprint()
     assert f"/kommunen/{AGS}/bericht.pdf" in coordinator.get(f"/kommunen/{AGS}/bewertung").text
     pdf = coordinator.get(f"/kommunen/{AGS}/bericht.pdf?zyklus=1")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"

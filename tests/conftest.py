@@ -145,6 +145,8 @@ PG_SKIP = ("PostgreSQL run skipped: set ZYKLUS_TEST_PG=postgresql+psycopg://USER
 
 PG_DATABASE = f"zyklus_test_{os.getpid()}"
 """One database per test process, so two suites (or xdist workers) on one server never collide."""
+PG_SHARED_DATABASE = f"{PG_DATABASE}_shared"
+"""The database of ``shared_database_url``, apart from the one each test empties."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -153,12 +155,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    for name in ("database_url", "empty_database_url"):
+    for name in ("database_url", "empty_database_url", "shared_database_url"):
         chosen = any(name in mark.args[0] for mark in metafunc.definition.iter_markers("parametrize"))
         if name in metafunc.fixturenames and not chosen:  # a test may name its backend itself
             on_both = ("integration" in metafunc.definition.path.parts
                        or metafunc.definition.get_closest_marker("both_databases") is not None)
-            metafunc.parametrize(name, ["sqlite", "postgresql"] if on_both else ["sqlite"], indirect=True)
+            metafunc.parametrize(name, ["sqlite", "postgresql"] if on_both else ["sqlite"], indirect=True,
+                                 scope="module" if name == "shared_database_url" else None)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -169,7 +172,8 @@ def _drop_postgres_database() -> Iterator[None]:
 
         admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
+            for database in (PG_DATABASE, PG_SHARED_DATABASE):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -211,18 +215,18 @@ _pg_newest_shape: list[str] = []
 """The fingerprint right after this process built the newest schema (empty until it has)."""
 
 
-def postgres_url(*, tables: bool = True) -> str:
+def postgres_url(*, tables: bool = True, database: str = PG_DATABASE) -> str:
     """This process's PostgreSQL database, with the newest schema and no rows (or, with
-    ``tables=False``, with no tables at all)."""
+    ``tables=False``, with no tables at all); the shared one is always built anew."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import ProgrammingError
 
     admin = create_engine(PG_BASE_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": PG_DATABASE}).first() is None:
-            conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
     admin.dispose()
-    url = PG_BASE_URL.rsplit("/", 1)[0] + "/" + PG_DATABASE
+    url = PG_BASE_URL.rsplit("/", 1)[0] + "/" + database
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -230,7 +234,7 @@ def postgres_url(*, tables: bool = True) -> str:
                 shape = conn.execute(text(_PG_SHAPE)).scalar_one()
             except ProgrammingError:  # no alembic_version: a test removed it, or the database is new
                 shape = None
-            if tables and _pg_newest_shape and shape == _pg_newest_shape[0]:
+            if tables and database == PG_DATABASE and _pg_newest_shape and shape == _pg_newest_shape[0]:
                 names = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
                                           "AND tablename <> 'alembic_version'")).scalars().all()
                 conn.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in names)
@@ -240,8 +244,9 @@ def postgres_url(*, tables: bool = True) -> str:
             conn.execute(text("CREATE SCHEMA public"))
         if tables:
             _newest_schema(url)
-            with engine.connect() as conn:
-                _pg_newest_shape[:] = [conn.execute(text(_PG_SHAPE)).scalar_one()]
+            if database == PG_DATABASE:
+                with engine.connect() as conn:
+                    _pg_newest_shape[:] = [conn.execute(text(_PG_SHAPE)).scalar_one()]
     finally:
         engine.dispose()
     return url
@@ -269,3 +274,20 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if not PG_BASE_URL:
         pytest.skip(PG_SKIP)
     return postgres_url(tables=False)
+
+
+@pytest.fixture(scope="module")
+def shared_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database with the newest schema for a module whose tests only read what a module-scoped
+    fixture put there once (a population of many municipalities costs seconds; building it per
+    test was a tenth of the suite). On PostgreSQL a database of its own, which the per-test
+    emptying of ``database_url`` does not touch."""
+    if request.param == "sqlite":
+        import shutil
+
+        path = tmp_path_factory.mktemp("shared") / "zyklus.db"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        return f"sqlite:///{path}"
+    if not PG_BASE_URL:
+        pytest.skip(PG_SKIP)
+    return postgres_url(database=PG_SHARED_DATABASE)

@@ -17,7 +17,7 @@ from engine.clock import FixedClock
 from engine.definitions.loader import Catalog
 from engine.errors import InvalidInput, NotFound
 from engine.service import Service
-from engine_support import (AGS, PHASES, START, drive_to, make_service, plan_programme, record, record_phase,
+from engine_support import (AGS, NOW, PHASES, START, drive_to, make_service, plan_programme, record, record_phase,
                             register, setup_municipality, structure)
 
 WEIMAR, JENA, GERA, SUHL, GOTHA = "16055000", "16053000", "16052000", "16054000", "16067072"
@@ -79,13 +79,15 @@ def populate(service: Service) -> list[str]:
     return [AGS, WEIMAR, JENA, GERA, SUHL, GOTHA, KOELN, MUENCHEN, NO_CYCLE]
 
 
-@pytest.fixture
-def populated(engine_db: str, engine_clock: FixedClock, tmp_path: Path) -> Iterator[Service]:
-    """The population on a service that also knows ``zweijahre``: a cycle that stays completed."""
-    (tmp_path / "zweijahre.toml").write_text(
+@pytest.fixture(scope="module")
+def populated(shared_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """The population on a service that also knows ``zweijahre``: a cycle that stays completed.
+    Built once per module and database: the tests that take it only read."""
+    folder = tmp_path_factory.mktemp("workflows")
+    (folder / "zweijahre.toml").write_text(
         'name = "zweijahre"\nextends = "kommune"\n[restart]\nphase = "strategy"\n'
         'anchor = "previous_start"\nafter = "P2Y"\n', encoding="utf-8")
-    service = make_service(engine_db, engine_clock, Catalog([tmp_path]))
+    service = make_service(shared_database_url, FixedClock(NOW), Catalog([folder]))
     populate(service)
     yield service
     service.engine.dispose()

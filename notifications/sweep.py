@@ -194,7 +194,8 @@ class Sweeper:
             return []
         claimed = list(session.execute(update(Timer).where(col(Timer.id).in_(ids), col(Timer.claimed_at).is_(None))
                                        .values(claimed_at=moment).returning(Timer.id)).scalars())
-        return list(session.exec(select(Timer).where(col(Timer.id).in_(claimed)).order_by(col(Timer.fire_at))))
+        return list(session.exec(select(Timer).where(col(Timer.id).in_(claimed))
+                                 .order_by(col(Timer.fire_at), col(Timer.id))))  # ties in the order claimed
 
     def _read(self, session: Session, timers: list[Timer], now: dt.datetime) -> _Batch:
         cycle_ids = {t.cycle_id for t in timers}

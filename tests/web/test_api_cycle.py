@@ -10,8 +10,6 @@ from engine_support import AGS, COORDINATOR, FACT_VALUES, PHASE_FACTS, PHASES, S
 
 from zyklus.app import Application
 
-pytestmark = pytest.mark.both_databases  # the database under the CLI/web is part of what is tested
-
 API = "/api/v1"
 CYCLE = f"{API}/municipalities/{AGS}/cycle"
 LETTER = {"fact": "letter_of_intent", "values": FACT_VALUES["letter_of_intent"]}

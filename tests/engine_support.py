@@ -334,3 +334,23 @@ def require_weasyprint() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+
+
+def cli_in(folder: Path):  # noqa: ANN201 - a function of the test's own shape
+    """``run(*args, code=0)``: the CLI in ``folder`` (in this process, a clean environment),
+    asserting the exit code; what it printed to stdout, or to stderr when it was to fail."""
+    def run(*args: str, code: int = 0) -> str:
+        result = zyklus(*args, cwd=folder, env=cli_env())
+        assert result.returncode == code, (args, result.stdout, result.stderr)
+        return result.stdout if code == 0 else result.stderr
+
+    return run
+
+
+def start_erfurt_by_cli(run) -> None:  # noqa: ANN001 - a cli_in runner
+    """A new database with Erfurt, its coordinator anna@erfurt.example and a first cycle of the
+    default workflow from 04.01.2027, typed as an administrator would."""
+    run("init")
+    run("municipality", "add", AGS, "Erfurt")
+    run("person", "add", AGS, "--name", "Anna Koch", "--email", "anna@erfurt.example", "--role", "coordination")
+    run("cycle", "start", AGS, "--on", "2027-01-04")

@@ -7,22 +7,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine_support import cli_env, zyklus
+from engine_support import cli_env, cli_in, start_erfurt_by_cli, zyklus
 
 AGS = "16051000"
 AS = ("--as", "anna@erfurt.example")
 
 
 def test_the_tree_and_its_corrections_from_the_command_line(tmp_path: Path) -> None:
-    def run(*args: str, code: int = 0) -> str:
-        result = zyklus(*args, cwd=tmp_path, env=cli_env())
-        assert result.returncode == code, (args, result.stdout, result.stderr)
-        return result.stdout if code == 0 else result.stderr
-
-    run("init")
-    run("municipality", "add", AGS, "Erfurt")
-    run("person", "add", AGS, "--name", "Anna Koch", "--email", "anna@erfurt.example", "--role", "coordination")
-    run("cycle", "start", AGS, "--on", "2027-01-04")
+    run = cli_in(tmp_path)
+    start_erfurt_by_cli(run)
 
     guideline = json.loads(run("goal", "add", AGS, "ll-klima", "--title", "Klimaneutrale Stadt", "--theme",
                                "Klima und Energie", "--level", "guideline", "--json", *AS))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine_support import cli_env, require_weasyprint, zyklus
+from engine_support import cli_in, require_weasyprint, start_erfurt_by_cli
 
 AGS = "16051000"
 AS = ("--as", "anna@erfurt.example")
@@ -18,15 +18,8 @@ AS = ("--as", "anna@erfurt.example")
 
 @pytest.fixture
 def run(tmp_path: Path):
-    def run(*args: str, code: int = 0) -> str:
-        result = zyklus(*args, cwd=tmp_path, env=cli_env())
-        assert result.returncode == code, (args, result.stdout, result.stderr)
-        return result.stdout if code == 0 else result.stderr
-
-    run("init")
-    run("municipality", "add", AGS, "Erfurt")
-    run("person", "add", AGS, "--name", "Anna Koch", "--email", "anna@erfurt.example", "--role", "coordination")
-    run("cycle", "start", AGS, "--on", "2027-01-04")
+    run = cli_in(tmp_path)
+    start_erfurt_by_cli(run)
     run("goal", "add", AGS, "klima-1", "--title", "Emissionen senken", "--theme", "Klima und Energie", *AS)
     run("indicator", "adopt", AGS, "thg-haushalte", "--goal", "klima-1", *AS)
     return run

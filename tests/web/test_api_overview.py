@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from engine_support import AGS, COORDINATOR, OTHER_AGS
-from web_support import ADMIN, ADVISOR
+from web_support import ADMIN, ADVISOR, add_places
 
 from zyklus.app import Application
 
@@ -18,11 +18,7 @@ NRW = [f"057700{n:02d}" for n in range(4)]
 
 @pytest.fixture
 def crowded(door: Application) -> Application:
-    for ags in THURINGIA:
-        door.service.add_municipality(ags, f"Ort {ags}", state="TH", kind="gemeinde")
-    for ags in NRW:
-        door.service.add_municipality(ags, f"Stadt {ags}", state="NW", kind="stadt")
-    return door
+    return add_places(door, THURINGIA, NRW)
 
 
 def _follow(client, url: str, headers: dict[str, str]) -> tuple[set[str], list[dict]]:  # noqa: ANN001

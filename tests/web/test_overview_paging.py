@@ -10,7 +10,7 @@ import re
 
 import pytest
 from engine_support import AGS, COORDINATOR, OTHER_AGS
-from web_support import ADMIN, ADVISOR, signed_in
+from web_support import ADMIN, ADVISOR, add_places, signed_in
 
 from zyklus.app import Application
 from zyklus.web.pages import overview as page
@@ -21,11 +21,7 @@ NRW = [f"057700{n:02d}" for n in range(20)]
 
 @pytest.fixture
 def crowded(door: Application) -> Application:
-    for ags in THURINGIA:
-        door.service.add_municipality(ags, f"Ort {ags}", state="TH", kind="gemeinde")
-    for ags in NRW:
-        door.service.add_municipality(ags, f"Stadt {ags}", state="NW", kind="stadt")
-    return door
+    return add_places(door, THURINGIA, NRW)
 
 
 def _shown(html: str) -> list[str]:

@@ -62,3 +62,12 @@ def signed_in(door: Application, email: str) -> TestClient:
 def post_form(client: TestClient, page: str, action: str, data: dict[str, str | list[str]]):  # noqa: ANN201
     """Send a form of ``page`` with the CSRF value the page carries."""
     return client.post(action, data={"csrf": csrf_of(client.get(page).text), **data})
+
+
+def add_places(door: Application, thuringia: list[str], nrw: list[str]) -> Application:
+    """More municipalities without a cycle for the paging tests: Orte in Thüringen, Städte in NRW."""
+    for ags in thuringia:
+        door.service.add_municipality(ags, f"Ort {ags}", state="TH", kind="gemeinde")
+    for ags in nrw:
+        door.service.add_municipality(ags, f"Stadt {ags}", state="NW", kind="stadt")
+    return door

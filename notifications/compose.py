@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from engine.clock import to_db
 from engine.db.tables import Cycle, Fact, Municipality, Person
 from engine.definitions.model import Definition
-from engine.i18n import language_of
+from engine.i18n import language_of, t
 from engine.roles import effective_roles
 from engine.service import Loaded, Service
 from engine.snapshot import ProgrammeShape
@@ -182,11 +182,11 @@ def calendar_item(timer: Timer, definition: Definition, municipality: Municipali
         summary = f"{label} ({municipality.name})"
     else:
         label = definition.phase_label(timer.phase, lang)  # type: ignore[arg-type]
-        summary = (f"Frist: {label} ({municipality.name})" if lang == "de" else f"Deadline: {label} ({municipality.name})")
+        summary = t("calendar.deadline_summary", lang, label=label, municipality=municipality.name)
     sequence = timer.sequence if timer.label is None or timer.kind == "cancel" else 0
     return DeadlineItem(uid=calendar_uid(timer, municipality, cycle, domain), sequence=sequence, summary=summary,
-                        description=f"{municipality.name} (AGS {municipality.ags}), "
-                                    f"{'Zyklus' if lang == 'de' else 'cycle'} {cycle.number}: {label}",
+                        description=t("calendar.description", lang, municipality=municipality.name,
+                                      ags=municipality.ags, cycle=cycle.number, label=label),
                         due=timer.due_on,  # type: ignore[arg-type]
                         organizer=organizer, attendees=attendees)
 

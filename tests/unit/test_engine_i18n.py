@@ -67,7 +67,8 @@ def test_the_compiled_catalogue_is_the_po_file(lang: str) -> None:
     """A .po edited without `pybabel compile -d engine/locale -D zyklus` would not be read."""
     compiled = io.BytesIO()
     write_mo(compiled, CATALOGUES[lang])
-    assert compiled.getvalue() == (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes()
+    same = compiled.getvalue() == (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes()
+    assert same, f"{lang}: the .mo is not the .po: run `pybabel compile -d engine/locale -D zyklus`"  # no byte diff: it took minutes
 
 
 def test_every_message_formats_in_every_language() -> None:

@@ -55,7 +55,8 @@ def test_the_compiled_catalogue_is_the_po_file(lang: str) -> None:
     """A .po edited without `pybabel compile -d zyklus/web/locale -D web` would not be read."""
     compiled = io.BytesIO()
     write_mo(compiled, CATALOGUES[lang])
-    assert compiled.getvalue() == (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes()
+    same = compiled.getvalue() == (LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").read_bytes()
+    assert same, f"{lang}: the .mo is not the .po: run `pybabel compile -d zyklus/web/locale -D web`"  # no byte diff: it took minutes
 
 
 def test_an_unknown_key_is_a_bug_not_a_text() -> None:

@@ -373,7 +373,6 @@ def test_the_report_reads_well_on_a_phone_and_a_desktop(server: Server, context)
                    "https://jena.example/klimaschutz/bisko-bilanz-2025.pdf", *as_judith)
     server.cli("measure", "add", JENA, "m-pv", "--title", "PV auf Schuldächern", "--goal", "klima-1", *as_judith)
     for kind, text in (("foreword", "Liebe Jenaerinnen und Jenaer,\n\n<script>alert(1)</script> wir berichten."),
-                       ("leitbild", "Jena ist 2035 klimaneutral, sozial und lebenswert."),
                        ("goal:klima-1", "Die Sanierungsförderung wirkt."),
                        ("indicator:thg-haushalte", "Der Rückgang kommt vor allem von der Fernwärme."),
                        ("next_steps", "Im nächsten Zyklus: Mobilität und Wärmewende.")):
@@ -383,9 +382,15 @@ def test_the_report_reads_well_on_a_phone_and_a_desktop(server: Server, context)
     page = context.new_page()
     set_password(page, server, JUDITH)
     log_in(page, server, JUDITH)
+    page.goto(f"{server.url}/kommunen/{JENA}/bewertung")  # the Leitbild typed in the browser, as she would
+    check_page(page, "evaluation-texts")
+    page.get_by_label("Leitbild", exact=True).fill("Jena ist 2035 klimaneutral, sozial und lebenswert.")
+    page.locator("#text-leitbild").get_by_role("button", name="Speichern").click()
+    expect(page.get_by_role("status").first).to_contain_text("Gespeichert")
     page.goto(f"{server.url}/kommunen/{JENA}/bericht")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nachhaltigkeitsbericht Jena")
     expect(page.locator("#foreword")).to_contain_text("<script>alert(1)</script> wir berichten.")
+    expect(page.locator("#leitbild")).to_contain_text("Jena ist 2035 klimaneutral, sozial und lebenswert.")
     expect(page.locator("#evaluation")).to_contain_text("Die Emissionen sinken schneller als geplant.")
     page.add_script_tag(path=str(AXE))
     for width in (1280, 390):

@@ -234,3 +234,38 @@ def test_the_report_is_offered_as_pdf_too(coordinator: TestClient) -> None:
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
     assert pdf.headers["content-disposition"] == f'attachment; filename="bericht-{AGS}-zyklus-1.pdf"'
+
+
+def test_the_report_texts_are_written_in_the_browser_and_shown_as_text(coordinator: TestClient,
+                                                                        door: Application) -> None:
+    page = f"/kommunen/{AGS}/bewertung"
+    sent = post_form(coordinator, page, f"/kommunen/{AGS}/bericht/texte",
+                     {"kind": "foreword", "text": "Liebe Erfurterinnen,\n\n<b>gemeinsam</b> weiter."})
+    assert sent.status_code == 303 and sent.headers["location"].endswith("#text-foreword")
+    shown = coordinator.get(page).text
+    assert "&lt;b&gt;gemeinsam&lt;/b&gt; weiter.</textarea>" in shown  # prefilled, as text
+    report = coordinator.get(f"/kommunen/{AGS}/bericht").text
+    assert "&lt;b&gt;gemeinsam&lt;/b&gt;" in report and "<b>gemeinsam</b>" not in report
+    interpretation = post_form(coordinator, page, f"/kommunen/{AGS}/bericht/texte",
+                               {"kind": "indicator:thg-haushalte", "text": "Der Rückgang hält an."})
+    assert interpretation.status_code == 303
+    assert {t.kind: t.text for t in door.programme.report_texts(AGS)} == {
+        "foreword": "Liebe Erfurterinnen,\n\n<b>gemeinsam</b> weiter.", "indicator:thg-haushalte": "Der Rückgang hält an."}
+
+
+def test_a_refused_report_text_keeps_what_was_typed_beside_its_form(coordinator: TestClient, door: Application) -> None:
+    page = f"/kommunen/{AGS}/bewertung"
+    refused = post_form(coordinator, page, f"/kommunen/{AGS}/bericht/texte",
+                        {"kind": "leitbild", "text": "Zu lang. " * 2000})
+    assert refused.status_code == 422
+    assert 'id="error-leitbild" role="alert"' in refused.text and 'aria-invalid="true"' in refused.text
+    assert refused.text.count("Zu lang.") >= 2000  # what was typed, still there to shorten
+    assert door.programme.report_texts(AGS) == []
+
+
+def test_only_who_may_record_sees_and_sends_the_text_forms(door: Application) -> None:
+    reader = signed_in(door, STEERING_ONLY)
+    assert 'action="/kommunen/16051000/bericht/texte"' not in reader.get(f"/kommunen/{AGS}/bewertung").text
+    refused = post_form(reader, f"/kommunen/{AGS}/bewertung", f"/kommunen/{AGS}/bericht/texte",
+                        {"kind": "foreword", "text": "Nicht von mir."})
+    assert refused.status_code == 403 and door.programme.report_texts(AGS) == []

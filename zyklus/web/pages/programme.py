@@ -222,7 +222,12 @@ def cycle_number(zyklus: int | None, lang: Language) -> int | None:
 
 @router.get("/kommunen/{ags}/bewertung")
 def evaluation_page(request: Request, ags: str, zyklus: int | None = None) -> Response:
-    _principal, municipality = municipality_for(request, ags)
+    return _evaluation_page(request, ags, zyklus)
+
+
+def _evaluation_page(request: Request, ags: str, zyklus: int | None = None, *, status_code: int = 200,
+                     form_error: dict[str, Any] | None = None) -> Response:
+    principal, municipality = municipality_for(request, ags)
     lang = language(request)
     zyklus = cycle_number(zyklus, lang)
     app = door(request)
@@ -233,10 +238,38 @@ def evaluation_page(request: Request, ags: str, zyklus: int | None = None) -> Re
             raise
         return render(request, "evaluation.html.j2", municipality=municipality, evaluation=None, cycles=[],
                       message=exc.render(lang))
-    return render(request, "evaluation.html.j2", municipality=municipality, evaluation=evaluation,
-                  cycles=app.cycles.cycles(municipality.ags, lang), chosen=zyklus, glyphs=GLYPHS,
-                  share=lambda value: format_share(value, lang),
-                  indicators={i.id: i for i in app.programme.indicators(municipality.ags, evaluation.cycle, lang)})
+    latest = zyklus is None or zyklus == max(c.number for c in app.cycles.cycles(municipality.ags, lang))
+    return render(request, "evaluation.html.j2", status_code=status_code, municipality=municipality,
+                  evaluation=evaluation, cycles=app.cycles.cycles(municipality.ags, lang), chosen=zyklus,
+                  glyphs=GLYPHS, share=lambda value: format_share(value, lang),
+                  indicators={i.id: i for i in app.programme.indicators(municipality.ags, evaluation.cycle, lang)},
+                  goals=app.programme.goals(municipality.ags, evaluation.cycle, lang),
+                  texts={t.kind: t.text for t in app.programme.report_texts(municipality.ags, evaluation.cycle, lang)},
+                  can_write=latest and principal.may(Action.RECORD, municipality.ags, municipality.state),
+                  form_error=form_error)
+
+
+REPORT_TEXTS = ("foreword", "leitbild", "next_steps")
+"""The whole-report texts, each with a form of its own; interpretations (``indicator:<key>``,
+``goal:<key>``) share one form with a choice of what they interpret."""
+
+
+@router.post("/kommunen/{ags}/bericht/texte")
+def write_report_text(request: Request, ags: str, form: Form) -> Response:
+    """A text of the report (the latest cycle's): the door checks the kind, the length and the
+    characters; a refusal shows the page again with the message at its form and what was typed."""
+    principal, municipality = municipality_for(request, ags, Action.RECORD)
+    lang = language(request)
+    kind = field(form, "kind", 100)
+    text = field(form, "text", 20_000)
+    form_name = kind if kind in REPORT_TEXTS else "interpretation"
+    try:
+        door(request).programme.set_report_text(municipality.ags, kind, text, actor=principal.email, lang=lang)
+    except ZyklusError as exc:
+        return _evaluation_page(request, ags, status_code=422, form_error={
+            "form": form_name, "message": exc.render(lang), "values": {"kind": kind, "text": text}})
+    return RedirectResponse(f"/kommunen/{municipality.ags}/bewertung?gespeichert=1#text-{form_name}",
+                            status_code=303)
 
 
 def _report(request: Request, ags: str, zyklus: int | None, *, download: bool) -> Response:

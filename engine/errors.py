@@ -72,6 +72,11 @@ class ConfigError(ZyklusError):
     """config.toml or the environment is wrong."""
 
 
+class NotInstalled(ConfigError):
+    """An optional part of zyklus is not installed here (the PDF's WeasyPrint and its Pango): the
+    rest works, and the message says what to install."""
+
+
 class DefinitionError(ZyklusError):
     """A workflow definition failed to load or validate; ``problems`` lists every error. The code
     and parameters are the first error's; its line names the file and key path too, so that line

@@ -9,7 +9,7 @@ from ``<title>``. Nothing is fetched: the report is self-contained, and a URL in
 
 from __future__ import annotations
 
-from engine.errors import ConfigError
+from engine.errors import NotInstalled
 from engine.i18n import Language, m
 
 PDF_VARIANT = "pdf/ua-1"
@@ -24,6 +24,6 @@ def html_to_pdf(html: str, lang: Language) -> bytes:
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: the package is there, Pango is not
-        raise ConfigError(m("report.pdf_unavailable", lang, error=str(exc).splitlines()[0] if str(exc) else exc)) \
+        raise NotInstalled(m("report.pdf_unavailable", lang, error=str(exc).splitlines()[0] if str(exc) else exc)) \
             from None
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf(pdf_variant=PDF_VARIANT)

@@ -16,6 +16,7 @@ from engine.errors import (
     DatabaseBusy,
     InvalidInput,
     NotFound,
+    NotInstalled,
     PermissionDenied,
     TransitionRefused,
     VersionMismatch,
@@ -48,6 +49,7 @@ _STATUS: tuple[tuple[type[ZyklusError], int], ...] = (
     (Conflict, 409),
     (PreconditionRequired, 428),
     (DatabaseBusy, 503),
+    (NotInstalled, 501),
     (ConfigError, 500),
     (InvalidInput, 422),
 )

@@ -81,7 +81,7 @@ class BulkValues:
                                          this_year=self.service.today().year, notation=notation,
                                          progress=progress)
         with self.service.unit(ags) as session:
-            loaded, person = self.programme._editing(session, ags, actor, running=False)
+            loaded, person = self.programme.open_for_editing(session, ags, actor, running=False)
             indicators = {row.key: row for row in session.exec(
                 select(Indicator).where(Indicator.cycle_id == loaded.cycle.id))}
             unknown = [Problem(row.line, parsed.columns["indicator"], m(
@@ -94,7 +94,7 @@ class BulkValues:
             counts = self._write(session, loaded, person.email, parsed.rows, indicators, progress)
             changed = tuple(key for key, c in counts.items() if c.added or c.changed)
             if changed:
-                self.programme._publish(session, loaded, IndicatorValuesImported, keys=changed)
+                self.programme.publish(session, loaded, IndicatorValuesImported, keys=changed)
         return Imported(name, counts)
 
     def _write(self, session: Session, loaded: Loaded, actor: str, rows: list[ValueRow],

@@ -82,7 +82,8 @@ class Programme:
         self.lang = service.lang
 
     # -- common steps ---------------------------------------------------------------------------
-    def _editing(self, session: Session, ags: str, actor: str, *, running: bool = True) -> tuple[Loaded, Person]:
+    def open_for_editing(self, session: Session, ags: str, actor: str, *,
+                         running: bool = True) -> tuple[Loaded, Person]:
         """The municipality's latest cycle and the acting person, who must be in the core team.
         The programme of a completed cycle is history: it changes only in the next cycle."""
         loaded = self.service.load(session, ags, running=False)
@@ -97,22 +98,22 @@ class Programme:
         return loaded, person
 
     def _indicator(self, session: Session, loaded: Loaded, key: str) -> Indicator:
-        return self._by_key(session, loaded, Indicator, key, "indicator.unknown")
+        return self.row_by_key(session, loaded, Indicator, key, "indicator.unknown")
 
     def _goal(self, session: Session, loaded: Loaded, key: str) -> Goal:
-        return self._by_key(session, loaded, Goal, key, "goal.unknown")
+        return self.row_by_key(session, loaded, Goal, key, "goal.unknown")
 
     def _measure(self, session: Session, loaded: Loaded, key: str) -> Measure:
-        return self._by_key(session, loaded, Measure, key, "measure.unknown")
+        return self.row_by_key(session, loaded, Measure, key, "measure.unknown")
 
-    def _by_key(self, session: Session, loaded: Loaded, table: Any, key: str, unknown: str) -> Any:
+    def row_by_key(self, session: Session, loaded: Loaded, table: Any, key: str, unknown: str) -> Any:
         """A goal, indicator or measure of this cycle by its key, or the user's 'unknown …' line."""
         row = session.exec(select(table).where(table.cycle_id == loaded.cycle.id, table.key == key)).first()
         if row is None:
             raise NotFound(m(unknown, self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number, key=key))
         return row
 
-    def _publish(self, session: Session, loaded: Loaded, event: type[CycleEvent], **fields: object) -> None:
+    def publish(self, session: Session, loaded: Loaded, event: type[CycleEvent], **fields: object) -> None:
         """Tell the subscribers (the reminder planner) inside this unit of work, so what they
         plan commits or rolls back with the change."""
         cycle = loaded.cycle
@@ -161,7 +162,7 @@ class Programme:
         goal = specs.key(goal, self.lang) if goal else None
         values_due = specs.values_due(values_due, self.lang) if values_due else None
         with self.service.unit(ags) as session:
-            loaded, _ = self._editing(session, ags, actor)
+            loaded, _ = self.open_for_editing(session, ags, actor)
             goal_row = self._goal(session, loaded, goal) if goal else None
             present = self._keys(session, Indicator, loaded.cycle)
             if not every:
@@ -174,19 +175,19 @@ class Programme:
                 self._insert(session, loaded, entries[key].spec, catalogue_id=key, theme_field=theme_field,
                              goal=goal_row, values_due=values_due)
             if adopted:
-                self._publish(session, loaded, IndicatorsAdded, keys=tuple(adopted))
+                self.publish(session, loaded, IndicatorsAdded, keys=tuple(adopted))
         return adopted
 
     def add(self, ags: str, raw: dict[str, str | None], *, actor: str) -> Indicator:
         spec = specs.parse_spec(raw, self.lang, this_year=self._this_year())
         with self.service.unit(ags) as session:
-            loaded, _ = self._editing(session, ags, actor)
+            loaded, _ = self.open_for_editing(session, ags, actor)
             if spec.key in self._keys(session, Indicator, loaded.cycle):
                 raise Conflict(m("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
                                  number=loaded.cycle.number, key=spec.key))
             goal = self._goal(session, loaded, spec.goal) if spec.goal else None
             row = self._insert(session, loaded, spec, goal=goal)
-            self._publish(session, loaded, IndicatorsAdded, keys=(row.key,))
+            self.publish(session, loaded, IndicatorsAdded, keys=(row.key,))
         return row
 
     def import_csv(self, ags: str, path: str | Path, *, actor: str, values_due: str | None = None,
@@ -200,7 +201,7 @@ class Programme:
         rows = parse_csv(decode(self.read_file(path), name, self.lang), name, self.lang, this_year=self._this_year(),
                          notation=notation)
         with self.service.unit(ags) as session:
-            loaded, _ = self._editing(session, ags, actor)
+            loaded, _ = self.open_for_editing(session, ags, actor)
             present = self._keys(session, Indicator, loaded.cycle)
             goals = {g.key: g for g in session.exec(select(Goal).where(Goal.cycle_id == loaded.cycle.id))}
             problems = []
@@ -217,7 +218,7 @@ class Programme:
                 raise ImportRejected(name, problems, self.lang)
             for row in rows:
                 self._insert(session, loaded, row.spec, goal=goals.get(row.spec.goal or ""), values_due=values_due)
-            self._publish(session, loaded, IndicatorsAdded, keys=tuple(row.spec.key for row in rows))
+            self.publish(session, loaded, IndicatorsAdded, keys=tuple(row.spec.key for row in rows))
         return [row.spec.key for row in rows]
 
     def read_file(self, path: str | Path) -> bytes:
@@ -232,7 +233,7 @@ class Programme:
         target_year = specs.year(year, self.lang)
         number = parse_number(value, self.lang)
         with self.service.unit(ags) as session:
-            loaded, _ = self._editing(session, ags, actor)
+            loaded, _ = self.open_for_editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             if indicator.direction == "band":
                 raise InvalidInput(m("indicator.band_targets", self.lang))
@@ -255,7 +256,7 @@ class Programme:
         baseline_year = specs.year(year, self.lang, latest=self._this_year())
         number = parse_number(value, self.lang)
         with self.service.unit(ags) as session:
-            loaded, _ = self._editing(session, ags, actor)
+            loaded, _ = self.open_for_editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             self._refuse_targets_before(baseline_year, session.exec(
                 select(IndicatorTarget.year).where(IndicatorTarget.indicator_id == indicator.id)))
@@ -267,11 +268,11 @@ class Programme:
         """Move the day each year by which the previous year's value is due (MM-DD)."""
         values_due = specs.values_due(values_due, self.lang)
         with self.service.unit(ags) as session:
-            loaded, _ = self._editing(session, ags, actor)
+            loaded, _ = self.open_for_editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             indicator.values_due = values_due
             session.add(indicator)
-            self._publish(session, loaded, ValuesDueChanged, key=indicator.key, values_due=values_due)
+            self.publish(session, loaded, ValuesDueChanged, key=indicator.key, values_due=values_due)
         return indicator
 
     def record(self, ags: str, key: str, year: int | str, value: float | str, *, actor: str,
@@ -285,7 +286,7 @@ class Programme:
         source = validate.single_line(source, "--source", self.lang, limit=specs.SOURCE_LIMIT) if source else None
         reason = self._reason(reason)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor, running=False)
+            loaded, person = self.open_for_editing(session, ags, actor, running=False)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             row = session.exec(select(IndicatorValue).where(
                 IndicatorValue.municipality_id == loaded.municipality.id, IndicatorValue.key == indicator.key,
@@ -303,7 +304,7 @@ class Programme:
                 self._on_record(session, loaded, person, "value_corrected", indicator, reason=reason,
                                 year=observed_year, value=number, previous=previous, source=row.source,
                                 previous_source=previous_source)
-            self._publish(session, loaded, IndicatorValueRecorded, key=indicator.key, year=observed_year)
+            self.publish(session, loaded, IndicatorValueRecorded, key=indicator.key, year=observed_year)
         return Recorded(indicator, row, previous)
 
     def delete_value(self, ags: str, key: str, year: int | str, *, actor: str, reason: str | None = None) -> IndicatorValue:
@@ -312,7 +313,7 @@ class Programme:
         observed_year = specs.year(year, self.lang)
         reason = self._reason(reason)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor, running=False)
+            loaded, person = self.open_for_editing(session, ags, actor, running=False)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             row = session.exec(select(IndicatorValue).where(
                 IndicatorValue.municipality_id == loaded.municipality.id, IndicatorValue.key == indicator.key,
@@ -330,7 +331,7 @@ class Programme:
         target_year = specs.year(year, self.lang)
         reason = self._reason(reason)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             row = session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id,
                                                              IndicatorTarget.year == target_year)).first()
@@ -381,7 +382,7 @@ class Programme:
                 wanted["sdg"] = goal_number
         goal_key = specs.key(goal, self.lang) if goal else goal
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             row = self._indicator(session, loaded, specs.key(key, self.lang))
             if goal_key is not None:
                 wanted["goal_id"] = self._goal(session, loaded, goal_key).id if goal_key else None
@@ -404,7 +405,7 @@ class Programme:
         evaluations used them, and ``delete_value`` removes one on record if it was wrong."""
         reason = self._reason(reason)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             row = self._indicator(session, loaded, specs.key(key, self.lang))
             targets = list(session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == row.id)
                                         .order_by(col(IndicatorTarget.year))))
@@ -487,7 +488,7 @@ class Programme:
         if theme_field is None and parent is None:
             raise InvalidInput(m("goal.no_theme", self.lang))
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             if key in self._keys(session, Goal, loaded.cycle):
                 raise Conflict(m("goal.duplicate", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
                                  key=key))
@@ -519,7 +520,7 @@ class Programme:
             wanted["sdg"], wanted["sdg_target"] = self._sdg_target(
                 sdg_target, specs.sdg(sdg, self.lang) if _given(sdg) else None)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             row = self._goal(session, loaded, specs.key(key, self.lang))
             if "theme_field" in wanted and row.parent_id is not None:
                 raise InvalidInput(m("goal.theme_inherited", self.lang, key=row.key))
@@ -558,7 +559,7 @@ class Programme:
         time, each on record."""
         reason = self._reason(reason)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             row = self._goal(session, loaded, specs.key(key, self.lang))
             below = [*session.exec(select(Goal.key).where(Goal.parent_id == row.id)),
                      *session.exec(select(Measure.key).where(Measure.goal_id == row.id)),
@@ -619,7 +620,7 @@ class Programme:
         self._period(start, end)
         resources = self._resources(costs, staff, progress)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             if key in self._keys(session, Measure, loaded.cycle):
                 raise Conflict(m("measure.duplicate", self.lang, ags=loaded.municipality.ags,
                                  number=loaded.cycle.number, key=key))
@@ -634,7 +635,7 @@ class Programme:
             session.flush()
             session.add(MeasureEvent(measure_id=row.id, on=today, status="planned", actor=person.email,
                                      at=stamp(self.service.clock)))
-            self._publish(session, loaded, MeasureStatusChanged, key=key, status="planned", on=today)
+            self.publish(session, loaded, MeasureStatusChanged, key=key, status="planned", on=today)
         return row
 
     def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: dt.date | str | None = None,
@@ -643,7 +644,7 @@ class Programme:
         day = validate.date(on, self.lang) if _given(on) else self.service.today()
         note = validate.text(note, "--note", self.lang, limit=2000) if note else None
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             row = self._measure(session, loaded, specs.key(key, self.lang))
             row.status, row.status_on = status, day
             if status == "in_progress" and row.started_on is None:
@@ -652,7 +653,7 @@ class Programme:
             session.add(row)
             session.add(MeasureEvent(measure_id=row.id, on=day, status=status, actor=person.email, note=note,
                                      at=stamp(self.service.clock)))
-            self._publish(session, loaded, MeasureStatusChanged, key=row.key, status=status, on=day)
+            self.publish(session, loaded, MeasureStatusChanged, key=row.key, status=status, on=day)
         return row
 
     def update_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None,
@@ -674,7 +675,7 @@ class Programme:
                 wanted[name] = validate.date(value, self.lang) if _given(value) else None
         goal_key = specs.key(goal, self.lang) if goal else None
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             row = self._measure(session, loaded, specs.key(key, self.lang))
             self._period(wanted.get("planned_start", row.planned_start), wanted.get("planned_end", row.planned_end))
             if goal_key:
@@ -693,7 +694,7 @@ class Programme:
         its plan. A measure that was given up is ``dropped``, not deleted: that stays visible."""
         reason = self._reason(reason)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             row = self._measure(session, loaded, specs.key(key, self.lang))
             linked = self._linked(session, [row.id])
             for dependent in (*session.exec(select(MeasureEvent).where(MeasureEvent.measure_id == row.id)),
@@ -712,7 +713,7 @@ class Programme:
         """Say that a measure is meant to move an indicator (or, ``remove``, no longer)."""
         reason = self._reason(reason)
         with self.service.unit(ags) as session:
-            loaded, person = self._editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             row = self._measure(session, loaded, specs.key(measure, self.lang))
             target = self._indicator(session, loaded, specs.key(indicator, self.lang))
             present = session.exec(select(MeasureIndicator).where(MeasureIndicator.measure_id == row.id,

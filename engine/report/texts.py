@@ -70,9 +70,9 @@ class ReportTexts:
         with self.service.unit(ags) as session:
             # the programme's own permission rule and lookup, so report texts follow the programme's rules
             programme = Programme(self.service)
-            loaded, person = programme._editing(session, ags, actor, running=False)
+            loaded, person = programme.open_for_editing(session, ags, actor, running=False)
             if key:
-                programme._by_key(session, loaded, PER_ITEM[family], key, f"{family}.unknown")
+                programme.row_by_key(session, loaded, PER_ITEM[family], key, f"{family}.unknown")
             row = ReportText(cycle_id=loaded.cycle.id, kind=kind, text=text, actor=person.email,
                              recorded_at=stamp(self.service.clock))
             session.add(row)

@@ -626,7 +626,8 @@ class Service:
         with Session(self.engine) as session:
             due = list(session.exec(select(Cycle.id, Municipality.ags).join(Municipality)
                                     .where(Cycle.status == "completed", col(Cycle.restart_on).is_not(None),
-                                           col(Cycle.restart_on) <= today)))
+                                           col(Cycle.restart_on) <= today)
+                                    .order_by(col(Cycle.restart_on), col(Municipality.ags))))  # a fixed order
         started: list[tuple[str, int]] = []
         for cycle_id, ags in due:
             try:

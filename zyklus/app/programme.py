@@ -90,6 +90,11 @@ def goal_tree(goals: list[GoalDTO], measures: list[MeasureDTO]) -> list[Branch]:
     return branches(None)
 
 
+
+def _text_dto(written: Any) -> ReportTextDTO:
+    """A report text as the engine keeps it (engine.report.texts), as the door returns it."""
+    return ReportTextDTO(kind=written.kind, text=written.text, actor=written.actor, recorded_at=written.recorded_at)
+
 class ProgrammeArea:
     def __init__(self, service: Service) -> None:
         self._service = service
@@ -316,15 +321,13 @@ class ProgrammeArea:
         from engine.report.texts import ReportTexts
 
         written = ReportTexts(self._service.in_language(lang)).set(ags, kind, text, actor=actor)
-        return ReportTextDTO(kind=written.kind, text=written.text, actor=written.actor,
-                             recorded_at=written.recorded_at)
+        return _text_dto(written)
 
     def report_texts(self, ags: str, cycle: int | None = None, lang: Language = "de") -> list[ReportTextDTO]:
         """The report's own texts as they stand, whole-report texts first."""
         from engine.report.texts import ReportTexts
 
-        return [ReportTextDTO(kind=w.kind, text=w.text, actor=w.actor, recorded_at=w.recorded_at)
-                for w in ReportTexts(self._service.in_language(lang)).read(ags, cycle)]
+        return [_text_dto(w) for w in ReportTexts(self._service.in_language(lang)).read(ags, cycle)]
 
     def outcomes(self, ags: str, lang: Language = "de") -> list[CycleOutcomeDTO]:
         from engine.outcomes import cycle_outcomes

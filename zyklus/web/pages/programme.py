@@ -238,9 +238,10 @@ def _evaluation_page(request: Request, ags: str, zyklus: int | None = None, *, s
             raise
         return render(request, "evaluation.html.j2", municipality=municipality, evaluation=None, cycles=[],
                       message=exc.render(lang))
-    latest = zyklus is None or zyklus == max(c.number for c in app.cycles.cycles(municipality.ags, lang))
+    cycles = app.cycles.cycles(municipality.ags, lang)
+    latest = zyklus is None or zyklus == max(c.number for c in cycles)
     return render(request, "evaluation.html.j2", status_code=status_code, municipality=municipality,
-                  evaluation=evaluation, cycles=app.cycles.cycles(municipality.ags, lang), chosen=zyklus,
+                  evaluation=evaluation, cycles=cycles, chosen=zyklus,
                   glyphs=GLYPHS, share=lambda value: format_share(value, lang),
                   indicators={i.id: i for i in app.programme.indicators(municipality.ags, evaluation.cycle, lang)},
                   goals=app.programme.goals(municipality.ags, evaluation.cycle, lang),

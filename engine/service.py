@@ -140,10 +140,13 @@ class Service:
         self.bus = bus or EventBus()
         self._definitions: dict[int, Definition] = {}
         # A new cycle inherits the action programme (goals, indicators, open measures) in the same
-        # transaction that starts it; see engine/indicators/carry_over.py.
+        # transaction that starts it, and a completed cycle keeps its indicators' ratings in the
+        # transaction that completes it; see engine/indicators/carry_over.py and kept_ratings.py.
         from engine.indicators.carry_over import CarryOver
+        from engine.indicators.kept_ratings import KeepRatings
 
         self.bus.subscribe(CarryOver(clock), CycleStarted)
+        self.bus.subscribe(KeepRatings(clock), CycleCompleted)
 
     # -- infrastructure -----------------------------------------------------------------------
     def in_language(self, lang: Language) -> "Service":

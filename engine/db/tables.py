@@ -113,5 +113,6 @@ class History(SQLModel, table=True):
 # it here registers them wherever the engine's tables are registered (create_schema, migrations).
 from engine.db import indicator_tables as _indicator_tables  # noqa: E402,F401
 from engine.db import meeting_tables as _meeting_tables  # noqa: E402,F401
+from engine.db import rating_tables as _rating_tables  # noqa: E402,F401
 from engine.db import report_tables as _report_tables  # noqa: E402,F401
 from engine.db import run_tables as _run_tables  # noqa: E402,F401

@@ -15,27 +15,17 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from engine.db.indicator_tables import Goal, Measure
-from engine.db.tables import Cycle, History, Person
-from engine.evaluation import Rating, rate
+from engine.db.tables import History, Person
 from engine.i18n import Language, t
 from engine.indicators.catalogue import indicator_name
+from engine.indicators.kept_ratings import EarlierRating, earlier_ratings, rate_view, reference_year
+from engine.evaluation import Rating
 from engine.indicators.programme import IndicatorView, Programme
 from engine.indicators.review import MeasureSummary, PhaseVisit, summarise_measures, timeline
 from engine.report.texts import latest_texts
 from engine.service import Loaded, Service
 
 STRUCTURE_ROLES = ("coordination", "core_team", "steering_group")
-
-
-@dataclass(frozen=True)
-class EarlierRating:
-    """How the same indicator was rated at the end of an earlier cycle (the DNS shows the
-    ratings of earlier years beside the current one: stable or volatile)."""
-
-    cycle: int
-    reference_year: int
-    symbol: str | None
-    method: str | None
 
 
 @dataclass(frozen=True)
@@ -106,10 +96,10 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
     with Session(service.engine) as session:
         loaded = service.load(session, ags, number=number, running=False)
         cycle, definition = loaded.cycle, loaded.definition
-        reference_year = _reference_year(cycle, today)
-        earlier = _earlier_ratings(session, cycle, today)
-        rated = [RatedIndicator(view, _rate(view), tuple(earlier.get(view.row.key, ())))
-                 for view in Programme.indicator_views(session, cycle, up_to=reference_year)]
+        year = reference_year(cycle, today)
+        earlier = earlier_ratings(session, cycle, today)
+        rated = [RatedIndicator(view, rate_view(view), tuple(earlier.get(view.row.key, ())))
+                 for view in Programme.indicator_views(session, cycle, up_to=year)]
         goals = list(session.exec(select(Goal).where(Goal.cycle_id == cycle.id).order_by(col(Goal.id))))
         measures = Programme.measure_rows(session, cycle)
         history = list(session.exec(select(History).where(History.cycle_id == cycle.id)))
@@ -119,33 +109,11 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
             ags=loaded.municipality.ags, name=loaded.municipality.name, cycle=cycle.number,
             workflow=definition.name, workflow_label=definition.label.get(lang), version=definition.version,
             status=cycle.status, phase_label=definition.phase_label(cycle.phase, lang), started_on=cycle.started_on,
-            completed_on=cycle.completed_on, restart_on=cycle.restart_on, today=today, reference_year=reference_year,
+            completed_on=cycle.completed_on, restart_on=cycle.restart_on, today=today, reference_year=year,
             timeline=[(visit, definition.phase_label(visit.phase, lang)) for visit in visits], measures=measures,
             summary=summarise_measures(measures, today), indicators=rated, themes=_themes(goals, measures, rated),
             structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts}, lang=lang,
             texts={kind: written.text for kind, written in latest_texts(session, cycle.id).items()})
-
-
-def _reference_year(cycle: Cycle, today: dt.date) -> int:
-    return cycle.completed_on.year if cycle.completed_on else today.year
-
-
-def _rate(view: IndicatorView) -> Rating:
-    return rate(view.row.direction, view.series, targets=view.targets, band=view.band, baseline=view.baseline)
-
-
-def _earlier_ratings(session: Session, cycle: Cycle, today: dt.date) -> dict[str, list[EarlierRating]]:
-    """Each earlier cycle's rating of each of its indicators, from that cycle's own targets and
-    the values up to the year it completed: the same numbers its own evaluation showed."""
-    ratings: dict[str, list[EarlierRating]] = {}
-    for previous in session.exec(select(Cycle).where(Cycle.municipality_id == cycle.municipality_id,
-                                                     Cycle.number < cycle.number).order_by(col(Cycle.number))):
-        year = _reference_year(previous, today)
-        for view in Programme.indicator_views(session, previous, up_to=year):
-            rating = _rate(view)
-            ratings.setdefault(view.row.key, []).append(EarlierRating(previous.number, year, rating.symbol,
-                                                                      rating.method))
-    return ratings
 
 
 def _themes(goals: list[Goal], measures: list[Measure], rated: list[RatedIndicator]) -> list[ThemeSection]:
@@ -199,7 +167,8 @@ def as_json(assessment: Assessment) -> dict[str, Any]:
             "average_change": item.rating.trend.average_change if item.rating.trend else None,
             "projected": item.rating.projected, "shortfall_share": item.rating.shortfall_share,
             "share_reached": item.rating.share_reached,
-            "earlier": [{"cycle": e.cycle, "reference_year": e.reference_year, "symbol": e.symbol, "method": e.method}
+            "earlier": [{"cycle": e.cycle, "reference_year": e.reference_year, "symbol": e.symbol, "method": e.method,
+                         "kept": e.kept}
                         for e in item.earlier]} for item in assessment.indicators],
         "measures": {"counts": assessment.summary.counts, "total": assessment.summary.total,
                      "overdue": [m.key for m in assessment.summary.overdue],

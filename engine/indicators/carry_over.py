@@ -11,6 +11,10 @@ latest observed value becomes the new baseline (issue 12: replacing it by defaul
 every share of target near 0 % against the same target); every measure (with its links to indicators) that is still open
 (planned, in progress, delayed), keeping its status and dates and pointing back to where it
 came from. A new programme sets a new baseline with ``zyklus indicator baseline``.
+
+Of the report's own texts only the Leitbild carries over: it is the lasting vision the next
+report starts from. The foreword, the next steps and the interpretations speak of one cycle's
+report and evaluation; carried over, last cycle's words would be published as this cycle's.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from sqlmodel import Session, col, select
 from engine.clock import Clock, stamp
 from engine.db.indicator_tables import (OPEN_MEASURE_STATUSES, Goal, Indicator, IndicatorTarget, IndicatorValue,
                                         Measure, MeasureEvent, MeasureIndicator)
+from engine.db.report_tables import ReportText
 from engine.db.tables import Cycle
 from engine.events import CycleStarted, DomainEvent
 
@@ -76,6 +81,12 @@ class CarryOver:
             session.add_all(MeasureIndicator(measure_id=copy.id, indicator_id=indicators[link.indicator_id])
                             for link in session.exec(select(MeasureIndicator)
                                                      .where(MeasureIndicator.measure_id == measure.id)))
+        leitbild = session.exec(select(ReportText).where(ReportText.cycle_id == previous_id,
+                                                         ReportText.kind == "leitbild")
+                                .order_by(col(ReportText.id).desc())).first()
+        if leitbild is not None and leitbild.text:
+            session.add(ReportText(cycle_id=cycle.id, kind="leitbild", text=leitbild.text, actor=leitbild.actor,
+                                   recorded_at=moment))
 
     @staticmethod
     def _latest_values(session: Session, municipality_id: int) -> dict[str, tuple[int, float]]:

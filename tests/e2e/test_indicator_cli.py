@@ -197,7 +197,7 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
     again = json.loads(run("evaluate", AGS, "--json"))
     ghg = next(i for i in again["indicators"] if i["id"] == "thg-haushalte")
     assert round(ghg["share_reached"], 9) == 0.48  # goes on from where it stood, not 0 %
-    assert ghg["earlier"] == [{"cycle": 1, "reference_year": 2027, "symbol": "sun", "method": "target"}]
+    assert ghg["earlier"] == [{"cycle": 1, "reference_year": 2027, "symbol": "sun", "method": "target", "kept": True}]
     assert ghg["window"] == {"first": 2019, "last": 2024} and ghg["years_used"] == list(range(2019, 2025))
     table = run("evaluate", AGS)
     assert "Zielwert" in table and "2019–2024" in table and "Zyklus 1 (2027): Sonne" in table

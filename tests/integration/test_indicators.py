@@ -13,6 +13,7 @@ from test_engine_concurrency import race  # the same two-writer harness as for c
 
 from engine.clock import FixedClock
 from engine.db.indicator_tables import Indicator, IndicatorTarget, Measure, MeasureEvent
+from engine.db.rating_tables import KeptRating
 from engine.definitions.loader import Catalog
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ZyklusError
 from engine.indicators.assessment import assess
@@ -20,6 +21,7 @@ from engine.indicators.csv_import import ImportRejected
 from engine.indicators.programme import Programme
 from engine.outcomes import cycle_outcomes
 from engine.report.render import render_report
+from engine.report.texts import ReportTexts
 from engine.service import Service
 from engine_support import (AGS, COORDINATOR, NOW, STEERING_ONLY, Member, cycles, dump, make_service, record_phase,
                             setup_municipality, structure)
@@ -234,6 +236,40 @@ def test_the_share_of_target_goes_on_in_the_next_cycle_and_the_earlier_rating_is
     assert [(e.cycle, e.reference_year, e.symbol, e.method) for e in item.earlier] == [(1, 2027, "sun", "target")]
     assert item.rating.years == (2019, 2020, 2021, 2022, 2023, 2024) and item.rating.window == (2019, 2024)
     assert assess(any_service, AGS, 1).indicators[0].earlier == ()
+
+
+def test_an_earlier_cycles_rating_is_kept_as_it_stood_when_that_cycle_completed(any_service: Service) -> None:
+    """A value of cycle 1's years corrected during cycle 2 changes cycle 2's rating, not the
+    rating cycle 1 completed with; a cycle without kept ratings (a database from before they were
+    kept) has its rating worked out again, and says so."""
+    programme = start_kommune(any_service)
+    plan_climate(programme)
+    complete_cycle(any_service)
+    programme.record(AGS, "thg-haushalte", 2024, "9,5", actor=COORDINATOR, reason="Bilanz korrigiert")
+    [item] = assess(any_service, AGS).indicators
+    assert item.rating.symbol == "thunderstorm"  # emissions rose over the window after the correction
+    assert [(e.cycle, e.symbol, e.method, e.kept) for e in item.earlier] == [(1, "sun", "target", True)]
+    with Session(any_service.engine) as session:
+        [kept] = session.exec(select(KeptRating)).all()
+        assert (kept.key, kept.reference_year, kept.years) == ("thg-haushalte", 2027, [2019, 2020, 2021, 2022, 2023, 2024])
+        session.delete(kept)
+        session.commit()
+    [item] = assess(any_service, AGS).indicators
+    assert [(e.cycle, e.symbol, e.kept) for e in item.earlier] == [(1, "thunderstorm", False)]
+
+
+def test_the_leitbild_carries_over_and_the_cycles_own_texts_do_not(any_service: Service) -> None:
+    programme = start_kommune(any_service)
+    plan_climate(programme)
+    texts = ReportTexts(any_service)
+    texts.set(AGS, "leitbild", "Eine Stadt für alle Generationen.", actor=COORDINATOR)
+    texts.set(AGS, "leitbild", "Eine Stadt für alle Generationen, klimaneutral bis 2040.", actor=COORDINATOR)
+    texts.set(AGS, "foreword", "Liebe Bürgerinnen und Bürger …", actor=COORDINATOR)
+    texts.set(AGS, "indicator:thg-haushalte", "Die Emissionen sinken.", actor=COORDINATOR)
+    complete_cycle(any_service)
+    assert [(w.kind, w.text) for w in texts.read(AGS)] == [
+        ("leitbild", "Eine Stadt für alle Generationen, klimaneutral bis 2040.")]
+    assert [w.kind for w in texts.read(AGS, 1)] == ["leitbild", "foreword", "indicator:thg-haushalte"]
 
 
 def test_two_sweeps_at_the_restart_date_start_exactly_one_cycle_2(tmp_path: Path, database_url: str) -> None:

@@ -466,6 +466,9 @@ class EarlierRatingDTO(DTO):
     """sun, light_clouds, cloud, thunderstorm; None: too few values then."""
     method: str | None
     """The rule that rated it then: target, hold, direction or band."""
+    kept: bool
+    """True: the rating as that cycle completed with it. False: the cycle completed before
+    ratings were kept, so it was worked out again from the values known now."""
 
 
 class RatedIndicatorDTO(DTO):

@@ -15,12 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import (decision_bench, delivery_bench, memory_bench, size_bench, startup_bench, status_bench, sweep_bench,
-                   transitions_bench, values_bench, web_bench)
+from bench import (decision_bench, delivery_bench, memory_bench, postgres_bench, size_bench, startup_bench, status_bench,
+                   sweep_bench, transitions_bench, values_bench, web_bench)
 from bench.common import DOCS, RESULTS, SCALES, Result, machine, table, write_json
 from bench.seed import Seeded, seed
 
-ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web", "decision", "values")
+ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web", "decision", "values",
+       "postgres")
 ONLY = (*ALL, "overview")
 """``--only overview``: the web benchmark's overview figures alone (part of ``web``)."""
 
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         if "values" in wanted:
             log(f"10 values in bulk: {scale['values']:,} rows of one file")
             results += _publish("10-values", args.scale, values_bench.run(scale["values"], Path(tmp), log))
+    if "postgres" in wanted:
+        log("11 PostgreSQL: status of all and the advance (issue 16, goal 7)")
+        results += _publish("11-postgres", args.scale, postgres_bench.run(scale["transitions"], log))
     if "decision" in wanted:
         log("9 decision in memory")
         results += _publish("9-decision", args.scale, decision_bench.run(log))

@@ -25,6 +25,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 
 from bench.common import NOW, TODAY, TZ, WORKFLOW
+from bench.raw import url_of
 from engine.clock import FixedClock, to_db
 from engine.dates import due_date
 from engine.db.database import create_schema, make_engine
@@ -72,15 +73,16 @@ def definition() -> Definition:
     return Catalog().load(WORKFLOW)
 
 
-def service_for(path: Path, clock: FixedClock | None = None) -> Service:
-    """The service a zyklus process builds on this file: the composition root's (zyklus.bootstrap),
-    with every subscriber a real installation has, on the default settings (send hour 7)."""
+def service_for(target: Path | str, clock: FixedClock | None = None) -> Service:
+    """The service a zyklus process builds on this file (or PostgreSQL URL): the composition
+    root's (zyklus.bootstrap), with every subscriber a real installation has, on the default
+    settings (send hour 7)."""
     from zyklus.bootstrap import build_service
     from zyklus.config import default_settings
 
     settings = default_settings()
     assert settings.get("scheduler", "send_hour") == SEND_HOUR  # the seeded timers fire at it
-    return build_service(settings, clock or FixedClock(NOW), f"sqlite:///{path}", "de", require_schema=False)
+    return build_service(settings, clock or FixedClock(NOW), url_of(target), "de", require_schema=False)
 
 
 @dataclass(frozen=True)

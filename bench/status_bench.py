@@ -11,13 +11,13 @@ moment) and nothing done with them — the floor any set-based read sits on.
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import Result
+from bench.raw import Raw
 from bench.seed import seed, service_for
 
 SIZES = (1_080, 10_800)
@@ -47,38 +47,51 @@ def _median(read: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
-def _raw(path: Path) -> Callable[[], object]:
+def raw_read(target: Path | str) -> Callable[[], object]:
+    """The floor: the rows the read needs, one query per table, fetched and nothing done with them
+    (stdlib sqlite3 on a file, psycopg on PostgreSQL)."""
     def read() -> list[list[tuple]]:
-        connection = sqlite3.connect(path)
+        connection = Raw(target)
         try:
-            return [connection.execute(sql).fetchall() for sql in RAW_QUERIES]
+            return [connection.execute(sql) for sql in RAW_QUERIES]
         finally:
             connection.close()
     return read
+
+
+def measure(target: Path | str, n: int) -> dict[str, float]:
+    """The median read of ``status_all`` and of its floor on the seeded file or database."""
+    service = service_for(target)
+    rows = service.status_all()
+    assert len(rows) == n and all(r["cycle"] == 1 for r in rows)
+    zyklus_s = _median(service.status_all)
+    service.engine.dispose()
+    raw_s = _median(raw_read(target))
+    return {"municipalities": n, "status_all_s": zyklus_s, "raw_floor_s": raw_s,
+            "per_municipality_us": zyklus_s / n * 1e6}
+
+
+def results(curve: list[dict[str, float]], bench: str = "7 status of all", floor: str = "raw sqlite3") -> list[Result]:
+    """The figure at each size against its floor, and the larger against the smaller."""
+    small, large = curve
+    rows = [Result(bench, f"status_all, {c['municipalities']:,} municipalities", c["status_all_s"],
+                   "s", c["raw_floor_s"], f"{floor}, one query per table",
+                   f"< {GOAL_S} s at 10,800" if c is large else "–",
+                   c["status_all_s"] < GOAL_S if c is large else None, higher_is_better=False, details=c)
+            for c in curve]
+    ratio = large["status_all_s"] / small["status_all_s"]
+    rows.append(Result(bench, "status_all 10,800 vs 1,080", large["status_all_s"], "s",
+                       small["status_all_s"], "same at 1,080", f"ratio < {GOAL_RATIO}", ratio < GOAL_RATIO,
+                       higher_is_better=False, details={"ratio": ratio, "raw_ratio":
+                                                        large["raw_floor_s"] / small["raw_floor_s"]}))
+    return rows
 
 
 def run(workdir: Path, log: Callable[[str], None]) -> list[Result]:
     curve = []
     for n in SIZES:
         seeded = seed(workdir / f"status-{n}.db", n, 0)
-        service = service_for(seeded.path)
-        rows = service.status_all()
-        assert len(rows) == n and all(r["cycle"] == 1 for r in rows)
-        zyklus_s = _median(service.status_all)
-        raw_s = _median(_raw(seeded.path))
-        curve.append({"municipalities": n, "status_all_s": zyklus_s, "raw_floor_s": raw_s,
-                      "per_municipality_us": zyklus_s / n * 1e6, "seed_s": seeded.seconds})
-        log(f"    N = {n:,}: status_all {zyklus_s * 1000:.0f} ms, raw sqlite3 {raw_s * 1000:.1f} ms")
-        service.engine.dispose()
-    small, large = curve
-    results = [Result("7 status of all", f"status_all, {c['municipalities']:,} municipalities", c["status_all_s"],
-                      "s", c["raw_floor_s"], "raw sqlite3, one query per table",
-                      f"< {GOAL_S} s at 10,800" if c is large else "–",
-                      c["status_all_s"] < GOAL_S if c is large else None, higher_is_better=False, details=c)
-               for c in curve]
-    ratio = large["status_all_s"] / small["status_all_s"]
-    results.append(Result("7 status of all", "status_all 10,800 vs 1,080", large["status_all_s"], "s",
-                          small["status_all_s"], "same at 1,080", f"ratio < {GOAL_RATIO}", ratio < GOAL_RATIO,
-                          higher_is_better=False, details={"ratio": ratio, "raw_ratio":
-                                                           large["raw_floor_s"] / small["raw_floor_s"]}))
-    return results
+        curve.append({**measure(seeded.path, n), "seed_s": seeded.seconds})
+        log(f"    N = {n:,}: status_all {curve[-1]['status_all_s'] * 1000:.0f} ms, "
+            f"raw sqlite3 {curve[-1]['raw_floor_s'] * 1000:.1f} ms")
+    return results(curve)

@@ -7,7 +7,8 @@ phase's). Random cycles are advanced, each once, so no cycle is warm in any cach
 
 Baselines on the same file in the same run:
  (a) the raw floor: the same number of commits, each one UPDATE of a cycle and one INSERT of a
-     history row through the stdlib ``sqlite3`` module with zyklus's own pragmas;
+     history row through the stdlib ``sqlite3`` module with zyklus's own pragmas (``psycopg``
+     on PostgreSQL, bench.raw);
  (b) the naive integration: the same service, but a `transitions` Machine built for every
      request with the library's defaults (model attached, auto transitions), as the maintainers'
      FAQ and our anchor study warn against.
@@ -27,6 +28,7 @@ from transitions import Machine, MachineError
 
 import engine.service
 from bench.common import NOW, TODAY, TZ, Result
+from bench.raw import Raw
 from bench.seed import SEND_HOUR, _due_on, ags_of, coordinator_of, definition, service_for
 from engine.definitions.model import COMPLETED, Definition
 from engine.machine import CycleModel
@@ -63,10 +65,10 @@ def naive_machines() -> Iterator[None]:
         engine.service.fire = cached
 
 
-def _advance_all(path: Path, cycle_indexes: list[int]) -> tuple[float, float]:
+def _advance_all(target: Path | str, cycle_indexes: list[int]) -> tuple[float, float]:
     """Transitions per second of ``Service.advance`` over the given cycles (after a warm-up), by
     the wall clock and by this process's CPU time (robust when other work shares the machine)."""
-    service = service_for(path)
+    service = service_for(target)
     warm, measured = cycle_indexes[:WARMUP], cycle_indexes[WARMUP:]
 
     def run(indexes: list[int]) -> None:
@@ -81,11 +83,9 @@ def _advance_all(path: Path, cycle_indexes: list[int]) -> tuple[float, float]:
     return len(measured) / elapsed, len(measured) / cpu
 
 
-def raw_floor(path: Path, commits: int, cycles: int, rng: random.Random) -> tuple[float, float]:
-    """Commits per second of one UPDATE + one INSERT each, stdlib sqlite3, same pragmas."""
-    conn = sqlite3.connect(path)
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
-        conn.execute(f"PRAGMA {pragma}")
+def raw_floor(target: Path | str, commits: int, cycles: int, rng: random.Random) -> tuple[float, float]:
+    """Commits per second of one UPDATE + one INSERT each, without zyklus (bench.raw)."""
+    conn = Raw(target)
     at = NOW.strftime("%Y-%m-%d %H:%M:%S.%f")
     ids = [rng.randrange(1, cycles + 1) for _ in range(commits)]
     start, cpu = time.perf_counter(), time.process_time()
@@ -99,22 +99,20 @@ def raw_floor(path: Path, commits: int, cycles: int, rng: random.Random) -> tupl
                      (cycle_id, 1_000_000 + n, at, TODAY.isoformat(), coordinator_of(cycle_id - 1)))
         conn.commit()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    conn.execute("DELETE FROM history WHERE seq >= 1000000")  # leave the file as zyklus would see it
+    conn.execute("DELETE FROM history WHERE seq >= 1000000")  # leave the database as zyklus would see it
     conn.commit()
     conn.close()
     return commits / elapsed, commits / cpu
 
 
-def same_work_floor(path: Path, commits: int, cycles: int, rng: random.Random) -> tuple[float, float]:
-    """Commits per second of the writes an advance makes, through stdlib sqlite3 in one
+def same_work_floor(target: Path | str, commits: int, cycles: int, rng: random.Random) -> tuple[float, float]:
+    """Commits per second of the writes an advance makes, without zyklus (bench.raw), in one
     transaction each: the compare-and-set UPDATE of the cycle, the history row (with a guard log
     of the real size), the DELETE of the old phase's unclaimed timers and one executemany INSERT
     of the new phase's (as many rows as the planner plans for it). Run after the other two
     methods: it rewrites the timers of the cycles it touches, as an advance would."""
     d = definition()
-    conn = sqlite3.connect(path)
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
-        conn.execute(f"PRAGMA {pragma}")
+    conn = Raw(target)
     at = NOW.strftime("%Y-%m-%d %H:%M:%S.%f")
     guard_log = json.dumps({"transition": "inventory_done", "guards": [
         {"id": "report", "type": "fact_recorded", "severity": "block", "ok": True,
@@ -146,32 +144,35 @@ def same_work_floor(path: Path, commits: int, cycles: int, rng: random.Random) -
     return commits / elapsed, commits / cpu
 
 
-def run(path: Path, cycles: int, transitions: int, log: Callable[[str], None]) -> list[Result]:
-    """Measure the three figures on the seeded file ``path`` (which it changes)."""
+def run(target: Path | str, cycles: int, transitions: int, log: Callable[[str], None],
+        bench: str = "1 transitions") -> list[Result]:
+    """Measure the three figures on the seeded file or PostgreSQL database ``target`` (which it
+    changes)."""
     rng = random.Random(cycles)
     per_method = min(transitions, cycles // 2 - WARMUP)
     picks = rng.sample(range(cycles), 2 * (per_method + WARMUP))
-    floor, floor_cpu = raw_floor(path, per_method, cycles, rng)
-    log(f"    raw sqlite3 floor: {floor:,.0f} commits/s ({floor_cpu:,.0f} per CPU second)")
-    ours, ours_cpu = _advance_all(path, picks[:per_method + WARMUP])
+    floor, floor_cpu = raw_floor(target, per_method, cycles, rng)
+    log(f"    raw floor:         {floor:,.0f} commits/s ({floor_cpu:,.0f} per CPU second)")
+    ours, ours_cpu = _advance_all(target, picks[:per_method + WARMUP])
     log(f"    zyklus advance:    {ours:,.0f} transitions/s ({ours_cpu:,.0f} per CPU second)")
     with naive_machines():
-        naive, naive_cpu = _advance_all(path, picks[per_method + WARMUP:])
+        naive, naive_cpu = _advance_all(target, picks[per_method + WARMUP:])
     log(f"    naive Machine:     {naive:,.0f} transitions/s ({naive_cpu:,.0f} per CPU second)")
-    same, same_cpu = same_work_floor(path, per_method, cycles, rng)
+    same, same_cpu = same_work_floor(target, per_method, cycles, rng)
     log(f"    same-work floor:   {same:,.0f} commits/s ({same_cpu:,.0f} per CPU second)")
+    floor_label = "psycopg" if Raw.is_postgres(target) else "sqlite3"
     details = {"cycles": cycles, "transitions": per_method, "zyklus_per_s": ours, "raw_floor_per_s": floor,
                "naive_per_s": naive, "zyklus_ms": 1000 / ours, "raw_floor_ms": 1000 / floor,
                "naive_ms": 1000 / naive, "zyklus_per_cpu_s": ours_cpu, "raw_floor_per_cpu_s": floor_cpu,
                "naive_per_cpu_s": naive_cpu, "same_work_per_s": same, "same_work_ms": 1000 / same,
                "same_work_per_cpu_s": same_cpu}
     return [
-        Result("1 transitions", f"advance/s, N={cycles:,}", ours, "/s", same, "sqlite3, the same writes",
+        Result(bench, f"advance/s, N={cycles:,}", ours, "/s", same, f"{floor_label}, the same writes",
                "≥ 25 % of it", ours >= 0.25 * same, details=details),
-        Result("1 transitions", f"vs naive, N={cycles:,}", ours, "/s", naive, "Machine per request",
+        Result(bench, f"vs naive, N={cycles:,}", ours, "/s", naive, "Machine per request",
                "≥ 2×", ours >= 2 * naive, details=details),
-        Result("1 transitions", f"advance/s vs plain floor, N={cycles:,}", ours, "/s", floor,
-               "raw sqlite3 UPDATE+INSERT", "–", None, details=details),
+        Result(bench, f"advance/s vs plain floor, N={cycles:,}", ours, "/s", floor,
+               f"raw {floor_label} UPDATE+INSERT", "–", None, details=details),
     ]
 
 

@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import NOW, RESULTS, Result, bench_env, zyklus_command
+from bench.raw import fresh_pg_database
 from bench.seed import PHASES, ags_of, coordinator_of, seed, seed_url
-from bench.status_bench import _raw
+from bench.status_bench import raw_read
 
 PASSWORD = "Bench-Passwort-2027"
 SECRET = "bench-secret-key-of-the-web-benchmark-0123456789"
@@ -115,7 +116,7 @@ def overview(workdir: Path, log: Callable[[str], None]) -> list[Result]:
         activity_ms, _ = _median_ms(by_activity, runs)
         door_ms, _ = _median_ms(lambda: door.cycles.overview_page("de", ags=None, sort="name"), runs)
         whole_ms, _ = _median_ms(lambda: door.cycles.overview("de", ags=None), 3 if n > 1000 else runs)
-        raw_ms, _ = _median_ms(_raw(seeded.path), runs)
+        raw_ms, _ = _median_ms(raw_read(seeded.path), runs)
         goal = 50 if n < 1000 else 200
         log(f"    overview N = {n:,}: page {page_ms:.1f} ms (by activity {activity_ms:.1f} ms), door page "
             f"{door_ms:.1f} ms, whole door overview {whole_ms:.1f} ms, raw sqlite3 {raw_ms:.1f} ms")
@@ -175,17 +176,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _fresh_pg(base: str, name: str) -> str:
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
 
 
 def _wait_until_up(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
@@ -248,7 +238,7 @@ def workers(workdir: Path, log: Callable[[str], None]) -> list[Result]:
     if not pg:
         log("    skipped: set ZYKLUS_TEST_PG (eval \"$(.ci/start-postgres)\") for the two-worker load test")
         return []
-    url = _fresh_pg(pg, "zyklus_bench_web")
+    url = fresh_pg_database(pg, "zyklus_bench_web")
     seed_url(url, 30, 0)
     door = _door(url)
     _password(door, ADMIN, admin=True)

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 
 from engine import dates, validate
 from engine.clock import Clock, local_today, stamp
+from engine.collector import collector_paused
 from engine.db.database import create_schema
 from engine.db.faults import translate
 from engine.db.tables import Cycle, DefinitionVersion, Fact, History, Municipality, Person
@@ -714,9 +715,9 @@ class Service:
         the Land, ``workflow`` the variant the cycle runs on, ``phase``, ``overdue``. A filter on
         the cycle (``workflow``, ``phase``, ``overdue``) leaves out municipalities without one,
         which are listed as ``{"ags", "name", "cycle": None}`` otherwise."""
-        today = self.today()
-        chosen = self._chosen(today, ags=ags, state=state, workflow=workflow, phase=phase, overdue=overdue)
-        with Session(self.engine) as session:
+        with collector_paused(), Session(self.engine) as session:
+            today = self.today()
+            chosen = self._chosen(today, ags=ags, state=state, workflow=workflow, phase=phase, overdue=overdue)
             # Core rows, not ORM objects: the overview reads tens of thousands of them.
             rows = [_Chosen._make(row) for row in session.connection().execute(chosen.order_by(col(Municipality.ags)))]
             return self._statuses(session, chosen, rows, today)

@@ -5,6 +5,7 @@ number of municipalities; its filters narrow it in the database. On SQLite and P
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -164,6 +165,22 @@ def test_the_statements_do_not_grow_with_the_municipalities(engine_service: Serv
     assert few == many
     assert many <= 8  # municipalities with cycles, facts, people, history, goals, measures, the one definition
     # (+ a pragma)
+
+
+def test_the_read_of_all_runs_without_the_cyclic_collector(populated: Service) -> None:
+    """The collector is paused for the read (engine.collector): at every statement the read
+    sends, it is off; after the read it runs again."""
+    running: list[bool] = []
+
+    def note(*_: object) -> None:
+        running.append(gc.isenabled())
+
+    event.listen(populated.engine, "before_cursor_execute", note)
+    try:
+        rows = populated.status_all()
+    finally:
+        event.remove(populated.engine, "before_cursor_execute", note)
+    assert rows and running and not any(running) and gc.isenabled()
 
 
 def _ags(rows: list[dict]) -> list[str]:

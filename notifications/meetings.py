@@ -95,7 +95,8 @@ class MeetingInvitations:
         return {"recipient_name": name, "municipality": municipality.name, "ags": municipality.ags,
                 "cycle_number": cycle.number, "group_label": t(f"role.{meeting.structure}", lang),  # type: ignore[arg-type]
                 "meeting_on": self._local(meeting).date(), "meeting_time": self._local(meeting).strftime("%H:%M"),
-                "place": meeting.place, "agenda": meeting.agenda, "update": method == "request" and meeting.sequence > 0}
+                "place": meeting.place, "agenda": meeting.agenda, "update": method == "request" and meeting.sequence > 0,
+                "reason": meeting.cancel_reason if method == "cancel" else None}
 
     def _ics(self, meeting: Meeting, municipality: Municipality, lang: str, method: str, now: dt.datetime,
              attendees: tuple[str, ...]) -> bytes:

@@ -64,7 +64,7 @@ def test_invitation_update_and_cancellation_reach_the_members_with_one_uid(
     rig.sweep()
     meetings(rig).change(view.meeting.id, actor=COORDINATOR, place="Kaisersaal")
     rig.sweep()
-    meetings(rig).cancel(view.meeting.id, actor=COORDINATOR)
+    meetings(rig).cancel(view.meeting.id, actor=COORDINATOR, reason="Der Saal ist wegen Wasserschadens gesperrt")
     rig.sweep()
 
     assert {rcpt for m in smtp_handler.received for rcpt in m.rcpt_tos} == STEERING
@@ -83,6 +83,8 @@ def test_invitation_update_and_cancellation_reach_the_members_with_one_uid(
     text = mail.get_body(("plain",)).get_content()
     assert "Ort: Rathaus, Raum 101" in text and "1. Leitlinien\n2. Ziele" in text
     assert changed["Subject"].startswith("Geändert: ") and cancelled["Subject"].startswith("Abgesagt: ")
+    assert "Grund: Der Saal ist wegen Wasserschadens gesperrt" in cancelled.get_body(("plain",)).get_content()
+    assert "Grund:" not in text  # the invitation has no reason to give
 
 
 def test_a_core_team_meeting_invites_the_core_team_and_the_coordinators_only(rig: Rig) -> None:

@@ -124,6 +124,8 @@ class ChangeMeeting(Command):
 class CancelMeeting(Command):
     id: int
     actor: str
+    reason: str | None = None
+    """Why, in one line: the members' cancellation mail says it."""
 
 
 class RecordAttendance(Command):

@@ -826,6 +826,8 @@ class MeetingDTO(DTO):
     minutes: str | None
     """The minutes: a link or a file reference."""
     results: str | None
+    cancel_reason: str | None
+    """Why it was cancelled, where the coordinator said so."""
 # -- programme runs ---------------------------------------------------------------------------------
 class RunParticipantDTO(DTO):
     ags: str

@@ -184,7 +184,7 @@ class Meetings:
     def results(self, meeting_id: int, *, actor: str, text: str) -> MeetingView:
         text = validate.text(text, t("meeting.field.results", self.service.lang), self.service.lang)
         if not text:
-            raise InvalidInput(m("text.empty", self.service.lang, field="--text"))
+            raise InvalidInput(m("text.empty", self.service.lang, field=t("meeting.field.results", self.service.lang)))
         return self._note(meeting_id, actor, "results", text)
 
     def _note(self, meeting_id: int, actor: str, name: str, value: str) -> MeetingView:
@@ -224,7 +224,7 @@ class Meetings:
     def _agenda(self, agenda: str) -> str:
         agenda = validate.text(agenda, t("meeting.field.agenda", self.service.lang), self.service.lang)
         if not agenda:
-            raise InvalidInput(m("text.empty", self.service.lang, field="--agenda"))
+            raise InvalidInput(m("text.empty", self.service.lang, field=t("meeting.field.agenda", self.service.lang)))
         return agenda
 
     def _duration(self, minutes: int) -> int:

@@ -119,6 +119,12 @@ def field(form: FormData, name: str, limit: int = 10_000) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def text_field(form: FormData, name: str, limit: int = 10_000) -> str:
+    """A textarea's text with its line breaks as LF: browsers send them as CRLF (the HTML form
+    encoding), and the engine refuses a carriage return as a control character."""
+    return field(form, name, limit).replace("\r\n", "\n").replace("\r", "\n")
+
+
 def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     lang = language(request)
     web = state(request)

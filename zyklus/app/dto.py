@@ -979,6 +979,8 @@ class OParlCandidateDTO(DTO):
     """The agenda item's ``result`` as the council information system wrote it."""
     outcome: str
     """adopted, adopted_amended, rejected, deferred, withdrawn or unknown: only the first two may be accepted."""
+    acceptable: bool
+    """Its outcome opens the way (adopted or adopted_amended): only then may it be accepted."""
     resolution_text: str
     meeting_date: dt.date | None
     body_name: str

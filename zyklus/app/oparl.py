@@ -81,15 +81,18 @@ class OParl:
             session.flush()
             return self._source_dto(session, row, municipality)
 
-    def status(self, lang: Language = "de") -> list[OParlSourceDTO]:
+    def status(self, lang: Language = "de", ags: str | None = None) -> list[OParlSourceDTO]:
+        """Every registered source, or only the municipality ``ags``'s (none or one), by AGS."""
         from sqlmodel import Session, select
 
         from engine.db.tables import Municipality
         from oparl.tables import OParlSource
 
         with Session(self._service.engine) as session:
-            rows = session.exec(select(OParlSource, Municipality).join(
-                Municipality, Municipality.id == OParlSource.municipality_id).order_by(Municipality.ags)).all()
+            query = select(OParlSource, Municipality).join(Municipality, Municipality.id == OParlSource.municipality_id)
+            if ags is not None:
+                query = query.where(Municipality.id == self._service.in_language(lang).municipality_in(session, ags).id)
+            rows = session.exec(query.order_by(Municipality.ags)).all()
             return [self._source_dto(session, source, municipality) for source, municipality in rows]
 
     def _source_dto(self, session: Session, row: OParlSource, municipality: Municipality) -> OParlSourceDTO:
@@ -315,10 +318,12 @@ def _fact_values(fields: dict[str, Any], candidate: OParlCandidate, body: str | 
 
 
 def _candidate_dto(row: OParlCandidate, ags: str, number: int) -> OParlCandidateDTO:
+    from oparl.results import OPENING
+
     assert row.id is not None
     return OParlCandidateDTO(id=row.id, ags=ags, cycle=number, fact=row.fact, status=row.status, paper_id=row.paper_id,
                              reference=row.reference, title=row.title, matched=row.matched, result=row.result,
-                             outcome=row.outcome, resolution_text=row.resolution_text, meeting_date=row.meeting_date,
+                             outcome=row.outcome, acceptable=row.outcome in OPENING, resolution_text=row.resolution_text, meeting_date=row.meeting_date,
                              body_name=row.body_name, url=row.url, created_at=row.created_at,
                              decided_by=row.decided_by)
 

@@ -134,7 +134,7 @@ def plan_programme(server: Server) -> None:
                    "--costs", "25000", "--as", ANNA)
 
 
-def hold_a_workshop(page) -> None:  # noqa: ANN001
+def hold_a_workshop(page) -> None:
     """The coordinator plans this morning's steering-group workshop on the municipality page (the
     agenda over two lines, sent by the browser with CRLF), then on the meeting's own page records
     who came, and a refused form shows its error at the field."""
@@ -160,7 +160,7 @@ def hold_a_workshop(page) -> None:  # noqa: ANN001
     check_page(page, "meeting-form-error")
 
 
-def accept_the_resolution_from_the_council_system(page, server: Server) -> None:  # noqa: ANN001
+def accept_the_resolution_from_the_council_system(page, server: Server) -> None:
     """The council information system (the OParl fixture server, the council's meeting moved to
     08.01.2027) is read by the CLI's sync; the coordinator accepts the adopted paper on the
     Ratsinformation page instead of typing the resolution."""

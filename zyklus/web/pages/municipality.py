@@ -22,7 +22,7 @@ from zyklus.app.access import Action
 from engine.i18n import Language
 from zyklus.app import Application
 from zyklus.app.dto import HistoryEntryDTO, MunicipalityDTO, SimulationDTO, StatusDTO
-from zyklus.web.context import checked_form, door, field, language, render, state, text_field
+from zyklus.web.context import checked_form, door, field, language, line_feeds, render, state, text_field
 from zyklus.web.pages.access import municipality_for
 from zyklus.web.pages.meetings import field_of
 
@@ -123,7 +123,7 @@ def record_fact(request: Request, ags: str, fact: str, form: Form) -> Response:
     app = door(request)
     try:
         types = _fields_of(app.cycles.status(municipality.ags, lang), fact)
-        values = {key[2:]: (iso_date(value) if types.get(key[2:]) == "date" else value)
+        values = {key[2:]: (iso_date(value) if types.get(key[2:]) == "date" else line_feeds(value))
                   for key, value in form.multi_items()
                   if key.startswith("f_") and isinstance(value, str) and value.strip()}
         on = field(form, "on", 20)

@@ -178,16 +178,20 @@ class OParl:
 
     def _notify(self, session: Session, loaded: Any, candidate_ids: list[int], now: dt.datetime) -> None:
         """One mail per new candidate to each coordinator, through the outbox (sent by the next
-        sweep or `zyklus serve`)."""
+        sweep or `zyklus serve`). With ``[web] public_url`` it links to the candidate on the
+        municipality's Ratsinformation page instead of quoting the commands."""
         if not candidate_ids:
             return
         from notifications.compose import recipients
+        from notifications.links import WebLinks
         from notifications.mail import message_id_for
         from notifications.outbox import insert_ignoring_duplicates
         from notifications.tables import Outbox
         from oparl.tables import OParlCandidate
 
         domain = self._settings.get("mail", "message_id_domain")
+        public_url = self._settings.public_url
+        web = WebLinks(public_url, loaded.municipality.ags) if public_url else None
         rows = []
         for candidate_id in candidate_ids:
             candidate = session.get(OParlCandidate, candidate_id)
@@ -203,7 +207,8 @@ class OParl:
                 rows.append(Outbox(key=key, cycle_id=loaded.cycle.id, kind="oparl", recipient=person.email,
                                    recipient_name=person.name, language=lang,
                                    subject=t("oparl.notice.subject", lang, **values),
-                                   text=t("oparl.notice.text", lang, **values),
+                                   text=t("oparl.notice.text_web", lang, link=web.candidate(candidate_id), **values)
+                                   if web else t("oparl.notice.text", lang, **values),
                                    message_id=message_id_for(key, domain), next_attempt_at=now, created_at=now))
         insert_ignoring_duplicates(session, rows)
 

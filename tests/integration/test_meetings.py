@@ -85,6 +85,7 @@ def test_invitation_update_and_cancellation_reach_the_members_with_one_uid(
     assert changed["Subject"].startswith("Geändert: ") and cancelled["Subject"].startswith("Abgesagt: ")
     assert "Grund: Der Saal ist wegen Wasserschadens gesperrt" in cancelled.get_body(("plain",)).get_content()
     assert "Grund:" not in text  # the invitation has no reason to give
+    assert "/kommunen/" not in text  # no [web] public_url: no link into the web app
 
 
 def test_a_core_team_meeting_invites_the_core_team_and_the_coordinators_only(rig: Rig) -> None:
@@ -179,3 +180,16 @@ def test_only_a_coordinator_plans_a_meeting(rig: Rig) -> None:
     with pytest.raises(PermissionDenied):
         meetings(rig).add(AGS, actor=STEERING_ONLY, group="steering_group", starts_at=dt.datetime(2027, 5, 3, 17),
                           place="Rathaus", agenda="Leitlinien")
+
+
+def test_with_a_public_url_invitation_and_cancellation_link_to_the_meetings_page(make_rig: MakeRig,
+                                                                                 tmp_path) -> None:
+    rig = make_rig(make_settings(tmp_path, web={"public_url": "https://zyklus.erfurt.example/"}), local(2027, 1, 4, 9))
+    setup_municipality(rig.service, people=PEOPLE)
+    view = plan(rig, dt.datetime(2027, 5, 3, 17, 0))
+    meetings(rig).cancel(view.meeting.id, actor=COORDINATOR)
+    page = f"https://zyklus.erfurt.example/kommunen/{AGS}/sitzungen/{view.meeting.id}"
+    rows = rig.outbox(kind="meeting") + rig.outbox(kind="meeting_cancel")
+    assert len(rows) == 2 * len(STEERING)
+    for row in rows:
+        assert f"Die Sitzung in zyklus: {page}" in row.text and f'href="{page}"' in row.html

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from engine.db.run_tables import ProgrammeRun, RunEvent, RunParticipant
+from engine.db.run_tables import ProgrammeRun, RunAttendance, RunEvent, RunParticipant
 from engine.db.tables import Municipality
 from engine.errors import Conflict, NotFound
 from engine.i18n import Language, m
@@ -179,6 +179,20 @@ class RunsArea:
                           participants=[_participant_dto(p, mun) for p, mun in runs.participants(session, row)],
                           events=[_event_dto(e, attended[e.id]) for e in events],
                           advisors=list(emails))
+
+    def attendance(self, run: str, lang: Language = "de") -> list[AttendanceDTO]:
+        """Every attendance recorded for the run's events, by event date and AGS: what the
+        advisor corrects in the web app."""
+        runs = self._runs(lang)
+        with Session(self._service.engine) as session:
+            row = runs.run_in(session, run)
+            found = session.exec(select(RunAttendance, RunEvent.key, Municipality.ags)
+                                 .join(RunEvent, col(RunAttendance.event_id) == RunEvent.id)
+                                 .join(Municipality, col(RunAttendance.municipality_id) == Municipality.id)
+                                 .where(RunEvent.run_id == row.id)
+                                 .order_by(col(RunEvent.on), col(RunEvent.key), col(Municipality.ags))).all()
+            return [AttendanceDTO(run=row.slug, event=key, ags=ags, count=a.count, names=list(a.names))
+                    for a, key, ags in found]
 
     def events(self, run: str, lang: Language = "de") -> list[RunEventDTO]:
         return self.show(run, lang).events

@@ -236,8 +236,8 @@ def _participant_dto(row: RunParticipant, municipality: Municipality) -> RunPart
 
 
 def _check_dtos(checks: Sequence[AwardCheck], definition: Definition, lang: Language) -> list[AwardCheckDTO]:
-    return [AwardCheckDTO(ags=ch.ags, name=ch.name, awarded=not ch.missing, already=ch.already, missing=list(ch.missing),
-                          missing_labels=[definition.fact_label(fact, lang) for fact in ch.missing])
+    return [AwardCheckDTO(ags=ch.ags, name=ch.name, awarded=not ch.missing, already=ch.already,
+                          missing=list(ch.missing), missing_labels=[definition.fact_label(fact, lang) for fact in ch.missing])
             for ch in checks]
 
 

@@ -186,7 +186,8 @@ def _runs_page(request: Request, *, status_code: int = 200, failed: dict[str, An
     if not principal.is_admin:
         return render(request, "runs.html.j2", status_code=status_code, runs=runs)
     workflows = [(w.name, w.label or w.name) for w in app.workflows.list(lang) if w.valid]
-    plan = [(p.label, format_duration(p.after_start, lang)) for p in app.runs.conference_plan(DEFAULT_WORKFLOW, lang=lang)]
+    plan = [(p.label, format_duration(p.after_start, lang))
+            for p in app.runs.conference_plan(DEFAULT_WORKFLOW, lang=lang)]
     return render(request, "runs.html.j2", status_code=status_code, runs=runs, form=NEW_RUN, failed=failed,
                   workflows=workflows, states=STATES, plan=plan)
 
@@ -206,7 +207,8 @@ def add_run(request: Request, form: Form) -> Response:
         created = door(request).runs.add(c.AddRun(
             run=field(form, "run", 100), name=field(form, "name", 300), organiser=field(form, "organiser", 300),
             workflow=field(form, "workflow", 100) or DEFAULT_WORKFLOW, state=field(form, "state", 2),
-            starts_on=_day(form, "starts_on", lang, required=False), ends_on=_day(form, "ends_on", lang, required=False),
+            starts_on=_day(form, "starts_on", lang, required=False),
+            ends_on=_day(form, "ends_on", lang, required=False),
             plan_conferences=field(form, "plan", 2) == "1"), lang)
     except (ZyklusError, FieldRefused) as exc:
         return _runs_page(request, status_code=422, failed={
@@ -249,7 +251,8 @@ def _run_page(request: Request, run: str, *, status_code: int = 200, failed: dic
     taking_part = {e.event: [(p.ags, f"{p.name} ({p.ags})") for p in shown.participants
                              if p.joined_on <= e.on and (p.left_on is None or p.left_on > e.on)] for e in shown.events}
     return render(request, "run.html.j2", status_code=status_code, run=shown, status=app.runs.status(shown.run, lang),
-                  attendance=attendance, taking_part=taking_part, failed=failed, award=award, today=app.service.today(),
+                  attendance=attendance, taking_part=taking_part, failed=failed, states=STATES, award=award,
+                  today=app.service.today(),
                   can_manage=manage, can_keep_events=principal.may_run(RunAction.KEEP_EVENTS, shown.run),
                   checklist=app.runs.award_checks(shown.run, on, lang) if manage else None, day_error=day_error)
 

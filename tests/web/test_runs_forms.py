@@ -164,6 +164,17 @@ def test_the_checklist_shows_what_each_participant_lacks_and_a_refused_award_say
     assert (award.on, award.by) == (dt.date(2027, 1, 4), "Zukunftsfähiges Thüringen e.V.")
     assert door.runs.awards(OTHER_AGS) == []
 
+    door.runs.leave(c.LeaveRun(run=run, ags=OTHER_AGS, on=START))  # only Erfurt, awarded, takes part now
+    again = post_form(browser, PAGE, f"{PAGE}/auszeichnung", {"on": "2027-01-04", "by": ""})
+    assert again.status_code == 200 and "Alle Teilnehmenden sind bereits ausgezeichnet." in again.text
+    assert len(door.runs.awards(AGS)) == 1
+
+
+def test_a_checklist_day_that_is_no_date_is_said_at_its_field(door: Application, run: str) -> None:
+    page = signed_in(door, ADMIN).get(f"{PAGE}?am=gestern")
+    assert page.status_code == 200 and "gestern" in error_at(page.text, "pruefen-am")
+    assert "Kriterien der Auszeichnung am 30.06.2029" in page.text  # the run's end instead
+
 
 @pytest.mark.parametrize(("fields", "text"), [
     ({"on": "2026-12-01"}, "Die Auszeichnung am 01.12.2026 läge vor dem Beginn des Durchgangs am 04.01.2027."),

@@ -266,7 +266,7 @@ def run_page(request: Request, run: str) -> Response:
 def award_run(request: Request, run: str, form: Form) -> Response:
     """The label for the participants that meet the criteria on the day given; the answer lists
     each participant, and one that lacks something with what it lacks. An award that found
-    nobody to award is a refusal (409): nothing was written."""
+    nobody to award while someone lacks a criterion is a refusal (409): nothing was written."""
     principal, lang = _visible(request, run, RunAction.MANAGE)
     try:
         result = door(request).runs.award(c.AwardRun(run=run, on=_day(form, "on", lang),
@@ -275,8 +275,9 @@ def award_run(request: Request, run: str, form: Form) -> Response:
     except (ZyklusError, FieldRefused) as exc:
         return _run_page(request, run, status_code=422, failed={
             "form": "auszeichnung", "values": _typed(form), **_refusal(exc, {"by": "by"}, lang)})
-    refused = not any(check.awarded and not check.already for check in result.checks)
-    return _run_page(request, run, status_code=409 if refused and result.checks else 200, award=result)
+    newly = any(check.awarded and not check.already for check in result.checks)
+    lacking = any(not check.awarded for check in result.checks)
+    return _run_page(request, run, status_code=409 if lacking and not newly else 200, award=result)
 
 
 @router.post("/programmdurchlaeufe/{run}/{change}")

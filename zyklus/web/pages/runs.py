@@ -11,6 +11,7 @@ shows the page again with the message at its field and what was typed, nothing c
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,11 +91,14 @@ def _count(form: FormData, lang: Language) -> int:
 @dataclass(frozen=True)
 class Change:
     """One form of a run's page: who may send it, what it does through the door (returning the
-    anchor to come back to) and which of its inputs a text rule's ``field`` means."""
+    anchor to come back to), which of its inputs a text rule's ``field`` means, and the input
+    naming what the form is about where the page has one such form per conference, participant
+    or advisor (the form's id is then ``change-item``)."""
 
     action: RunAction
     act: Callable[[Application, str, FormData, Principal, Language], str]
-    text_fields: dict[str, str]
+    text_fields: dict[str, str] = dataclasses.field(default_factory=dict)
+    item: str | None = None
 
 
 def _join(app: Application, run: str, form: FormData, _principal: Principal, lang: Language) -> str:
@@ -140,27 +144,22 @@ def _attend(app: Application, run: str, form: FormData, _principal: Principal, l
 
 
 CHANGES: dict[str, Change] = {
-    "teilnahme": Change(RunAction.MANAGE, _join, {}),
-    "austritt": Change(RunAction.MANAGE, _leave, {}),
-    "beratung": Change(RunAction.MANAGE, _add_advisor, {}),
-    "beratung-entfernen": Change(RunAction.MANAGE, _remove_advisor, {}),
-    "tagung": Change(RunAction.KEEP_EVENTS, _event, {"place": "place", "topic": "topic"}),
-    "tagung-entfernen": Change(RunAction.KEEP_EVENTS, _remove_event, {}),
-    "anwesenheit": Change(RunAction.KEEP_EVENTS, _attend, {"name": "names"}),
+    "teilnahme": Change(RunAction.MANAGE, _join),
+    "austritt": Change(RunAction.MANAGE, _leave, item="ags"),
+    "beratung": Change(RunAction.MANAGE, _add_advisor),
+    "beratung-entfernen": Change(RunAction.MANAGE, _remove_advisor, item="email"),
+    "tagung": Change(RunAction.KEEP_EVENTS, _event, {"place": "place", "topic": "topic"}, item="event"),
+    "tagung-entfernen": Change(RunAction.KEEP_EVENTS, _remove_event, item="event"),
+    "anwesenheit": Change(RunAction.KEEP_EVENTS, _attend, {"name": "names"}, item="event"),
 }
 
 
-def form_id(change: str, form: FormData) -> str:
-    """Which form of the page was sent: the change and the conference or participant it is about
-    (a conference's change and attendance forms, a participant's leave form, an advisor's)."""
-    item = field(form, "event", 100) if change in ("tagung", "tagung-entfernen", "anwesenheit") else ""
-    if change == "tagung" and field(form, "new", 2) == "1":
-        item = ""
-    if change == "austritt":
-        item = field(form, "ags", 20)
-    if change == "beratung-entfernen":
-        item = field(form, "email", 320)
-    return f"{change}-{item}" if item else change
+def form_id(change: str, found: Change, form: FormData) -> str:
+    """Which form of the page was sent: the change, and what it is about where there is one form
+    per conference, participant or advisor (the form adding a conference says ``new``)."""
+    if found.item is None or field(form, "new", 2) == "1":
+        return change
+    return f"{change}-{field(form, found.item, 320)}"
 
 
 def _refusal(exc: ZyklusError | FieldRefused, text_fields: dict[str, str], lang: Language) -> dict[str, Any]:
@@ -291,5 +290,5 @@ def change_run(request: Request, run: str, change: str, form: Form) -> Response:
         anchor = found.act(door(request), run, form, principal, lang)
     except (ZyklusError, FieldRefused) as exc:
         return _run_page(request, run, status_code=422, failed={
-            "form": form_id(change, form), "values": _typed(form), **_refusal(exc, found.text_fields, lang)})
+            "form": form_id(change, found, form), "values": _typed(form), **_refusal(exc, found.text_fields, lang)})
     return RedirectResponse(f"/programmdurchlaeufe/{run}?gespeichert=1#{anchor}", status_code=303)

@@ -33,6 +33,7 @@ ANNA = "anna.koordination@erfurt.de"
 WERNER = "koordination0@weimar.de"
 JUDITH = "koordination0@jena.de"
 ADVISOR = "beratung@zukunft-thueringen.example"
+ADMIN = "it@landkreis.example"
 
 # What a coordinator types for each fact: the engine's test values, with dates on or before the
 # server's today (11.01.2027), as a real coordinator records what already happened.
@@ -85,6 +86,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     prepare.cli("run", "event", "add", "gnk-th-2027", "tagung-1", "--on", "2027-03-17", "--place", "Erfurt",
                 "--topic", "Auftakt")
     prepare.cli("run", "advisor", "add", "gnk-th-2027", ADVISOR)
+    prepare.cli("account", "add", ADMIN, "--name", "IT Landkreis", "--admin")
     if SCREENSHOTS.exists():
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
@@ -335,6 +337,53 @@ def test_advisor_filters_the_overview_by_phase(server: Server, context) -> None:
     page.get_by_role("link", name="GNK Thüringen, 3. Durchgang").click()
     assert page.locator("tbody th[scope=row] a").all_inner_texts()[:2] == ["Erfurt", "Jena"]
     check_page(page, "run")
+    # the run's advisor keeps its conferences: a new one, then the attendance at the first
+    new = page.locator("#neue-tagung")
+    new.get_by_label("Kennung des Termins").fill("tagung-2")
+    new.get_by_label("Datum").fill("2027-09-15")
+    new.get_by_label("Thema").fill("Leitlinien")
+    new.get_by_role("button").click()
+    page.wait_for_url(re.compile(r"gespeichert=1#tagung-tagung-2"))
+    page.locator("#tagung-tagung-1 summary").click()
+    attend = page.locator("#anwesenheit-tagung-1")
+    attend.get_by_label("Kommune").select_option(JENA)
+    attend.get_by_label("Anzahl der Teilnehmenden").fill("")
+    attend.get_by_role("button").click()  # no count: the form comes back with the message at the field
+    expect(page.locator("#anwesenheit-tagung-1-count-error")).to_have_text("Bitte die Zahl der Teilnehmenden angeben.")
+    check_page(page, "run-refused")
+    page.locator("#anwesenheit-tagung-1").get_by_label("Anzahl der Teilnehmenden").fill("2")
+    page.locator("#anwesenheit-tagung-1").get_by_role("button").click()
+    page.wait_for_url(re.compile(r"gespeichert=1#tagung-tagung-1"))
+    expect(page.locator("#tagung-tagung-1")).to_contain_text(f"{JENA}: 2 Personen")
+    check_page(page, "run-kept")
+
+
+def test_administrator_adds_a_run_and_is_refused_the_award_before_the_resolution(server: Server, context) -> None:  # noqa: ANN001
+    """The administrator's forms of the runs: a new run with its conference plan, Weimar taken in,
+    and the label's checklist, whose award is refused while the council resolution is missing."""
+    page = context.new_page()
+    set_password(page, server, ADMIN)
+    log_in(page, server, ADMIN)
+    page.goto(server.url + "/programmdurchlaeufe")
+    check_page(page, "runs-admin")
+    form = page.locator("#neuer-durchgang")
+    form.get_by_label("Kennung").fill("gnk-th-2029")
+    form.get_by_label("Name").fill("GNK Thüringen, 4. Durchgang")
+    form.get_by_label("Beginn").fill("2027-01-04")
+    form.get_by_label("Ende").fill("2027-01-11")
+    form.get_by_role("button").click()
+    page.wait_for_url(re.compile(r"/programmdurchlaeufe/gnk-th-2029\?angelegt=1"))
+    assert page.locator("#konferenzen-caption + thead + tbody th").count() == 4  # the variant's plan
+    join = page.locator("#teilnahme")
+    join.get_by_label("AGS der Kommune").fill(WEIMAR)
+    join.get_by_role("button").click()
+    page.wait_for_url(re.compile(r"gespeichert=1#teilnehmende"))
+    check_page(page, "run-admin")
+    expect(page.locator("#checkliste-caption")).to_contain_text("11.01.2027")
+    page.locator("#auszeichnung-form").get_by_role("button").click()
+    result = page.locator("#auszeichnung-ergebnis")
+    expect(result).to_contain_text("Weimar: nicht ausgezeichnet, es fehlt: Ratsbeschluss")
+    check_page(page, "run-award-refused")
 
 
 def test_another_municipalitys_coordinator_gets_not_found(server: Server, context) -> None:  # noqa: ANN001

@@ -855,6 +855,11 @@ class RunDTO(DTO):
     name: str
     organiser: str
     workflow: str
+    state: str = ""
+    """The Land the run is held in (``TH``); empty when none was named."""
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    """The run's last day: the day its label is awarded on by default."""
     award_requires: list[str]
     """The label's criteria: facts to be on record in a participant's cycle."""
     award_labels: list[str] = Field(default_factory=list)
@@ -903,6 +908,8 @@ class AwardCheckDTO(DTO):
     already: bool
     missing: list[str]
     """The criteria (fact ids) not on record: why it was not awarded."""
+    missing_labels: list[str] = Field(default_factory=list)
+    """The same criteria by the names the run's workflow gives them, in the caller's language."""
 
 
 class AwardResultDTO(DTO):
@@ -911,6 +918,35 @@ class AwardResultDTO(DTO):
     by: str
     label: str
     checks: list[AwardCheckDTO]
+
+
+class AwardCriterionDTO(DTO):
+    fact: str
+    label: str
+    """The fact's name in the run's workflow, in the caller's language."""
+
+
+class AwardChecklistDTO(DTO):
+    """What an award on ``on`` would find, written nowhere: the run's criteria and each
+    participant of that day checked against them (``awarded``: it meets them)."""
+
+    run: str
+    on: dt.date
+    label: str
+    criteria: list[AwardCriterionDTO]
+    checks: list[AwardCheckDTO]
+
+
+class PlannedConferenceDTO(DTO):
+    """A network conference of the workflow variant's plan, dated from a run's start."""
+
+    event: str
+    """The key it gets in the run (``tagung-1``)."""
+    label: str
+    after_start: str
+    """ISO duration from the run's start (``P2M``)."""
+    on: dt.date | None
+    """None when no start was given."""
 
 
 class AwardDTO(DTO):

@@ -69,7 +69,7 @@ def test_every_problem_of_a_spec_is_named_with_its_field() -> None:
 
 @pytest.mark.parametrize(("extra", "field"), [
     ({"direction": "band"}, "band_low"),
-    ({"direction": "band", "band_low": "5", "band_high": "5"}, "band_low"),
+    ({"direction": "band", "band_low": "6", "band_high": "5"}, "band_low"),
     ({"band_low": "5", "band_high": "6"}, "band_low"),
     ({"direction": "band", "band_low": "1", "band_high": "2", "targets": "2030=1"}, "targets"),
     ({"baseline_year": "2020"}, "baseline_value"),
@@ -92,7 +92,7 @@ def test_the_catalogue_holds_real_municipal_sdg_indicators() -> None:
     for key, entry in entries.items():
         assert entry.spec.key == key
         assert entry.spec.definition and entry.spec.source, key
-        assert entry.spec.direction in ("increase", "decrease"), key
+        assert entry.spec.direction in ("increase", "decrease", "band"), key
         assert not entry.spec.targets and entry.spec.baseline is None, key  # the municipality decides those
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from engine.db.indicator_tables import Indicator
-from engine.i18n import Language
+from engine.errors import InvalidInput
+from engine.i18n import Language, m
 from engine.indicators.spec import FIELDS, IndicatorSpec, parse_spec
 
 CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.toml"
@@ -85,6 +86,16 @@ def catalogue() -> dict[str, CatalogueEntry]:
         values = {name: str(value) for name, value in fields.items() if name in FIELDS}
         entries[key] = CatalogueEntry(parse_spec({"id": key, **values}), fields["name_en"], _profile(key, fields))
     return entries
+
+
+def kind_filter(value: str, lang: Language = "de") -> str:
+    """A type as typed (``i``, ``II``, ``own``, ``eigen``) as the catalogue spells it, or the
+    user's one line naming the types there are."""
+    said = value.strip()
+    found = {"i": "I", "ii": "II", "own": "own", "eigen": "own", "eigene": "own"}.get(said.casefold())
+    if found is None:
+        raise InvalidInput(m("catalogue.type_invalid", lang, value=said, allowed=", ".join(KINDS)))
+    return found
 
 
 def indicator_name(row: Indicator, lang: Language) -> str:

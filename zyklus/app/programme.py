@@ -114,7 +114,8 @@ class ProgrammeArea:
                   kind: str | None = None) -> list[CatalogueEntryDTO]:
         """The catalogue, or its entries of one SDG and/or one type (I, II, own)."""
         from engine.indicators.catalogue import catalogue, kind_filter
-        from engine.indicators.spec import DEFAULT_PUBLICATION_LAG, sdg as parse_sdg
+        from engine.indicators.spec import DEFAULT_PUBLICATION_LAG
+        from engine.indicators.spec import sdg as parse_sdg
 
         goal = parse_sdg(sdg, lang) if sdg is not None else None
         wanted = kind_filter(kind, lang) if kind is not None else None

@@ -95,18 +95,21 @@ def catalogue_list(
         print_json(entries)
         return
     table = Table()
-    # The id is what `indicator adopt` takes: never shortened, however narrow the terminal.
+    # The id is what `indicator adopt` takes: never shortened, however narrow the terminal. The
+    # profile's other fields (levels, interval, publication lag, citation) are in --json.
     table.add_column(t("col.id", lang), no_wrap=True, min_width=max((len(e.id) for e in entries), default=2))
-    for heading in ("SDG", t("col.type", lang), t("col.indicator", lang), t("col.unit", lang), "↑↓", t("col.lag", lang)):
-        table.add_column(heading)
+    table.add_column(f'SDG · {t("col.type", lang)}', no_wrap=True)
+    table.add_column(t("col.indicator", lang), min_width=10, ratio=3)
+    table.add_column(t("col.unit", lang), ratio=1)
+    table.add_column("↑↓", ratio=1)
     for e in entries:
-        table.add_row(e.id, e.sdg_target, e.type + (" BNK" if e.bnk_core else ""), e.name, e.unit,
-                      _direction_words(e.direction, e.band, e.decimals, lang), str(e.publication_lag))
+        table.add_row(e.id, f"{e.sdg_target} · {e.type}" + (" · BNK" if e.bnk_core else ""), e.name, e.unit,
+                      _direction_words(e.direction, e.band, e.decimals, lang))
     console.print(table, markup=False)
 
 
 def _direction_words(direction: str, band: tuple[float, float] | None, decimals: int, lang: Language) -> str:
-    """„sinkend“, or for a band of one value (parity) the value it should move towards: „→ 50“."""
+    """„sinkend“, or for a band of one value (parity) the value to move towards and hold: „→ 50,0“."""
     if band is not None and band[0] == band[1]:
         return t("direction.towards", lang, value=format_number(band[0], decimals, lang))
     return t(f"direction.{direction}", lang)

@@ -175,3 +175,21 @@ def test_extra_cells_and_empty_files_are_refused() -> None:
         parse_csv("id;name;sdg;unit;direction\n", "leer.csv", this_year=2027)
     assert "keine Indikatoren" in caught.value.problems[1]
 
+
+
+def test_a_csv_names_its_publication_lag_and_a_parity_band() -> None:
+    data = ("id;name;sdg;unit;direction;band_low;band_high;publication_lag\n"
+            "frauen;Frauen im Ortsbeirat;5;%;korridor;50;50;0\n"
+            "rad;Radverkehrsanteil;11;%;steigend;;;2\n")
+    rows = parse_csv(decode(data.encode("utf-8"), "eigene.csv"), "eigene.csv", this_year=2027)
+    assert [(r.spec.direction, r.spec.band_low, r.spec.band_high, r.spec.publication_lag) for r in rows] == [
+        ("band", 50.0, 50.0, 0), ("increase", None, None, 2)]
+
+
+@pytest.mark.parametrize("lag", ["11", "-1", "zwei", "1,5"])
+def test_a_publication_lag_is_whole_years_up_to_ten(lag: str) -> None:
+    with pytest.raises(specs.SpecInvalid) as caught:
+        specs.parse_spec({"id": "x", "name": "X", "sdg": "1", "unit": "%", "direction": "increase",
+                          "publication_lag": lag})
+    assert [field for field, _ in caught.value.field_problems] == ["publication_lag"]
+    assert lag in caught.value.message and "0 bis 10" in caught.value.message

@@ -73,3 +73,20 @@ def test_a_wrong_filter_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixtur
 
     err = capsys.readouterr().err
     assert words in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_an_own_indicator_names_its_publication_lag(run) -> None:
+    ags, anna = "16051000", "anna@erfurt.example"
+    run("municipality", "add", ags, "Erfurt")
+    run("person", "add", ags, "--name", "Anna Koch", "--email", anna, "--role", "coordination")
+    run("person", "add", ags, "--name", "Ben Roth", "--email", "ben@erfurt.example", "--role", "core_team")
+    run("person", "add", ags, "--name", "Carla Weiß", "--email", "carla@erfurt.example", "--role", "core_team")
+    run("cycle", "start", ags, "--workflow", "kommune", "--on", "2027-01-04")
+    run("indicator", "add", ags, "frauen-ortsbeirat", "--name", "Frauen im Ortsbeirat", "--sdg", "5", "--unit", "%",
+        "--direction", "korridor", "--band-low", "50", "--band-high", "50", "--publication-lag", "0", "--as", anna)
+    refused = run("indicator", "add", ags, "rad", "--name", "Rad", "--sdg", "11", "--unit", "%",
+                  "--direction", "steigend", "--publication-lag", "11", "--as", anna, code=1)
+    assert "11" in str(refused.exception) and "0 bis 10" in str(refused.exception)
+    [row] = json.loads(run("indicator", "list", ags, "--json").stdout)
+    assert (row["id"], row["direction"], row["band"], row["publication_lag"]) == (
+        "frauen-ortsbeirat", "band", [50.0, 50.0], 0)

@@ -342,7 +342,9 @@ class IndicatorDTO(DTO):
     goal: str | None
     catalogue_id: str | None
     values_due: str
-    """MM-DD: the day each year by which the previous year's value is due."""
+    """MM-DD: the day each year by which a value is due (that of the year minus publication_lag)."""
+    publication_lag: int
+    """Years until the source publishes a year's value; the reminder asks for the due year minus this."""
     values: list[IndicatorValueDTO]
 
 

@@ -54,6 +54,7 @@ def indicator_dto(view: IndicatorView, lang: Language) -> IndicatorDTO:
         band=view.band, baseline={"year": view.baseline[0], "value": view.baseline[1]} if view.baseline else None,
         targets=[{"year": y, "value": v} for y, v in view.targets], source=row.source, theme_field=row.theme_field,
         goal=view.goal_key, catalogue_id=row.catalogue_id, values_due=row.values_due,
+        publication_lag=row.publication_lag,
         values=[{"year": x.year, "value": x.value, "source": x.source, "recorded_by": x.recorded_by,
                  "recorded_at": x.recorded_at} for x in view.values])
 

@@ -170,12 +170,16 @@ def indicator_add(
     goal: GoalOpt = None,
     definition: Annotated[Optional[str], typer.Option("--definition", help="Berechnung in Worten.")] = None,
     values_due: ValuesDueOpt = None,
+    publication_lag: Annotated[Optional[str], typer.Option(
+        "--publication-lag", help="Jahre, bis die Quelle einen Jahreswert veröffentlicht (Standard 1): "
+                                  "die Erinnerung im Jahr J fragt nach dem Wert von J minus diesem Verzug.")] = None,
 ) -> None:
     """Einen eigenen Indikator anlegen / add an own indicator."""
     raw = {"id": key, "name": name, "sdg": sdg, "unit": unit, "direction": direction, "decimals": decimals,
            "band_low": band_low, "band_high": band_high, "baseline_year": baseline_year,
            "baseline_value": baseline_value, "targets": " ".join(target) or None, "source": source,
-           "theme_field": theme, "goal": goal, "definition": definition, "values_due": values_due}
+           "theme_field": theme, "goal": goal, "definition": definition, "values_due": values_due,
+           "publication_lag": publication_lag}
     key = _programme(ctx).add_indicator(ags, raw, actor=actor, lang=ctx.obj.lang)
     typer.echo(t("indicator.added", ctx.obj.lang, key=key, ags=ags.strip()))
 

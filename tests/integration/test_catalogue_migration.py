@@ -18,6 +18,7 @@ ROWS = [  # (id, key, catalogue id, name, direction, definition)
     (3, 'langzeit', 'langzeitarbeitslose', 'Langzeitarbeitslosigkeit', 'decrease', OLD_UNEMPLOYMENT),
     (4, 'wasser', 'trinkwasserverbrauch', 'Wasser je Kopf', 'decrease', 'Unsere eigene Definition.'),
     (5, 'kinder', 'kinderarmut', 'Kinderarmut', 'decrease', 'Nicht erwerbsfähige …'),
+    (7, 'kredite', 'kassenkredite', 'Kassenkredite', 'decrease', None),
     (6, 'rad', None, 'Radverkehrsanteil', 'increase', None),
 ]
 
@@ -46,6 +47,8 @@ def test_adopted_rows_get_their_lag_and_the_corrections(empty_database_url: str)
         entries["langzeitarbeitslose"].spec.name, entries["langzeitarbeitslose"].spec.definition)
     assert (rows["wasser"].name, rows["wasser"].definition) == ("Wasser je Kopf", "Unsere eigene Definition.")
     assert {key: row.publication_lag for key, row in rows.items()} == {
-        "frauen": 1, "frauen-ziel": 1, "langzeit": 1, "wasser": 3, "kinder": 2, "rad": 1}
+        "frauen": 1, "frauen-ziel": 1, "langzeit": 1, "wasser": 3, "kinder": 2, "rad": 1, "kredite": 2}
+    assert rows["kredite"].name == entries["kassenkredite"].spec.name == "Liquiditätskredite"  # the set's name
+    assert rows["frauen"].name == entries["frauenanteil-rat"].spec.name
     assert rows["kinder"].publication_lag == entries["kinderarmut"].spec.publication_lag
     engine.dispose()

@@ -14,6 +14,7 @@ the adopted row still says what the catalogue said (a municipality's own change 
 - Langzeitarbeitslosigkeit was defined as a share of the unemployed; the set's
   Langzeitarbeitslosenquote relates to all civilian labour force (Erwerbspersonen);
 - drinking water is the private households' consumption, litres per inhabitant and day.
+Ten entries now carry the set's own names; adopted rows still under the old name take the new one.
 The old texts are compared literally, so the migration needs no import of today's catalogue;
 the lags are written here for the same reason (the catalogue may change, this step may not).
 """
@@ -37,19 +38,33 @@ LAGS = {
 }
 """The catalogue's publication lags of the 19 entries shipped before this revision."""
 
-CORRECTIONS = (
-    ('langzeitarbeitslose', 'Langzeitarbeitslosigkeit',
-     'Anteil der Arbeitslosen, die ein Jahr oder länger arbeitslos sind, an allen Arbeitslosen.',
-     'Langzeitarbeitslosenquote',
-     ('Anteil der Langzeitarbeitslosen (ein Jahr und länger arbeitslos gemeldet) an allen zivilen '
-      'Erwerbspersonen.')),
-    ('trinkwasserverbrauch', 'Trinkwasserverbrauch',
-     'Trinkwasserverbrauch in Litern je Einwohner:in und Tag.',
-     'Trinkwasserverbrauch – Private Haushalte',
-     ('Wasserabgabe der öffentlichen Wasserversorgung an private Haushalte (einschließlich Kleingewerbe) '
-      'in Litern je Einwohner:in und Tag.')),
-)
-"""(catalogue id, old name, old definition, new name, new definition)."""
+RENAMES = {
+    'stickstoffueberschuss': ('Stickstoffüberschuss', 'Stickstoffüberschuss der Landwirtschaft'),
+    'schulabgaenger-ohne-abschluss': ('Schulabgänger:innen ohne Abschluss', 'Schulabbrecherquote'),
+    'betreuungsquote-u3': ('Betreuungsquote unter 3-Jähriger', 'Betreuung von Kindern (unter 3-Jährige)'),
+    'frauenanteil-rat': ('Frauenanteil im Stadtrat / Kreistag', 'Frauenanteil im Stadtrat bzw. Kreistag'),
+    'langzeitarbeitslose': ('Langzeitarbeitslosigkeit', 'Langzeitarbeitslosenquote'),
+    'breitband-100': ('Breitbandversorgung ≥ 100 Mbit/s', 'Breitbandversorgung – Private Haushalte'),
+    'verunglueckte-verkehr': ('Verunglückte im Straßenverkehr', 'Verunglückte im Verkehr'),
+    'erholungsflaeche': ('Naherholungsfläche', 'Naherholungsflächen'),
+    'trinkwasserverbrauch': ('Trinkwasserverbrauch', 'Trinkwasserverbrauch – Private Haushalte'),
+    'kassenkredite': ('Kassenkredite', 'Liquiditätskredite'),
+}
+"""(old name, new name): the set's own names, which the catalogue now uses; an adopted row still
+under the old catalogue name takes the new one, so it keeps its English name in English output
+(engine.indicators.catalogue.indicator_name matches the catalogue's current name)."""
+
+CORRECTIONS = {
+    'langzeitarbeitslose': (
+        'Anteil der Arbeitslosen, die ein Jahr oder länger arbeitslos sind, an allen Arbeitslosen.',
+        'Anteil der Langzeitarbeitslosen (ein Jahr und länger arbeitslos gemeldet) an allen zivilen '
+        'Erwerbspersonen.'),
+    'trinkwasserverbrauch': (
+        'Trinkwasserverbrauch in Litern je Einwohner:in und Tag.',
+        'Wasserabgabe der öffentlichen Wasserversorgung an private Haushalte (einschließlich Kleingewerbe) '
+        'in Litern je Einwohner:in und Tag.'),
+}
+"""(old definition, new definition) of the two definitions that were wrong."""
 
 indicator = sa.table('indicator', sa.column('id', sa.Integer), sa.column('catalogue_id', sa.String),
                      sa.column('name', sa.String), sa.column('definition', sa.Text),
@@ -68,12 +83,12 @@ def upgrade() -> None:
                .where(indicator.c.catalogue_id == 'frauenanteil-rat', indicator.c.direction == 'increase',
                       ~has_targets)
                .values(direction='band', band_low=50.0, band_high=50.0))
-    for key, old_name, old_definition, new_name, new_definition in CORRECTIONS:
+    for key, (old_name, new_name) in RENAMES.items():
         op.execute(indicator.update().where(indicator.c.catalogue_id == key, indicator.c.name == old_name)
                    .values(name=new_name))
+    for key, (old_definition, new_definition) in CORRECTIONS.items():
         op.execute(indicator.update().where(indicator.c.catalogue_id == key, indicator.c.definition == old_definition)
                    .values(definition=new_definition))
-
 
 def downgrade() -> None:
     """The lag goes; the corrections stay (the old texts were wrong, and a downgrade should not

@@ -290,14 +290,28 @@ class CycleOutcomeDTO(CycleSummaryDTO):
 
 # -- the action programme ------------------------------------------------------------------------
 class CatalogueEntryDTO(DTO):
+    """A catalogue entry with its profile (engine/indicators/catalogue.py), names and definition
+    in the reader's language."""
+
     id: str
     name: str
+    type: str
     sdg: int
+    sdg_target: str
+    bnk_core: bool
     unit: str
     direction: str
+    band: tuple[float, float] | None
+    direction_basis: str
     decimals: int
     definition: str | None
     source: str | None
+    citation: str
+    citation_url: str
+    unverified: str | None
+    levels: list[str]
+    interval: int
+    publication_lag: int
 
 
 class YearValueDTO(DTO):
@@ -328,7 +342,9 @@ class IndicatorDTO(DTO):
     goal: str | None
     catalogue_id: str | None
     values_due: str
-    """MM-DD: the day each year by which the previous year's value is due."""
+    """MM-DD: the day each year by which a value is due (that of the year minus publication_lag)."""
+    publication_lag: int
+    """Years until the source publishes a year's value; the reminder asks for the due year minus this."""
     values: list[IndicatorValueDTO]
 
 

@@ -100,8 +100,14 @@ class MailRenderer:
 
     def reload(self) -> None:
         """Look templates up afresh, so an administrator's edit counts from the next sweep on
-        without restarting `zyklus serve`."""
+        without restarting `zyklus serve`: what changed since it was compiled (a layout or macro
+        file too) is dropped from the environments' caches and compiled again on first use. The
+        environments do not check this themselves (``auto_reload=False``): they would stat every
+        layout and macro file on every render, a tenth of rendering a sweep's mails."""
         self._found.clear()
+        for env in (*self._shipped.values(), *self._sandboxed.values()):
+            for key in [key for key, compiled in env.cache.items() if not compiled.is_up_to_date]:
+                del env.cache[key]
 
     def render(self, template: str, language: str, context: Mapping[str, Any]) -> RenderedMail:
         """Render all three parts; the subject is stripped and must be a single line.
@@ -223,6 +229,7 @@ def _environment(loader: jinja2.BaseLoader, language: str, limits: RenderLimits)
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=[KeyedI18n],
+        auto_reload=False,  # MailRenderer.reload checks once per sweep
     )
     gettext, ngettext = _gettext_callables(language)
     env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import pytest
 
 from notifications.mail import HeaderInjectionError
@@ -283,3 +284,20 @@ def test_an_edited_macro_file_counts_from_the_next_sweep_on(tmp_path: Path) -> N
     renderer.reload()  # what every sweep does first
 
     assert renderer.render("review", "de", CONTEXTS["review"]).text == "Zweite Fassung"
+
+
+class _Html:
+    """A value that brings its own HTML, as a plain string (markupsafe escapes that once more)."""
+
+    def __html__(self) -> str:
+        return "<i>kursiv</i>"
+
+
+@pytest.mark.parametrize("value", ['<b>Müller & "Söhne"</b>', "O'Brien", markupsafe.Markup("<em>schon HTML</em>"),
+                                   42, DUE, _Html(), None])
+def test_a_sentence_escapes_its_values_into_html_as_markupsafe_does(tmp_path: Path, value: Any) -> None:
+    write(tmp_path, "review.html.j2", '{{ _("mail.greeting", name=value) }}')
+
+    mail = MailRenderer(tmp_path).render("review", "de", CONTEXTS["review"] | {"value": value})
+
+    assert mail.html == markupsafe.Markup("Guten Tag {name},").format(name=value)

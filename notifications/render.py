@@ -216,13 +216,20 @@ def _gettext_callables(language: str) -> tuple[Any, Any]:
 
     @jinja2.pass_eval_context
     def gettext(eval_ctx: jinja2.nodes.EvalContext, key: str, **values: Any) -> str:
-        return fill(eval_ctx, translation(key, language), values)
+        return fill(eval_ctx, _sentence(key, language, None), values)
 
     @jinja2.pass_eval_context
     def ngettext(eval_ctx: jinja2.nodes.EvalContext, key: str, _plural: str, n: int, **values: Any) -> str:
-        return fill(eval_ctx, translation(key, language, n), {"n": n, **values})
+        return fill(eval_ctx, _sentence(key, language, n), {"n": n, **values})
 
     return gettext, ngettext
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentence(key: str, language: str, n: int | None) -> str:
+    """A catalogue text, looked up once per process: the catalogues do not change while it runs,
+    and a sweep asks for the same few dozen sentences thousands of times."""
+    return translation(key, language, n)
 
 
 _ESCAPING = markupsafe.EscapeFormatter(markupsafe.escape)

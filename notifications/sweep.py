@@ -239,8 +239,9 @@ class Sweeper:
         by_outcome: dict[str, list[int]] = defaultdict(list)
         for timer_id, outcome in outcomes.items():
             by_outcome[outcome].append(timer_id)
-        for outcome, ids in by_outcome.items():
-            session.execute(update(Timer).where(col(Timer.id).in_(ids)).values(outcome=outcome, retry_at=None))
+        for outcome, ids in by_outcome.items():  # nothing reads the batch's timers after this
+            session.execute(update(Timer).where(col(Timer.id).in_(ids)).values(outcome=outcome, retry_at=None)
+                            .execution_options(synchronize_session=False))
 
     def _handle(self, session: Session, timer: Timer, batch: _Batch, now: dt.datetime) -> tuple[str, list[NewMail]]:
         """One reminder's outcome and mails. A review or monitoring reminder first plans its

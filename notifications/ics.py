@@ -204,8 +204,8 @@ def _fold(line: str, limit: int = 75) -> str:
     """RFC 5545 folding (3.1): no physical line longer than 75 octets, the continuation after
     CRLF and one space, never inside a UTF-8 sequence nor right after a backslash (clients
     mis-read an escape split across lines), as icalendar folds."""
-    if len(line) < limit and line.isascii():
-        return line
+    if len(line) < limit and (line.isascii() or len(line.encode("utf-8")) < limit):
+        return line  # most lines: an umlaut in a short line needs no walk through its characters
     parts: list[str] = []
     current: list[str] = []
     count = 0

@@ -67,6 +67,8 @@ class Cancellations:
         from notifications.compose import calendar_uid, people_of
         from notifications.outbox import insert_ignoring_duplicates
 
+        self.composer.renderer.reload()  # an administrator's edit counts without a restart, as in a sweep
+
         cycle = session.get(Cycle, cycle_id)
         municipality = session.get(Municipality, cycle.municipality_id)
         domain = self.composer.settings.domain

@@ -57,6 +57,7 @@ class MeetingInvitations:
         from notifications.mail import message_id_for
         from notifications.outbox import insert_ignoring_duplicates
 
+        self.composer.renderer.reload()  # an administrator's edit counts without a restart, as in a sweep
         meeting = session.get(Meeting, event.meeting_id)
         cycle = session.get(Cycle, meeting.cycle_id)
         municipality = session.get(Municipality, cycle.municipality_id)

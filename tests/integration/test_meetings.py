@@ -8,6 +8,7 @@ steering-group meetings, the old `workshop` facts, and both together. On SQLite 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 
 import icalendar
@@ -193,3 +194,23 @@ def test_with_a_public_url_invitation_and_cancellation_link_to_the_meetings_page
     assert len(rows) == 2 * len(STEERING)
     for row in rows:
         assert f"Die Sitzung in zyklus: {page}" in row.text and f'href="{page}"' in row.html
+
+
+def test_an_edited_invitation_template_counts_without_a_restart(make_rig: MakeRig, tmp_path) -> None:
+    """The invitations are written by a composer that lives as long as the process (the web app,
+    `zyklus serve`): it looks the administrator's templates up afresh for every meeting, as a sweep does."""
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    subject = folder / "meeting_invitation.subject.j2"
+    subject.write_text("Erste Fassung: {{ group_label }}", encoding="utf-8")
+    rig = make_rig(make_settings(tmp_path, general={"template_dir": str(folder)}), local(2027, 1, 4, 9))
+    setup_municipality(rig.service, people=PEOPLE)
+    plan(rig, dt.datetime(2027, 5, 3, 17, 0))
+    subject.write_text("Zweite Fassung: {{ group_label }}", encoding="utf-8")
+    later = subject.stat().st_mtime_ns + 10**9  # the edit a second later, whatever the file system's granularity
+    os.utime(subject, ns=(later, later))
+
+    plan(rig, dt.datetime(2027, 5, 10, 17, 0))
+
+    assert sorted({r.subject for r in rig.outbox(kind="meeting")}) == ["Erste Fassung: Steuerungsgruppe",
+                                                                       "Zweite Fassung: Steuerungsgruppe"]

@@ -10,15 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from engine_support import zyklus
+
 from zyklus.cli.groups import PlainGroup, commands_of, summary
 from zyklus.cli.main import COMMANDS
 
 MODULES = sorted({module for module, _ in COMMANDS.values()})
 
 
-def _groups(prefix: tuple[str, ...], command) -> list[tuple[tuple[str, ...], PlainGroup]]:  # noqa: ANN001
+def _groups(prefix: tuple[str, ...], command: object) -> list[tuple[tuple[str, ...], PlainGroup]]:
     """Every group below ``command`` (itself included) with the words that reach it."""
     if not isinstance(command, PlainGroup):
         return []

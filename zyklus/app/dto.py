@@ -15,7 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class DTO(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    # defer_build: each model's validator and serialiser are built when it is first used, not when
+    # this module is imported: `zyklus status` uses a handful of these models, not all of them
+    # (issue 16, goal 2). Subclasses that set their own model_config inherit it.
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, defer_build=True)
 
     def as_json(self) -> Any:
         """The JSON form: what ``--json`` prints and the API returns."""

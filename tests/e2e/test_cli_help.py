@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from engine_support import zyklus
 
-from zyklus.cli.groups import PlainGroup, commands_of, summary
+from zyklus.cli.groups import PlainGroup, command_of, commands_of, summary
 from zyklus.cli.main import COMMANDS
 
 MODULES = sorted({module for module, _ in COMMANDS.values()})
@@ -28,7 +28,7 @@ def _groups(prefix: tuple[str, ...], command: object) -> list[tuple[tuple[str, .
     return found
 
 
-GROUPS = [found for name, (module, _) in COMMANDS.items() for found in _groups((name,), commands_of(module)[name])]
+GROUPS = [found for name, (module, _) in COMMANDS.items() for found in _groups((name,), command_of(module, name))]
 
 
 def flat(text: str) -> str:
@@ -45,7 +45,7 @@ def test_the_table_names_exactly_the_commands_each_module_registers(module: str)
 @pytest.mark.parametrize("name", COMMANDS)
 def test_the_table_gives_each_command_the_line_of_its_own_help(name: str) -> None:
     module, line = COMMANDS[name]
-    assert line == summary(commands_of(module)[name])
+    assert line == summary(command_of(module, name))
 
 
 def test_the_help_lists_every_command_with_its_whole_line(tmp_path: Path) -> None:

@@ -54,12 +54,32 @@ def group(help: str, cls: type[TyperGroup] = PlainGroup, **settings: Any) -> typ
 
 
 @cache
-def commands_of(module: str) -> dict[str, Any]:
-    """The click commands that ``zyklus.cli.<module>`` registers (its ``register(app)``), built
-    once per process: the tests run the command line in-process hundreds of times."""
-    registered = typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+def _registered(module: str) -> typer.Typer:
+    """What ``zyklus.cli.<module>`` registers (its ``register(app)``), once per process."""
+    registered = _root()
     importlib.import_module(f"zyklus.cli.{module}").register(registered)
-    return dict(typer.main.get_group(registered).commands)
+    return registered
+
+
+def _root() -> typer.Typer:
+    return typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+
+
+def commands_of(module: str) -> dict[str, Any]:
+    """Every click command that ``zyklus.cli.<module>`` registers, by name."""
+    return dict(typer.main.get_group(_registered(module)).commands)
+
+
+@cache
+def command_of(module: str, name: str) -> Any:
+    """The click command ``name`` of ``zyklus.cli.<module>``, built alone and once per process:
+    building a command's parameters from its signature costs, and `zyklus status` needs one of
+    the module's fourteen (the tests run the command line in-process hundreds of times)."""
+    registered, alone = _registered(module), _root()
+    alone.registered_commands = [info for info in registered.registered_commands
+                                 if (info.name or typer.main.get_command_name(info.callback.__name__)) == name]
+    alone.registered_groups = [info for info in registered.registered_groups if info.name == name]
+    return typer.main.get_group(alone).commands[name]
 
 
 class LazyCommands(Mapping[str, Any]):
@@ -70,7 +90,7 @@ class LazyCommands(Mapping[str, Any]):
 
     def __getitem__(self, name: str) -> Any:
         module, _ = self._table[name]
-        return commands_of(module)[name]
+        return command_of(module, name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._table)

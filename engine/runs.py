@@ -22,11 +22,12 @@ from sqlmodel import Session, col, select
 
 from engine import validate
 from engine.clock import stamp
+from engine.dates import Duration, add
 from engine.db.run_tables import ProgrammeRun, RunAttendance, RunAward, RunEvent, RunParticipant
 from engine.db.tables import Cycle, Fact, Municipality
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.events import RunChanged, RunEventRemoved
-from engine.i18n import Language, m
+from engine.i18n import Language, format_date, m
 from engine.service import Service
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
@@ -41,6 +42,15 @@ def taking_part(on: dt.date) -> Any:
     """The SQL condition "a participant row is active on ``on``"."""
     return and_(col(RunParticipant.joined_on) <= on,
                 or_(col(RunParticipant.left_on).is_(None), col(RunParticipant.left_on) > on))
+
+
+@dataclass(frozen=True)
+class PlannedConference:
+    key: str
+    label: str
+    after_start: str
+    """ISO duration from the run's start (``P2M``)."""
+    on: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,10 @@ class Runs:
 
     # -- writing ----------------------------------------------------------------------------------
     def add(self, slug: str, name: str, *, workflow: str, organiser: str = "",
-            award_requires: Sequence[str] = ()) -> ProgrammeRun:
+            award_requires: Sequence[str] = (), state: str = "", starts_on: dt.date | None = None,
+            ends_on: dt.date | None = None, plan_conferences: bool = False) -> ProgrammeRun:
+        """A new run; with ``plan_conferences`` (and a start) it gets the variant's network
+        conferences on the days :meth:`conference_plan` gives, to be moved later as they are fixed."""
         slug = slug.strip()
         if not _SLUG.fullmatch(slug):
             raise InvalidInput(m("run.slug_invalid", self.lang, run=slug))
@@ -95,15 +108,34 @@ class Runs:
             if fact not in definition.facts:
                 raise InvalidInput(m("run.criterion_unknown", self.lang, fact=fact, workflow=workflow,
                                      allowed=", ".join(definition.facts)))
+        land = validate.state(state, self.lang) if state.strip() else ""
+        if starts_on is not None and ends_on is not None and ends_on < starts_on:
+            raise InvalidInput(m("run.ends_before_start", self.lang, ends_on=format_date(ends_on, self.lang),
+                                   starts_on=format_date(starts_on, self.lang)))
+        if plan_conferences and starts_on is None:
+            raise InvalidInput(m("run.plan_needs_start", self.lang))
         with self.service.unit() as session:
             if session.exec(select(ProgrammeRun.id).where(ProgrammeRun.slug == slug)).first() is not None:
                 raise Conflict(m("run.exists", self.lang, run=slug))
             row = ProgrammeRun(slug=slug, name=validate.single_line(name, "name", self.lang, 300),
                                organiser=validate.single_line(organiser, "organiser", self.lang, 300) if organiser else "",
-                               workflow=definition.name, award_requires=criteria, created_at=stamp(self.service.clock))
+                               workflow=definition.name, award_requires=criteria, state=land, starts_on=starts_on,
+                               ends_on=ends_on, created_at=stamp(self.service.clock))
             session.add(row)
             session.flush()
+            for planned in (self.conference_plan(definition.name, starts_on) if plan_conferences else []):
+                session.add(RunEvent(run_id=row.id, key=planned.key, on=planned.on, topic=planned.label))
             return row
+
+    def conference_plan(self, workflow: str, starts_on: dt.date | None) -> list[PlannedConference]:
+        """The network conferences the variant plans for a programme (its events dated from the
+        start, ``after_start``), keyed ``tagung-1`` … in their order; without a start, no days."""
+        definition = self.service.workflow(workflow)
+        dated = sorted(((Duration.parse(e.after_start), e) for e in definition.events.values() if e.after_start),
+                       key=lambda pair: add(dt.date(2000, 1, 1), pair[0]))
+        return [PlannedConference(f"tagung-{n}", event.label.get(self.lang),
+                                  event.after_start or "", add(starts_on, offset) if starts_on else None)
+                for n, (offset, event) in enumerate(dated, 1)]
 
     def join(self, slug: str, ags: str, on: dt.date) -> tuple[ProgrammeRun, Municipality]:
         with self.service.unit(ags) as session:
@@ -129,7 +161,8 @@ class Runs:
             if current is None:
                 raise NotFound(m("run.not_in", self.lang, run=slug, ags=municipality.ags))
             if on < current.joined_on:
-                raise InvalidInput(m("run.leave_before_join", self.lang, on=on, joined_on=current.joined_on))
+                raise InvalidInput(m("run.leave_before_join", self.lang, on=format_date(on, self.lang),
+                                   joined_on=format_date(current.joined_on, self.lang)))
             current.left_on = on
             session.add(current)
             session.flush()
@@ -186,7 +219,7 @@ class Runs:
                     RunParticipant.run_id == run.id, RunParticipant.municipality_id == municipality.id,
                     taking_part(event.on))).first():
                 raise InvalidInput(m("run.not_participating", self.lang, run=slug, ags=municipality.ags,
-                                     on=event.on))
+                                     on=format_date(event.on, self.lang)))
             row = session.exec(select(RunAttendance).where(RunAttendance.event_id == event.id,
                                                            RunAttendance.municipality_id == municipality.id)).first()
             row = row or RunAttendance(event_id=event.id, municipality_id=municipality.id, count=0, names=[],
@@ -226,6 +259,9 @@ class Runs:
         the run and in the history of its latest cycle. Returns the checks and the label."""
         with self.service.unit() as session:
             run = self.run_in(session, slug)
+            if run.starts_on is not None and on < run.starts_on:
+                raise InvalidInput(m("run.award_before_start", self.lang, on=format_date(on, self.lang),
+                                       starts_on=format_date(run.starts_on, self.lang)))
             definition = self.service.workflow(run.workflow)
             label = definition.label_award.get("de") if definition.label_award else definition.label.get("de")
             organisation = validate.single_line(by, "by", self.lang, 300) if by else (run.organiser or "-")

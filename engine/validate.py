@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -44,6 +43,13 @@ MAX_TEXT = 10_000
 _AGS = re.compile(r"[0-9]{8}")
 _LOCAL_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
 _LOCAL_DOMAIN = re.compile(r"@(?:[a-z0-9-]+\.)*(?:localhost|local)(>?) *$", re.IGNORECASE)
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""The control characters, Unicode category Cc (a fixed set): as a character class, so a 10 MB
+value is scanned at C speed (a loop over ``unicodedata.category`` took seconds)."""
+LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""The control characters and the line and paragraph separators (categories Zl and Zp)."""
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""The control characters but tab and line feed, which free text may hold."""
 
 
 def ags(value: str, lang: Language = "de") -> str:
@@ -77,7 +83,7 @@ def kind(value: str, lang: Language = "de") -> str:
 def single_line(value: str, field: str, lang: Language = "de", limit: int = MAX_NAME) -> str:
     """Names end up in mail headers and reports: no CR/LF, no Unicode line or paragraph
     separator (U+2028/U+2029, which ``str.splitlines`` breaks on), no other control characters."""
-    if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in value):
+    if LINE_BREAKING.search(value):
         raise InvalidInput(m("text.control", lang, field=field))
     value = value.strip()
     if not value:
@@ -89,7 +95,7 @@ def single_line(value: str, field: str, lang: Language = "de", limit: int = MAX_
 
 def text(value: str, field: str, lang: Language = "de", limit: int = MAX_TEXT) -> str:
     """Free text may span lines, but not carry other control characters or be unbounded."""
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+    if CONTROL_IN_TEXT.search(value):
         raise InvalidInput(m("text.control", lang, field=field))
     if len(value) > limit:
         raise InvalidInput(m("text.too_long", lang, field=field, length=len(value), limit=limit))
@@ -205,7 +211,7 @@ def database_url(url: str, lang: Language = "de") -> str:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    if any(unicodedata.category(ch) == "Cc" for ch in url):
+    if CONTROL.search(url):
         raise InvalidInput(m("db.url_invalid", lang, problem=t("text.control", lang, field="URL")))
     try:
         make_url(url)

@@ -113,16 +113,16 @@ class MonitoringPlanner:
                 fired: set[dt.date]) -> set[dt.date]:
         if kind == VALUES_DUE:
             offsets = _offsets(rules)
-            indicators = session.exec(select(Indicator.key, Indicator.values_due)
+            indicators = session.exec(select(Indicator.key, Indicator.values_due, Indicator.publication_lag)
                                       .where(Indicator.cycle_id == cycle.id)).all()
             recorded: dict[str, set[int]] = defaultdict(set)
             for key, year in session.exec(select(IndicatorValue.key, IndicatorValue.year).where(
                     IndicatorValue.municipality_id == cycle.municipality_id,
-                    col(IndicatorValue.key).in_([key for key, _ in indicators]),
-                    col(IndicatorValue.year) >= today.year - 1)):
+                    col(IndicatorValue.key).in_([key for key, _, _ in indicators]),
+                    col(IndicatorValue.year) >= today.year - max((lag for _, _, lag in indicators), default=1))):
                 recorded[key].add(year)
-            return {day for key, values_due in indicators
-                    for day in values_due_days(values_due, offsets, recorded[key], today, fired)}
+            return {day for key, values_due, lag in indicators
+                    for day in values_due_days(values_due, offsets, recorded[key], today, fired, lag)}
         span = rules.stale_after
         if span is None:
             return set()
@@ -146,13 +146,15 @@ class MonitoringPlanner:
     def _missing_values(session: Session, cycle: Cycle, offsets: list[Duration],
                         today: dt.date) -> list[tuple[Indicator, int, dt.date]]:
         """Every indicator whose value is asked for and still missing, including those overdue:
-        one mail says everything that is outstanding. A value is asked for from its due date's
-        first reminder on, and only for due dates since the indicator joined the programme: an
+        one mail says everything that is outstanding. The year asked for is the due date's year
+        minus the indicator's publication lag (what its source has published by then). A value
+        is asked for from its due date's first reminder on, and only for due dates since the indicator joined the programme: an
         indicator adopted today is not overdue with the years before."""
         indicators = session.exec(select(Indicator).where(Indicator.cycle_id == cycle.id)
                                   .order_by(col(Indicator.sdg), col(Indicator.id))).all()
         asked = [(row, year, due) for row in indicators
-                 for year, due in [open_due_date(row.values_due, offsets, today)] if due >= row.created_at.date()]
+                 for year, due in [open_due_date(row.values_due, offsets, today, row.publication_lag)]
+                 if due >= row.created_at.date()]
         present = {(key, year) for key, year in session.exec(select(IndicatorValue.key, IndicatorValue.year).where(
             IndicatorValue.municipality_id == cycle.municipality_id,
             col(IndicatorValue.key).in_([row.key for row in indicators]),

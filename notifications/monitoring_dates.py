@@ -1,8 +1,10 @@
 """On which days the monitoring reminders fall: yearly indicator values and unchanged measures.
 
 Pure date arithmetic over plain values (no clock, no database), shared by the planner, the sweep
-and the tests. An indicator's value for year Y-1 is due on its day (``values_due``, MM-DD) of
-year Y, with reminders some days before; a measure is stale once its status has stayed the same
+and the tests. On an indicator's day (``values_due``, MM-DD) of year Y the value of year Y − lag is
+due, with reminders some days before: ``lag`` is the years its source takes to publish a year's
+value (1 for a town's own count, 2 for most official statistics), so the reminder asks for the
+year that can be recorded by then, not one the statistical office has not published yet; a measure is stale once its status has stayed the same
 for a span (P180D by default), and again after each further span.
 
 ``fired`` are the days whose reminder of the same kind has already gone out for the cycle (its
@@ -23,12 +25,12 @@ def due_day(values_due: str, year: int) -> dt.date:
 
 
 def values_due_days(values_due: str, offsets: Sequence[Duration], recorded: Collection[int], today: dt.date,
-                    fired: Collection[dt.date]) -> set[dt.date]:
+                    fired: Collection[dt.date], lag: int = 1) -> set[dt.date]:
     """The reminder days still ahead for the next due date whose value is missing: this year's
-    while one of its reminders is ahead, else next year's. A value recorded early (the year
-    before the due date) skips that due date altogether."""
+    while one of its reminders is ahead, else next year's. A value recorded early (before the
+    due date) skips that due date altogether."""
     for year in (today.year, today.year + 1, today.year + 2):
-        if year - 1 in recorded:
+        if year - lag in recorded:
             continue
         due = due_day(values_due, year)
         ahead = {day for day in (subtract(due, offset) for offset in offsets) if day >= today and day not in fired}
@@ -37,15 +39,15 @@ def values_due_days(values_due: str, offsets: Sequence[Duration], recorded: Coll
     return set()
 
 
-def open_due_date(values_due: str, offsets: Sequence[Duration], on: dt.date) -> tuple[int, dt.date]:
+def open_due_date(values_due: str, offsets: Sequence[Duration], on: dt.date, lag: int = 1) -> tuple[int, dt.date]:
     """(value year, due date) of the latest due date whose reminders have begun by ``on``: that
     value is asked for from its first reminder until the next year's reminders begin (offsets
     are shorter than a year, see engine.definitions.model.Monitoring)."""
     for year in (on.year + 1, on.year):
         due = due_day(values_due, year)
         if min((subtract(due, offset) for offset in offsets), default=due) <= on:
-            return year - 1, due
-    return on.year - 2, due_day(values_due, on.year - 1)
+            return year - lag, due
+    return on.year - 1 - lag, due_day(values_due, on.year - 1)
 
 
 def _times(span: Duration, k: int) -> Duration:

@@ -73,7 +73,8 @@ class Indicator(ProgrammeItem, table=True):
     unit: str = Field(max_length=80)
     decimals: int = 1
     direction: str = Field(max_length=10)
-    """increase | decrease | band (keep the value between band_low and band_high)"""
+    """increase | decrease | band (keep the value between band_low and band_high; equal bounds: move
+    towards that one value and hold it, as for the parity of women in the council)"""
     band_low: float | None = None
     band_high: float | None = None
     baseline_year: int | None = None
@@ -89,6 +90,9 @@ class Indicator(ProgrammeItem, table=True):
                             sa_column_kwargs={"server_default": DEFAULT_VALUES_DUE})
     """MM-DD: the day each year by which the previous year's value should be recorded; the
     reminders (notifications/monitoring.py) ask for it. Rows from before the column got 03-31."""
+    publication_lag: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    """Years from a value's year to its publication: the reminder of a due day in year Y asks
+    for the value of Y − publication_lag (engine.indicators.spec.DEFAULT_PUBLICATION_LAG)."""
     created_at: dt.datetime
 
 

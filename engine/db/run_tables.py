@@ -22,6 +22,12 @@ class ProgrammeRun(SQLModel, table=True):
     slug: str = Field(max_length=100, unique=True, index=True)
     name: str = Field(max_length=300)
     organiser: str = Field(default="", max_length=300)
+    state: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})
+    """The Land the run is held in (``TH``); empty for a run added before runs had one."""
+    starts_on: dt.date | None = None
+    """The run's first day: the network conferences' plan counts from it."""
+    ends_on: dt.date | None = None
+    """The run's last day: when the label is awarded."""
     workflow: str = Field(max_length=100)
     """The workflow variant the run's municipalities follow; its ``label_award`` names the label."""
     award_requires: list[str] = Field(sa_column=Column(JSON, nullable=False))

@@ -124,7 +124,8 @@ class Programme:
 
     def _insert(self, session: Session, loaded: Loaded, spec: specs.IndicatorSpec, *,
                 catalogue_id: str | None = None, theme_field: str | None = None,
-                goal: Goal | None = None, values_due: str | None = None) -> Indicator:
+                goal: Goal | None = None, values_due: str | None = None,
+                sdg_target: str | None = None) -> Indicator:
         """``values_due`` (the command's option) applies where the definition (a CSV row, a
         catalogue entry) names no due date of its own."""
         theme = theme_field or spec.theme_field or (goal.theme_field if goal else None)
@@ -136,7 +137,9 @@ class Programme:
                         theme_field=theme, goal_id=goal.id if goal else None, definition=spec.definition,
                         catalogue_id=catalogue_id,
                         values_due=spec.values_due or values_due or DEFAULT_VALUES_DUE,
-                        created_at=stamp(self.service.clock))
+                        publication_lag=(spec.publication_lag if spec.publication_lag is not None
+                                         else specs.DEFAULT_PUBLICATION_LAG),
+                        sdg_target=sdg_target, created_at=stamp(self.service.clock))
         session.add(row)
         session.flush()
         session.add_all(IndicatorTarget(indicator_id=row.id, year=y, value=v) for y, v in spec.targets)
@@ -173,7 +176,7 @@ class Programme:
             adopted = [key for key in dict.fromkeys(keys) if key not in present]
             for key in adopted:
                 self._insert(session, loaded, entries[key].spec, catalogue_id=key, theme_field=theme_field,
-                             goal=goal_row, values_due=values_due)
+                             goal=goal_row, values_due=values_due, sdg_target=entries[key].profile.sdg_target)
             if adopted:
                 self.publish(session, loaded, IndicatorsAdded, keys=tuple(adopted))
         return adopted

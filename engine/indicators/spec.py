@@ -20,6 +20,10 @@ from engine.numbers import parse_number
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MAX_DECIMALS = 6
+MAX_PUBLICATION_LAG = 10
+DEFAULT_PUBLICATION_LAG = 1
+"""Years between a value's year and the year its source publishes it: the reminder on a due day
+of year Y asks for the value of Y − lag (an official statistic of 2024 is out in 2026: lag 2)."""
 SOURCE_LIMIT, REASON_LIMIT = 300, 500
 """The longest source and reason of a recorded value, typed or imported."""
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -32,7 +36,7 @@ _DIRECTION_WORDS: dict[str, tuple[str, ...]] = {"de": ("steigend", "sinkend", "k
 """What a refusal offers in each language (both sets are accepted everywhere)."""
 
 FIELDS = ("id", "name", "sdg", "unit", "direction", "decimals", "band_low", "band_high", "baseline_year",
-          "baseline_value", "targets", "source", "theme_field", "goal", "definition", "values_due")
+          "baseline_value", "targets", "source", "theme_field", "goal", "definition", "values_due", "publication_lag")
 """The columns of an indicator CSV file, in this order (docs/indicators.md)."""
 REQUIRED = ("id", "name", "sdg", "unit", "direction")
 
@@ -55,6 +59,8 @@ class IndicatorSpec:
     definition: str | None = None
     values_due: str | None = None
     """MM-DD, when given; the caller falls back to the command's option, then to 31 March."""
+    publication_lag: int | None = None
+    """Years until the source publishes a year's value, when given; else DEFAULT_PUBLICATION_LAG."""
 
 
 class SpecInvalid(InvalidInput):
@@ -123,6 +129,14 @@ def measure_status(value: str, lang: Language = "de") -> str:
         return _STATUS_WORDS[said]
     allowed = ", ".join(t(f"measure.status.{status}", lang) for status in MEASURE_STATUSES)
     raise InvalidInput(m("measure.status_invalid", lang, value=value.strip(), allowed=allowed))
+
+
+def publication_lag(value: str | int, lang: Language = "de") -> int:
+    """Whole years from 0 (the value is known in its own year) to MAX_PUBLICATION_LAG."""
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{1,2}", text) or int(text) > MAX_PUBLICATION_LAG:
+        raise InvalidInput(m("indicator.publication_lag_invalid", lang, value=text, high=MAX_PUBLICATION_LAG))
+    return int(text)
 
 
 def values_due(value: str, lang: Language = "de") -> str:
@@ -204,6 +218,7 @@ def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_yea
     check("goal", lambda v: key(v, lang))
     check("definition", lambda v: validate.text(v, "definition", lang, limit=2000))
     check("values_due", lambda v: values_due(v, lang))
+    check("publication_lag", lambda v: publication_lag(v, lang))
     failed = {name for name, _ in problems}
     problems += [(name, problem) for name, problem in _coherence(values, lang) if name not in failed]
     if problems:
@@ -217,16 +232,17 @@ def parse_spec(raw: Mapping[str, str | None], lang: Language = "de", *, this_yea
         baseline=baseline, targets=values.get("targets", ()),  # type: ignore[arg-type]
         source=values.get("source"), theme_field=values.get("theme_field"),  # type: ignore[arg-type]
         goal=values.get("goal"), definition=values.get("definition"),  # type: ignore[arg-type]
-        values_due=values.get("values_due"))  # type: ignore[arg-type]
+        values_due=values.get("values_due"), publication_lag=values.get("publication_lag"))  # type: ignore[arg-type]
 
 
 def _coherence(values: Mapping[str, object], lang: Language) -> list[tuple[str, str]]:
-    """Rules between fields: a band needs both bounds and no targets; a baseline needs both
-    parts; a target lies after the baseline."""
+    """Rules between fields: a band needs both bounds (equal bounds make one value to move
+    towards and hold, e.g. parity at 50 %) and no targets; a baseline needs both parts; a target
+    lies after the baseline."""
     problems: list[tuple[str, str]] = []
     is_band = values.get("direction") == "band"
     low, high = values.get("band_low"), values.get("band_high")
-    if is_band and (low is None or high is None or low >= high):  # type: ignore[operator]
+    if is_band and (low is None or high is None or low > high):  # type: ignore[operator]
         problems.append(("band_low", t("indicator.band_missing", lang)))
     if not is_band and "direction" in values and (low is not None or high is not None):
         problems.append(("band_low", t("indicator.band_unexpected", lang)))

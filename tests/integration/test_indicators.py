@@ -17,6 +17,7 @@ from engine.db.rating_tables import KeptRating
 from engine.definitions.loader import Catalog
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ZyklusError
 from engine.indicators.assessment import assess
+from engine.indicators.catalogue import catalogue
 from engine.indicators.csv_import import ImportRejected
 from engine.indicators.programme import Programme
 from engine.outcomes import cycle_outcomes
@@ -88,6 +89,25 @@ def test_adopt_record_and_read_back(engine_service: Service) -> None:
         (2025, 12.1, "Statistik 2026", COORDINATOR)]
     assert (view.row.sdg, view.row.unit, view.row.direction, view.row.catalogue_id, view.row.theme_field) == (
         1, "%", "decrease", "kinderarmut", "Indikatoren")
+
+
+def test_adoption_copies_the_profile_a_reminder_and_the_report_need(engine_service: Service) -> None:
+    """The sub-target and the publication lag of the catalogue entry go into the adopted row: the
+    programme shows the sub-target, the values-due reminder asks for the year the source has out."""
+    programme = start_kommune(engine_service)
+    programme.adopt(AGS, ["frauenanteil-rat", "langzeitarbeitslose", "trinkwasserverbrauch"], actor=COORDINATOR)
+    rows = {v.row.key: v.row for v in programme.indicators(AGS)}
+    entries = catalogue()
+    assert {key: (row.sdg_target, row.publication_lag) for key, row in rows.items()} == {
+        key: (entries[key].profile.sdg_target, entries[key].spec.publication_lag) for key in rows}
+    women = rows["frauenanteil-rat"]
+    assert (women.direction, women.band_low, women.band_high) == ("band", 50.0, 50.0)
+    assert rows["trinkwasserverbrauch"].publication_lag == 3 and rows["langzeitarbeitslose"].publication_lag == 1
+    for year, share in ((2019, 30.0), (2024, 38.0)):
+        programme.record(AGS, "frauenanteil-rat", year, share, actor=COORDINATOR)
+    html = render_report(assess(engine_service, AGS, 1), "de")
+    assert "Zielwert 50,0, zu erreichen und zu halten." in html  # the chart in words: a level, not a band
+    assert "50,0 – 50,0" not in html and "Zielkorridor von 50,0 bis 50,0" not in html
 
 
 def test_own_indicator_with_band_and_targets(engine_service: Service) -> None:

@@ -66,9 +66,11 @@ def test_missing_values_are_listed_in_one_mail_per_coordinator(rig: Rig, smtp_ha
              actor=ANNA)
     plan.add(AGS, {"id": "sommer", "name": "Badegewässer", "sdg": "6", "unit": "%", "direction": "increase",
                    "values_due": "06-30"}, actor=ANNA)
-    plan.record(AGS, "kinderarmut", "2026", "12,5", actor=ANNA)  # recorded early: not asked for
+    # The catalogue's indicators come from official statistics published two years later
+    # (publication_lag 2): on 31 March 2027 they ask for 2025; the own ones (lag 1) for 2026.
+    plan.record(AGS, "kinderarmut", "2025", "12,5", actor=ANNA)  # recorded early: not asked for
     assert waiting(rig, VALUES) == [D(2027, 3, 17), D(2027, 3, 31), D(2027, 6, 16), D(2027, 6, 30),
-                                    D(2028, 3, 17), D(2028, 3, 31)]  # (the last two: kinderarmut's 2027)
+                                    D(2028, 3, 17), D(2028, 3, 31)]  # (the last two: kinderarmut's 2026)
     smtp_handler.received.clear()
 
     rig.at(local(2027, 3, 17)).sweep()  # 14 days before 31 March, 07:00
@@ -80,10 +82,10 @@ def test_missing_values_are_listed_in_one_mail_per_coordinator(rig: Rig, smtp_ha
     text, html, calendar = parts(german)
     assert text.startswith("Guten Tag Anna Koordination,")
     assert "Fällig am 31.03.2027, in 14 Tagen:" in text
-    for key in ("thg-haushalte", "ee-strom-anteil", "rad"):
-        assert f"    zyklus indicator record {AGS} {key} 2026 WERT --as {ANNA}\n" in text
+    for key, year in (("thg-haushalte", 2025), ("ee-strom-anteil", 2025), ("rad", 2026)):
+        assert f"    zyklus indicator record {AGS} {key} {year} WERT --as {ANNA}\n" in text
     assert "kinderarmut" not in text and "sommer" not in text
-    assert "Treibhausgasemissionen" in text and "Wert für 2026 in" in text
+    assert "Treibhausgasemissionen" in text and "Wert für 2025 in" in text and "Wert für 2026 in" in text
     assert "Rad & Bus <Anteil> (rad)" in text and "Rad &amp; Bus &lt;Anteil&gt; (rad)" in html
     assert "<strong>31.03.2027</strong>" in html and calendar is None
     [english] = mails[JOHN]
@@ -99,17 +101,17 @@ def test_a_value_recorded_before_the_date_is_not_asked_for_and_next_year_is_plan
     assert waiting(rig, VALUES) == [D(2027, 3, 17), D(2027, 3, 31)]
 
     rig.at(local(2027, 2, 1, 10))
-    plan.record(AGS, "thg-haushalte", "2026", "6,8", actor=ANNA)
+    plan.record(AGS, "thg-haushalte", "2025", "6,8", actor=ANNA)  # the year due in 2027 (lag 2)
 
     assert waiting(rig, VALUES) == [D(2028, 3, 17), D(2028, 3, 31)]  # this year's are gone
     rig.at(local(2027, 3, 17)).sweep()
     rig.at(local(2027, 3, 31)).sweep()
     assert rig.outbox(kind=VALUES) == [] and received(smtp_handler, VALUES) == {}
 
-    rig.at(local(2028, 3, 17)).sweep()  # next year the 2027 value is due
+    rig.at(local(2028, 3, 17)).sweep()  # next year the 2026 value is due
 
     [mail] = received(smtp_handler, VALUES)[ANNA]
-    assert f"zyklus indicator record {AGS} thg-haushalte 2027 WERT --as {ANNA}" in parts(mail)[0]
+    assert f"zyklus indicator record {AGS} thg-haushalte 2026 WERT --as {ANNA}" in parts(mail)[0]
 
 
 def test_reminded_before_and_on_the_day_then_next_year(rig: Rig, smtp_handler: ScriptedHandler) -> None:
@@ -133,7 +135,7 @@ def test_a_late_reminder_sends_nothing_when_the_value_came_meanwhile(
     plan = programme(rig)
     plan.adopt(AGS, ["thg-haushalte"], actor=ANNA)
     rig.at(local(2027, 3, 19, 10))
-    plan.record(AGS, "thg-haushalte", "2026", "6,8", actor=ANNA)
+    plan.record(AGS, "thg-haushalte", "2025", "6,8", actor=ANNA)
 
     report = rig.at(local(2027, 3, 20, 8)).sweep()
 

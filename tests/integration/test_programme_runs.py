@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from engine.clock import FixedClock
 from engine.db.run_tables import RunAttendance
 from engine.db.tables import Municipality
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, NotFound
 from engine_support import COORDINATOR, DEPUTY, record, record_phase, structure
 from notification_support import by_recipient, local, make_settings, parts, the_event
 from notifications.tables import Outbox, RunTimer
@@ -204,6 +204,11 @@ def test_the_label_goes_to_participants_that_meet_the_criteria(world) -> None:
     record(door.service, "council_resolution", ags=WEIMAR, actor="koordination0@weimar.de", result="deferred",
            on=dt.date(2028, 3, 9))  # a deferred paper resolved nothing: no label for it
     clock.moment = local(2028, 7, 8, 10)
+    preview = door.runs.award_checks(RUN, dt.date(2028, 7, 8))  # the checklist before: it writes nothing
+    assert [(k.fact, k.label) for k in preview.criteria] == [("council_resolution", "Ratsbeschluss")]
+    assert {ch.ags: ch.missing_labels for ch in preview.checks} == {ERFURT: [], WEIMAR: ["Ratsbeschluss"],
+                                                                  JENA: ["Ratsbeschluss"]}
+    assert door.cycles.status(ERFURT).awards == []
     result = door.runs.award(c.AwardRun(run=RUN, on=dt.date(2028, 7, 8)))
     checks = {check.ags: check for check in result.checks}
     assert result.by == "Zukunftsfähiges Thüringen e.V." and result.label == "Global Nachhaltige Kommune Thüringen"
@@ -221,6 +226,55 @@ def test_the_label_goes_to_participants_that_meet_the_criteria(world) -> None:
     again = door.runs.award(c.AwardRun(run=RUN, on=dt.date(2028, 7, 9)))
     assert {ch.ags for ch in again.checks if ch.already} == {ERFURT}
     assert len(door.cycles.status(ERFURT).awards) == 1
+
+
+def test_a_run_with_land_and_span_gets_the_variants_conference_plan(world) -> None:
+    door, _clock = world
+    start = dt.date(2029, 1, 7)
+    row = door.runs.add(c.AddRun(run="gnk-th-2029", name="GNK Thüringen, 4. Durchgang", state="th", starts_on=start,
+                                 ends_on=dt.date(2031, 6, 30), plan_conferences=True))
+    assert (row.state, row.starts_on, row.ends_on) == ("TH", start, dt.date(2031, 6, 30))
+    # gnk-thueringen plans its four network conferences 2, 8, 14 and 20 months after the start
+    assert [(e.event, e.on, e.topic) for e in row.events] == [
+        ("tagung-1", dt.date(2029, 3, 7), "1. Netzwerktagung"), ("tagung-2", dt.date(2029, 9, 7), "2. Netzwerktagung"),
+        ("tagung-3", dt.date(2030, 3, 7), "3. Netzwerktagung"), ("tagung-4", dt.date(2030, 9, 7), "4. Netzwerktagung")]
+    assert [p.on for p in door.runs.conference_plan("gnk-thueringen", start, "en")] == [e.on for e in row.events]
+    assert door.runs.conference_plan("gnk-thueringen", lang="en")[0].label == "1st network conference"
+
+
+@pytest.mark.parametrize(("fields", "code"), [
+    ({"starts_on": dt.date(2029, 1, 7), "ends_on": dt.date(2028, 12, 31)}, "run.ends_before_start"),
+    ({"plan_conferences": True}, "run.plan_needs_start"),
+    ({"state": "XX"}, "state.invalid"),
+])
+def test_a_run_with_a_wrong_span_or_land_is_refused_and_not_added(world, fields: dict, code: str) -> None:
+    door, _clock = world
+    with pytest.raises(InvalidInput) as refused:
+        door.runs.add(c.AddRun(run="gnk-th-2029", name="GNK Thüringen, 4. Durchgang", **fields))
+    assert refused.value.code == code
+    assert [r.run for r in door.runs.list()] == [RUN]
+
+
+def test_an_award_before_the_runs_start_is_refused(world) -> None:
+    door, _clock = world
+    door.runs.add(c.AddRun(run="gnk-th-2029", name="4. Durchgang", starts_on=dt.date(2029, 1, 7)))
+    door.runs.join(c.JoinRun(run="gnk-th-2029", ags=GOTHA, on=dt.date(2029, 1, 7)))
+    with pytest.raises(InvalidInput) as refused:
+        door.runs.award(c.AwardRun(run="gnk-th-2029", on=dt.date(2028, 12, 1)))
+    assert refused.value.code == "run.award_before_start"
+
+
+def test_an_advisor_removed_from_the_run_keeps_the_account_and_loses_its_scope(world) -> None:
+    door, _clock = world
+    door.accounts.add(ADVISOR, name="Beate Beraterin")
+    door.runs.add_advisor(c.AddRunAdvisor(run=RUN, email=ADVISOR))
+    door.runs.remove_advisor(c.RemoveRunAdvisor(run=RUN, email=ADVISOR.upper()))
+    assert door.runs.show(RUN).advisors == []
+    advisor = door.accounts.principal(ADVISOR)
+    assert advisor.advisor_runs == frozenset() and not advisor.may(Action.READ, ERFURT, "TH")
+    with pytest.raises(NotFound) as refused:
+        door.runs.remove_advisor(c.RemoveRunAdvisor(run=RUN, email=ADVISOR))
+    assert refused.value.code == "run.advisor_unknown"
 
 
 def test_forgetting_a_person_removes_their_name_from_the_attendance(world) -> None:

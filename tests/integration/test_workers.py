@@ -26,8 +26,8 @@ from notifications.wiring import wire_configured
 from notifications.tables import Outbox
 from notification_support import make_settings
 
-MUNICIPALITIES = 40
-COORDINATORS = 4  # 160 phase-entered reminders, all due at once: seven batches for three workers
+MUNICIPALITIES = 20
+COORDINATORS = 3  # 60 phase-entered reminders, all due at once: six batches of 10 for three workers
 
 
 def _seed(database_url: str, tmp_path: Path, now: dt.datetime, municipalities: int, coordinators: int) -> None:
@@ -76,7 +76,7 @@ def test_three_workers_deliver_every_reminder_exactly_once(database_url: str, tm
     handler = ScriptedHandler()
     port = start_smtp_server(handler)
     _seed(database_url, tmp_path, dt.datetime.now(dt.timezone.utc), MUNICIPALITIES, COORDINATORS)
-    config = _config(tmp_path, database_url, port)
+    config = _config(tmp_path, database_url, port, batch_size=10)
     expected = MUNICIPALITIES * COORDINATORS
 
     workers = [subprocess.Popen(_zyklus(config, "serve"), cwd=tmp_path, stdout=subprocess.DEVNULL,

@@ -126,3 +126,20 @@ def test_moment_is_local_when_naive() -> None:
     assert validate.moment("2027-07-01T08:00+00:00", berlin).utcoffset() == dt.timedelta(0)
     with pytest.raises(InvalidInput):
         validate.moment("gestern", berlin)
+
+
+def test_the_control_character_classes_are_exactly_their_unicode_categories() -> None:
+    """The checks use character classes for speed; they must match what the Unicode categories
+    say of every code point (Cc; Cc with Zl and Zp; Cc but tab and line feed): all of the code
+    points below U+3000, where every Cc, Zl and Zp character lies, and every 97th above."""
+    import sys
+    import unicodedata
+
+    from engine.validate import CONTROL, CONTROL_IN_TEXT, LINE_BREAKING
+
+    for point in [*range(0x3000), *range(0x3000, sys.maxunicode + 1, 97)]:
+        ch = chr(point)
+        category = unicodedata.category(ch)
+        assert bool(CONTROL.match(ch)) == (category == "Cc"), hex(point)
+        assert bool(LINE_BREAKING.match(ch)) == (category in ("Cc", "Zl", "Zp")), hex(point)
+        assert bool(CONTROL_IN_TEXT.match(ch)) == (category == "Cc" and ch not in "\n\t"), hex(point)

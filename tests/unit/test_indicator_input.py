@@ -69,7 +69,7 @@ def test_every_problem_of_a_spec_is_named_with_its_field() -> None:
 
 @pytest.mark.parametrize(("extra", "field"), [
     ({"direction": "band"}, "band_low"),
-    ({"direction": "band", "band_low": "5", "band_high": "5"}, "band_low"),
+    ({"direction": "band", "band_low": "6", "band_high": "5"}, "band_low"),
     ({"band_low": "5", "band_high": "6"}, "band_low"),
     ({"direction": "band", "band_low": "1", "band_high": "2", "targets": "2030=1"}, "targets"),
     ({"baseline_year": "2020"}, "baseline_value"),
@@ -92,7 +92,7 @@ def test_the_catalogue_holds_real_municipal_sdg_indicators() -> None:
     for key, entry in entries.items():
         assert entry.spec.key == key
         assert entry.spec.definition and entry.spec.source, key
-        assert entry.spec.direction in ("increase", "decrease"), key
+        assert entry.spec.direction in ("increase", "decrease", "band"), key
         assert not entry.spec.targets and entry.spec.baseline is None, key  # the municipality decides those
 
 
@@ -175,3 +175,21 @@ def test_extra_cells_and_empty_files_are_refused() -> None:
         parse_csv("id;name;sdg;unit;direction\n", "leer.csv", this_year=2027)
     assert "keine Indikatoren" in caught.value.problems[1]
 
+
+
+def test_a_csv_names_its_publication_lag_and_a_parity_band() -> None:
+    data = ("id;name;sdg;unit;direction;band_low;band_high;publication_lag\n"
+            "frauen;Frauen im Ortsbeirat;5;%;korridor;50;50;0\n"
+            "rad;Radverkehrsanteil;11;%;steigend;;;2\n")
+    rows = parse_csv(decode(data.encode("utf-8"), "eigene.csv"), "eigene.csv", this_year=2027)
+    assert [(r.spec.direction, r.spec.band_low, r.spec.band_high, r.spec.publication_lag) for r in rows] == [
+        ("band", 50.0, 50.0, 0), ("increase", None, None, 2)]
+
+
+@pytest.mark.parametrize("lag", ["11", "-1", "zwei", "1,5"])
+def test_a_publication_lag_is_whole_years_up_to_ten(lag: str) -> None:
+    with pytest.raises(specs.SpecInvalid) as caught:
+        specs.parse_spec({"id": "x", "name": "X", "sdg": "1", "unit": "%", "direction": "increase",
+                          "publication_lag": lag})
+    assert [field for field, _ in caught.value.field_problems] == ["publication_lag"]
+    assert lag in caught.value.message and "0 bis 10" in caught.value.message

@@ -50,6 +50,24 @@ def test_which_value_a_mail_asks_for(on: dt.date, expected: tuple[int, dt.date])
     assert open_due_date("03-31", BEFORE, on) == expected
 
 
+@pytest.mark.parametrize(("lag", "on", "expected"), [
+    (1, D(2027, 3, 17), (2026, D(2027, 3, 31))),  # a town's own count: last year's value
+    (2, D(2027, 3, 17), (2025, D(2027, 3, 31))),  # official statistics via INKAR: published two years later
+    (3, D(2027, 3, 16), (2023, D(2026, 3, 31))),  # before this year's reminders: still the 2026 due date's year
+    (0, D(2027, 4, 1), (2027, D(2027, 3, 31))),   # known in its own year
+])
+def test_the_value_asked_for_is_the_due_year_minus_the_publication_lag(
+        lag: int, on: dt.date, expected: tuple[int, dt.date]) -> None:
+    assert open_due_date("03-31", BEFORE, on, lag) == expected
+
+
+def test_a_published_value_recorded_early_skips_its_due_date_whatever_the_lag() -> None:
+    # lag 2: the 31 March 2027 reminder asks for 2025; recording 2025 in January skips it
+    assert values_due_days("03-31", BEFORE, {2025}, D(2027, 1, 4), set(), lag=2) == {D(2028, 3, 17), D(2028, 3, 31)}
+    # recording 2026 early does not: the 2027 due date still waits for 2025
+    assert values_due_days("03-31", BEFORE, {2026}, D(2027, 1, 4), set(), lag=2) == {D(2027, 3, 17), D(2027, 3, 31)}
+
+
 def test_a_january_due_day_is_asked_for_from_december() -> None:
     assert open_due_date("01-10", BEFORE, D(2027, 12, 26)) == (2026, D(2027, 1, 10))
     assert open_due_date("01-10", BEFORE, D(2027, 12, 27)) == (2027, D(2028, 1, 10))

@@ -17,6 +17,11 @@ manage_people      the coordination, admins
 
 A municipality the principal may not read does not exist for them: the web and the API answer
 404, not 403, so a coordinator of Jena cannot even learn which AGS Weimar's cycle runs under.
+
+A programme run has rights of its own (:class:`RunAction`): its advisors read it and keep its
+network conferences and their attendance, which is what accompanying a run means; adding a run,
+who takes part, who advises it and the label are the administrators'. Anyone else — an advisor of
+another run, a coordinator — does not see the run at all (not found, as for municipalities).
 """
 
 from __future__ import annotations
@@ -45,6 +50,17 @@ _MEMBER_ROLES: dict[Action, frozenset[str]] = {
     Action.MANAGE_PEOPLE: frozenset({"coordination"}),
 }
 _ADVISOR_ACTIONS = frozenset({Action.READ, Action.COMMENT})
+
+
+class RunAction(StrEnum):
+    READ = "read"
+    KEEP_EVENTS = "keep_events"
+    """Add, change and remove the run's conferences and record their attendance."""
+    MANAGE = "manage"
+    """Who takes part, who advises, the label: administrators only."""
+
+
+_RUN_ADVISOR_ACTIONS = frozenset({RunAction.READ, RunAction.KEEP_EVENTS})
 
 
 @dataclass(frozen=True)
@@ -81,6 +97,18 @@ class Principal:
         if action in _ADVISOR_ACTIONS and self.advises(ags, state):
             return True
         return bool(self.memberships.get(ags, frozenset()) & _MEMBER_ROLES[action])
+
+    def may_run(self, action: RunAction, run: str) -> bool:
+        return self.is_admin or (action in _RUN_ADVISOR_ACTIONS and run in self.advisor_runs)
+
+    def require_run(self, action: RunAction, run: str, lang: Language = "de") -> None:
+        """Refuse what the principal may not do in the run; a run they may not even read is
+        reported as unknown (NotFound), one they read but may not change as PermissionDenied."""
+        if self.may_run(action, run):
+            return
+        if not self.may_run(RunAction.READ, run):
+            raise NotFound(m("run.unknown", lang, run=run))
+        raise PermissionDenied(m("access.run_denied", lang, action=m(f"access.run_action.{action}", lang).render(lang)))
 
     def require(self, action: Action, ags: str, state: str, lang: Language = "de") -> None:
         """Refuse what the principal may not do; a municipality they may not even read is

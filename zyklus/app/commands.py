@@ -124,6 +124,8 @@ class ChangeMeeting(Command):
 class CancelMeeting(Command):
     id: int
     actor: str
+    reason: str | None = None
+    """Why, in one line: the members' cancellation mail says it."""
 
 
 class RecordAttendance(Command):
@@ -154,6 +156,12 @@ class AddRun(Command):
     organiser: str = ""
     award_requires: list[str] = Field(default_factory=list)
     """Facts a participant must have on record for the label; empty: the council resolution."""
+    state: str = ""
+    """The Land (``TH``); empty: none named."""
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    plan_conferences: bool = False
+    """Add the variant's network conferences on the days its plan gives from ``starts_on``."""
 
 
 class JoinRun(Command):
@@ -196,6 +204,13 @@ class AwardRun(Command):
 
 
 class AddRunAdvisor(Command):
+    run: str
+    email: str
+
+
+class RemoveRunAdvisor(Command):
+    """The account stays; only its scope naming the run goes."""
+
     run: str
     email: str
 class AddOParlSource(Command):

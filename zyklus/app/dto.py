@@ -297,14 +297,28 @@ class CycleOutcomeDTO(CycleSummaryDTO):
 
 # -- the action programme ------------------------------------------------------------------------
 class CatalogueEntryDTO(DTO):
+    """A catalogue entry with its profile (engine/indicators/catalogue.py), names and definition
+    in the reader's language."""
+
     id: str
     name: str
+    type: str
     sdg: int
+    sdg_target: str
+    bnk_core: bool
     unit: str
     direction: str
+    band: tuple[float, float] | None
+    direction_basis: str
     decimals: int
     definition: str | None
     source: str | None
+    citation: str
+    citation_url: str
+    unverified: str | None
+    levels: list[str]
+    interval: int
+    publication_lag: int
 
 
 class YearValueDTO(DTO):
@@ -335,7 +349,9 @@ class IndicatorDTO(DTO):
     goal: str | None
     catalogue_id: str | None
     values_due: str
-    """MM-DD: the day each year by which the previous year's value is due."""
+    """MM-DD: the day each year by which a value is due (that of the year minus publication_lag)."""
+    publication_lag: int
+    """Years until the source publishes a year's value; the reminder asks for the due year minus this."""
     values: list[IndicatorValueDTO]
 
 
@@ -833,6 +849,8 @@ class MeetingDTO(DTO):
     minutes: str | None
     """The minutes: a link or a file reference."""
     results: str | None
+    cancel_reason: str | None
+    """Why it was cancelled, where the coordinator said so."""
 # -- programme runs ---------------------------------------------------------------------------------
 class RunParticipantDTO(DTO):
     ags: str
@@ -860,6 +878,11 @@ class RunDTO(DTO):
     name: str
     organiser: str
     workflow: str
+    state: str = ""
+    """The Land the run is held in (``TH``); empty when none was named."""
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    """The run's last day: the day its label is awarded on by default."""
     award_requires: list[str]
     """The label's criteria: facts to be on record in a participant's cycle."""
     award_labels: list[str] = Field(default_factory=list)
@@ -908,6 +931,8 @@ class AwardCheckDTO(DTO):
     already: bool
     missing: list[str]
     """The criteria (fact ids) not on record: why it was not awarded."""
+    missing_labels: list[str] = Field(default_factory=list)
+    """The same criteria by the names the run's workflow gives them, in the caller's language."""
 
 
 class AwardResultDTO(DTO):
@@ -916,6 +941,35 @@ class AwardResultDTO(DTO):
     by: str
     label: str
     checks: list[AwardCheckDTO]
+
+
+class AwardCriterionDTO(DTO):
+    fact: str
+    label: str
+    """The fact's name in the run's workflow, in the caller's language."""
+
+
+class AwardChecklistDTO(DTO):
+    """What an award on ``on`` would find, written nowhere: the run's criteria and each
+    participant of that day checked against them (``awarded``: it meets them)."""
+
+    run: str
+    on: dt.date
+    label: str
+    criteria: list[AwardCriterionDTO]
+    checks: list[AwardCheckDTO]
+
+
+class PlannedConferenceDTO(DTO):
+    """A network conference of the workflow variant's plan, dated from a run's start."""
+
+    event: str
+    """The key it gets in the run (``tagung-1``)."""
+    label: str
+    after_start: str
+    """ISO duration from the run's start (``P2M``)."""
+    on: dt.date | None
+    """None when no start was given."""
 
 
 class AwardDTO(DTO):
@@ -984,6 +1038,8 @@ class OParlCandidateDTO(DTO):
     """The agenda item's ``result`` as the council information system wrote it."""
     outcome: str
     """adopted, adopted_amended, rejected, deferred, withdrawn or unknown: only the first two may be accepted."""
+    acceptable: bool
+    """Its outcome opens the way (adopted or adopted_amended): only then may it be accepted."""
     resolution_text: str
     meeting_date: dt.date | None
     body_name: str

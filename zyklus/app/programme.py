@@ -54,6 +54,7 @@ def indicator_dto(view: IndicatorView, lang: Language) -> IndicatorDTO:
         band=view.band, baseline={"year": view.baseline[0], "value": view.baseline[1]} if view.baseline else None,
         targets=[{"year": y, "value": v} for y, v in view.targets], source=row.source, theme_field=row.theme_field,
         goal=view.goal_key, catalogue_id=row.catalogue_id, values_due=row.values_due,
+        publication_lag=row.publication_lag,
         values=[{"year": x.year, "value": x.value, "source": x.source, "recorded_by": x.recorded_by,
                  "recorded_at": x.recorded_at} for x in view.values])
 
@@ -110,13 +111,28 @@ class ProgrammeArea:
         return BulkValues(self._programme(lang))
 
     # -- the catalogue and a cycle's indicators -----------------------------------------------------
-    def catalogue(self, sdg: int | None = None, lang: Language = "de") -> list[CatalogueEntryDTO]:
-        from engine.indicators.catalogue import catalogue
+    def catalogue(self, sdg: int | str | None = None, lang: Language = "de",
+                  kind: str | None = None) -> list[CatalogueEntryDTO]:
+        """The catalogue, or its entries of one SDG and/or one type (I, II, own)."""
+        from engine.indicators.catalogue import catalogue, kind_filter
+        from engine.indicators.spec import DEFAULT_PUBLICATION_LAG
+        from engine.indicators.spec import sdg as parse_sdg
 
-        return [CatalogueEntryDTO(id=e.spec.key, name=e.name(lang), sdg=e.spec.sdg, unit=e.spec.unit,
-                                  direction=e.spec.direction, decimals=e.spec.decimals, definition=e.spec.definition,
-                                  source=e.spec.source)
-                for e in catalogue().values() if sdg is None or e.spec.sdg == sdg]
+        goal = parse_sdg(sdg, lang) if sdg is not None else None
+        wanted = kind_filter(kind, lang) if kind is not None else None
+        return [CatalogueEntryDTO(
+                    id=e.spec.key, name=e.name(lang), type=e.profile.kind, sdg=e.spec.sdg,
+                    sdg_target=e.profile.sdg_target, bnk_core=e.profile.bnk_core, unit=e.spec.unit,
+                    direction=e.spec.direction,
+                    band=(e.spec.band_low, e.spec.band_high) if e.spec.direction == "band" else None,  # type: ignore[arg-type]
+                    direction_basis=e.profile.direction_basis, decimals=e.spec.decimals,
+                    definition=e.definition(lang), source=e.spec.source, citation=e.profile.citation,
+                    citation_url=e.profile.citation_url, unverified=e.profile.unverified,
+                    levels=list(e.profile.levels), interval=e.profile.interval,
+                    publication_lag=(e.spec.publication_lag if e.spec.publication_lag is not None
+                                     else DEFAULT_PUBLICATION_LAG))
+                for e in catalogue().values()
+                if (goal is None or e.spec.sdg == goal) and (wanted is None or e.profile.kind == wanted)]
 
     def adopt(self, ags: str, ids: list[str], *, actor: str, every: bool = False, theme_field: str | None = None,
               goal: str | None = None, values_due: str | None = None, lang: Language = "de") -> list[str]:

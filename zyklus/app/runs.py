@@ -15,18 +15,21 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from engine.db.run_tables import ProgrammeRun, RunEvent, RunParticipant
+from engine.db.run_tables import ProgrammeRun, RunAttendance, RunEvent, RunParticipant
 from engine.db.tables import Municipality
 from engine.errors import Conflict, NotFound
 from engine.i18n import Language, m
+from engine.runs import AwardCheck, taking_part
 from engine.runs import Runs as EngineRuns
-from engine.runs import taking_part
 from zyklus.app import commands as c
 from zyklus.app.dto import (
     AttendanceDTO,
     AwardCheckDTO,
+    AwardChecklistDTO,
+    AwardCriterionDTO,
     AwardDTO,
     AwardResultDTO,
+    PlannedConferenceDTO,
     RunAdvisorDTO,
     RunDTO,
     RunEventDTO,
@@ -36,6 +39,7 @@ from zyklus.app.dto import (
 )
 
 if TYPE_CHECKING:
+    from engine.definitions.model import Definition
     from engine.service import Service
     from notifications.run_reminders import Advisor
 
@@ -75,7 +79,9 @@ class RunsArea:
     # -- writing ----------------------------------------------------------------------------------
     def add(self, command: c.AddRun, lang: Language = "de") -> RunDTO:
         self._runs(lang).add(command.run, command.name, workflow=command.workflow, organiser=command.organiser,
-                             award_requires=command.award_requires)
+                             award_requires=command.award_requires, state=command.state,
+                             starts_on=command.starts_on, ends_on=command.ends_on,
+                             plan_conferences=command.plan_conferences)
         return self.show(command.run, lang)
 
     def join(self, command: c.JoinRun, lang: Language = "de") -> RunParticipantDTO:
@@ -117,14 +123,45 @@ class RunsArea:
             session.add(AdvisorScope(account_id=account.id, run_id=run.id))
         return RunAdvisorDTO(run=command.run.strip(), email=email)
 
+    def remove_advisor(self, command: c.RemoveRunAdvisor, lang: Language = "de") -> RunAdvisorDTO:
+        """End an account's assignment to the run; the account and its other scopes stay."""
+        service = self._service.in_language(lang)
+        email = command.email.strip().lower()
+        with service.unit() as session:
+            run = EngineRuns(service).run_in(session, command.run)
+            scope = session.exec(select(AdvisorScope).join(Account, col(AdvisorScope.account_id) == Account.id)
+                                 .where(Account.email == email, AdvisorScope.run_id == run.id)).first()
+            if scope is None:
+                raise NotFound(m("run.advisor_unknown", lang, run=run.slug, email=email))
+            session.delete(scope)
+        return RunAdvisorDTO(run=command.run.strip(), email=email)
+
     def award(self, command: c.AwardRun, lang: Language = "de") -> AwardResultDTO:
         run, checks, label = self._runs(lang).award(command.run, command.on, by=command.by, actor=command.actor)
         by = command.by or run.organiser or "-"
-        return AwardResultDTO(run=run.slug, on=command.on, by=by, label=label, checks=[
-            AwardCheckDTO(ags=ch.ags, name=ch.name, awarded=not ch.missing, already=ch.already, missing=list(ch.missing))
-            for ch in checks])
+        return AwardResultDTO(run=run.slug, on=command.on, by=by, label=label,
+                              checks=_check_dtos(checks, self._service.workflow(run.workflow), lang))
 
     # -- reading ----------------------------------------------------------------------------------
+    def award_checks(self, run: str, on: dt.date, lang: Language = "de") -> AwardChecklistDTO:
+        """What ``award`` on ``on`` would check, without writing: the criteria and each
+        participant of that day with what it still lacks (the web's checklist before the award)."""
+        runs = self._runs(lang)
+        with Session(self._service.engine) as session:
+            row = runs.run_in(session, run)
+            definition = self._service.workflow(row.workflow)
+            checks = runs.check_award(session, row, on)
+        label = definition.label_award.get(lang) if definition.label_award else definition.label.get(lang)
+        return AwardChecklistDTO(run=row.slug, on=on, label=label, criteria=[
+            AwardCriterionDTO(fact=fact, label=definition.fact_label(fact, lang)) for fact in row.award_requires],
+            checks=_check_dtos(checks, definition, lang))
+
+    def conference_plan(self, workflow: str, starts_on: dt.date | None = None,
+                        lang: Language = "de") -> list[PlannedConferenceDTO]:
+        """The network conferences a new run of ``workflow`` gets when asked to plan them."""
+        return [PlannedConferenceDTO(event=p.key, label=p.label, after_start=p.after_start, on=p.on)
+                for p in self._runs(lang).conference_plan(workflow, starts_on)]
+
     def list(self, lang: Language = "de") -> list[RunDTO]:
         return [self.show(row.slug, lang) for row in self._runs(lang).all()]
 
@@ -141,11 +178,26 @@ class RunsArea:
                                   .where(AdvisorScope.run_id == row.id).order_by(col(Account.email))).all()
             definition = self._service.workflow(row.workflow)
             return RunDTO(run=row.slug, name=row.name, organiser=row.organiser, workflow=row.workflow,
+                          state=row.state, starts_on=row.starts_on, ends_on=row.ends_on,
                           award_requires=list(row.award_requires),
                           award_labels=[definition.fact_label(fact, lang) for fact in row.award_requires],
                           participants=[_participant_dto(p, mun) for p, mun in runs.participants(session, row)],
                           events=[_event_dto(e, attended[e.id]) for e in events],
                           advisors=list(emails))
+
+    def attendance(self, run: str, lang: Language = "de") -> list[AttendanceDTO]:
+        """Every attendance recorded for the run's events, by event date and AGS: what the
+        advisor corrects in the web app."""
+        runs = self._runs(lang)
+        with Session(self._service.engine) as session:
+            row = runs.run_in(session, run)
+            found = session.exec(select(RunAttendance, RunEvent.key, Municipality.ags)
+                                 .join(RunEvent, col(RunAttendance.event_id) == RunEvent.id)
+                                 .join(Municipality, col(RunAttendance.municipality_id) == Municipality.id)
+                                 .where(RunEvent.run_id == row.id)
+                                 .order_by(col(RunEvent.on), col(RunEvent.key), col(Municipality.ags))).all()
+            return [AttendanceDTO(run=row.slug, event=key, ags=ags, count=a.count, names=list(a.names))
+                    for a, key, ags in found]
 
     def events(self, run: str, lang: Language = "de") -> list[RunEventDTO]:
         return self.show(run, lang).events
@@ -186,6 +238,12 @@ class RunsArea:
 
 def _participant_dto(row: RunParticipant, municipality: Municipality) -> RunParticipantDTO:
     return RunParticipantDTO(ags=municipality.ags, name=municipality.name, joined_on=row.joined_on, left_on=row.left_on)
+
+
+def _check_dtos(checks: Sequence[AwardCheck], definition: Definition, lang: Language) -> list[AwardCheckDTO]:
+    return [AwardCheckDTO(ags=ch.ags, name=ch.name, awarded=not ch.missing, already=ch.already,
+                          missing=list(ch.missing), missing_labels=[definition.fact_label(fact, lang) for fact in ch.missing])
+            for ch in checks]
 
 
 def _event_dto(row: RunEvent, attended: int = 0) -> RunEventDTO:

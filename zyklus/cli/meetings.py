@@ -93,10 +93,16 @@ def meeting_change(ctx: typer.Context, meeting_id: IdArg, actor: AsOpt, on: When
 
 
 @meeting_app.command("cancel")
-def meeting_cancel(ctx: typer.Context, meeting_id: IdArg, actor: AsOpt, as_json: JsonOpt = False) -> None:
+def meeting_cancel(
+    ctx: typer.Context,
+    meeting_id: IdArg,
+    actor: AsOpt,
+    reason: Annotated[str | None, typer.Option("--reason", help="Grund der Absage (steht in der Absage).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Eine Sitzung absagen; die Mitglieder erhalten die Absage / cancel a meeting."""
     app = ctx.obj
-    meeting = app.door.meetings.cancel(commands().CancelMeeting(id=meeting_id, actor=actor), app.lang)
+    meeting = app.door.meetings.cancel(commands().CancelMeeting(id=meeting_id, actor=actor, reason=reason), app.lang)
     _say(app, meeting, as_json, "meeting.cancelled_done")
 
 

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from engine import typed_input as typed
-from engine.i18n import format_date, m, t, tn
+from engine.i18n import Language, format_date, m, t, tn
 from engine.numbers import format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 from zyklus.cli.groups import PlainGroup, group
@@ -80,19 +80,36 @@ def _programme(ctx: typer.Context):  # noqa: ANN202 - the door's ProgrammeArea
 @indicator_app.command("catalogue")
 def catalogue_list(
     ctx: typer.Context,
-    sdg: Annotated[Optional[int], typer.Option("--sdg", help="Nur Indikatoren dieses SDG.")] = None,
+    sdg: Annotated[Optional[str], typer.Option("--sdg", help="Nur Indikatoren dieses SDG (1–17).")] = None,
+    kind: Annotated[Optional[str], typer.Option(
+        "--type", help="Nur Indikatoren dieses Typs: I (zentrale Daten), II (selbst erhoben), own (andere Quellen).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Der mitgelieferte Katalog kommunaler SDG-Indikatoren / the starter catalogue."""
+    """Der mitgelieferte Katalog kommunaler SDG-Indikatoren mit Steckbrief / the indicator catalogue."""
     lang = ctx.obj.lang
-    entries = _programme(ctx).catalogue(sdg, lang)
+    entries = _programme(ctx).catalogue(sdg, lang, kind=kind)
     if as_json:
         print_json(entries)
         return
-    table = Table(t("col.id", lang), "SDG", t("col.indicator", lang), t("col.unit", lang), "↑↓")
+    table = Table()
+    # The id is what `indicator adopt` takes: never shortened, however narrow the terminal. The
+    # profile's other fields (levels, interval, publication lag, citation) are in --json.
+    table.add_column(t("col.id", lang), no_wrap=True, min_width=max((len(e.id) for e in entries), default=2))
+    table.add_column(f'SDG · {t("col.type", lang)}', no_wrap=True)
+    table.add_column(t("col.indicator", lang), min_width=10, ratio=3)
+    table.add_column(t("col.unit", lang), ratio=1)
+    table.add_column("↑↓", ratio=1)
     for e in entries:
-        table.add_row(e.id, str(e.sdg), e.name, e.unit, t(f"direction.{e.direction}", lang))
+        table.add_row(e.id, f"{e.sdg_target} · {e.type}" + (" · BNK" if e.bnk_core else ""), e.name, e.unit,
+                      _direction_words(e.direction, e.band, e.decimals, lang))
     console.print(table, markup=False)
+
+
+def _direction_words(direction: str, band: tuple[float, float] | None, decimals: int, lang: Language) -> str:
+    """„sinkend“, or for a band of one value (parity) the value to move towards and hold: „→ 50,0“."""
+    if band is not None and band[0] == band[1]:
+        return t("direction.towards", lang, value=format_number(band[0], decimals, lang))
+    return t(f"direction.{direction}", lang)
 
 
 @indicator_app.command("adopt")
@@ -150,12 +167,16 @@ def indicator_add(
     goal: GoalOpt = None,
     definition: Annotated[Optional[str], typer.Option("--definition", help="Berechnung in Worten.")] = None,
     values_due: ValuesDueOpt = None,
+    publication_lag: Annotated[Optional[str], typer.Option(
+        "--publication-lag", help="Jahre, bis die Quelle einen Jahreswert veröffentlicht (Standard 1): "
+                                  "die Erinnerung im Jahr J fragt nach dem Wert von J minus diesem Verzug.")] = None,
 ) -> None:
     """Einen eigenen Indikator anlegen / add an own indicator."""
     raw = {"id": key, "name": name, "sdg": sdg, "unit": unit, "direction": direction, "decimals": decimals,
            "band_low": band_low, "band_high": band_high, "baseline_year": baseline_year,
            "baseline_value": baseline_value, "targets": " ".join(target) or None, "source": source,
-           "theme_field": theme, "goal": goal, "definition": definition, "values_due": values_due}
+           "theme_field": theme, "goal": goal, "definition": definition, "values_due": values_due,
+           "publication_lag": publication_lag}
     key = _programme(ctx).add_indicator(ags, raw, actor=actor, lang=ctx.obj.lang)
     typer.echo(t("indicator.added", ctx.obj.lang, key=key, ags=ags.strip()))
 

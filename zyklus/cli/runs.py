@@ -1,5 +1,5 @@
 """Programme runs: `zyklus run add|show|list|join|leave|event add|event list|attend|status|award`
-and `zyklus run advisor add`. Parse what was typed, call the door's runs area, print its DTOs."""
+and `zyklus run advisor add|remove`. Parse what was typed, call the door's runs area, print its DTOs."""
 
 from __future__ import annotations
 
@@ -30,12 +30,20 @@ def run_add(
     organiser: Annotated[str, typer.Option("--organiser", help="Träger, z. B. Zukunftsfähiges Thüringen e.V.")] = "",
     award_requires: Annotated[Optional[list[str]], typer.Option(
         "--award-requires", help="Fakt, der für die Auszeichnung vorliegen muss (Standard: council_resolution).")] = None,
+    state: Annotated[str, typer.Option("--state", help="Land, z. B. TH.")] = "",
+    starts_on: Annotated[str | None, typer.Option("--from", help="Beginn JJJJ-MM-TT.")] = None,
+    ends_on: Annotated[str | None, typer.Option("--until", help="Ende JJJJ-MM-TT (Tag der Auszeichnung).")] = None,
+    plan_conferences: Annotated[bool, typer.Option(
+        "--plan-conferences", help="Die Netzwerktagungen der Variante ab --from anlegen.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Einen Durchgang anlegen / add a programme run."""
     app = ctx.obj
-    row = app.door.runs.add(commands().AddRun(run=run, name=name, workflow=workflow, organiser=organiser,
-                                              award_requires=award_requires or []), app.lang)
+    lang = app.lang
+    row = app.door.runs.add(commands().AddRun(
+        run=run, name=name, workflow=workflow, organiser=organiser, award_requires=award_requires or [],
+        state=state, starts_on=day(starts_on, lang), ends_on=day(ends_on, lang),
+        plan_conferences=plan_conferences), lang)
     if as_json:
         print_json(row)
         return
@@ -224,6 +232,18 @@ def advisor_add(ctx: typer.Context, run: RunArg,
         print_json(row)
         return
     typer.echo(t("run.advisor_added", app.lang, email=row.email, run=row.run))
+
+
+@advisor_app.command("remove")
+def advisor_remove(ctx: typer.Context, run: RunArg, email: Annotated[str, typer.Argument(help="E-Mail des Kontos.")],
+                   as_json: JsonOpt = False) -> None:
+    """Ein Konto nicht mehr als Beratung des Durchgangs führen (das Konto bleibt) / unassign an advisor."""
+    app = ctx.obj
+    row = app.door.runs.remove_advisor(commands().RemoveRunAdvisor(run=run, email=email), app.lang)
+    if as_json:
+        print_json(row)
+        return
+    typer.echo(t("run.advisor_removed", app.lang, email=row.email, run=row.run))
 
 
 def register(app: typer.Typer) -> None:

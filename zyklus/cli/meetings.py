@@ -10,14 +10,14 @@ from rich.table import Table
 
 from engine.i18n import format_date, t
 from zyklus.cli.common import AsOpt, JsonOpt, commands, console, print_json
+from zyklus.cli.groups import group
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from zyklus.app.dto import MeetingDTO
 
-meeting_app = typer.Typer(help="Sitzungen der Arbeitsstrukturen / meetings of the working structures.",
-                          no_args_is_help=True)
+meeting_app = group(help="Sitzungen der Arbeitsstrukturen / meetings of the working structures.")
 
 IdArg = Annotated[int, typer.Argument(help="Nummer der Sitzung (zyklus meeting list AGS).")]
 WhenOpt = Annotated[Optional[str], typer.Option("--on", help="Beginn, Ortszeit: 2027-05-03T17:00.")]

@@ -111,7 +111,7 @@ class ProgrammeArea:
         return BulkValues(self._programme(lang))
 
     # -- the catalogue and a cycle's indicators -----------------------------------------------------
-    def catalogue(self, sdg: int | str | None = None, lang: Language = "de",
+    def catalogue(self, sdg: int | None = None, lang: Language = "de",
                   kind: str | None = None) -> list[CatalogueEntryDTO]:
         """The catalogue, or its entries of one SDG and/or one type (I, II, own)."""
         from engine.indicators.catalogue import catalogue, kind_filter

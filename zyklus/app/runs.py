@@ -125,6 +125,8 @@ class RunsArea:
 
     def remove_advisor(self, command: c.RemoveRunAdvisor, lang: Language = "de") -> RunAdvisorDTO:
         """End an account's assignment to the run; the account and its other scopes stay."""
+        from zyklus.app.account_tables import Account, AdvisorScope
+
         service = self._service.in_language(lang)
         email = command.email.strip().lower()
         with service.unit() as session:

@@ -87,7 +87,7 @@ def catalogue_list(
 ) -> None:
     """Der mitgelieferte Katalog kommunaler SDG-Indikatoren mit Steckbrief / the indicator catalogue."""
     lang = ctx.obj.lang
-    entries = _programme(ctx).catalogue(sdg, lang, kind=kind)
+    entries = _programme(ctx).catalogue(typed.sdg(sdg, lang), lang, kind=kind)
     if as_json:
         print_json(entries)
         return

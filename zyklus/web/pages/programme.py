@@ -65,6 +65,9 @@ def _programme_page(request: Request, ags: str, *, status_code: int = 200,
     except NotFound:
         indicators, goals, measures = None, [], []
     adopted = {i.catalogue_id for i in indicators or []}
+    if form_error and form_error["item"]:
+        known = {x.id for x in [*(indicators or []), *goals, *measures]}
+        form_error["gone"] = form_error["item"] not in known  # its form is not on the page: say it on top
     return render(request, "programme.html.j2", status_code=status_code, municipality=municipality,
                   indicators=indicators, goals=goals, measures=measures, tree=goal_tree(goals, measures),
                   levels=GOAL_LEVELS,
@@ -93,9 +96,32 @@ def _optional(form: FormData, name: str, limit: int = 300) -> str | None:
     return field(form, name, limit).strip() or None
 
 
+def _sent(form: FormData, name: str, limit: int = 300) -> str | None:
+    """An input of a form that changes an item: None when the form did not send it (the door
+    leaves that field as it is), else what was typed, an empty text clearing the field."""
+    return field(form, name, limit).strip() if name in form else None
+
+
 def _date(form: FormData, name: str, lang: Language) -> dt.date | None:
     """A date field: the browser's date input sends 2027-03-15, a person typing writes 15.03.2027."""
     return typed.day(iso_date(field(form, name, 20)), lang)
+
+
+class FieldRefused(Exception):
+    """A refusal of what one input said, read at the edge before the door is called: the
+    page shows it at that input."""
+
+    def __init__(self, name: str, error: ZyklusError) -> None:
+        super().__init__(error.message)
+        self.name, self.error = name, error
+
+
+def _at(name: str, read: Callable[[], Any]) -> Any:
+    """``read()``, its refusal tied to the input ``name``."""
+    try:
+        return read()
+    except ZyklusError as exc:
+        raise FieldRefused(name, exc) from exc
 
 
 def _record_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
@@ -135,14 +161,20 @@ def _add_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Lang
     row = p.add_goal(ags, field(form, "key", 64), title=field(form, "title", 300),
                      theme_field=_optional(form, "theme", 200), level=field(form, "level", 20) or "strategic",
                      parent=_optional(form, "parent", 64),
-                     target_year=typed.year(field(form, "target_year", 10), lang),
-                     actor=actor, lang=lang)
+                     target_year=_at("target_year", lambda: typed.year(field(form, "target_year", 10), lang)),
+                     sdg=_at("sdg", lambda: typed.whole(field(form, "sdg", 10), lang)),
+                     sdg_target=_optional(form, "sdg_target", 8), actor=actor, lang=lang)
     return f"ziel-{row.id}"
 
 
 def _update_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    """Title, theme field (offered for a Leitlinie: the goals below take their parent's), target
+    year, SDG and sub-target."""
     key = field(form, "goal", 64)
-    p.update_goal(ags, key, title=field(form, "title", 300), reason=_optional(form, "reason", 500), actor=actor,
+    p.update_goal(ags, key, title=_sent(form, "title"), theme_field=_sent(form, "theme", 200),
+                  target_year=_at("target_year", lambda: typed.year(_sent(form, "target_year", 10), lang, "")),
+                  sdg=_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
+                  sdg_target=_sent(form, "sdg_target", 8), reason=_optional(form, "reason", 500), actor=actor,
                   lang=lang)
     return f"ziel-{key}"
 
@@ -187,35 +219,20 @@ def _add_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang:
     return f"indikator-{key}"
 
 
-class FieldRefused(Exception):
-    """A refusal of what one input said, read at the edge before the door is called: the
-    page shows it at that input."""
-
-    def __init__(self, name: str, error: ZyklusError) -> None:
-        super().__init__(error.message)
-        self.name, self.error = name, error
-
-
-def _at(name: str, read: Callable[[], Any]) -> Any:
-    """``read()``, its refusal tied to the input ``name``."""
-    try:
-        return read()
-    except ZyklusError as exc:
-        raise FieldRefused(name, exc) from exc
-
-
 def _update_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
+    definition = _sent(form, "definition", 2000)
+    values_due = _sent(form, "values_due", 10)
     p.update_indicator(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
-                       name=field(form, "name", 200), unit=field(form, "unit", 80),
-                       definition=line_feeds(field(form, "definition", 2000)).strip(),
-                       sdg=_at("sdg", lambda: typed.whole(field(form, "sdg", 10), lang, "")),
-                       sdg_target=field(form, "sdg_target", 8).strip(), direction=field(form, "direction", 20),
-                       band_low=_at("band_low", lambda: typed.number(field(form, "band_low", 40), lang)),
-                       band_high=_at("band_high", lambda: typed.number(field(form, "band_high", 40), lang)),
-                       values_due=_optional(form, "values_due", 10),
+                       name=_sent(form, "name", 200), unit=_sent(form, "unit", 80),
+                       definition=None if definition is None else line_feeds(definition),
+                       sdg=_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
+                       sdg_target=_sent(form, "sdg_target", 8), direction=_sent(form, "direction", 20) or None,
+                       band_low=_at("band_low", lambda: typed.number(_sent(form, "band_low", 40), lang)),
+                       band_high=_at("band_high", lambda: typed.number(_sent(form, "band_high", 40), lang)),
+                       values_due=values_due or None,
                        publication_lag=_at("publication_lag",
-                                           lambda: typed.whole(field(form, "publication_lag", 10), lang)))
+                                           lambda: typed.whole(_sent(form, "publication_lag", 10), lang)))
     return f"indikator-{key}"
 
 
@@ -227,15 +244,18 @@ def _delete_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, la
 
 def _update_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "measure", 64)
-    theme = {"theme_field": field(form, "theme", 200)} if "theme" in form else {}
+
+    def day(name: str) -> dt.date | str | None:
+        text = _sent(form, name, 20)
+        return _at(name, lambda: typed.day(None if text is None else iso_date(text), lang, ""))
+
     p.update_measure(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
-                     title=field(form, "title", 300), goal=_optional(form, "goal", 64),
-                     responsible=field(form, "responsible", 300).strip(),
-                     planned_start=_at("start", lambda: typed.day(iso_date(field(form, "start", 20)), lang, "")),
-                     planned_end=_at("end", lambda: typed.day(iso_date(field(form, "end", 20)), lang, "")),
-                     costs=_at("costs", lambda: typed.number(field(form, "costs", 40), lang, "")),
-                     staff=_at("staff", lambda: typed.number(field(form, "staff", 40), lang, "")),
-                     progress=_at("progress", lambda: typed.whole(field(form, "progress", 10), lang, "")), **theme)
+                     title=_sent(form, "title"), goal=_optional(form, "goal", 64),
+                     theme_field=_sent(form, "theme", 200), responsible=_sent(form, "responsible"),
+                     planned_start=day("start"), planned_end=day("end"),
+                     costs=_at("costs", lambda: typed.number(_sent(form, "costs", 40), lang, "")),
+                     staff=_at("staff", lambda: typed.number(_sent(form, "staff", 40), lang, "")),
+                     progress=_at("progress", lambda: typed.whole(_sent(form, "progress", 10), lang, "")))
     return f"massnahme-{key}"
 
 
@@ -274,12 +294,17 @@ ABOUT_MEASURE = ("verknuepfen", "verknuepfung-loesen")
 """The forms about a measure that name an indicator too: they belong to the measure's row."""
 
 
-def form_id(change: str, form: FormData) -> str:
-    """Which form on the page was sent: the change, and the indicator, measure or goal it is about."""
+def form_item(change: str, form: FormData) -> str:
+    """The indicator, measure or goal a form is about ('' for the forms that add one)."""
     if change in ADDING:
-        return change
+        return ""
     names = ("measure",) if change in ABOUT_MEASURE else ("indicator", "measure", "goal")
-    item = next((value for value in (field(form, name, 64) for name in names) if value), "")
+    return next((value for value in (field(form, name, 64) for name in names) if value), "")
+
+
+def form_id(change: str, form: FormData) -> str:
+    """Which form on the page was sent: the change, and the item it is about."""
+    item = form_item(change, form)
     return f"{change}-{item}" if item else change
 
 
@@ -331,7 +356,8 @@ def change_programme(request: Request, ags: str, change: str, form: Form) -> Res
         name, error = field_of(exc, form)
         values = {key: value for key, value in form.multi_items() if isinstance(value, str) and key != "csrf"}
         return _programme_page(request, ags, status_code=422, form_error={
-            "form": form_id(change, form), "field": name, "message": error.render(lang), "values": values})
+            "form": form_id(change, form), "item": form_item(change, form), "field": name,
+            "message": error.render(lang), "values": values})
     return RedirectResponse(f"/kommunen/{municipality.ags}/handlungsprogramm?gespeichert=1#{anchor}",
                             status_code=303)
 

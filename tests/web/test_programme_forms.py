@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 from engine_support import AGS, COORDINATOR, OTHER_AGS, STEERING_ONLY
 from fastapi.testclient import TestClient
@@ -14,13 +15,14 @@ from test_programme_pages import PAGE, coordinator, door  # noqa: F401 (the page
 from web_support import ADVISOR, post_form, signed_in
 
 from zyklus.app import Application
+from zyklus.app.dto import IndicatorDTO
 
 RADVERKEHR = {"key": "radverkehr", "name": "Anteil des Radverkehrs", "unit": "%", "sdg": "11", "sdg_target": "11.2",
               "direction": "increase", "decimals": "1", "definition": "Wege mit dem Rad je 100 Wege",
               "source": "Haushaltsbefragung", "values_due": "06-30", "publication_lag": "2", "goal": "klima-1"}
 
 
-def send(client: TestClient, change: str, data: dict[str, Any]):  # noqa: ANN201
+def send(client: TestClient, change: str, data: dict[str, Any]) -> httpx.Response:
     return post_form(client, PAGE, f"{PAGE}/{change}", data)
 
 
@@ -30,7 +32,7 @@ def state(door: Application) -> tuple[Any, ...]:  # noqa: F811
     return (programme.indicators(AGS), programme.goals(AGS), programme.measures(AGS), len(door.cycles.history(AGS)))
 
 
-def indicator(door: Application, key: str):  # noqa: ANN201, F811
+def indicator(door: Application, key: str) -> IndicatorDTO:  # noqa: F811
     return next(i for i in door.programme.indicators(AGS) if i.id == key)
 
 
@@ -168,6 +170,10 @@ def test_goals_take_sdg_and_sub_target_on_adding_and_changing(coordinator: TestC
     entry = door.cycles.history(AGS)[-1]
     assert (entry.kind, entry.reason, entry.details["changes"]["sdg_target"]) == (
         "goal_updated", "Leitbild 2035", {"old": "11.2", "new": "3.6"})
+    before = state(door)
+    two_lines = send(coordinator, "ziel-aendern", {"goal": "ll-mobil", "title": "Mobile Stadt", "reason": "x\ny"})
+    assert two_lines.status_code == 422 and state(door) == before
+    error_at(two_lines.text, "ziel-aendern-ll-mobil", "reason")  # once, at the reason
     unknown = send(coordinator, "ziel", {"key": "ll-x", "title": "X", "level": "guideline", "theme": "X", "sdg": "0"})
     assert unknown.status_code == 422
     error_at(unknown.text, "ziel", "sdg")

@@ -136,6 +136,30 @@ def plan_programme(server: Server) -> None:
                    "--costs", "25000", "--as", ANNA)
 
 
+def add_own_indicator_and_link_it(page) -> None:  # noqa: ANN001
+    """An own indicator through its form: a parity band typed upside down is refused at its
+    lower bound, corrected it is added; then the measure's forms, opened, link it."""
+    form = page.locator("form[action$='/handlungsprogramm/indikator']")
+    for name, value in (("key", "frauen-rat"), ("name", "Frauenanteil im Stadtrat"), ("unit", "%"), ("sdg", "5"),
+                        ("sdg_target", "5.5"), ("band_low", "55"), ("band_high", "50")):
+        form.locator(f"[name={name}]").fill(value)
+    form.locator("[name=direction]").select_option("band")
+    form.get_by_role("button").click()
+    expect(page.locator("#error-indikator")).to_be_visible()
+    expect(page.locator("#indikator-band_low")).to_have_attribute("aria-invalid", "true")
+    check_page(page, "programme-indicator-error")
+    page.locator("form[action$='/handlungsprogramm/indikator'] [name=band_low]").fill("50")
+    page.locator("form[action$='/handlungsprogramm/indikator']").get_by_role("button").click()
+    expect(page.locator("#indikator-frauen-rat")).to_contain_text("50")
+    row = page.locator("#massnahme-m-1")
+    row.locator("summary", has_text="Maßnahme ändern").click()
+    row.locator("summary", has_text="Verknüpfte Indikatoren").click()
+    row.locator("[name=indicator]").select_option("frauen-rat")
+    check_page(page, "programme-measure-forms")
+    row.get_by_role("button", name="Verknüpfen").click()
+    expect(page.locator("#massnahme-m-1")).to_contain_text("Verknüpfung mit Frauenanteil im Stadtrat lösen")
+
+
 def hold_a_workshop(page) -> None:
     """The coordinator plans this morning's steering-group workshop on the municipality page (the
     agenda over two lines, sent by the browser with CRLF), then on the meeting's own page records
@@ -249,6 +273,7 @@ def test_coordinator_runs_a_whole_cycle_into_the_second(server: Server, context)
             page.goto(f"{server.url}/kommunen/{ERFURT}/handlungsprogramm")
             expect(page.locator("#ziel-oz-1")).to_contain_text("Operatives Ziel")
             check_page(page, "programme-tree")
+            add_own_indicator_and_link_it(page)
             page.goto(f"{server.url}/kommunen/{ERFURT}")
             hold_a_workshop(page)  # a held workshop counts for the guard: one workshop fact fewer
             page.goto(f"{server.url}/kommunen/{ERFURT}")

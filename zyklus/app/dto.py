@@ -348,6 +348,8 @@ class IndicatorDTO(DTO):
     theme_field: str | None
     goal: str | None
     catalogue_id: str | None
+    definition: str | None = None
+    """How the indicator is computed, in words (an own indicator's, as the programme keeps it)."""
     values_due: str
     """MM-DD: the day each year by which a value is due (that of the year minus publication_lag)."""
     publication_lag: int

@@ -302,7 +302,7 @@ def describe(row: HistoryEntryDTO, lang: str) -> str:
     return f"{row.from_label} → {row.to_label}"
 
 
-PROGRAMME_CHANGES = ("goal_updated", "goal_deleted", "indicator_updated", "indicator_deleted", "measure_updated",
+PROGRAMME_CHANGES = ("goal_updated", "goal_deleted", "indicator_added", "indicator_updated", "indicator_deleted", "measure_updated",
                      "measure_deleted", "measure_linked", "measure_unlinked")
 
 

@@ -25,10 +25,18 @@ from bench.seed import PHASE_FACTS, _fields, definition
 from engine.definitions.model import COMPLETED
 from engine.roles import count_by_role, effective_roles
 from engine.service import decide
-from engine.snapshot import CycleSnapshot, FactView
+from engine.snapshot import CycleSnapshot, FactView, GoalView, MeasureView, ProgrammeShape
 
 ROUNDS = 4_000
 """Decisions per phase and method: 20,000 each, well under a second."""
+
+
+PROGRAMME = ProgrammeShape(
+    goals=(GoalView("ll-klima", "guideline", "Klima"), GoalView("sz-klima", "strategic", "Klima"),
+           GoalView("oz-pv", "operative", "Klima")),
+    measures=(MeasureView("m-pv", "Klima", True),))
+"""The programme bench.seed seeds (``_programme``): the smallest the strategy phase's structure
+guard passes."""
 
 
 def _snapshots() -> list[tuple[str, CycleSnapshot]]:
@@ -36,7 +44,7 @@ def _snapshots() -> list[tuple[str, CycleSnapshot]]:
     on = dt.date(2027, 5, 1)
     return [(phase, CycleSnapshot(number=1, phase=phase, role_counts=count_by_role(people),
                                   facts=tuple(FactView(fact, _fields(fact, tuple(values.items())), on)
-                                              for fact, values in facts)))
+                                              for fact, values in facts), programme=PROGRAMME))
             for phase, facts in PHASE_FACTS.items()]
 
 

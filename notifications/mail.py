@@ -18,8 +18,8 @@ import base64
 import binascii
 import email.utils
 import hashlib
+import string
 from dataclasses import dataclass
-from email.header import Header
 from functools import lru_cache
 
 ICS_FILENAME = "frist.ics"
@@ -150,15 +150,33 @@ def _multipart(subtype: str, parts: list[Part], message_id: str) -> Part:
 
 
 def _subject_header(subject: str) -> str:
-    """ASCII folded at its spaces; otherwise encoded words by the legacy Header encoder.
-
-    CPython before 3.13 may fold a long non-ASCII subject at the space between two encoded
-    words, which the recipient sees as two words glued together (about 1 in 25 realistic German
-    subjects); the legacy encoder keeps spaces inside the encoded words.
-    """
+    """ASCII folded at its spaces; otherwise (or when a word is too long to fold) encoded words."""
     if subject.isascii() and (folded := _folded(f"Subject: {subject}")) is not None:
         return folded
-    return "Subject: " + Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
+    return "Subject: " + _encoded_words(subject, len("Subject: "))
+
+
+def _encoded_words(text: str, used: int) -> str:
+    """RFC 2047 Q-encoded UTF-8 words, each as long as fits its line (whole characters only),
+    folded between the words. Spaces stay inside the words (as ``_``): the whitespace between two
+    encoded words is dropped when decoding, and CPython before 3.13 folded a long subject at such a
+    space, so the recipient saw two words glued together (about 1 in 25 German subjects)."""
+    words, current, room = [], "", min(_MAX_LINE - used, _MAX_WORD) - len(_Q_WORD)
+    for char in text:
+        encoded = _Q_CHARS.get(char) or "".join(f"={byte:02X}" for byte in char.encode("utf-8"))
+        if current and len(current) + len(encoded) > room:
+            words.append(current)
+            current, room = "", _MAX_WORD - len(_Q_WORD)
+        current += encoded
+    words.append(current)
+    return "\r\n ".join(_Q_WORD.replace("?=", f"{word}?=") for word in words)
+
+
+_MAX_WORD = 75
+"""RFC 2047's limit for one encoded word."""
+_Q_WORD = "=?utf-8?q??="
+_Q_CHARS = {**{char: char for char in string.ascii_letters + string.digits + "!*+-/"}, " ": "_"}
+"""What RFC 2047 (5, rule 3) lets stand for itself in a Q-encoded word of a header like Subject."""
 
 
 @lru_cache(maxsize=64)

@@ -149,6 +149,7 @@ def assert_same_as_email_message(mail: OutgoingMail) -> None:
     assert said(ours) == said(theirs)
     assert ours.isascii() and b"\n" not in ours.replace(b"\r\n", b"")  # 7bit, CRLF only
     assert max(len(line) for line in ours.split(b"\r\n")) <= 78
+    assert all(len(word) <= 75 for word in re.findall(rb"=\?[^?]+\?[qb]\?[^?]*\?=", ours))  # RFC 2047's limit
 
 
 @pytest.mark.parametrize("key", sorted(GOLDEN))

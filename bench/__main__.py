@@ -58,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             log(f"10 values in bulk: {scale['values']:,} rows of one file")
             results += _publish("10-values", args.scale, values_bench.run(scale["values"], Path(tmp), log))
     if "postgres" in wanted:
-        log("11 PostgreSQL: status of all and the advance (issue 16, goal 7)")
-        results += _publish("11-postgres", args.scale, postgres_bench.run(scale["transitions"], log))
+        log("11 PostgreSQL: status of all, the sweep and the advance (issue 16, goal 7)")
+        results += _publish("11-postgres", args.scale,
+                            postgres_bench.run(scale["transitions"], scale["sizes"][-1] // 100, log))
     if "decision" in wanted:
         log("9 decision in memory")
         results += _publish("9-decision", args.scale, decision_bench.run(log))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -25,7 +24,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 
 from bench.common import NOW, TODAY, TZ, WORKFLOW
-from bench.raw import url_of
+from bench.raw import Raw, url_of
 from engine.clock import FixedClock, to_db
 from engine.dates import due_date
 from engine.db.database import create_schema, make_engine
@@ -87,7 +86,8 @@ def service_for(target: Path | str, clock: FixedClock | None = None) -> Service:
 
 @dataclass(frozen=True)
 class Seeded:
-    path: Path
+    path: Path | str
+    """The seeded SQLite file, or the URL of a seeded PostgreSQL database (benchmark 11)."""
     cycles: int
     due: int
     due_timer_ids: list[int]
@@ -271,10 +271,13 @@ def _bulk_insert(raw: Any, engine: Engine, table: Any, rows: list[dict[str, Any]
     raw.cursor().executemany(sql, params)
 
 
-def reset_due(path: Path, due_ids: list[int]) -> None:
-    """Undo a sweep: unclaim the due reminders, empty the outbox. Lets one seeded file serve
-    several measured sweeps and the memory probe."""
-    with sqlite3.connect(path) as conn:
-        conn.executemany("UPDATE timer SET claimed_at = NULL, outcome = NULL WHERE id = ?", [(i,) for i in due_ids])
-        conn.execute("DELETE FROM outbox")
-    conn.close()
+def reset_due(target: Path | str, due_ids: list[int]) -> None:
+    """Undo a sweep: unclaim the due reminders, empty the outbox. Lets one seeded file (or
+    PostgreSQL database) serve several measured sweeps and the memory probe."""
+    raw = Raw(target)
+    try:
+        raw.executemany("UPDATE timer SET claimed_at = NULL, outcome = NULL WHERE id = ?", [(i,) for i in due_ids])
+        raw.execute("DELETE FROM outbox")
+        raw.commit()
+    finally:
+        raw.close()

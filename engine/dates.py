@@ -12,8 +12,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    import holidays
 
 _DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
 
@@ -60,6 +62,8 @@ def subtract(end: dt.date, duration: Duration) -> dt.date:
 def _calendar(state: str, catholic: bool) -> holidays.HolidayBase:
     """Public holidays of one Land; ``catholic`` adds days that apply only in predominantly
     Catholic municipalities (Fronleichnam in Thüringen's Eichsfeld, Mariä Himmelfahrt in Bavaria)."""
+    import holidays  # here, not at import: a command that moves no date (`zyklus status`) never loads it
+
     categories = ("public", "catholic") if catholic else ("public",)
     return holidays.Germany(subdiv=state, categories=categories, language="de")
 

@@ -7,6 +7,7 @@ so what they write commits or rolls back together with the transition that cause
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -169,3 +170,24 @@ class EventBus:
         for subscriber, event_types in self._subscribers:
             if isinstance(event, event_types):
                 subscriber(event, session)
+
+
+class Deferred:
+    """A subscriber built when the first event reaches it, subscribed to every event in the place
+    of the one it builds (so the order of subscribers stays the contract it is). A read publishes
+    no event, so `zyklus status` never imports the reminder planner, the outbox or the accounts
+    (issue 16, goal 2). ``build`` returns the subscriber and the event types it handles."""
+
+    def __init__(self, build: Callable[[], tuple[Subscriber, tuple[type[DomainEvent], ...]]]) -> None:
+        self._build = build
+        self._built: tuple[Subscriber, tuple[type[DomainEvent], ...]] | None = None
+        self._lock = threading.Lock()  # the web app's threads may publish their first events at once
+
+    def __call__(self, event: DomainEvent, session: Session) -> None:
+        if self._built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = self._build()
+        subscriber, event_types = self._built
+        if isinstance(event, event_types):
+            subscriber(event, session)

@@ -135,15 +135,20 @@ class Meetings:
             s.publish(MeetingAnnounced(cycle.id, municipality.ags, cycle.number, row.id, "request"), session)
             return self._view(session, row, municipality, cycle)
 
-    def cancel(self, meeting_id: int, *, actor: str) -> MeetingView:
+    def cancel(self, meeting_id: int, *, actor: str, reason: str | None = None) -> MeetingView:
+        """The members get the cancellation of their calendar entry, with the reason if one is
+        given (one line: it is shown in the mail and the history)."""
         s = self.service
+        if reason is not None:
+            reason = validate.single_line(reason, t("meeting.field.cancel_reason", s.lang), s.lang, limit=1000)
         with s.unit() as session:
             row, municipality, cycle = self._meeting(session, meeting_id, actor)
             self._planned(row)
             if row.attendance is not None:
                 raise InvalidInput(m("meeting.already_held", s.lang, id=row.id))
             row.status, row.sequence, row.changed_at = "cancelled", row.sequence + 1, stamp(s.clock)
-            self._on_record(session, cycle, row, actor, "cancelled")
+            row.cancel_reason = reason
+            self._on_record(session, cycle, row, actor, "cancelled", reason=reason)
             s.publish(MeetingAnnounced(cycle.id, municipality.ags, cycle.number, row.id, "cancel"), session)
             return self._view(session, row, municipality, cycle)
 
@@ -179,7 +184,7 @@ class Meetings:
     def results(self, meeting_id: int, *, actor: str, text: str) -> MeetingView:
         text = validate.text(text, t("meeting.field.results", self.service.lang), self.service.lang)
         if not text:
-            raise InvalidInput(m("text.empty", self.service.lang, field="--text"))
+            raise InvalidInput(m("text.empty", self.service.lang, field=t("meeting.field.results", self.service.lang)))
         return self._note(meeting_id, actor, "results", text)
 
     def _note(self, meeting_id: int, actor: str, name: str, value: str) -> MeetingView:
@@ -219,7 +224,7 @@ class Meetings:
     def _agenda(self, agenda: str) -> str:
         agenda = validate.text(agenda, t("meeting.field.agenda", self.service.lang), self.service.lang)
         if not agenda:
-            raise InvalidInput(m("text.empty", self.service.lang, field="--agenda"))
+            raise InvalidInput(m("text.empty", self.service.lang, field=t("meeting.field.agenda", self.service.lang)))
         return agenda
 
     def _duration(self, minutes: int) -> int:
@@ -262,11 +267,13 @@ class Meetings:
         return person
 
     def _on_record(self, session: Session, cycle: Cycle, row: Meeting, actor: str, action: str,
-                   fields: Sequence[str] = (), details: Mapping[str, Any] | None = None) -> None:
-        """Every change of a meeting is in the cycle's history, with who made it."""
+                   fields: Sequence[str] = (), details: Mapping[str, Any] | None = None,
+                   reason: str | None = None) -> None:
+        """Every change of a meeting is in the cycle's history, with who made it (and why, for a
+        cancellation)."""
         self.service.add_history(session, cycle, on=self.service.today(), actor=validate.email(actor, self.service.lang),
                                  kind="meeting", trigger=row.structure, from_phase=cycle.phase,
-                                 to_phase=cycle.phase,
+                                 to_phase=cycle.phase, reason=reason,
                                  details={"meeting": row.id, "action": action,
                                           **({"fields": list(fields)} if fields else {}), **(details or {})})
 

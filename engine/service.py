@@ -36,8 +36,8 @@ from engine.definitions.loader import Catalog
 from engine.definitions.model import COMPLETED, Definition, Transition
 from engine.errors import (Conflict, DefinitionError, InvalidInput, NotFound, PermissionDenied, TransitionRefused,
                            VersionMismatch)
-from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, DomainEvent, EventBus, FactRecorded,
-                           PhaseEntered)
+from engine.events import (CycleCompleted, CycleStarted, DeadlineChanged, Deferred, DomainEvent, EventBus, FactRecorded,
+                           PhaseEntered, Subscriber)
 from engine.facts import parse_fields
 from engine.guards import GuardResult, blocking_unmet, evaluate_all
 from engine.i18n import LANGUAGES, Language, format_date, m, t
@@ -143,11 +143,9 @@ class Service:
         # A new cycle inherits the action programme (goals, indicators, open measures) in the same
         # transaction that starts it, and a completed cycle keeps its indicators' ratings in the
         # transaction that completes it; see engine/indicators/carry_over.py and kept_ratings.py.
-        from engine.indicators.carry_over import CarryOver
-        from engine.indicators.kept_ratings import KeepRatings
-
-        self.bus.subscribe(CarryOver(clock), CycleStarted)
-        self.bus.subscribe(KeepRatings(clock), CycleCompleted)
+        # Both are built on the first event (a read publishes none and never imports them).
+        self.bus.subscribe(Deferred(lambda: _carry_over(clock)), DomainEvent)
+        self.bus.subscribe(Deferred(lambda: _keep_ratings(clock)), DomainEvent)
 
     # -- infrastructure -----------------------------------------------------------------------
     def in_language(self, lang: Language) -> "Service":
@@ -919,6 +917,18 @@ class _Chosen(NamedTuple):
     due_on: dt.date | None
     restart_on: dt.date | None
     lock_version: int
+
+
+def _carry_over(clock: Clock) -> tuple[Subscriber, tuple[type[DomainEvent], ...]]:
+    from engine.indicators.carry_over import CarryOver
+
+    return CarryOver(clock), (CycleStarted,)
+
+
+def _keep_ratings(clock: Clock) -> tuple[Subscriber, tuple[type[DomainEvent], ...]]:
+    from engine.indicators.kept_ratings import KeepRatings
+
+    return KeepRatings(clock), (CycleCompleted,)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,15 @@ def year(text: str | None, lang: Language, blank: Blank = None) -> int | Blank:
     return spec.year(text, lang)
 
 
+def sdg(text: str | None, lang: Language, blank: Blank = None) -> int | Blank:
+    """One of the 17 Sustainable Development Goals, by its number."""
+    from engine.indicators import spec
+
+    if text is None or not text.strip():
+        return None if text is None else blank
+    return spec.sdg(text, lang)
+
+
 def day(text: str | None, lang: Language, blank: Blank = None) -> dt.date | Blank:
     """An ISO date (2027-03-15): the web forms turn 15.03.2027 into one before."""
     if text is None or not text.strip():

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from engine.definitions.model import Definition
     from engine.service import Service
     from notifications.compose import Composer
+    from notifications.outbox import NewMail
 
 RECEIVED = ("pending", "sending", "sent")
 """Outbox states of a mail whose calendar entry reached (or is about to reach) its recipient."""
@@ -66,6 +67,8 @@ class Cancellations:
         from notifications.compose import calendar_uid, people_of
         from notifications.outbox import insert_ignoring_duplicates
 
+        self.composer.renderer.reload()  # an administrator's edit counts without a restart, as in a sweep
+
         cycle = session.get(Cycle, cycle_id)
         municipality = session.get(Municipality, cycle.municipality_id)
         domain = self.composer.settings.domain
@@ -85,7 +88,7 @@ class Cancellations:
         facts = list(session.exec(select(Fact).where(Fact.cycle_id == cycle_id).order_by(col(Fact.id))))
         programme = programme_shapes_of(session.connection(), [cycle_id]).get(cycle_id)
         sequences: dict[str, int] = {}
-        rows: list[Outbox] = []
+        rows: list[NewMail] = []
         for uid, entry in due.items():
             if entry.phase not in sequences:
                 sequences[entry.phase] = next_sequence(session, cycle_id, entry.phase)
@@ -99,7 +102,7 @@ class Cancellations:
             for row in self.composer.compose(session, cancel, cycle, municipality, told, facts, now,
                                              extra=lambda lang: {"reason": reason}, definition=made_by,
                                              programme=programme):
-                row.status = "pending"  # a digest carries no calendar: the cancellation goes out alone
+                row["status"] = "pending"  # a digest carries no calendar: the cancellation goes out alone
                 rows.append(row)
         session.flush()
         return insert_ignoring_duplicates(session, rows)

@@ -24,9 +24,10 @@ from engine.status import as_commands, build_status
 from notifications.ics import DeadlineItem, deadline_calendar
 from notifications.links import WebLinks
 from notifications.mail import message_id_for
+from notifications.outbox import NewMail
 from notifications.planning import CYCLE_WIDE
 from notifications.render import MailRenderer
-from notifications.tables import Outbox, Timer
+from notifications.tables import Timer
 
 TEMPLATE_FOR_KIND = {"enter": "phase_entered", "before": "reminder", "due": "reminder", "overdue": "reminder",
                      "escalation": "reminder", "review": "review", "event": "review",
@@ -67,7 +68,7 @@ class Composer:
                 people: list[Person], facts: list[Fact], now: dt.datetime,
                 extra: Callable[[str], Mapping[str, Any]] | None = None,
                 definition: Definition | None = None, held_meetings: Mapping[str, int] | None = None,
-                programme: ProgrammeShape | None = None) -> list[Outbox]:
+                programme: ProgrammeShape | None = None) -> list[NewMail]:
         """``people`` and ``facts`` come from the sweep's batched reads, so the status a mail
         quotes costs no query of its own, and the calendar is built once per language.
         ``definition`` names what the mail speaks of when that is not the cycle's version (the
@@ -83,7 +84,7 @@ class Composer:
         statuses: dict[str, dict[str, Any]] = {}
         calendars: dict[str, bytes | None] = {}
         base_roles = set(self._base_roles(definition, timer))
-        rows = []
+        rows: list[NewMail] = []
         chosen = recipients(people, timer.roles)
         attendees = tuple(person.email for person in chosen)
         for person in chosen:
@@ -99,7 +100,7 @@ class Composer:
                 context.update(extra(lang))
             rendered = self.renderer.render(TEMPLATE_FOR_KIND[timer.kind], lang, context)
             key = outbox_key(timer, person.email)
-            rows.append(Outbox(
+            rows.append(NewMail(
                 key=key, cycle_id=cycle.id, kind=timer.kind, recipient=person.email, recipient_name=person.name,
                 language=lang, subject=rendered.subject, text=rendered.text, html=rendered.html,
                 ics=calendars[lang],

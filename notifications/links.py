@@ -40,6 +40,14 @@ class WebLinks:
         """Where an indicator's yearly value is entered."""
         return f"{self.municipality()}/handlungsprogramm#indikator-{quote(indicator_id, safe='')}"
 
+    def meeting(self, meeting_id: int) -> str:
+        """A meeting's page: its agenda, and for the coordination the forms that record it."""
+        return f"{self.municipality()}/sitzungen/{meeting_id}"
+
+    def candidate(self, candidate_id: int) -> str:
+        """Where a council decision the OParl sync found is accepted or dismissed."""
+        return f"{self.municipality()}/ratsinformation#vorschlag-{candidate_id}"
+
     def step(self, step: Mapping[str, Any]) -> str:
         """The page on which a next step (``NextStepDTO`` shape) is taken."""
         action = step["action"]

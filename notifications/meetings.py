@@ -57,6 +57,7 @@ class MeetingInvitations:
         from notifications.mail import message_id_for
         from notifications.outbox import insert_ignoring_duplicates
 
+        self.composer.renderer.reload()  # an administrator's edit counts without a restart, as in a sweep
         meeting = session.get(Meeting, event.meeting_id)
         cycle = session.get(Cycle, meeting.cycle_id)
         municipality = session.get(Municipality, cycle.municipality_id)
@@ -92,10 +93,14 @@ class MeetingInvitations:
 
     def _context(self, meeting: Meeting, municipality: Municipality, cycle: Cycle, name: str, lang: str,
                  method: str) -> dict[str, Any]:
-        return {"recipient_name": name, "municipality": municipality.name, "ags": municipality.ags,
+        from notifications.links import WebLinks
+
+        public_url = self.composer.settings.public_url
+        return {"page": WebLinks(public_url, municipality.ags).meeting(meeting.id) if public_url else None,"recipient_name": name, "municipality": municipality.name, "ags": municipality.ags,
                 "cycle_number": cycle.number, "group_label": t(f"role.{meeting.structure}", lang),  # type: ignore[arg-type]
                 "meeting_on": self._local(meeting).date(), "meeting_time": self._local(meeting).strftime("%H:%M"),
-                "place": meeting.place, "agenda": meeting.agenda, "update": method == "request" and meeting.sequence > 0}
+                "place": meeting.place, "agenda": meeting.agenda, "update": method == "request" and meeting.sequence > 0,
+                "reason": meeting.cancel_reason if method == "cancel" else None}
 
     def _ics(self, meeting: Meeting, municipality: Municipality, lang: str, method: str, now: dt.datetime,
              attendees: tuple[str, ...]) -> bytes:

@@ -102,4 +102,5 @@ class RunPlanner:
 
         if self._composer is None:
             self._composer = self._make_composer()
+        self._composer.renderer.reload()  # an administrator's edit counts without a restart, as in a sweep
         return cancel_entries(session, self._composer, run_event, keep)

@@ -34,7 +34,7 @@ from engine.snapshot import ProgrammeShape
 from notifications.compose import Composer
 from notifications.mail import message_id_for
 from notifications.monitoring import KINDS as MONITORING_KINDS
-from notifications.outbox import RetryPolicy, Transport, clear_old_bodies, dispatch, insert_ignoring_duplicates
+from notifications.outbox import NewMail, RetryPolicy, Transport, clear_old_bodies, dispatch, insert_ignoring_duplicates
 from notifications.planning import CYCLE_WIDE, plan_review
 from notifications.run_reminders import RunMailer
 from notifications.run_timers import in_run
@@ -218,7 +218,7 @@ class Sweeper:
         report.claimed += len(timers)
         batch = self._read(session, timers, now)
         outcomes: dict[int, str] = {}
-        composed: dict[int, list[Outbox]] = {}
+        composed: dict[int, list[NewMail]] = {}
         failed: dict[int, Exception] = {}
         for timer in timers:
             try:
@@ -235,14 +235,15 @@ class Sweeper:
         report.stale += sum(1 for o in outcomes.values() if o in ("stale", "missed"))
         report.satisfied += sum(1 for o in outcomes.values() if o == "satisfied")
         if collect:
-            report.planned_mails += [{"to": r.recipient, "subject": r.subject, "kind": r.kind} for r in rows]
+            report.planned_mails += [{"to": r["recipient"], "subject": r["subject"], "kind": r["kind"]} for r in rows]
         by_outcome: dict[str, list[int]] = defaultdict(list)
         for timer_id, outcome in outcomes.items():
             by_outcome[outcome].append(timer_id)
-        for outcome, ids in by_outcome.items():
-            session.execute(update(Timer).where(col(Timer.id).in_(ids)).values(outcome=outcome, retry_at=None))
+        for outcome, ids in by_outcome.items():  # nothing reads the batch's timers after this
+            session.execute(update(Timer).where(col(Timer.id).in_(ids)).values(outcome=outcome, retry_at=None)
+                            .execution_options(synchronize_session=False))
 
-    def _handle(self, session: Session, timer: Timer, batch: _Batch, now: dt.datetime) -> tuple[str, list[Outbox]]:
+    def _handle(self, session: Session, timer: Timer, batch: _Batch, now: dt.datetime) -> tuple[str, list[NewMail]]:
         """One reminder's outcome and mails. A review or monitoring reminder first plans its
         successor, in a SAVEPOINT: a failure takes nothing of the batch along, and a reminder
         that cannot be composed still leaves the next occurrence planned."""
@@ -261,7 +262,7 @@ class Sweeper:
             self.planner.monitoring.sync(session, cycle, (timer.kind,))  # next year's, the next span's
 
     def _decide(self, session: Session, timer: Timer, cycle: Cycle, batch: _Batch,
-                now: dt.datetime) -> tuple[str, list[Outbox]]:
+                now: dt.datetime) -> tuple[str, list[NewMail]]:
         listing = None
         if timer.kind in ("before", "due", "review", "event") and timer.due_on and timer.due_on < self.service.today():
             return "missed", []  # a reminder of a date already past helps nobody
@@ -278,12 +279,12 @@ class Sweeper:
                                      held_meetings=batch.held.get(cycle.id, {}),
                                      programme=batch.programmes.get(cycle.id))
         for row in rows:
-            if row.status == "held":
-                row.next_attempt_at = self._next_send_moment(timer.fire_at)
+            if row["status"] == "held":
+                row["next_attempt_at"] = self._next_send_moment(timer.fire_at)
         return "queued", rows
 
     @staticmethod
-    def _insert(session: Session, composed: dict[int, list[Outbox]], failed: dict[int, Exception]) -> int:
+    def _insert(session: Session, composed: dict[int, list[NewMail]], failed: dict[int, Exception]) -> int:
         """The batch's mails in one INSERT; if that fails (a value too long for its column, say),
         reminder by reminder, so only the reminder whose mails cannot be stored fails."""
         try:

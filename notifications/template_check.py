@@ -36,7 +36,8 @@ MONITORING_SAMPLES: dict[str, dict[str, Any]] = {
          "status_on": dt.date(2026, 9, 1), "days": 195, "responsible": "Hochbauamt"}]},
 }
 _MEETING = {"group_label": "Steuerungsgruppe", "meeting_on": _DUE, "meeting_time": "17:00",
-            "place": "Rathaus, Raum 101", "agenda": "1. Leitlinien\n2. Strategische Ziele", "update": False}
+            "place": "Rathaus, Raum 101", "agenda": "1. Leitlinien\n2. Strategische Ziele", "update": False,
+            "page": None}
 """What notifications/meetings.py gives a meeting's invitation and cancellation."""
 SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
     ("reminder", "before", {"days_left": 14}), ("reminder", "due", {"days_left": 0}),
@@ -47,7 +48,7 @@ SAMPLES: list[tuple[str, str, dict[str, Any]]] = [
     ("stale_measures", "stale_measures", MONITORING_SAMPLES["stale_measures"]),
     ("calendar_cancelled", "cancel", {"reason": "advanced"}),
     ("meeting_invitation", "meeting", _MEETING), ("meeting_invitation", "meeting_update", {**_MEETING, "update": True}),
-    ("meeting_cancelled", "meeting_cancel", _MEETING),
+    ("meeting_cancelled", "meeting_cancel", {**_MEETING, "reason": None}),
 ]
 """Every kind of mail a sweep composes: (template, kind, what the composer adds for it)."""
 SAMPLE_COMMON = {"recipient_name": "Anna Koch", "recipient_email": "anna.koch@erfurt.example", "municipality": "Erfurt",

@@ -1,7 +1,9 @@
 """What the notifications add-on hangs on the engine's event bus, in one place for every entry
 point (the CLI, the demo, the benchmark, the tests), so none of them forgets a part of it.
 
-Kept light: importing this loads the planner and the erasure handlers, not mail, SMTP or ICS."""
+Kept light: importing this loads nothing of the add-on. Each subscriber is imported and built
+when the first event reaches it (engine.events.Deferred), so a command that only reads
+(`zyklus status`) loads neither the planner nor the outbox, mail, SMTP or ICS."""
 
 from __future__ import annotations
 
@@ -9,13 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.events import PersonForgotten
+from engine.events import Deferred, DomainEvent, PersonForgotten
 from engine.service import Service
-from notifications.cancellations import Cancellations
-from notifications.meetings import MeetingInvitations
-from notifications.privacy import MaildirEraser, scrub_outbox
-from notifications.run_timers import RunPlanner
-from notifications.timers import TimerPlanner
 
 if TYPE_CHECKING:
     from notifications.compose import Composer
@@ -23,25 +20,49 @@ if TYPE_CHECKING:
 
 
 def wire_notifications(service: Service, *, send_hour: int, maildir: Path | None,
-                       composer: "Callable[[], Composer] | None" = None) -> TimerPlanner:
+                       composer: "Callable[[], Composer] | None" = None) -> None:
     """The reminder planner, so every transition plans its reminders in the same transaction (and,
     given a ``composer``, cancels the calendar entries that no longer apply, and invites the
     members of a working structure to its meetings), and the erasure
     handlers of the outbox and (where mails are written to one) the maildir, in this order.
-    Importing them registers their tables."""
-    cancellations = Cancellations(service, composer) if composer is not None else None
-    planner = TimerPlanner(service, send_hour=send_hour, cancellations=cancellations)
-    service.bus.subscribe(planner, *TimerPlanner.EVENTS)
+    Building them imports their tables (a new database gets them from zyklus.schema)."""
+    def planner():  # (subscriber, event types), as Deferred wants them
+        from notifications.cancellations import Cancellations
+        from notifications.timers import TimerPlanner
+
+        cancellations = Cancellations(service, composer) if composer is not None else None
+        return TimerPlanner(service, send_hour=send_hour, cancellations=cancellations), TimerPlanner.EVENTS
+
+    def invitations():
+        from notifications.meetings import MeetingInvitations
+
+        return MeetingInvitations(service, composer), MeetingInvitations.EVENTS
+
+    def run_planner():
+        from notifications.run_timers import RunPlanner
+
+        return RunPlanner(service, send_hour, composer), RunPlanner.EVENTS
+
+    def outbox_scrubber():
+        from notifications.privacy import scrub_outbox
+
+        return scrub_outbox, (PersonForgotten,)
+
+    def maildir_eraser():
+        from notifications.privacy import MaildirEraser
+
+        return MaildirEraser(maildir), (PersonForgotten,)
+
+    service.bus.subscribe(Deferred(planner), DomainEvent)
     if composer is not None:  # tools that plan but never mail invite nobody either
-        service.bus.subscribe(MeetingInvitations(service, composer), *MeetingInvitations.EVENTS)
-    service.bus.subscribe(RunPlanner(service, send_hour, composer), *RunPlanner.EVENTS)
-    service.bus.subscribe(scrub_outbox, PersonForgotten)
+        service.bus.subscribe(Deferred(invitations), DomainEvent)
+    service.bus.subscribe(Deferred(run_planner), DomainEvent)
+    service.bus.subscribe(Deferred(outbox_scrubber), DomainEvent)
     if maildir is not None:
-        service.bus.subscribe(MaildirEraser(maildir), PersonForgotten)
-    return planner
+        service.bus.subscribe(Deferred(maildir_eraser), DomainEvent)
 
 
-def wire_configured(service: Service, settings: "SettingsLike") -> TimerPlanner:
+def wire_configured(service: Service, settings: "SettingsLike") -> None:
     """As configured: the maildir is erased from even when SMTP is configured now, since it keeps
     the mails written before."""
     def composer() -> "Composer":  # only when a calendar entry is cancelled: jinja2 and ICS load then
@@ -49,5 +70,5 @@ def wire_configured(service: Service, settings: "SettingsLike") -> TimerPlanner:
 
         return composer_for(service, settings)
 
-    return wire_notifications(service, send_hour=settings.get("scheduler", "send_hour"),
-                              maildir=settings.resolve(settings.get("mail", "maildir")), composer=composer)
+    wire_notifications(service, send_hour=settings.get("scheduler", "send_hour"),
+                       maildir=settings.resolve(settings.get("mail", "maildir")), composer=composer)

@@ -52,28 +52,41 @@ def build_service(settings: "Settings", clock: "Clock", url: str, lang: "Languag
     from engine.db.database import make_engine
     from engine.definitions.loader import Catalog
     from engine.errors import ConfigError
+    from engine.events import Deferred, DomainEvent
     from engine.i18n import m
     from engine.service import Service
     from engine.versions import database_if_present
-    from engine.events import PersonForgotten
     from notifications.wiring import wire_configured
-    from zyklus.schema import register_all_tables
-    from zyklus.app.accounts import forget_account
-    from zyklus.app.oparl import forget_decider
 
-    register_all_tables()  # a new database gets every table, whatever this process imported before
     if require_schema:
         engine = database_if_present(url, busy_timeout=settings.busy_timeout)
         if engine is None:
             raise ConfigError(m("db.not_initialised", lang))
     else:
+        from zyklus.schema import register_all_tables
+
+        register_all_tables()  # a new database gets every table, whatever this process imported before
         engine = make_engine(url, busy_timeout=settings.busy_timeout)
     service = Service(engine, Catalog(settings.workflow_dirs), clock, tz=settings.timezone, lang=lang,
                       default_workflow=settings.get("general", "default_workflow"))
     wire_configured(service, settings)
-    service.bus.subscribe(forget_account, PersonForgotten)
-    service.bus.subscribe(forget_decider, PersonForgotten)
+    service.bus.subscribe(Deferred(_account_eraser), DomainEvent)
+    service.bus.subscribe(Deferred(_decider_eraser), DomainEvent)
     return service
+
+
+def _account_eraser():  # (subscriber, event types): imported when a person is forgotten
+    from engine.events import PersonForgotten
+    from zyklus.app.accounts import forget_account
+
+    return forget_account, (PersonForgotten,)
+
+
+def _decider_eraser():  # as above: a read never loads the accounts or the OParl tables
+    from engine.events import PersonForgotten
+    from zyklus.app.oparl import forget_decider
+
+    return forget_decider, (PersonForgotten,)
 
 
 def local_relay(port: int) -> "Transport":

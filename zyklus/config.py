@@ -369,8 +369,10 @@ def _check_sender(settings: Settings, refuse: _Refusal) -> None:
     from engine import validate
     from engine.errors import InvalidInput
 
+    sender = settings.get("smtp", "sender")
     try:
-        validate.sender(settings.get("smtp", "sender"), refuse.lang)
+        if sender != SCHEMA["smtp"]["sender"][1]:  # the shipped default is good; email-validator loads only for another
+            validate.sender(sender, refuse.lang)
     except InvalidInput as exc:
         raise ConfigError(m("config.bad_value", refuse.lang, path=refuse.shown, key="[smtp] sender",
                             problem=exc.message)) from None

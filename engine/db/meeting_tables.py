@@ -36,6 +36,8 @@ class Meeting(SQLModel, table=True):
     minutes: str | None = Field(default=None, max_length=1000)
     """The minutes: a link or a file reference."""
     results: str | None = Field(default=None, sa_column=Column(Text))
+    cancel_reason: str | None = Field(default=None, max_length=1000)
+    """Why the meeting was cancelled, as the coordinator gave it: the cancellation mail says it."""
     actor: str = Field(max_length=254)
     """Who planned the meeting."""
     created_at: dt.datetime

@@ -181,15 +181,22 @@ class Programme:
                 self.publish(session, loaded, IndicatorsAdded, keys=tuple(adopted))
         return adopted
 
-    def add(self, ags: str, raw: dict[str, str | None], *, actor: str) -> Indicator:
+    def add(self, ags: str, raw: dict[str, str | None], *, actor: str, sdg_target: str | None = None) -> Indicator:
+        """An own indicator from its fields (the CSV columns) and the SDG sub-target it measures
+        (which must belong to its SDG); on record in the history, as its later changes are."""
         spec = specs.parse_spec(raw, self.lang, this_year=self._this_year())
+        _goal_number, sub_target = self._sdg_target(sdg_target, spec.sdg)
         with self.service.unit(ags) as session:
-            loaded, _ = self.open_for_editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             if spec.key in self._keys(session, Indicator, loaded.cycle):
                 raise Conflict(m("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
                                  number=loaded.cycle.number, key=spec.key))
             goal = self._goal(session, loaded, spec.goal) if spec.goal else None
-            row = self._insert(session, loaded, spec, goal=goal)
+            row = self._insert(session, loaded, spec, goal=goal, sdg_target=sub_target)
+            self._changed(session, loaded, person, "indicator_added", row.key, None, {"added": {
+                "name": row.name, "sdg": row.sdg, "sdg_target": row.sdg_target, "unit": row.unit,
+                "direction": row.direction, "band": [row.band_low, row.band_high] if row.direction == "band" else None,
+                "goal": spec.goal}})
             self.publish(session, loaded, IndicatorsAdded, keys=(row.key,))
         return row
 
@@ -365,11 +372,21 @@ class Programme:
     def update_indicator(self, ags: str, key: str, *, actor: str, reason: str | None = None,
                          name: str | None = None, unit: str | None = None, source: str | None = None,
                          theme_field: str | None = None, goal: str | None = None, sdg: str | None = None,
-                         sdg_target: str | None = None) -> Indicator:
-        """Change how the programme describes an indicator; the old wording stays in the history.
-        Its key, direction and values stay: they are what the ratings were computed from."""
+                         sdg_target: str | None = None, definition: str | None = None,
+                         direction: str | None = None, band_low: float | str | None = None,
+                         band_high: float | str | None = None, values_due: str | None = None,
+                         publication_lag: int | str | None = None) -> Indicator:
+        """Change how the programme defines an indicator; the old definition stays in the history.
+        Its key and values stay. A corrected direction or band rates this cycle from now on;
+        earlier cycles keep the ratings they were given (engine/indicators/kept_ratings.py)."""
         reason = self._reason(reason)
         wanted: dict[str, Any] = {}
+        if definition is not None:
+            wanted["definition"] = validate.text(definition, "definition", self.lang, limit=2000) if definition else None
+        if values_due is not None:
+            wanted["values_due"] = specs.values_due(values_due, self.lang)
+        if publication_lag is not None:
+            wanted["publication_lag"] = specs.publication_lag(publication_lag, self.lang)
         if name is not None:
             wanted["name"] = validate.single_line(name, "--name", self.lang)
         if unit is not None:
@@ -389,6 +406,8 @@ class Programme:
             row = self._indicator(session, loaded, specs.key(key, self.lang))
             if goal_key is not None:
                 wanted["goal_id"] = self._goal(session, loaded, goal_key).id if goal_key else None
+            if direction is not None or _given(band_low) or _given(band_high):
+                wanted.update(self._direction(session, row, direction, band_low, band_high))
             changes = self._apply(row, wanted)
             if "goal_id" in changes:
                 changes["goal"] = {"old": self._goal_key(session, changes.pop("goal_id")["old"]), "new": goal_key or None}
@@ -396,6 +415,23 @@ class Programme:
             if changes:
                 self._changed(session, loaded, person, "indicator_updated", row.key, reason, {"changes": changes})
         return row
+
+    def _direction(self, session: Session, row: Indicator, direction: str | None, low: float | str | None,
+                   high: float | str | None) -> dict[str, Any]:
+        """A corrected direction with its band, by the rules an added one follows: a band needs
+        both bounds, the lower not above the upper (equal: one level to reach and hold), and no
+        targets (the band is the target); another direction has no bounds."""
+        wanted = specs.direction(direction, self.lang) if direction else row.direction
+        bounds = [parse_number(x, self.lang) if _given(x) else None for x in (low, high)]
+        if wanted != "band":
+            if any(x is not None for x in bounds):
+                raise InvalidInput(m("indicator.band_unexpected", self.lang))
+            return {"direction": wanted, "band_low": None, "band_high": None}
+        if bounds[0] is None or bounds[1] is None or bounds[0] > bounds[1]:
+            raise InvalidInput(m("indicator.band_missing", self.lang))
+        if session.exec(select(IndicatorTarget.id).where(IndicatorTarget.indicator_id == row.id)).first():
+            raise InvalidInput(m("indicator.band_targets", self.lang))
+        return {"direction": wanted, "band_low": bounds[0], "band_high": bounds[1]}
 
     @staticmethod
     def _goal_key(session: Session, goal_id: int | None) -> str | None:
@@ -663,13 +699,16 @@ class Programme:
                        title: str | None = None, goal: str | None = None, responsible: str | None = None,
                        planned_start: dt.date | str | None = None, planned_end: dt.date | str | None = None,
                        costs: float | str | None = None, staff: float | str | None = None,
-                       progress: int | str | None = None) -> Measure:
+                       progress: int | str | None = None, theme_field: str | None = None) -> Measure:
         """Change a measure's plan (its status has ``set_measure_status``); the old plan stays in
-        the history. An empty text clears an optional field. A new goal brings its theme field."""
+        the history. An empty text clears an optional field. A new goal brings its theme field;
+        a theme field of its own is for a measure without a goal."""
         reason = self._reason(reason)
         wanted: dict[str, Any] = self._resources(costs, staff, progress)
         if title is not None:
             wanted["title"] = validate.single_line(title, "--title", self.lang, limit=300)
+        if theme_field is not None:
+            wanted["theme_field"] = validate.single_line(theme_field, "--theme", self.lang) if theme_field else None
         if responsible is not None:
             wanted["responsible"] = (validate.single_line(responsible, "--responsible", self.lang)
                                      if responsible else None)
@@ -684,6 +723,8 @@ class Programme:
             if goal_key:
                 goal_row = self._goal(session, loaded, goal_key)
                 wanted["goal_id"], wanted["theme_field"] = goal_row.id, goal_row.theme_field
+            elif "theme_field" in wanted:
+                self._own_theme(session, row, wanted["theme_field"])
             changes = self._apply(row, wanted)
             if "goal_id" in changes:
                 changes["goal"] = {"old": self._goal_key(session, changes.pop("goal_id")["old"]), "new": goal_key}
@@ -691,6 +732,15 @@ class Programme:
             if changes:
                 self._changed(session, loaded, person, "measure_updated", row.key, reason, {"changes": changes})
         return row
+
+    def _own_theme(self, session: Session, row: Measure, theme: str | None) -> None:
+        """A measure under a goal shares its goal's theme field; one without needs a theme of its own."""
+        goal = session.get(Goal, row.goal_id) if row.goal_id else None
+        if goal is None and theme is None:
+            raise InvalidInput(m("measure.no_theme", self.lang))
+        if goal is not None and (theme or "").casefold() != goal.theme_field.casefold():
+            raise InvalidInput(m("goal.theme_differs", self.lang, theme=theme or "–", key=goal.key,
+                                 parent_theme=goal.theme_field))
 
     def delete_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None) -> Measure:
         """Remove a measure entered by mistake, with its status log and links; the history keeps

@@ -83,7 +83,10 @@ def trend_chart(series: Sequence[Point], *, title: str, number: Callable[[float]
              f'<g font-size="{FONT}" fill="{BASELINE}">']
     if unit:
         parts.append(f'<text x="4" y="{FONT + 2}">{escape(unit)}</text>')
-    if band:
+    if band and band[0] == band[1]:  # a level to reach and hold (parity): a line, not an empty band
+        parts.append(f'<line x1="{LEFT}" y1="{y(band[0])}" x2="{LEFT + inner_w}" y2="{y(band[0])}" '
+                     f'stroke="{TARGET}" stroke-width="2"/>')
+    elif band:
         parts.append(f'<rect x="{LEFT}" y="{y(band[1])}" width="{inner_w}" '
                      f'height="{float(y(band[0])) - float(y(band[1])):.1f}" fill="{BAND}"/>')
     for value in (low, (low + high) / 2, high):

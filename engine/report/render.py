@@ -53,7 +53,9 @@ def _chart(item: RatedIndicator, lang: Language) -> Markup:
     words += [t("report.chart.target_words", lang, year=year, value=number(value)) for year, value in view.targets]
     if view.baseline:
         words.append(t("report.chart.baseline_words", lang, year=view.baseline[0], value=number(view.baseline[1])))
-    if view.band:
+    if view.band and view.band[0] == view.band[1]:
+        words.append(t("report.chart.level_words", lang, value=number(view.band[0])))
+    elif view.band:
         words.append(t("report.chart.band_words", lang, low=number(view.band[0]), high=number(view.band[1])))
     return trend_chart(view.series, title=t("report.trend_title", lang, name=indicator_name(row, lang)),
                        number=number, targets=view.targets, target=rating.target, baseline=view.baseline,

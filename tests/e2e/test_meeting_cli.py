@@ -72,8 +72,10 @@ def test_a_meeting_from_planning_to_its_results(db: Path) -> None:
 
     second = str(as_json(db, "meeting", "add", AGS, "--as", ANNA, "--group", "core_team", "--on",
                          "2027-06-01T10:00", "--place", "Rathaus", "--agenda", "Bestandsaufnahme")["id"])
-    cancelled = as_json(db, "meeting", "cancel", second, "--as", ANNA)
-    assert (cancelled["status"], cancelled["sequence"]) == ("cancelled", 1)
+    cancelled = as_json(db, "meeting", "cancel", second, "--as", ANNA, "--reason", "Kernteam im Urlaub")
+    assert (cancelled["status"], cancelled["sequence"], cancelled["cancel_reason"]) == ("cancelled", 1,
+                                                                                       "Kernteam im Urlaub")
+    assert as_json(db, "history", AGS)[-1]["reason"] == "Kernteam im Urlaub"
 
 
 @pytest.mark.parametrize(("args", "expect"), [

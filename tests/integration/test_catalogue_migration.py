@@ -1,4 +1,4 @@
-"""Migration 0015: every indicator gets a publication lag (1, the reminders' old behaviour), an
+"""Migration 0016: every indicator gets a publication lag (1, the reminders' old behaviour), an
 adopted catalogue indicator its entry's; and the old catalogue's three errors are corrected in
 adopted rows that still say what it said, while a municipality's own change is left alone."""
 
@@ -25,7 +25,7 @@ ROWS = [  # (id, key, catalogue id, name, direction, definition)
 
 def test_adopted_rows_get_their_lag_and_the_corrections(empty_database_url: str) -> None:
     engine = make_engine(empty_database_url)
-    upgrade(engine, "0014")
+    upgrade(engine, "0015")
     _fill_first_schema(engine)
     with engine.begin() as conn:
         for row_id, key, catalogue_id, name, direction, definition in ROWS:

@@ -103,6 +103,11 @@ def test_adoption_copies_the_profile_a_reminder_and_the_report_need(engine_servi
     women = rows["frauenanteil-rat"]
     assert (women.direction, women.band_low, women.band_high) == ("band", 50.0, 50.0)
     assert rows["trinkwasserverbrauch"].publication_lag == 3 and rows["langzeitarbeitslose"].publication_lag == 1
+    for year, share in ((2019, 30.0), (2024, 38.0)):
+        programme.record(AGS, "frauenanteil-rat", year, share, actor=COORDINATOR)
+    html = render_report(assess(engine_service, AGS, 1), "de")
+    assert "Zielwert 50,0, zu erreichen und zu halten." in html  # the chart in words: a level, not a band
+    assert "50,0 – 50,0" not in html and "Zielkorridor von 50,0 bis 50,0" not in html
 
 
 def test_own_indicator_with_band_and_targets(engine_service: Service) -> None:

@@ -8,6 +8,7 @@ steering-group meetings, the old `workshop` facts, and both together. On SQLite 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 
 import icalendar
@@ -64,7 +65,7 @@ def test_invitation_update_and_cancellation_reach_the_members_with_one_uid(
     rig.sweep()
     meetings(rig).change(view.meeting.id, actor=COORDINATOR, place="Kaisersaal")
     rig.sweep()
-    meetings(rig).cancel(view.meeting.id, actor=COORDINATOR)
+    meetings(rig).cancel(view.meeting.id, actor=COORDINATOR, reason="Der Saal ist wegen Wasserschadens gesperrt")
     rig.sweep()
 
     assert {rcpt for m in smtp_handler.received for rcpt in m.rcpt_tos} == STEERING
@@ -83,6 +84,9 @@ def test_invitation_update_and_cancellation_reach_the_members_with_one_uid(
     text = mail.get_body(("plain",)).get_content()
     assert "Ort: Rathaus, Raum 101" in text and "1. Leitlinien\n2. Ziele" in text
     assert changed["Subject"].startswith("Geändert: ") and cancelled["Subject"].startswith("Abgesagt: ")
+    assert "Grund: Der Saal ist wegen Wasserschadens gesperrt" in cancelled.get_body(("plain",)).get_content()
+    assert "Grund:" not in text  # the invitation has no reason to give
+    assert "/kommunen/" not in text  # no [web] public_url: no link into the web app
 
 
 def test_a_core_team_meeting_invites_the_core_team_and_the_coordinators_only(rig: Rig) -> None:
@@ -177,3 +181,36 @@ def test_only_a_coordinator_plans_a_meeting(rig: Rig) -> None:
     with pytest.raises(PermissionDenied):
         meetings(rig).add(AGS, actor=STEERING_ONLY, group="steering_group", starts_at=dt.datetime(2027, 5, 3, 17),
                           place="Rathaus", agenda="Leitlinien")
+
+
+def test_with_a_public_url_invitation_and_cancellation_link_to_the_meetings_page(make_rig: MakeRig,
+                                                                                 tmp_path) -> None:
+    rig = make_rig(make_settings(tmp_path, web={"public_url": "https://zyklus.erfurt.example/"}), local(2027, 1, 4, 9))
+    setup_municipality(rig.service, people=PEOPLE)
+    view = plan(rig, dt.datetime(2027, 5, 3, 17, 0))
+    meetings(rig).cancel(view.meeting.id, actor=COORDINATOR)
+    page = f"https://zyklus.erfurt.example/kommunen/{AGS}/sitzungen/{view.meeting.id}"
+    rows = rig.outbox(kind="meeting") + rig.outbox(kind="meeting_cancel")
+    assert len(rows) == 2 * len(STEERING)
+    for row in rows:
+        assert f"Die Sitzung in zyklus: {page}" in row.text and f'href="{page}"' in row.html
+
+
+def test_an_edited_invitation_template_counts_without_a_restart(make_rig: MakeRig, tmp_path) -> None:
+    """The invitations are written by a composer that lives as long as the process (the web app,
+    `zyklus serve`): it looks the administrator's templates up afresh for every meeting, as a sweep does."""
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    subject = folder / "meeting_invitation.subject.j2"
+    subject.write_text("Erste Fassung: {{ group_label }}", encoding="utf-8")
+    rig = make_rig(make_settings(tmp_path, general={"template_dir": str(folder)}), local(2027, 1, 4, 9))
+    setup_municipality(rig.service, people=PEOPLE)
+    plan(rig, dt.datetime(2027, 5, 3, 17, 0))
+    subject.write_text("Zweite Fassung: {{ group_label }}", encoding="utf-8")
+    later = subject.stat().st_mtime_ns + 10**9  # the edit a second later, whatever the file system's granularity
+    os.utime(subject, ns=(later, later))
+
+    plan(rig, dt.datetime(2027, 5, 10, 17, 0))
+
+    assert sorted({r.subject for r in rig.outbox(kind="meeting")}) == ["Erste Fassung: Steuerungsgruppe",
+                                                                       "Zweite Fassung: Steuerungsgruppe"]

@@ -30,7 +30,7 @@ def server():
         yield running
 
 
-def rig(database_url: str, tmp_path: Path, phase: str = "council_resolution"):
+def rig(database_url: str, tmp_path: Path, phase: str = "council_resolution", web: dict | None = None):
     clock = FixedClock(NOW)
     service = make_service(database_url, clock)
     setup_municipality(service, AGS, people=structure())
@@ -38,7 +38,8 @@ def rig(database_url: str, tmp_path: Path, phase: str = "council_resolution"):
         drive_to(service, phase)
     service.engine.dispose()
     clock.moment = SYNC_DAY
-    return bootstrap(make_settings(tmp_path, oparl={"retry_base_seconds": 0, "max_response_bytes": 100_000}), clock, db_url=database_url), clock
+    settings = make_settings(tmp_path, oparl={"retry_base_seconds": 0, "max_response_bytes": 100_000}, web=web or {})
+    return bootstrap(settings, clock, db_url=database_url), clock
 
 
 @pytest.fixture
@@ -78,6 +79,22 @@ def test_the_candidate_arrives_is_accepted_and_opens_the_way(door, server: OParl
                                     "url": "https://ris.erfurt.example/vo0050.php?__kvonr=815", "result": "adopted"}
     advanced = door.cycles.advance(c.Advance(ags=AGS, actor=COORDINATOR))
     assert advanced.dest == "implementation"
+
+
+def test_with_a_public_url_the_notice_links_to_the_candidates_page(database_url: str, tmp_path: Path,
+                                                                    server: OParlServer) -> None:
+    app, _ = rig(database_url, tmp_path, web={"public_url": "https://zyklus.erfurt.example/"})
+    try:
+        app.oparl.add(c.AddOParlSource(ags=AGS, url=server.system_url))
+        app.oparl.sync(AGS)
+        strategy = app.oparl.candidates(AGS)[0]
+        with Session(app.service.engine) as session:
+            mails = session.exec(select(Outbox).where(Outbox.kind == "oparl")).all()
+        assert mails and not any("zyklus oparl" in mail.text for mail in mails)
+        notice = next(mail.text for mail in mails if "DS 0815/27" in mail.text)
+        assert f"https://zyklus.erfurt.example/kommunen/{AGS}/ratsinformation#vorschlag-{strategy.id}\n" in notice
+    finally:
+        app.close()
 
 
 def test_a_deferred_paper_does_not_open_the_way(door, server: OParlServer) -> None:

@@ -107,7 +107,7 @@ def test_every_correction_is_on_record_with_what_it_replaced(engine_service: Ser
 
     programme.update_goal(AGS, "ll-klima", title="Klimaneutral bis 2040", theme_field="Klima", reason="Ratsbeschluss",
                           actor=COORDINATOR)
-    programme.update_indicator(AGS, "thg-haushalte", name="THG private Haushalte", sdg_target="13.2",
+    programme.update_indicator(AGS, "thg-haushalte", name="THG private Haushalte", sdg_target="13.3",
                                goal="oz-pv", reason="Zuordnung", actor=COORDINATOR)
     programme.update_measure(AGS, "m-pv", costs="150000", progress="20", responsible="", reason="Angebot",
                              actor=COORDINATOR)
@@ -128,7 +128,7 @@ def test_every_correction_is_on_record_with_what_it_replaced(engine_service: Ser
         ("indicator_updated", "thg-haushalte", COORDINATOR, "Zuordnung", {"changes": {
             "name": {"old": "Treibhausgasemissionen der privaten Haushalte",
                      "new": "THG private Haushalte"},
-            "sdg_target": {"old": None, "new": "13.2"}, "goal": {"old": "sz-klima", "new": "oz-pv"}}}),
+            "sdg_target": {"old": "13.2", "new": "13.3"}, "goal": {"old": "sz-klima", "new": "oz-pv"}}}),
         ("measure_updated", "m-pv", COORDINATOR, "Angebot", {"changes": {
             "costs": {"old": 120000.0, "new": 150000.0}, "progress": {"old": None, "new": 20},
             "responsible": {"old": "Hochbauamt", "new": None}}}),

@@ -79,6 +79,15 @@ def test_the_share_of_women_in_the_council_is_a_parity_target() -> None:
                 band=(50.0, 50.0)).symbol == LIGHT_CLOUDS  # at parity but coming down from above: the average falls
 
 
+@pytest.mark.parametrize("key", ["beschaeftigung-frauen-maenner", "verdienstabstand-frauen-maenner",
+                                 "beschaeftigung-auslaender", "schulabbrecher-auslaender"])
+def test_ratios_whose_goal_is_equality_are_a_band_at_100(key: str) -> None:
+    spec = ENTRIES[key].spec
+    assert (spec.unit, spec.direction, spec.band_low, spec.band_high) == ("%", "band", 100.0, 100.0)
+    below = [(2018 + i, 90.0 + i) for i in range(6)]
+    assert rate(spec.direction, below, band=(100.0, 100.0)).symbol == CLOUD  # moving towards equality from below
+
+
 def test_lags_and_intervals_say_when_the_sources_publish() -> None:
     assert ENTRIES["langzeitarbeitslose"].spec.publication_lag == 1  # the Federal Employment Agency's monthly figures
     assert ENTRIES["kinderarmut"].spec.publication_lag == 2  # official statistics via INKAR / SDG-Portal

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import pytest
 
 from notifications.mail import HeaderInjectionError
@@ -265,3 +267,37 @@ def test_a_trans_block_or_an_unknown_key_is_a_template_error(tmp_path: Path) -> 
         renderer.render("review", "de", CONTEXTS["review"])
     with pytest.raises(jinja2.TemplateError, match="no_such_key"):
         renderer.render("review", "en", CONTEXTS["review"])
+
+
+def test_an_edited_macro_file_counts_from_the_next_sweep_on(tmp_path: Path) -> None:
+    """The environments do not stat the files a template imports on every render; the sweep's
+    reload finds what changed since it was compiled."""
+    write(tmp_path, "review.txt.j2", '{% from "_gruss.txt.j2" import gruss %}{{ gruss() }}')
+    write(tmp_path, "_gruss.txt.j2", "{% macro gruss() %}Erste Fassung{% endmacro %}")
+    renderer = MailRenderer(override_dir=tmp_path)
+    assert renderer.render("review", "de", CONTEXTS["review"]).text == "Erste Fassung"
+    macros = tmp_path / "_gruss.txt.j2"
+    write(tmp_path, "_gruss.txt.j2", "{% macro gruss() %}Zweite Fassung{% endmacro %}")
+    later = macros.stat().st_mtime_ns + 10**9  # the edit a second later, whatever the file system's granularity
+    os.utime(macros, ns=(later, later))
+
+    renderer.reload()  # what every sweep does first
+
+    assert renderer.render("review", "de", CONTEXTS["review"]).text == "Zweite Fassung"
+
+
+class _Html:
+    """A value that brings its own HTML, as a plain string (markupsafe escapes that once more)."""
+
+    def __html__(self) -> str:
+        return "<i>kursiv</i>"
+
+
+@pytest.mark.parametrize("value", ['<b>Müller & "Söhne"</b>', "O'Brien", markupsafe.Markup("<em>schon HTML</em>"),
+                                   42, DUE, _Html(), None])
+def test_a_sentence_escapes_its_values_into_html_as_markupsafe_does(tmp_path: Path, value: Any) -> None:
+    write(tmp_path, "review.html.j2", '{{ _("mail.greeting", name=value) }}')
+
+    mail = MailRenderer(tmp_path).render("review", "de", CONTEXTS["review"] | {"value": value})
+
+    assert mail.html == markupsafe.Markup("Guten Tag {name},").format(name=value)

@@ -53,6 +53,17 @@ def test_a_single_value_and_a_band() -> None:
     assert float(band.get("y")) >= TOP and float(band.get("height")) > 0
 
 
+def test_a_band_of_one_value_is_drawn_as_a_line_at_that_value() -> None:
+    """Parity (the council's share of women, 50 to 50) is a level to reach and hold: an empty
+    rectangle would show nothing, so it is a solid line across the chart at the level."""
+    root = parse(trend_chart([(2019, 30.0), (2024, 38.0)], title="Frauenanteil", number=german, band=(50.0, 50.0)))
+    assert root.find(f".//{SVG}rect") is None
+    [level] = [line for line in root.iter(f"{SVG}line") if line.get("stroke-width") == "2"]
+    assert level.get("y1") == level.get("y2")
+    values = [float(p.split(",")[1]) for p in root.find(f".//{SVG}polyline").get("points").split()]
+    assert float(level.get("y1")) < min(values)  # 50 lies above both values (SVG y grows downwards)
+
+
 def test_constant_values_do_not_divide_by_zero() -> None:
     root = parse(trend_chart([(2020, 5.0), (2021, 5.0), (2022, 5.0)], title="x", number=german))
     ys = {p.split(",")[1] for p in root.find(f".//{SVG}polyline").get("points").split()}

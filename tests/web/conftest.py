@@ -4,7 +4,10 @@ FastAPI app over it, an HTTP client, and personal API tokens for the people of t
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from engine_support import AGS, COORDINATOR, NOW, OTHER_AGS, cheap_password_hasher, setup_municipality, structure
@@ -20,15 +23,45 @@ from zyklus.web.app import create_app
 SECRET = "x" * 48
 
 
-@pytest.fixture
-def door(database_url: str) -> Iterator[Application]:
-    app = bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=database_url, require_schema=False,
-                    password_hasher=cheap_password_hasher())
-    app.service.init_db()
+def _door(database_url: str) -> Application:
+    return bootstrap(load_settings(lang="de"), FixedClock(NOW), db_url=database_url, require_schema=False,
+                     password_hasher=cheap_password_hasher())
+
+
+def _populate(app: Application) -> None:
+    """Erfurt and Weimar with their working structures, an administrator and an advisor."""
     setup_municipality(app.service)
     setup_municipality(app.service, OTHER_AGS, "Weimar", structure(domain="weimar.de"))
     app.accounts.add(ADMIN, name="Admin", admin=True)
     app.accounts.add(ADVISOR, name="Beraterin", advisor_states=["TH"], language="en")
+
+
+@pytest.fixture(scope="session")
+def _populated_sqlite(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The population on SQLite, built once per test process: registering some thirty people
+    cost more than most web tests themselves."""
+    path = tmp_path_factory.mktemp("web-template") / "zyklus.db"
+    shutil.copyfile(_sqlite_template, path)
+    app = _door(f"sqlite:///{path}")
+    _populate(app)
+    app.close()
+    with sqlite3.connect(path) as conn:  # everything in the main file, so copying it copies all
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return path
+
+
+@pytest.fixture
+def door(database_url: str, request: pytest.FixtureRequest) -> Iterator[Application]:
+    """A door on the test's own database holding the population: on SQLite a copy of the one
+    built for the process, elsewhere built anew."""
+    if database_url.startswith("sqlite:///"):
+        shutil.copyfile(request.getfixturevalue("_populated_sqlite"), database_url.removeprefix("sqlite:///"))
+        app = _door(database_url)
+    else:
+        app = _door(database_url)
+        app.service.init_db()
+        _populate(app)
     yield app
     app.close()
 

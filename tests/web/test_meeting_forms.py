@@ -1,6 +1,7 @@
 """The municipality page's meetings: a coordinator plans a steering-group meeting with the form
 (its invitations wait in the outbox), records the attendance once the day has come, and a form
-with a day that does not exist answers with its error beside the form and keeps what was typed."""
+with a day that does not exist or an empty place answers with its error at that field and keeps
+what was typed; an agenda typed over several lines (CRLF from the browser) is stored with LF."""
 
 from __future__ import annotations
 
@@ -47,11 +48,11 @@ def client(database_url: str) -> Iterator[tuple[TestClient, object, FixedClock]]
     door.close()
 
 
-def plan(http: TestClient, starts_at: str, place: str):  # noqa: ANN201
+def plan(http: TestClient, starts_at: str, place: str, agenda: str = "1. Leitlinien",
+         group: str = "steering_group"):  # noqa: ANN201
     token = csrf_of(http.get(f"/kommunen/{AGS}").text)
     return http.post(f"/kommunen/{AGS}/sitzungen", follow_redirects=False,
-                     data={"csrf": token, "group": "steering_group", "starts_at": starts_at, "place": place,
-                           "agenda": "1. Leitlinien"})
+                     data={"csrf": token, "group": group, "starts_at": starts_at, "place": place, "agenda": agenda})
 
 
 def test_plan_a_meeting_and_record_its_attendance(client) -> None:  # noqa: ANN001
@@ -64,11 +65,12 @@ def test_plan_a_meeting_and_record_its_attendance(client) -> None:  # noqa: ANN0
     page = http.get(f"/kommunen/{AGS}").text
     assert "04.01.2027 08:00" in page and "05.01.2027 17:00" in page and "Kaisersaal" in page
     [this_morning, _tomorrow] = door.meetings.list(AGS)
-    # attendance only for the meeting whose day has come
-    assert re.findall(r"/sitzungen/([0-9]+)/teilnahme", page) == [str(this_morning.id)]
+    # each meeting links to its page; attendance only for the meeting whose day has come
+    assert re.findall(r'href="/kommunen/[0-9]+/sitzungen/([0-9]+)"', page) == [str(this_morning.id), str(_tomorrow.id)]
+    assert re.findall(r"/sitzungen/([0-9]+)#teilnahme", page) == [str(this_morning.id)]
     answer = http.post(f"/kommunen/{AGS}/sitzungen/{this_morning.id}/teilnahme", follow_redirects=False,
                        data={"csrf": csrf_of(page), "count": "19"})
-    assert answer.status_code == 303
+    assert answer.status_code == 303 and answer.headers["location"].startswith(f"/kommunen/{AGS}/sitzungen/")
     held = door.meetings.get(this_morning.id)
     assert (held.status, held.attendance) == ("held", 19)
 
@@ -83,3 +85,14 @@ def test_a_day_that_does_not_exist_is_shown_beside_the_form(client) -> None:  # 
     assert 'id="meeting-error" role="alert"' in answer.text and "2027-02-30T17:00" in answer.text
     assert 'value="Rathaus"' in answer.text
     assert door.meetings.list(AGS) == []
+
+
+def test_an_empty_place_is_shown_at_the_place_and_a_multiline_agenda_is_kept(client) -> None:  # noqa: ANN001
+    http, door, _clock = client
+    answer = plan(http, "2027-03-01T17:00", " ", "1. Leitlinien\r\n2. Ziele")
+    assert answer.status_code == 422
+    assert re.search(r'id="meeting-error" role="alert">[^<]*Ort[^<]*</p>\s*<label for="meeting-place">', answer.text)
+    assert 'name="place" required value=" " aria-invalid="true" aria-describedby="meeting-error"' in answer.text
+    assert door.meetings.list(AGS) == []
+    assert plan(http, "2027-03-02T17:00", "Rathaus", "1. Leitlinien\r\n2. Ziele", "core_team").status_code == 303
+    assert door.meetings.list(AGS)[-1].agenda == "1. Leitlinien\n2. Ziele"

@@ -86,3 +86,20 @@ def test_the_result_is_a_select_of_labels_and_a_deferred_paper_shows_vertagt_am(
     page = http.get(f"/kommunen/{AGS}").text
     assert "Ratsbeschluss: vertagt am 15.03.2027." in page
     assert door.cycles.status(AGS).phase == "council_resolution"
+
+
+def test_text_typed_over_several_lines_is_stored_with_line_feeds(client) -> None:  # noqa: ANN001
+    """Browsers send a textarea's line breaks as CRLF; the engine refuses a carriage return, so
+    the pages store LF: in a comment, an advance's reason and a fact's text field."""
+    http, door = client
+    page = http.get(f"/kommunen/{AGS}").text
+    assert http.post(f"/kommunen/{AGS}/kommentar", follow_redirects=False,
+                     data={"csrf": csrf_of(page), "text": "Erstens\r\nZweitens"}).status_code == 303
+    drive_to(door.service, "evaluation")
+    page = http.get(f"/kommunen/{AGS}").text
+    assert http.post(f"/kommunen/{AGS}/fakten/evaluation", follow_redirects=False,
+                     data={"csrf": csrf_of(page), "f_summary": "Ziele erreicht\r\nBericht folgt"}).status_code == 303
+    entries = door.cycles.history(AGS)
+    assert [e.reason for e in entries if e.kind == "comment"] == ["Erstens\nZweitens"]
+    [evaluation] = [e for e in entries if e.kind == "fact" and e.trigger == "evaluation"]
+    assert evaluation.details["fields"]["summary"] == "Ziele erreicht\nBericht folgt"

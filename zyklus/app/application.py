@@ -8,11 +8,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from engine.i18n import Language
-from zyklus.app.cycles import Cycles
-from zyklus.app.privacy import Privacy
-from zyklus.app.programme import ProgrammeArea
-from zyklus.app.reminders import Reminders
-from zyklus.app.workflows import Workflows
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,10 +17,15 @@ if TYPE_CHECKING:
     from engine.service import Service
     from notifications.outbox import Transport
     from zyklus.app.accounts import Accounts
+    from zyklus.app.cycles import Cycles
     from zyklus.app.idempotency import Idempotency
     from zyklus.app.meetings import Meetings
-    from zyklus.app.runs import RunsArea
     from zyklus.app.oparl import OParl
+    from zyklus.app.privacy import Privacy
+    from zyklus.app.programme import ProgrammeArea
+    from zyklus.app.reminders import Reminders
+    from zyklus.app.runs import RunsArea
+    from zyklus.app.workflows import Workflows
     from zyklus.config import Settings
 
 
@@ -42,7 +42,8 @@ class Application:
     the caller's language (``lang``), so one process answers each caller in theirs.
 
     The database is opened on first use, so what needs none (``workflows.validate``, ``--help``)
-    neither waits for it nor creates a file.
+    neither waits for it nor creates a file; an area's module is imported on first use, so
+    `zyklus status` loads the cycles' use cases and their DTOs alone.
     """
 
     def __init__(self, service: Callable[[], Service], *, settings: Settings, db_url: str,
@@ -52,7 +53,6 @@ class Application:
         self._db_url = db_url
         self._transport = transport
         self._password_hasher = password_hasher
-        self.workflows = Workflows(settings.workflow_dirs, db_url, lambda: self.service)
 
     @cached_property
     def service(self) -> Service:
@@ -60,7 +60,15 @@ class Application:
         return self._build_service()
 
     @cached_property
+    def workflows(self) -> Workflows:
+        from zyklus.app.workflows import Workflows
+
+        return Workflows(self.settings.workflow_dirs, self._db_url, lambda: self.service)
+
+    @cached_property
     def cycles(self) -> Cycles:
+        from zyklus.app.cycles import Cycles
+
         return Cycles(self.service)
 
     @cached_property
@@ -72,6 +80,8 @@ class Application:
 
     @cached_property
     def programme(self) -> ProgrammeArea:
+        from zyklus.app.programme import ProgrammeArea
+
         return ProgrammeArea(self.service)
 
     @cached_property
@@ -110,10 +120,14 @@ class Application:
 
     @cached_property
     def privacy(self) -> Privacy:
+        from zyklus.app.privacy import Privacy
+
         return Privacy(self.service)
 
     @cached_property
     def reminders(self) -> Reminders:
+        from zyklus.app.reminders import Reminders
+
         return Reminders(self.service, self.settings, self._transport)
 
     def today(self) -> dt.date:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # built on first use, as the DTOs
 
 
 CycleVersion = tuple[int, int]
@@ -124,6 +124,8 @@ class ChangeMeeting(Command):
 class CancelMeeting(Command):
     id: int
     actor: str
+    reason: str | None = None
+    """Why, in one line: the members' cancellation mail says it."""
 
 
 class RecordAttendance(Command):

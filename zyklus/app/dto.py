@@ -8,14 +8,21 @@ Labels (phase names, guard messages) are in the language the caller asked for; c
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import inspect
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
 class DTO(BaseModel):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+    # defer_build: each model's validator and serialiser are built when it is first used, not when
+    # this module is imported: `zyklus status` uses a handful of these models, not all of them
+    # (issue 16, goal 2). Subclasses that set their own model_config inherit it. The attribute
+    # docstrings become the fields' descriptions at the end of this module (_describe_fields).
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     def as_json(self) -> Any:
         """The JSON form: what ``--json`` prints and the API returns."""
@@ -263,7 +270,7 @@ class HistoryEntryDTO(DTO):
     reason: str | None
     details: dict[str, Any]
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     def as_json(self) -> Any:
         return self.model_dump(mode="json", by_alias=True)
@@ -341,6 +348,8 @@ class IndicatorDTO(DTO):
     theme_field: str | None
     goal: str | None
     catalogue_id: str | None
+    definition: str | None = None
+    """How the indicator is computed, in words (an own indicator's, as the programme keeps it)."""
     values_due: str
     """MM-DD: the day each year by which a value is due (that of the year minus publication_lag)."""
     publication_lag: int
@@ -755,7 +764,7 @@ class ExportedMembershipDTO(DTO):
 
 
 class ExportedHistoryDTO(DTO):
-    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     ags: str
     cycle: int
@@ -842,6 +851,8 @@ class MeetingDTO(DTO):
     minutes: str | None
     """The minutes: a link or a file reference."""
     results: str | None
+    cancel_reason: str | None
+    """Why it was cancelled, where the coordinator said so."""
 # -- programme runs ---------------------------------------------------------------------------------
 class RunParticipantDTO(DTO):
     ags: str
@@ -1029,6 +1040,8 @@ class OParlCandidateDTO(DTO):
     """The agenda item's ``result`` as the council information system wrote it."""
     outcome: str
     """adopted, adopted_amended, rejected, deferred, withdrawn or unknown: only the first two may be accepted."""
+    acceptable: bool
+    """Its outcome opens the way (adopted or adopted_amended): only then may it be accepted."""
     resolution_text: str
     meeting_date: dt.date | None
     body_name: str
@@ -1043,3 +1056,31 @@ class OParlAcceptedDTO(DTO):
     candidate: OParlCandidateDTO
     fact: FactRecordedDTO
     """The fact recorded through the door, as `record` answers."""
+
+
+def _describe_fields() -> None:
+    """Each DTO field's attribute docstring as its description (the API schema's text), read in
+    one pass over this file: what pydantic's ``use_attribute_docstrings`` does, which finds and
+    parses each class's source again, 78 times — a sixth of the imports of `zyklus status`
+    (issue 16, goal 2). The same rule: a field takes the docstring under its annotation in the
+    class that annotates it (an inherited field its parent's), unless it has a description."""
+    try:
+        tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    except OSError:  # installed without sources: no descriptions, as pydantic would manage
+        return
+    docs: dict[str, dict[str, str]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            docs[node.name] = {previous.target.id: inspect.cleandoc(statement.value.value)
+                               for previous, statement in zip(node.body, node.body[1:])
+                               if isinstance(previous, ast.AnnAssign) and isinstance(previous.target, ast.Name)
+                               and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+                               and isinstance(statement.value.value, str)}
+    for model in [value for value in globals().values() if isinstance(value, type) and issubclass(value, DTO)]:
+        for name, field in model.model_fields.items():
+            owner = next((cls for cls in model.__mro__ if name in vars(cls).get("__annotations__", {})), None)
+            if field.description is None and owner is not None:
+                field.description = docs.get(owner.__name__, {}).get(name)
+
+
+_describe_fields()

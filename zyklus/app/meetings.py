@@ -36,7 +36,7 @@ class Meetings:
                                                   duration_minutes=command.duration_minutes), lang)
 
     def cancel(self, command: c.CancelMeeting, lang: Language = "de") -> MeetingDTO:
-        return self._dto(self._rules(lang).cancel(command.id, actor=command.actor), lang)
+        return self._dto(self._rules(lang).cancel(command.id, actor=command.actor, reason=command.reason), lang)
 
     def attend(self, command: c.RecordAttendance, lang: Language = "de") -> MeetingDTO:
         return self._dto(self._rules(lang).attend(command.id, actor=command.actor, count=command.count,
@@ -65,4 +65,4 @@ class Meetings:
                           duration_minutes=row.duration_minutes, place=row.place, agenda=row.agenda,
                           status=status, status_label=t(f"meeting.status.{status}", lang), sequence=row.sequence,
                           invited=view.invited, attendance=row.attendance, attendees=list(view.named_attendees),
-                          minutes=row.minutes, results=row.results)
+                          minutes=row.minutes, results=row.results, cancel_reason=row.cancel_reason)

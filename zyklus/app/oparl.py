@@ -81,15 +81,18 @@ class OParl:
             session.flush()
             return self._source_dto(session, row, municipality)
 
-    def status(self, lang: Language = "de") -> list[OParlSourceDTO]:
+    def status(self, lang: Language = "de", ags: str | None = None) -> list[OParlSourceDTO]:
+        """Every registered source, or only the municipality ``ags``'s (none or one), by AGS."""
         from sqlmodel import Session, select
 
         from engine.db.tables import Municipality
         from oparl.tables import OParlSource
 
         with Session(self._service.engine) as session:
-            rows = session.exec(select(OParlSource, Municipality).join(
-                Municipality, Municipality.id == OParlSource.municipality_id).order_by(Municipality.ags)).all()
+            query = select(OParlSource, Municipality).join(Municipality, Municipality.id == OParlSource.municipality_id)
+            if ags is not None:
+                query = query.where(Municipality.id == self._service.in_language(lang).municipality_in(session, ags).id)
+            rows = session.exec(query.order_by(Municipality.ags)).all()
             return [self._source_dto(session, source, municipality) for source, municipality in rows]
 
     def _source_dto(self, session: Session, row: OParlSource, municipality: Municipality) -> OParlSourceDTO:
@@ -175,16 +178,20 @@ class OParl:
 
     def _notify(self, session: Session, loaded: Any, candidate_ids: list[int], now: dt.datetime) -> None:
         """One mail per new candidate to each coordinator, through the outbox (sent by the next
-        sweep or `zyklus serve`)."""
+        sweep or `zyklus serve`). With ``[web] public_url`` it links to the candidate on the
+        municipality's Ratsinformation page instead of quoting the commands."""
         if not candidate_ids:
             return
         from notifications.compose import recipients
+        from notifications.links import WebLinks
         from notifications.mail import message_id_for
         from notifications.outbox import insert_ignoring_duplicates
         from notifications.tables import Outbox
         from oparl.tables import OParlCandidate
 
         domain = self._settings.get("mail", "message_id_domain")
+        public_url = self._settings.public_url
+        web = WebLinks(public_url, loaded.municipality.ags) if public_url else None
         rows = []
         for candidate_id in candidate_ids:
             candidate = session.get(OParlCandidate, candidate_id)
@@ -200,7 +207,8 @@ class OParl:
                 rows.append(Outbox(key=key, cycle_id=loaded.cycle.id, kind="oparl", recipient=person.email,
                                    recipient_name=person.name, language=lang,
                                    subject=t("oparl.notice.subject", lang, **values),
-                                   text=t("oparl.notice.text", lang, **values),
+                                   text=t("oparl.notice.text_web", lang, link=web.candidate(candidate_id), **values)
+                                   if web else t("oparl.notice.text", lang, **values),
                                    message_id=message_id_for(key, domain), next_attempt_at=now, created_at=now))
         insert_ignoring_duplicates(session, rows)
 
@@ -315,10 +323,12 @@ def _fact_values(fields: dict[str, Any], candidate: OParlCandidate, body: str | 
 
 
 def _candidate_dto(row: OParlCandidate, ags: str, number: int) -> OParlCandidateDTO:
+    from oparl.results import OPENING
+
     assert row.id is not None
     return OParlCandidateDTO(id=row.id, ags=ags, cycle=number, fact=row.fact, status=row.status, paper_id=row.paper_id,
                              reference=row.reference, title=row.title, matched=row.matched, result=row.result,
-                             outcome=row.outcome, resolution_text=row.resolution_text, meeting_date=row.meeting_date,
+                             outcome=row.outcome, acceptable=row.outcome in OPENING, resolution_text=row.resolution_text, meeting_date=row.meeting_date,
                              body_name=row.body_name, url=row.url, created_at=row.created_at,
                              decided_by=row.decided_by)
 

@@ -53,7 +53,8 @@ def indicator_dto(view: IndicatorView, lang: Language) -> IndicatorDTO:
         id=row.key, name=indicator_name(row, lang), sdg=row.sdg, sdg_target=row.sdg_target, unit=row.unit, decimals=row.decimals, direction=row.direction,
         band=view.band, baseline={"year": view.baseline[0], "value": view.baseline[1]} if view.baseline else None,
         targets=[{"year": y, "value": v} for y, v in view.targets], source=row.source, theme_field=row.theme_field,
-        goal=view.goal_key, catalogue_id=row.catalogue_id, values_due=row.values_due,
+        goal=view.goal_key, catalogue_id=row.catalogue_id, definition=row.definition,
+        values_due=row.values_due,
         publication_lag=row.publication_lag,
         values=[{"year": x.year, "value": x.value, "source": x.source, "recorded_by": x.recorded_by,
                  "recorded_at": x.recorded_at} for x in view.values])
@@ -111,7 +112,7 @@ class ProgrammeArea:
         return BulkValues(self._programme(lang))
 
     # -- the catalogue and a cycle's indicators -----------------------------------------------------
-    def catalogue(self, sdg: int | str | None = None, lang: Language = "de",
+    def catalogue(self, sdg: int | None = None, lang: Language = "de",
                   kind: str | None = None) -> list[CatalogueEntryDTO]:
         """The catalogue, or its entries of one SDG and/or one type (I, II, own)."""
         from engine.indicators.catalogue import catalogue, kind_filter
@@ -146,10 +147,11 @@ class ProgrammeArea:
         ``numbers``: the language the file writes its numbers in (de, en; default ``lang``)."""
         return self._programme(lang).import_csv(ags, path, actor=actor, values_due=values_due, numbers=numbers)
 
-    def add_indicator(self, ags: str, fields: dict[str, str | None], *, actor: str,
+    def add_indicator(self, ags: str, fields: dict[str, str | None], *, actor: str, sdg_target: str | None = None,
                       lang: Language = "de") -> str:
-        """Add an own indicator from its fields (the CSV columns); returns its id."""
-        return self._programme(lang).add(ags, fields, actor=actor).key
+        """Add an own indicator from its fields (the CSV columns) and the SDG sub-target it
+        measures (e.g. "11.2", within its SDG); returns its id."""
+        return self._programme(lang).add(ags, fields, actor=actor, sdg_target=sdg_target).key
 
     def set_target(self, ags: str, key: str, year: int, value: float, *, actor: str,
                    lang: Language = "de") -> TargetSetDTO:
@@ -215,8 +217,9 @@ class ProgrammeArea:
 
     def update_indicator(self, ags: str, key: str, *, actor: str, reason: str | None = None,
                          lang: Language = "de", **fields: Edit) -> IndicatorDTO:
-        """Change an indicator's name, unit, source, theme field, goal, SDG or sub-target; a
-        field left None stays, an empty text clears an optional one."""
+        """Change an indicator's name, unit, source, theme field, goal, SDG or sub-target,
+        definition, direction (with ``band_low``/``band_high`` for a band), values due (MM-DD) or
+        publication lag (years); a field left None stays, an empty text clears an optional one."""
         row = self._programme(lang).update_indicator(ags, key, actor=actor, reason=reason, **fields)
         return self.indicator(ags, row.key, lang)
 
@@ -270,8 +273,9 @@ class ProgrammeArea:
 
     def update_measure(self, ags: str, key: str, *, actor: str, reason: str | None = None, lang: Language = "de",
                        **fields: Edit) -> MeasureDTO:
-        """Change a measure's plan: title, goal, responsible, planned start and end (dates), costs
-        and staff (numbers), progress (int); None leaves a field, an empty text clears it."""
+        """Change a measure's plan: title, goal, theme field (without a goal), responsible, planned
+        start and end (dates), costs and staff (numbers), progress (int); None leaves a field, an
+        empty text clears it."""
         row = self._programme(lang).update_measure(ags, key, actor=actor, reason=reason, **fields)
         return self.measure(ags, row.key, lang)
 

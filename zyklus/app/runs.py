@@ -22,7 +22,6 @@ from engine.i18n import Language, m
 from engine.runs import AwardCheck, taking_part
 from engine.runs import Runs as EngineRuns
 from zyklus.app import commands as c
-from zyklus.app.account_tables import Account, AdvisorScope
 from zyklus.app.dto import (
     AttendanceDTO,
     AwardCheckDTO,
@@ -57,7 +56,9 @@ def advised_runs(session: Session, run_ids: Sequence[int], today: dt.date) -> tu
 
 def advisors(session: Session) -> list[Advisor]:
     """Every account advising a run, with its runs: who gets the weekly digest."""
+    # The account tables are imported where accounts are read: a status reads the awards only.
     from notifications.run_reminders import Advisor
+    from zyklus.app.account_tables import Account, AdvisorScope
 
     found: dict[int, tuple[Account, list[str]]] = {}
     for account, slug in session.exec(select(Account, ProgrammeRun.slug)
@@ -107,6 +108,8 @@ class RunsArea:
 
     def add_advisor(self, command: c.AddRunAdvisor, lang: Language = "de") -> RunAdvisorDTO:
         """Assign an existing account (`zyklus account add`) to the run as its advisor."""
+        from zyklus.app.account_tables import Account, AdvisorScope
+
         service = self._service.in_language(lang)
         email = command.email.strip().lower()
         with service.unit() as session:
@@ -122,6 +125,8 @@ class RunsArea:
 
     def remove_advisor(self, command: c.RemoveRunAdvisor, lang: Language = "de") -> RunAdvisorDTO:
         """End an account's assignment to the run; the account and its other scopes stay."""
+        from zyklus.app.account_tables import Account, AdvisorScope
+
         service = self._service.in_language(lang)
         email = command.email.strip().lower()
         with service.unit() as session:
@@ -163,6 +168,8 @@ class RunsArea:
         return [self.show(row.slug, lang) for row in self._runs(lang).all()]
 
     def show(self, run: str, lang: Language = "de") -> RunDTO:
+        from zyklus.app.account_tables import Account, AdvisorScope
+
         runs = self._runs(lang)
         with Session(self._service.engine) as session:
             row = runs.run_in(session, run)

@@ -24,3 +24,7 @@ def backup(
         return
     typer.echo(t("backup.written", app.lang, path=written["path"], size=written["bytes"],
                  rows=sum(written["tables"].values()), tables=len(written["tables"])))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("backup")(backup)

@@ -16,16 +16,15 @@ from rich.table import Table
 from engine.i18n import format_date, t
 from engine.numbers import format_number
 from zyklus.cli.common import AsOpt, JsonOpt, OnOpt, commands, console, day, print_json
+from zyklus.cli.groups import group
 
 if TYPE_CHECKING:
     from zyklus.app.dto import HistoryEntryDTO, StatusDTO
 
-municipality_app = typer.Typer(help="Kommunen registrieren und auflisten / register and list municipalities.",
-                               no_args_is_help=True)
-person_app = typer.Typer(help="Personen der Arbeitsstrukturen / people of the working structures.",
-                         no_args_is_help=True)
-cycle_app = typer.Typer(help="Einen Zyklus starten (Liste: zyklus cycles AGS) / start a cycle.", no_args_is_help=True)
-deadline_app = typer.Typer(help="Fristen ändern / change deadlines.", no_args_is_help=True)
+municipality_app = group(help="Kommunen registrieren und auflisten / register and list municipalities.")
+person_app = group(help="Personen der Arbeitsstrukturen / people of the working structures.")
+cycle_app = group(help="Einen Zyklus starten (Liste: zyklus cycles AGS) / start a cycle.")
+deadline_app = group(help="Fristen ändern / change deadlines.")
 
 
 
@@ -303,7 +302,7 @@ def describe(row: HistoryEntryDTO, lang: str) -> str:
     return f"{row.from_label} → {row.to_label}"
 
 
-PROGRAMME_CHANGES = ("goal_updated", "goal_deleted", "indicator_updated", "indicator_deleted", "measure_updated",
+PROGRAMME_CHANGES = ("goal_updated", "goal_deleted", "indicator_added", "indicator_updated", "indicator_deleted", "measure_updated",
                      "measure_deleted", "measure_linked", "measure_unlinked")
 
 
@@ -352,9 +351,12 @@ def parse_roles(values: Iterable[str]) -> list[str]:
 
 
 def register(app: typer.Typer) -> None:
-    """Attach these commands to the root application."""
+    """Attach these commands to the root application (a person's export and erasure to `person`)."""
+    from zyklus.cli import privacy
+
     app.command("init")(init)
     app.add_typer(municipality_app, name="municipality")
+    privacy.register(person_app)
     app.add_typer(person_app, name="person")
     app.add_typer(cycle_app, name="cycle")
     app.command("record")(record)

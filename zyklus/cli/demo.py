@@ -226,6 +226,10 @@ def demo(ctx: typer.Context) -> None:
             demo_run.close()
 
 
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)
+
+
 DEMO_PASSWORD = "demo-passwort"
 """The password of the demo's accounts (`zyklus web --demo`); the database is thrown away."""
 ADVISOR, ADMIN = "beratung@zukunftsfaehiges-thueringen.example", "admin@musterstadt.example"

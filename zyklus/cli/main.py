@@ -15,13 +15,65 @@ from typing import Annotated, Optional
 import typer
 
 from engine.errors import ZyklusError
-from zyklus.cli import backup, cycles, demo, meetings, oparl, privacy, programme, reminders, runs, web, workflows
+from zyklus.cli.groups import LazyGroup
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (the module of zyklus.cli whose register() adds it, the line `zyklus --help` lists);
+    # tests/unit/test_cli_commands.py holds both to the real commands.
+    "init": ("cycles", "Datenbank einrichten oder auf den neuesten Stand bringen / create or upgrade the database."),
+    "record": ("cycles", "Einen Nachweis erfassen / record a fact."),
+    "advance": ("cycles", "Den Zyklus in die nächste Phase bringen / advance the cycle."),
+    "status": ("cycles", "Wo steht der Zyklus, was fehlt noch? / where the cycle stands and what is missing."),
+    "history": ("cycles", "Wer hat wann was getan? / who did what, when."),
+    "evaluate": ("programme", ("Indikatoren bewerten (Wettersymbole), Maßnahmen und Zeitplan bilanzieren / "
+                               "evaluate a cycle.")),
+    "cycles": ("programme", ("Alle Zyklen mit Daten, Ablauf-Version und Ergebnis / all cycles with dates, version "
+                             "and outcome.")),
+    "remind": ("reminders", ("Eine Erinnerungsrunde: fällige Erinnerungen erzeugen und zustellen / run one reminder "
+                             "sweep.")),
+    "serve": ("reminders", "Dauerbetrieb: Erinnerungsrunden im eingestellten Takt (APScheduler) / run the scheduler."),
+    "calendar": ("reminders", ("Alle Fristen einer Kommune als iCalendar (.ics) auf die Standardausgabe / "
+                               "deadlines as .ics.")),
+    "demo": ("demo", "Ein ganzer Zyklus einer Beispielkommune in simulierter Zeit / a whole cycle, simulated."),
+    "backup": ("backup", ("Die SQLite-Datenbank im laufenden Betrieb sichern / back up the SQLite database while "
+                          "it is in use.")),
+    "web": ("web", "Die Web-Anwendung starten / serve the web app and the REST API."),
+    "municipality": ("cycles", "Kommunen registrieren und auflisten / register and list municipalities."),
+    "person": ("cycles", "Personen der Arbeitsstrukturen / people of the working structures."),
+    "cycle": ("cycles", "Einen Zyklus starten (Liste: zyklus cycles AGS) / start a cycle."),
+    "deadline": ("cycles", "Fristen ändern / change deadlines."),
+    "meeting": ("meetings", "Sitzungen der Arbeitsstrukturen / meetings of the working structures."),
+    "indicator": ("programme", "Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values."),
+    "goal": ("programme", "Ziele des Handlungsprogramms / goals of the action programme."),
+    "measure": ("programme", "Maßnahmen und ihr Stand / measures and their status."),
+    "report": ("programme", ("Den Nachhaltigkeitsbericht schreiben, seine Texte verfassen / write the "
+                             "sustainability report and its texts.")),
+    "workflow": ("workflows", ("Ablaufvarianten prüfen, ansehen, simulieren und migrieren / validate, show, simulate "
+                               "and migrate workflow variants.")),
+    "outbox": ("reminders", "Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox."),
+    "timers": ("reminders", "Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen / failing reminders."),
+    "template": ("reminders", "Eigene E-Mail-Vorlagen prüfen / check administrator templates."),
+    "account": ("web", "Zugänge für Web und API / accounts for the web app and the API."),
+    "run": ("runs", "Programmdurchgänge (z. B. GNK Thüringen 2027–2029) / programme runs."),
+    "oparl": ("oparl", ("Ratsinformationssystem (OParl): Quellen, Abgleich, Beschlussvorschläge / council "
+                        "information systems (OParl).")),
+}
+"""Every command of `zyklus`, in the order its help lists them. A command's module is imported
+when the command runs or its help is shown, so `zyklus status AGS` loads the cycle commands
+alone and `zyklus --help` none (issue 16, goal 2)."""
+
+
+class Zyklus(LazyGroup):
+    table = COMMANDS
+
 
 app = typer.Typer(
     name="zyklus",
+    cls=Zyklus,
     help="zyklus – der Nachhaltigkeitszyklus einer Kommune als geführter Ablauf "
          "(Global Nachhaltige Kommune). / A municipality's sustainability cycle as a guarded workflow.",
     no_args_is_help=True,
+    rich_markup_mode=None,  # click's plain help: typer's rich help imports rich, markdown-it and pygments
     pretty_exceptions_enable=False,
     add_completion=False,
 )
@@ -77,24 +129,10 @@ def _tz(name: str):
     return ZoneInfo(name)
 
 
-cycles.register(app)
-meetings.register(app)
-programme.register(app)
-workflows.register(app)
-reminders.register(app)
-app.command("demo")(demo.demo)
-app.command("backup")(backup.backup)
-privacy.register(cycles.person_app)
-web.register(app)
-runs.register(app)
-oparl.register(app)
-
-
 @functools.cache
-def command() -> typer.core.TyperGroup:
-    """The click command tree, built once per process. ``app()`` would build it again from every
-    command function's signature on each call (about 180 of them, 0.25 s here): paid by every
-    in-process invocation (the tests run the CLI so hundreds of times)."""
+def command() -> Zyklus:
+    """The root click group, built once per process; each command's module is built when first
+    looked up (zyklus.cli.groups.commands_of), also once: the tests run the CLI hundreds of times."""
     return typer.main.get_command(app)  # type: ignore[return-value]  (a group: the app has a callback)
 
 

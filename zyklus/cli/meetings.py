@@ -10,14 +10,14 @@ from rich.table import Table
 
 from engine.i18n import format_date, t
 from zyklus.cli.common import AsOpt, JsonOpt, commands, console, print_json
+from zyklus.cli.groups import group
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from zyklus.app.dto import MeetingDTO
 
-meeting_app = typer.Typer(help="Sitzungen der Arbeitsstrukturen / meetings of the working structures.",
-                          no_args_is_help=True)
+meeting_app = group(help="Sitzungen der Arbeitsstrukturen / meetings of the working structures.")
 
 IdArg = Annotated[int, typer.Argument(help="Nummer der Sitzung (zyklus meeting list AGS).")]
 WhenOpt = Annotated[Optional[str], typer.Option("--on", help="Beginn, Ortszeit: 2027-05-03T17:00.")]
@@ -93,10 +93,16 @@ def meeting_change(ctx: typer.Context, meeting_id: IdArg, actor: AsOpt, on: When
 
 
 @meeting_app.command("cancel")
-def meeting_cancel(ctx: typer.Context, meeting_id: IdArg, actor: AsOpt, as_json: JsonOpt = False) -> None:
+def meeting_cancel(
+    ctx: typer.Context,
+    meeting_id: IdArg,
+    actor: AsOpt,
+    reason: Annotated[str | None, typer.Option("--reason", help="Grund der Absage (steht in der Absage).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Eine Sitzung absagen; die Mitglieder erhalten die Absage / cancel a meeting."""
     app = ctx.obj
-    meeting = app.door.meetings.cancel(commands().CancelMeeting(id=meeting_id, actor=actor), app.lang)
+    meeting = app.door.meetings.cancel(commands().CancelMeeting(id=meeting_id, actor=actor, reason=reason), app.lang)
     _say(app, meeting, as_json, "meeting.cancelled_done")
 
 

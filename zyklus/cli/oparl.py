@@ -10,9 +10,10 @@ from rich.table import Table
 
 from engine.i18n import format_date, t
 from zyklus.cli.common import AsOpt, JsonOpt, commands, console, print_json
+from zyklus.cli.groups import group
 
-oparl_app = typer.Typer(help="Ratsinformationssystem (OParl): Quellen, Abgleich, Beschlussvorschläge / "
-                             "council information systems (OParl).", no_args_is_help=True)
+oparl_app = group(help="Ratsinformationssystem (OParl): Quellen, Abgleich, Beschlussvorschläge / "
+                       "council information systems (OParl).")
 
 
 @oparl_app.command("add")

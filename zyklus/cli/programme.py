@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.table import Table
-from typer.core import TyperGroup
 
 from engine import typed_input as typed
 from engine.i18n import Language, format_date, m, t, tn
 from engine.numbers import format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
+from zyklus.cli.groups import PlainGroup, group
 
 if TYPE_CHECKING:
     from zyklus.app.dto import GoalDTO, IndicatorDTO
     from zyklus.app.programme import Branch
 
 
-class SetByDefault(TyperGroup):
+class SetByDefault(PlainGroup):
     """A group whose first argument, when it names no subcommand, belongs to its ``set`` command:
     ``indicator target AGS KEY 2030 40`` sets a target as it always did, while
     ``indicator target delete AGS KEY 2030`` removes one."""
@@ -41,16 +41,13 @@ class WriteByDefault(SetByDefault):
     default = "write"
 
 
-indicator_app = typer.Typer(help="Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values.",
-                            no_args_is_help=True)
-goal_app = typer.Typer(help="Ziele des Handlungsprogramms / goals of the action programme.", no_args_is_help=True)
-measure_app = typer.Typer(help="Maßnahmen und ihr Stand / measures and their status.", no_args_is_help=True)
-target_app = typer.Typer(cls=SetByDefault, help="Zielwerte setzen oder löschen / set or delete targets.",
-                         no_args_is_help=True)
-value_app = typer.Typer(help="Jahreswerte importieren, exportieren, korrigieren / import, export, correct yearly values.",
-                        no_args_is_help=True)
-report_app = typer.Typer(cls=WriteByDefault, help="Den Nachhaltigkeitsbericht schreiben, seine Texte verfassen / "
-                         "write the sustainability report and its texts.", no_args_is_help=True)
+indicator_app = group(help="Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values.")
+goal_app = group(help="Ziele des Handlungsprogramms / goals of the action programme.")
+measure_app = group(help="Maßnahmen und ihr Stand / measures and their status.")
+target_app = group(cls=SetByDefault, help="Zielwerte setzen oder löschen / set or delete targets.")
+value_app = group(help="Jahreswerte importieren, exportieren, korrigieren / import, export, correct yearly values.")
+report_app = group(cls=WriteByDefault, help="Den Nachhaltigkeitsbericht schreiben, seine Texte verfassen / "
+                   "write the sustainability report and its texts.")
 indicator_app.add_typer(target_app, name="target")
 indicator_app.add_typer(value_app, name="value")
 
@@ -90,7 +87,7 @@ def catalogue_list(
 ) -> None:
     """Der mitgelieferte Katalog kommunaler SDG-Indikatoren mit Steckbrief / the indicator catalogue."""
     lang = ctx.obj.lang
-    entries = _programme(ctx).catalogue(sdg, lang, kind=kind)
+    entries = _programme(ctx).catalogue(typed.sdg(sdg, lang), lang, kind=kind)
     if as_json:
         print_json(entries)
         return

@@ -13,14 +13,15 @@ from rich.table import Table
 
 from engine.i18n import format_date, m, t
 from zyklus.cli.common import JsonOpt, console, print_json
+from zyklus.cli.groups import group
 
 if TYPE_CHECKING:
     from zyklus.app.dto import SweepFailureDTO
 
-outbox_app = typer.Typer(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox.",
-                         invoke_without_command=True)
-timers_app = typer.Typer(help="Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen / failing reminders.",
-                         invoke_without_command=True)
+outbox_app = group(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox.",
+                   invoke_without_command=True)
+timers_app = group(help="Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen / failing reminders.",
+                   invoke_without_command=True)
 
 
 def _reminders(app: Any):  # noqa: ANN202 - the door's Reminders
@@ -228,8 +229,7 @@ def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:
     sys.stdout.buffer.write(data)
 
 
-template_app = typer.Typer(help="Eigene E-Mail-Vorlagen prüfen / check administrator templates.",
-                           no_args_is_help=True)
+template_app = group(help="Eigene E-Mail-Vorlagen prüfen / check administrator templates.")
 
 
 @template_app.command("check")

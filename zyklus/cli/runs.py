@@ -10,11 +10,11 @@ from rich.table import Table
 
 from engine.i18n import format_date, t
 from zyklus.cli.common import JsonOpt, commands, console, day, print_json
+from zyklus.cli.groups import group
 
-run_app = typer.Typer(help="Programmdurchgänge (z. B. GNK Thüringen 2027–2029) / programme runs.",
-                      no_args_is_help=True)
-event_app = typer.Typer(help="Termine des Durchgangs (Netzwerktagungen) / the run's events.", no_args_is_help=True)
-advisor_app = typer.Typer(help="Beratung des Durchgangs / the run's advisors.", no_args_is_help=True)
+run_app = group(help="Programmdurchgänge (z. B. GNK Thüringen 2027–2029) / programme runs.")
+event_app = group(help="Termine des Durchgangs (Netzwerktagungen) / the run's events.")
+advisor_app = group(help="Beratung des Durchgangs / the run's advisors.")
 
 RunArg = Annotated[str, typer.Argument(help="Kennung des Durchgangs, z. B. gnk-th-2027.")]
 AgsArg = Annotated[str, typer.Argument(help="AGS der Kommune.")]

@@ -12,6 +12,7 @@ import typer
 
 from engine.i18n import t
 from zyklus.cli.common import JsonOpt, console, print_json
+from zyklus.cli.groups import group
 
 
 def web(ctx: typer.Context,
@@ -112,7 +113,7 @@ def account_remove(ctx: typer.Context, email: Annotated[str, typer.Argument(help
 
 def register(app: typer.Typer) -> None:
     app.command("web")(web)
-    accounts = typer.Typer(help="Zugänge für Web und API / accounts for the web app and the API.", no_args_is_help=True)
+    accounts = group(help="Zugänge für Web und API / accounts for the web app and the API.")
     accounts.command("add")(account_add)
     accounts.command("link")(account_link)
     accounts.command("list")(account_list)

@@ -14,13 +14,14 @@ from rich.table import Table
 
 from engine.i18n import format_date, t
 from zyklus.cli.common import JsonOpt, console, print_json
+from zyklus.cli.groups import group
 from zyklus.cli.simulate import simulate_command
 
 if TYPE_CHECKING:
     from zyklus.app.dto import MigrationDTO
 
-workflow_app = typer.Typer(help="Ablaufvarianten prüfen, ansehen, simulieren und migrieren / "
-                                "validate, show, simulate and migrate workflow variants.", no_args_is_help=True)
+workflow_app = group(help="Ablaufvarianten prüfen, ansehen, simulieren und migrieren / "
+                          "validate, show, simulate and migrate workflow variants.")
 
 Target = Annotated[str, typer.Argument(metavar="NAME|PATH", help="Name einer Variante oder Pfad zu einer .toml-Datei.")]
 

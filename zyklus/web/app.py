@@ -31,8 +31,8 @@ from zyklus.web.context import (
     render,
 )
 from zyklus.web.openapi import document
-from zyklus.web.pages import (account, auth, calendar, municipality, operations, overview, people, programme, runs,
-                               static_pages)
+from zyklus.web.pages import (account, auth, calendar, council, meetings, municipality, operations, overview,
+                               people, programme, runs, static_pages)
 from zyklus.web.pages.access import AdminOnly
 from zyklus.web.problems import WithStatus, json_safe, problem
 
@@ -47,7 +47,8 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
     app = FastAPI(title="zyklus", version="1", docs_url=None, redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.web = WebState(door=door, settings=settings, keys=security.Keys(secret), templates=build_templates())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, overview, municipality, programme, people, runs, calendar, operations, account, static_pages):
+    for module in (auth, overview, municipality, meetings, council, programme, people, runs, calendar, operations,
+                   account, static_pages):
         app.include_router(module.router)
     app.include_router(api.router)
     app.openapi = document  # type: ignore[method-assign]  # the API's routes, as docs/openapi.json

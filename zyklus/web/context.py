@@ -119,6 +119,17 @@ def field(form: FormData, name: str, limit: int = 10_000) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def line_feeds(text: str) -> str:
+    """Typed text with its line breaks as LF: browsers send a textarea's as CRLF (the HTML form
+    encoding), and the engine refuses a carriage return as a control character."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text_field(form: FormData, name: str, limit: int = 10_000) -> str:
+    """A textarea's text, with LF line breaks."""
+    return line_feeds(field(form, name, limit))
+
+
 def render(request: Request, template: str, status_code: int = 200, **values: Any) -> HTMLResponse:
     lang = language(request)
     web = state(request)

@@ -1,7 +1,7 @@
 """indicator.publication_lag, and the catalogue's three corrections in indicators adopted before them
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-03 14:00:00
 
 Every indicator gets the years its source takes to publish a year's value (1, the reminders'
@@ -24,8 +24,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

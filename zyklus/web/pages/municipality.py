@@ -16,15 +16,15 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from engine.errors import Conflict, InvalidInput, NotFound, TransitionRefused, ZyklusError
-from engine.i18n import m
+from engine.errors import Conflict, NotFound, TransitionRefused, ZyklusError
 from zyklus.app import commands as c
 from zyklus.app.access import Action
 from engine.i18n import Language
 from zyklus.app import Application
 from zyklus.app.dto import HistoryEntryDTO, MunicipalityDTO, SimulationDTO, StatusDTO
-from zyklus.web.context import checked_form, door, field, language, render, state
+from zyklus.web.context import checked_form, door, field, language, line_feeds, render, state, text_field
 from zyklus.web.pages.access import municipality_for
+from zyklus.web.pages.meetings import field_of
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -123,7 +123,7 @@ def record_fact(request: Request, ags: str, fact: str, form: Form) -> Response:
     app = door(request)
     try:
         types = _fields_of(app.cycles.status(municipality.ags, lang), fact)
-        values = {key[2:]: (iso_date(value) if types.get(key[2:]) == "date" else value)
+        values = {key[2:]: (iso_date(value) if types.get(key[2:]) == "date" else line_feeds(value))
                   for key, value in form.multi_items()
                   if key.startswith("f_") and isinstance(value, str) and value.strip()}
         on = field(form, "on", 20)
@@ -156,7 +156,7 @@ def advance(request: Request, ags: str, form: Form) -> Response:
     """A refused advance shows what is missing; one that lost a race shows the fresh state."""
     principal, municipality = municipality_for(request, ags, Action.ADVANCE)
     lang = language(request)
-    on, reason = field(form, "on", 20), field(form, "reason", 2000).strip()
+    on, reason = field(form, "on", 20), text_field(form, "reason", 2000).strip()
     try:
         done = door(request).cycles.advance(
             c.Advance(ags=municipality.ags, actor=principal.email, on=iso_date(on) if on else None,
@@ -193,7 +193,7 @@ def comment(request: Request, ags: str, form: Form) -> Response:
     """An advisor's (or the core team's) remark, kept in the history with who and when."""
     principal, municipality = municipality_for(request, ags, Action.COMMENT)
     lang = language(request)
-    text = field(form, "text", 4000)
+    text = text_field(form, "text", 4000)
     try:
         door(request).cycles.comment(c.Comment(ags=municipality.ags, actor=principal.email, text=text), lang)
     except ZyklusError as exc:
@@ -213,28 +213,13 @@ def add_meeting(request: Request, ags: str, form: Form) -> Response:
         starts_at = validate.local_moment(field(form, "starts_at", 20), lang)
         door(request).meetings.add(c.AddMeeting(ags=municipality.ags, actor=principal.email,
                                                 group=field(form, "group", 20), starts_at=starts_at,
-                                                place=field(form, "place", 200), agenda=field(form, "agenda", 10_000)),
+                                                place=field(form, "place", 200),
+                                                agenda=text_field(form, "agenda", 10_001)),
                                    lang)
     except ZyklusError as exc:
-        return _page(request, ags, status_code=422, meeting_error=exc.render(lang), meeting_typed=dict(form.items()))
+        return _page(request, ags, status_code=422, meeting_error=exc.render(lang), meeting_typed=dict(form.items()),
+                     meeting_field=field_of(exc, lang) or "starts_at")
     return RedirectResponse(f"/kommunen/{municipality.ags}?sitzung=1#sitzungen", status_code=303)
-
-
-@router.post("/kommunen/{ags}/sitzungen/{meeting_id}/teilnahme")
-def record_attendance(request: Request, ags: str, meeting_id: int, form: Form) -> Response:
-    principal, municipality = municipality_for(request, ags, Action.ADVANCE)
-    lang = language(request)
-    app = door(request)
-    try:
-        if app.meetings.get(meeting_id, lang).ags != municipality.ags:
-            raise NotFound(m("meeting.unknown", lang, id=meeting_id))
-        count = field(form, "count", 10).strip()
-        if not count.isdigit():
-            raise InvalidInput(m("meeting.count_invalid", lang, value=count, limit=10_000))
-        app.meetings.attend(c.RecordAttendance(id=meeting_id, actor=principal.email, count=int(count)), lang)
-    except ZyklusError as exc:
-        return _page(request, ags, status_code=422, attendance_error={"id": meeting_id, "message": exc.render(lang)})
-    return RedirectResponse(f"/kommunen/{municipality.ags}?teilnahme=1#sitzung-{meeting_id}", status_code=303)
 
 
 # -- Verlauf ----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """*Betrieb* (administrators only): the mails that failed and the reminders that keep failing,
-each with a button that tries again, and the workflow variants with their diagram and a dry run
-of one cycle's timeline.
+each with a button that tries again, the municipalities' council information systems (OParl)
+with their last sync and error, and the workflow variants with their diagram and a dry run of
+one cycle's timeline.
 
 The diagram is drawn here from the door's Mermaid text as an ordered list of the phases and a
 table of the transitions: no script, no CDN, readable by a screen reader.
@@ -75,7 +76,8 @@ def operations_page(request: Request) -> Response:
     admin(request)
     app = door(request)
     return render(request, "operations.html.j2", mails=app.reminders.outbox(failed_only=True),
-                  timers=app.reminders.failing_timers(), workflows=app.workflows.list(language(request)))
+                  timers=app.reminders.failing_timers(), workflows=app.workflows.list(language(request)),
+                  sources=app.oparl.status(language(request)))
 
 
 @router.post("/betrieb/mails/{outbox_id}/erneut")

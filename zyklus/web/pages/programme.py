@@ -30,7 +30,7 @@ from engine.validate import identifier
 from zyklus.app.access import Action
 from zyklus.app.dto import GoalLevel, IndicatorDTO
 from zyklus.app.programme import ProgrammeArea, goal_tree
-from zyklus.web.context import checked_form, door, field, language, render
+from zyklus.web.context import checked_form, door, field, language, line_feeds, render
 from zyklus.web.i18n import gettext_for
 from zyklus.web.pages.access import municipality_for
 from zyklus.web.pages.municipality import iso_date
@@ -40,6 +40,9 @@ Form = Annotated[FormData, Depends(checked_form)]
 
 MEASURE_STATUSES = ("planned", "in_progress", "delayed", "done", "dropped")
 """In the order a measure usually goes through them (the engine accepts exactly these)."""
+DIRECTIONS = ("increase", "decrease", "band")
+"""An indicator's desired direction, as the engine stores it."""
+
 def chart(indicator: IndicatorDTO, lang: Language) -> Markup:
     """The report's trend chart (one drawing for both), titled in the web's words with the unit;
     the values table beside it is its full text equivalent."""
@@ -62,12 +65,16 @@ def _programme_page(request: Request, ags: str, *, status_code: int = 200,
     except NotFound:
         indicators, goals, measures = None, [], []
     adopted = {i.catalogue_id for i in indicators or []}
+    if form_error and form_error["item"]:
+        known = {x.id for x in [*(indicators or []), *goals, *measures]}
+        form_error["gone"] = form_error["item"] not in known  # its form is not on the page: say it on top
     return render(request, "programme.html.j2", status_code=status_code, municipality=municipality,
                   indicators=indicators, goals=goals, measures=measures, tree=goal_tree(goals, measures),
                   levels=GOAL_LEVELS,
                   charts={i.id: chart(i, lang) for i in indicators or []},
+                  indicator_names={i.id: i.name for i in indicators or []},
                   catalogue=[e for e in programme.catalogue(lang=lang) if e.id not in adopted],
-                  statuses=MEASURE_STATUSES, form_error=form_error,
+                  statuses=MEASURE_STATUSES, directions=DIRECTIONS, form_error=form_error,
                   can_record=principal.may(Action.RECORD, municipality.ags, municipality.state))
 
 
@@ -89,9 +96,32 @@ def _optional(form: FormData, name: str, limit: int = 300) -> str | None:
     return field(form, name, limit).strip() or None
 
 
+def _sent(form: FormData, name: str, limit: int = 300) -> str | None:
+    """An input of a form that changes an item: None when the form did not send it (the door
+    leaves that field as it is), else what was typed, an empty text clearing the field."""
+    return field(form, name, limit).strip() if name in form else None
+
+
 def _date(form: FormData, name: str, lang: Language) -> dt.date | None:
     """A date field: the browser's date input sends 2027-03-15, a person typing writes 15.03.2027."""
     return typed.day(iso_date(field(form, name, 20)), lang)
+
+
+class FieldRefused(Exception):
+    """A refusal of what one input said, read at the edge before the door is called: the
+    page shows it at that input."""
+
+    def __init__(self, name: str, error: ZyklusError) -> None:
+        super().__init__(error.message)
+        self.name, self.error = name, error
+
+
+def _at(name: str, read: Callable[[], Any]) -> Any:
+    """``read()``, its refusal tied to the input ``name``."""
+    try:
+        return read()
+    except ZyklusError as exc:
+        raise FieldRefused(name, exc) from exc
 
 
 def _record_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
@@ -131,14 +161,20 @@ def _add_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Lang
     row = p.add_goal(ags, field(form, "key", 64), title=field(form, "title", 300),
                      theme_field=_optional(form, "theme", 200), level=field(form, "level", 20) or "strategic",
                      parent=_optional(form, "parent", 64),
-                     target_year=typed.year(field(form, "target_year", 10), lang),
-                     actor=actor, lang=lang)
+                     target_year=_at("target_year", lambda: typed.year(field(form, "target_year", 10), lang)),
+                     sdg=_at("sdg", lambda: typed.whole(field(form, "sdg", 10), lang)),
+                     sdg_target=_optional(form, "sdg_target", 8), actor=actor, lang=lang)
     return f"ziel-{row.id}"
 
 
 def _update_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    """Title, theme field (offered for a Leitlinie: the goals below take their parent's), target
+    year, SDG and sub-target."""
     key = field(form, "goal", 64)
-    p.update_goal(ags, key, title=field(form, "title", 300), reason=_optional(form, "reason", 500), actor=actor,
+    p.update_goal(ags, key, title=_sent(form, "title"), theme_field=_sent(form, "theme", 200),
+                  target_year=_at("target_year", lambda: typed.year(_sent(form, "target_year", 10), lang, "")),
+                  sdg=_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
+                  sdg_target=_sent(form, "sdg_target", 8), reason=_optional(form, "reason", 500), actor=actor,
                   lang=lang)
     return f"ziel-{key}"
 
@@ -169,6 +205,75 @@ def _set_status(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: La
     return f"massnahme-{key}"
 
 
+INDICATOR_FIELDS = ("name", "sdg", "unit", "direction", "decimals", "band_low", "band_high", "source", "goal",
+                    "definition", "values_due", "publication_lag")
+"""The form's inputs that are columns of an indicator CSV file (docs/indicators.md), read by the
+same rule as `indicator add` and the import; the key is the column ``id``."""
+
+
+def _add_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    raw: dict[str, str | None] = {name: _optional(form, name, 2000) for name in INDICATOR_FIELDS}
+    raw["definition"] = line_feeds(raw["definition"] or "") or None
+    key = p.add_indicator(ags, {"id": field(form, "key", 64), **raw}, actor=actor,
+                          sdg_target=_optional(form, "sdg_target", 8), lang=lang)
+    return f"indikator-{key}"
+
+
+def _update_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key = field(form, "indicator", 64)
+    definition = _sent(form, "definition", 2000)
+    values_due = _sent(form, "values_due", 10)
+    p.update_indicator(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
+                       name=_sent(form, "name", 200), unit=_sent(form, "unit", 80),
+                       definition=None if definition is None else line_feeds(definition),
+                       sdg=_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
+                       sdg_target=_sent(form, "sdg_target", 8), direction=_sent(form, "direction", 20) or None,
+                       band_low=_at("band_low", lambda: typed.number(_sent(form, "band_low", 40), lang)),
+                       band_high=_at("band_high", lambda: typed.number(_sent(form, "band_high", 40), lang)),
+                       values_due=values_due or None,
+                       publication_lag=_at("publication_lag",
+                                           lambda: typed.whole(_sent(form, "publication_lag", 10), lang)))
+    return f"indikator-{key}"
+
+
+def _delete_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    p.delete_indicator(ags, field(form, "indicator", 64), reason=_optional(form, "reason", 500), actor=actor,
+                       lang=lang)
+    return "indikatoren"
+
+
+def _update_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    key = field(form, "measure", 64)
+
+    def day(name: str) -> dt.date | str | None:
+        text = _sent(form, name, 20)
+        return _at(name, lambda: typed.day(None if text is None else iso_date(text), lang, ""))
+
+    p.update_measure(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
+                     title=_sent(form, "title"), goal=_optional(form, "goal", 64),
+                     theme_field=_sent(form, "theme", 200), responsible=_sent(form, "responsible"),
+                     planned_start=day("start"), planned_end=day("end"),
+                     costs=_at("costs", lambda: typed.number(_sent(form, "costs", 40), lang, "")),
+                     staff=_at("staff", lambda: typed.number(_sent(form, "staff", 40), lang, "")),
+                     progress=_at("progress", lambda: typed.whole(_sent(form, "progress", 10), lang, "")))
+    return f"massnahme-{key}"
+
+
+def _link(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language, *, remove: bool) -> str:
+    key = field(form, "measure", 64)
+    p.link_measure(ags, key, field(form, "indicator", 64), actor=actor, remove=remove,
+                   reason=_optional(form, "reason", 500), lang=lang)
+    return f"massnahme-{key}"
+
+
+def _link_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    return _link(p, ags, actor, form, lang, remove=False)
+
+
+def _unlink_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
+    return _link(p, ags, actor, form, lang, remove=True)
+
+
 def _adopt(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     ids = [value[:64] for value in form.getlist("ids")[:100] if isinstance(value, str)]
     p.adopt(ags, ids, actor=actor, goal=_optional(form, "goal", 64), lang=lang)
@@ -179,14 +284,61 @@ CHANGES: dict[str, Change] = {
     "wert": _record_value, "wert-loeschen": _delete_value, "zielwert": _set_target,
     "zielwert-loeschen": _delete_target, "ausgangswert": _set_baseline, "ziel": _add_goal,
     "ziel-aendern": _update_goal, "ziel-loeschen": _delete_goal, "massnahme-loeschen": _delete_measure,
-    "massnahme": _add_measure, "stand": _set_status, "uebernehmen": _adopt,
+    "massnahme": _add_measure, "stand": _set_status, "uebernehmen": _adopt, "indikator": _add_indicator,
+    "indikator-aendern": _update_indicator, "indikator-loeschen": _delete_indicator,
+    "massnahme-aendern": _update_measure, "verknuepfen": _link_measure, "verknuepfung-loesen": _unlink_measure,
 }
+ADDING = ("ziel", "massnahme", "indikator", "uebernehmen")
+"""The forms that add an item: one each on the page, whatever goal or indicator they name."""
+ABOUT_MEASURE = ("verknuepfen", "verknuepfung-loesen")
+"""The forms about a measure that name an indicator too: they belong to the measure's row."""
+
+
+def form_item(change: str, form: FormData) -> str:
+    """The indicator, measure or goal a form is about ('' for the forms that add one)."""
+    if change in ADDING:
+        return ""
+    names = ("measure",) if change in ABOUT_MEASURE else ("indicator", "measure", "goal")
+    return next((value for value in (field(form, name, 64) for name in names) if value), "")
 
 
 def form_id(change: str, form: FormData) -> str:
-    """Which form on the page was sent: the change, and the indicator or measure it is about."""
-    item = field(form, "indicator", 64) or field(form, "measure", 64) or field(form, "goal", 64)
+    """Which form on the page was sent: the change, and the item it is about."""
+    item = form_item(change, form)
     return f"{change}-{item}" if item else change
+
+
+_FIELD_BY_CODE = {
+    "indicator.duplicate": "key", "goal.duplicate": "key", "measure.duplicate": "key", "indicator.key_invalid": "key",
+    "indicator.sdg_invalid": "sdg", "goal.sdg_target_invalid": "sdg_target", "indicator.band_missing": "band_low",
+    "indicator.band_unexpected": "band_low", "indicator.band_targets": "direction",
+    "indicator.direction_invalid": "direction", "indicator.values_due_invalid": "values_due",
+    "indicator.publication_lag_invalid": "publication_lag", "indicator.year_invalid": "target_year",
+    "measure.dates": "end", "measure.progress_invalid": "progress", "measure.no_theme": "theme",
+    "goal.no_theme": "theme", "goal.theme_differs": "theme", "goal.level_invalid": "level",
+    "goal.parent_level": "parent", "goal.unknown": "goal",
+}
+"""The input a door's refusal is about, by its code (where a form has that input)."""
+_FIELD_BY_LABEL = {"--title": "title", "--name": "name", "name": "name", "--unit": "unit", "unit": "unit",
+                   "--responsible": "responsible", "--theme": "theme", "theme_field": "theme", "--reason": "reason",
+                   "definition": "definition", "source": "source", "--source": "source"}
+"""The engine names the input of a text refusal (``text.empty`` and the others) by its option."""
+_FIELD_BY_COLUMN = {"id": "key", "theme_field": "theme"}
+"""An indicator definition's columns (engine/indicators/spec.py) that the form names otherwise."""
+
+
+def field_of(exc: ZyklusError | FieldRefused, form: FormData) -> tuple[str | None, ZyklusError]:
+    """The input of the sent form a refusal is about (None: the form as a whole), and the refusal."""
+    if isinstance(exc, FieldRefused):
+        return exc.name, exc.error
+    problems = getattr(exc, "field_problems", None)  # a definition's problems, each with its column
+    if problems:
+        name = _FIELD_BY_COLUMN.get(problems[0][0], problems[0][0])
+    elif (exc.code or "").startswith("text."):
+        name = _FIELD_BY_LABEL.get(str(exc.params.get("field")))
+    else:
+        name = _FIELD_BY_CODE.get(exc.code or "")
+    return (name if name in form else None), exc
 
 
 @router.post("/kommunen/{ags}/handlungsprogramm/{change}")
@@ -200,10 +352,12 @@ def change_programme(request: Request, ags: str, change: str, form: Form) -> Res
     lang = language(request)
     try:
         anchor = run(door(request).programme, municipality.ags, principal.email, form, lang)
-    except ZyklusError as exc:
+    except (ZyklusError, FieldRefused) as exc:
+        name, error = field_of(exc, form)
         values = {key: value for key, value in form.multi_items() if isinstance(value, str) and key != "csrf"}
         return _programme_page(request, ags, status_code=422, form_error={
-            "form": form_id(change, form), "message": exc.render(lang), "values": values})
+            "form": form_id(change, form), "item": form_item(change, form), "field": name,
+            "message": error.render(lang), "values": values})
     return RedirectResponse(f"/kommunen/{municipality.ags}/handlungsprogramm?gespeichert=1#{anchor}",
                             status_code=303)
 

@@ -1,0 +1,271 @@
+"""The Handlungsprogramm's forms for what only the door and the CLI could do before: an own
+indicator, its definition corrected or removed, SDG and sub-target on goals, a measure's plan
+changed, measures linked to the indicators they move. Each works, shows on the page and in the
+history; each refusal comes back at its input with what was typed and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from engine_support import AGS, COORDINATOR, OTHER_AGS, STEERING_ONLY
+from fastapi.testclient import TestClient
+from test_programme_pages import PAGE, coordinator, door  # noqa: F401 (the page's fixtures)
+from web_support import ADVISOR, post_form, signed_in
+
+from zyklus.app import Application
+from zyklus.app.dto import IndicatorDTO
+
+RADVERKEHR = {"key": "radverkehr", "name": "Anteil des Radverkehrs", "unit": "%", "sdg": "11", "sdg_target": "11.2",
+              "direction": "increase", "decimals": "1", "definition": "Wege mit dem Rad je 100 Wege",
+              "source": "Haushaltsbefragung", "values_due": "06-30", "publication_lag": "2", "goal": "klima-1"}
+
+
+def send(client: TestClient, change: str, data: dict[str, Any]) -> httpx.Response:
+    return post_form(client, PAGE, f"{PAGE}/{change}", data)
+
+
+def state(door: Application) -> tuple[Any, ...]:  # noqa: F811
+    """Everything the forms could change, to compare before and after a refusal."""
+    programme = door.programme
+    return (programme.indicators(AGS), programme.goals(AGS), programme.measures(AGS), len(door.cycles.history(AGS)))
+
+
+def indicator(door: Application, key: str) -> IndicatorDTO:  # noqa: F811
+    return next(i for i in door.programme.indicators(AGS) if i.id == key)
+
+
+def error_at(html: str, form: str, name: str) -> None:
+    """The refusal stands right before the input ``name`` of ``form`` (after its label), and
+    that input points at it."""
+    message = f'<p class="error" id="error-{form}" role="alert">'
+    assert html.count(message) == 1, html.count(message)
+    after = html[html.index(message) + len(message):]
+    between = after[after.index("</p>"):after.index(f'id="{form}-{name}"')].rsplit("<", 1)[0]  # up to its tag
+    assert not any(tag in between for tag in ("<input", "<select", "<textarea", "<label")), between
+    field = after[after.index(f'id="{form}-{name}"'):]
+    field = field[:field.index(">")]
+    assert 'aria-invalid="true"' in field and f"error-{form}" in field, field
+
+
+def test_an_own_indicator_is_added_shown_and_on_record(coordinator: TestClient, door: Application) -> None:  # noqa: F811
+    answer = send(coordinator, "indikator", RADVERKEHR)
+    assert answer.status_code == 303 and answer.headers["location"].endswith("#indikator-radverkehr")
+    added = indicator(door, "radverkehr")
+    assert (added.name, added.unit, added.sdg, added.sdg_target, added.direction, added.definition, added.source,
+            added.values_due, added.publication_lag, added.goal, added.catalogue_id) == (
+        "Anteil des Radverkehrs", "%", 11, "11.2", "increase", "Wege mit dem Rad je 100 Wege", "Haushaltsbefragung",
+        "06-30", 2, "klima-1", None)
+    page = coordinator.get(PAGE).text
+    article = page[page.index('id="indikator-radverkehr"'):]
+    assert "Wege mit dem Rad je 100 Wege" in article and "11.2" in article and "06-30" in article
+    assert "(etwa Parität bei 50 %)" in page  # a per cent sign in a hint, not a format code
+    entry = door.cycles.history(AGS)[-1]
+    assert (entry.kind, entry.trigger, entry.actor) == ("indicator_added", "radverkehr", COORDINATOR)
+    assert "Indikator angelegt: radverkehr" in coordinator.get(f"/kommunen/{AGS}/verlauf").text
+
+
+def test_a_parity_level_is_a_band_with_equal_bounds_in_german_numbers(coordinator: TestClient,  # noqa: F811
+                                                                       door: Application) -> None:  # noqa: F811
+    data = {"key": "frauen-rat", "name": "Frauenanteil im Stadtrat", "unit": "%", "sdg": "5", "direction": "band",
+            "band_low": "50", "band_high": "50,0", "decimals": "0"}
+    assert send(coordinator, "indikator", data).status_code == 303
+    assert indicator(door, "frauen-rat").band == (50.0, 50.0)
+    data = {**data, "key": "wasser", "name": "Wasserverbrauch", "band_low": "1.000", "band_high": "4.000,5"}
+    assert send(coordinator, "indikator", data).status_code == 303
+    assert indicator(door, "wasser").band == (1000.0, 4000.5)  # German „4.000“ is four thousand
+
+
+@pytest.mark.parametrize(("change", "name"), [("sdg", "sdg"), ("sdg_target", "sdg_target"), ("band", "band_low"),
+                                              ("number", "band_high"), ("key", "key"), ("duplicate", "key")])
+def test_a_refused_own_indicator_comes_back_at_its_input_and_adds_nothing(coordinator: TestClient,  # noqa: F811
+                                                                          door: Application,  # noqa: F811
+                                                                          change: str, name: str) -> None:
+    data = {**RADVERKEHR, "direction": "band", "band_low": "10", "band_high": "30"}
+    data.update({"sdg": {"sdg": "18"}, "sdg_target": {"sdg_target": "12.3"},  # 12.3 is no target of SDG 11
+                 "band": {"band_low": "40", "band_high": "30"}, "number": {"band_high": "12.5"},
+                 "key": {"key": ""}, "duplicate": {"key": "thg-haushalte"}}[change])
+    before = state(door)
+    answer = send(coordinator, "indikator", data)
+    assert answer.status_code == 422, answer.text
+    assert state(door) == before
+    error_at(answer.text, "indikator", name)
+    assert 'value="Anteil des Radverkehrs"' in answer.text and "Wege mit dem Rad je 100 Wege</textarea>" in answer.text
+    assert answer.text.count('aria-invalid="true"') == 1  # only the input the refusal is about
+
+
+def test_an_indicators_definition_is_corrected_with_a_reason(coordinator: TestClient,  # noqa: F811
+                                                            door: Application) -> None:  # noqa: F811
+    page = coordinator.get(PAGE).text
+    form = page[page.index('id="indikator-aendern-thg-haushalte-name"'):][:300]
+    assert f'value="{indicator(door, "thg-haushalte").name}"' in form  # the form starts from what is stored
+    data = {"indicator": "thg-haushalte", "name": "THG private Haushalte", "unit": "t CO₂e je EW",
+            "definition": "BISKO, ohne Verkehr", "sdg": "13", "sdg_target": "13.3", "direction": "decrease",
+            "band_low": "", "band_high": "", "values_due": "09-30", "publication_lag": "3", "reason": "Ratsbeschluss"}
+    answer = send(coordinator, "indikator-aendern", data)
+    assert answer.status_code == 303 and answer.headers["location"].endswith("#indikator-thg-haushalte")
+    changed = indicator(door, "thg-haushalte")
+    assert (changed.name, changed.unit, changed.definition, changed.sdg_target, changed.values_due,
+            changed.publication_lag) == ("THG private Haushalte", "t CO₂e je EW", "BISKO, ohne Verkehr", "13.3",
+                                         "09-30", 3)
+    entry = door.cycles.history(AGS)[-1]
+    assert (entry.kind, entry.trigger, entry.reason) == ("indicator_updated", "thg-haushalte", "Ratsbeschluss")
+    assert {"name", "unit", "definition", "sdg_target", "values_due", "publication_lag"} <= set(entry.details["changes"])
+    history = coordinator.get(f"/kommunen/{AGS}/verlauf").text
+    assert "Indikator geändert: thg-haushalte" in history and "09-30" in history
+
+
+def test_a_direction_becomes_a_band_only_without_targets_and_with_its_bounds_in_order(
+        coordinator: TestClient, door: Application) -> None:  # noqa: F811
+    base = {"indicator": "thg-haushalte", "name": "THG", "unit": "t", "definition": "", "sdg": "13", "sdg_target": "",
+            "direction": "band", "band_low": "4", "band_high": "6", "values_due": "03-31", "publication_lag": "1"}
+    before = state(door)
+    refused = send(coordinator, "indikator-aendern", base)  # it has a target for 2030
+    assert refused.status_code == 422 and state(door) == before
+    error_at(refused.text, "indikator-aendern-thg-haushalte", "direction")
+    assert send(coordinator, "zielwert-loeschen", {"indicator": "thg-haushalte", "year": "2030"}).status_code == 303
+    before = state(door)
+    upside_down = send(coordinator, "indikator-aendern", {**base, "band_low": "7", "band_high": "6"})
+    assert upside_down.status_code == 422 and state(door) == before
+    error_at(upside_down.text, "indikator-aendern-thg-haushalte", "band_low")
+    assert 'value="7"' in upside_down.text
+    assert send(coordinator, "indikator-aendern", {**base, "band_low": "4,5"}).status_code == 303
+    assert indicator(door, "thg-haushalte").band == (4.5, 6.0)
+    back = send(coordinator, "indikator-aendern", {**base, "direction": "decrease", "band_low": "", "band_high": ""})
+    assert back.status_code == 303 and indicator(door, "thg-haushalte").band is None
+
+
+def test_an_indicator_is_removed_with_a_reason_its_values_kept(coordinator: TestClient,  # noqa: F811
+                                                               door: Application) -> None:  # noqa: F811
+    page = coordinator.get(PAGE).text
+    assert 'action="/kommunen/16051000/handlungsprogramm/indikator-loeschen"' in page
+    answer = send(coordinator, "indikator-loeschen", {"indicator": "thg-haushalte", "reason": "doppelt erfasst"})
+    assert answer.status_code == 303
+    assert door.programme.indicators(AGS) == []
+    entry = door.cycles.history(AGS)[-1]
+    assert (entry.kind, entry.trigger, entry.reason) == ("indicator_deleted", "thg-haushalte", "doppelt erfasst")
+    again = send(coordinator, "indikator-loeschen", {"indicator": "thg-haushalte"})
+    assert again.status_code == 422  # its form went with it: the refusal stands on top of the page
+    assert again.text.index('id="error-indikator-loeschen-thg-haushalte" role="alert"') < again.text.index('id="ziele"')
+
+
+def test_goals_take_sdg_and_sub_target_on_adding_and_changing(coordinator: TestClient,  # noqa: F811
+                                                             door: Application) -> None:  # noqa: F811
+    assert send(coordinator, "ziel", {"key": "ll-mobil", "title": "Mobile Stadt", "level": "guideline",
+                                      "theme": "Mobilität", "sdg": "11", "sdg_target": "11.2"}).status_code == 303
+    goal = door.programme.goal(AGS, "ll-mobil")
+    assert (goal.level, goal.sdg, goal.sdg_target) == ("guideline", 11, "11.2")
+    assert "SDG 11.2" in coordinator.get(PAGE).text
+    before = state(door)
+    refused = send(coordinator, "ziel-aendern", {"goal": "ll-mobil", "title": "Mobile Stadt", "theme": "Mobilität",
+                                                 "target_year": "", "sdg": "11", "sdg_target": "3.6"})
+    assert refused.status_code == 422 and state(door) == before
+    error_at(refused.text, "ziel-aendern-ll-mobil", "sdg_target")
+    assert send(coordinator, "ziel-aendern", {"goal": "ll-mobil", "title": "Mobile Stadt", "theme": "Verkehr",
+                                              "target_year": "2035", "sdg": "3", "sdg_target": "3.6",
+                                              "reason": "Leitbild 2035"}).status_code == 303
+    goal = door.programme.goal(AGS, "ll-mobil")
+    assert (goal.theme_field, goal.target_year, goal.sdg, goal.sdg_target) == ("Verkehr", 2035, 3, "3.6")
+    entry = door.cycles.history(AGS)[-1]
+    assert (entry.kind, entry.reason, entry.details["changes"]["sdg_target"]) == (
+        "goal_updated", "Leitbild 2035", {"old": "11.2", "new": "3.6"})
+    before = state(door)
+    two_lines = send(coordinator, "ziel-aendern", {"goal": "ll-mobil", "title": "Mobile Stadt", "reason": "x\ny"})
+    assert two_lines.status_code == 422 and state(door) == before
+    error_at(two_lines.text, "ziel-aendern-ll-mobil", "reason")  # once, at the reason
+    unknown = send(coordinator, "ziel", {"key": "ll-x", "title": "X", "level": "guideline", "theme": "X", "sdg": "0"})
+    assert unknown.status_code == 422
+    error_at(unknown.text, "ziel", "sdg")
+
+
+def test_a_measures_plan_is_changed_with_a_reason_in_german_numbers(coordinator: TestClient,  # noqa: F811
+                                                                   door: Application) -> None:  # noqa: F811
+    data = {"measure": "m-pv", "title": "PV auf allen Schuldächern", "goal": "klima-1", "responsible": "Bauamt",
+            "start": "01.03.2027", "end": "2028-12-31", "costs": "1.250.000", "staff": "1,5", "progress": "20",
+            "reason": "Haushalt 2027"}
+    answer = send(coordinator, "massnahme-aendern", data)
+    assert answer.status_code == 303 and answer.headers["location"].endswith("#massnahme-m-pv")
+    measure = door.programme.measure(AGS, "m-pv")
+    assert (measure.title, measure.responsible, str(measure.planned_start), str(measure.planned_end), measure.costs,
+            measure.staff, measure.progress) == ("PV auf allen Schuldächern", "Bauamt", "2027-03-01", "2028-12-31",
+                                                 1_250_000.0, 1.5, 20)
+    entry = door.cycles.history(AGS)[-1]
+    assert (entry.kind, entry.trigger, entry.reason) == ("measure_updated", "m-pv", "Haushalt 2027")
+    assert entry.details["changes"]["costs"] == {"old": None, "new": 1_250_000.0}
+    page = coordinator.get(PAGE).text
+    form = page[page.index('id="massnahme-aendern-m-pv-costs"'):][:200]
+    assert 'value="1.250.000"' in form  # shown as typed, and typed back it means the same
+    assert "Maßnahme geändert: m-pv" in coordinator.get(f"/kommunen/{AGS}/verlauf").text
+
+
+@pytest.mark.parametrize(("wrong", "name"), [({"costs": "12.5"}, "costs"), ({"progress": "120"}, "progress"),
+                                             ({"end": "01.01.2020", "start": "01.01.2021"}, "end"),
+                                             ({"title": ""}, "title")])
+def test_a_refused_plan_comes_back_at_its_input_and_changes_nothing(coordinator: TestClient,  # noqa: F811
+                                                                    door: Application,  # noqa: F811
+                                                                    wrong: dict[str, str], name: str) -> None:
+    data = {"measure": "m-pv", "title": "PV", "goal": "klima-1", "responsible": "Bauamt", "start": "", "end": "",
+            "costs": "5.000", "staff": "", "progress": "", "reason": "Test", **wrong}
+    before = state(door)
+    answer = send(coordinator, "massnahme-aendern", data)
+    assert answer.status_code == 422 and state(door) == before
+    error_at(answer.text, "massnahme-aendern-m-pv", name)
+    assert 'value="Bauamt"' in answer.text
+
+
+def test_a_measure_is_linked_to_indicators_and_unlinked(coordinator: TestClient, door: Application) -> None:  # noqa: F811
+    assert send(coordinator, "indikator", {**RADVERKEHR, "goal": ""}).status_code == 303
+    for key in ("thg-haushalte", "radverkehr"):
+        answer = send(coordinator, "verknuepfen", {"measure": "m-pv", "indicator": key, "reason": "Wirkung"})
+        assert answer.status_code == 303 and answer.headers["location"].endswith("#massnahme-m-pv")
+    assert door.programme.measure(AGS, "m-pv").indicators == ["radverkehr", "thg-haushalte"]
+    row = coordinator.get(PAGE).text
+    row = row[row.index('id="massnahme-m-pv"'):]
+    row = row[:row.index("</tr>")]
+    assert "Verknüpfung mit Anteil des Radverkehrs lösen" in row
+    assert 'id="verknuepfen-m-pv-indicator"' not in row  # every indicator linked: nothing left to choose
+    twice = send(coordinator, "verknuepfen", {"measure": "m-pv", "indicator": "radverkehr"})
+    assert twice.status_code == 422 and 'id="error-verknuepfen-m-pv" role="alert"' in twice.text
+    assert send(coordinator, "verknuepfung-loesen", {"measure": "m-pv", "indicator": "radverkehr"}).status_code == 303
+    assert door.programme.measure(AGS, "m-pv").indicators == ["thg-haushalte"]
+    kinds = [(e.kind, e.details.get("indicator")) for e in door.cycles.history(AGS)[-3:]]
+    assert kinds == [("measure_linked", "thg-haushalte"), ("measure_linked", "radverkehr"),
+                     ("measure_unlinked", "radverkehr")]
+    history = coordinator.get(f"/kommunen/{AGS}/verlauf").text
+    assert "Maßnahme m-pv mit Indikator radverkehr verknüpft" in history
+
+
+NEW_FORMS = [("indikator", RADVERKEHR),
+             ("indikator-aendern", {"indicator": "thg-haushalte", "name": "X", "unit": "t", "direction": "decrease"}),
+             ("indikator-loeschen", {"indicator": "thg-haushalte"}),
+             ("massnahme-aendern", {"measure": "m-pv", "title": "X"}),
+             ("verknuepfen", {"measure": "m-pv", "indicator": "thg-haushalte"})]
+
+
+@pytest.mark.parametrize(("change", "data"), NEW_FORMS)
+def test_who_only_reads_sees_no_form_and_may_not_send_one(door: Application, change: str,  # noqa: F811
+                                                          data: dict[str, str]) -> None:
+    before = state(door)
+    for reader in (signed_in(door, STEERING_ONLY), advisor(door)):
+        page = reader.get(PAGE)
+        assert page.status_code == 200 and f'handlungsprogramm/{change}"' not in page.text
+        assert post_form(reader, PAGE, f"{PAGE}/{change}", data).status_code == 403
+    assert state(door) == before
+
+
+def advisor(door: Application) -> TestClient:  # noqa: F811
+    door.accounts.add(ADVISOR, name="Beraterin", advisor_states=["TH"])
+    return signed_in(door, ADVISOR)
+
+
+@pytest.mark.parametrize(("change", "data"), NEW_FORMS)
+def test_another_municipality_and_a_missing_csrf_value_change_nothing(coordinator: TestClient,  # noqa: F811
+                                                                     door: Application, change: str,  # noqa: F811
+                                                                     data: dict[str, str]) -> None:
+    before = state(door)
+    weimar = signed_in(door, "koordination0@weimar.de")
+    assert post_form(weimar, f"/kommunen/{OTHER_AGS}/handlungsprogramm", f"{PAGE}/{change}", data).status_code == 404
+    assert coordinator.post(f"{PAGE}/{change}", data=data).status_code == 403
+    assert coordinator.post(f"{PAGE}/{change}", data={"csrf": "gefälscht", **data}).status_code == 403
+    assert state(door) == before

@@ -6,8 +6,12 @@ the measured part is ``notifications.outbox.dispatch`` — lease a batch, send i
 configured), record every outcome — until the outbox is empty. The server (aiosmtpd) runs in
 its own process and counts what arrives, so every mail is accounted for at the receiving end.
 
-Baseline in the same run: the same messages, each sent by the stdlib ``smtplib`` over a
-connection of its own (connect, EHLO, MAIL, RCPT, DATA, QUIT), as a simple script would.
+Baseline in the same run: the same mails, each built as a simple script builds a message with
+the stdlib (``EmailMessage`` with ``email.policy.SMTP``: bench/naive_mail.py, zyklus's own builder
+until it wrote the MIME structure directly) and sent by ``smtplib`` over a connection of its own
+(connect, EHLO, [STARTTLS, EHLO,] MAIL, RCPT, DATA, QUIT). Both sides start from the same
+``OutgoingMail`` (subject, text, HTML, ICS as the outbox row holds them) and put a message on the
+wire that says the same (tests/unit/test_mail_build.py parses both and compares them).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bench.common import NOW, Result
+from bench.naive_mail import build_email_message
 from bench.seed import seed, service_for
 from notifications.mail import build_message
 from notifications.outbox import RetryPolicy, dispatch, to_mail
@@ -84,14 +89,19 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def smtplib_per_message(mails: list[Any], port: int, context: ssl.SSLContext | None) -> float:
-    start = time.perf_counter()
+def smtplib_per_message(mails: list[Any], port: int, context: ssl.SSLContext | None) -> None:
     for mail in mails:
         with smtplib.SMTP("127.0.0.1", port) as smtp:
             if context is not None:
                 smtp.starttls(context=context)
-            smtp.send_message(build_message(mail), from_addr=mail.sender, to_addrs=list(mail.recipients))
-    return time.perf_counter() - start
+            smtp.send_message(build_email_message(mail), from_addr=mail.sender, to_addrs=list(mail.recipients))
+
+
+def _per_mail_ms(mails: list[Any], build: Callable[[Any], bytes]) -> float:
+    start = time.perf_counter()
+    for mail in mails:
+        build(mail)
+    return (time.perf_counter() - start) / len(mails) * 1000
 
 
 def _pending_again(path: Path) -> None:
@@ -99,6 +109,11 @@ def _pending_again(path: Path) -> None:
         conn.execute("UPDATE outbox SET status = 'pending', attempts = 0, lease_until = NULL, sent_at = NULL, "
                      "reply = NULL, next_attempt_at = created_at")
     conn.close()
+
+
+ROUNDS = 3
+"""Each method runs this often, the three alternating, and the best round counts: on a shared
+machine a burst of other work during one method's only run would decide the ratio."""
 
 
 def _measure(mode: str, path: Path, service: Any, outgoing: list[Any], tls: tuple[Path, Path] | None,
@@ -109,35 +124,45 @@ def _measure(mode: str, path: Path, service: Any, outgoing: list[Any], tls: tupl
     if tls is not None:
         context = ssl.create_default_context(cafile=str(tls[0]))
     n = len(outgoing)
+    rounds: list[dict[str, Any]] = []
     with running_sink(tls) as sink:
         smtp = SmtpSettings(host="127.0.0.1", port=sink.port, security="starttls" if tls else "none",
                             concurrency=settings.get("smtp", "concurrency"), tls_context=context)
-        _pending_again(path)
-        start = time.perf_counter()
-        counts = dispatch(service.engine, NOW, lambda batch, sink: deliver_sync(batch, smtp, sink), sender,
-                          RetryPolicy(), settings.get("mail", "batch_size"))
-        dispatch_s = time.perf_counter() - start
-        received = sink.count()
-        with Session(service.engine) as session:
-            sent_rows = len(session.exec(select(Outbox.id).where(Outbox.status == "sent")).all())
-        sink.reset()
-        start = time.perf_counter()
-        bare = deliver_sync(outgoing, smtp)
-        sender_s = time.perf_counter() - start
-        received_sender = sink.count()
-        sink.reset()
-        smtplib_s = smtplib_per_message(outgoing, sink.port, context)
-        received_smtplib = sink.count()
-    accounted = (received[0] == n and received[2] == n and sent_rows == n and counts["sent"] == n
-                 and received_sender[0] == n and all(o.status == "sent" for o in bare) and received_smtplib[0] == n)
-    log(f"    {mode}: outbox dispatch {n / dispatch_s:,.0f}/s (server got {received[0]}, {received[2]} distinct "
-        f"Message-IDs, {sent_rows} rows sent), sender alone {n / sender_s:,.0f}/s, smtplib one connection per "
-        f"mail {n / smtplib_s:,.0f}/s (server got {received_smtplib[0]})")
+
+        def timed(send: Callable[[], Any]) -> tuple[Any, float, float, tuple[int, int, int]]:
+            sink.reset()
+            wall, cpu = time.perf_counter(), time.process_time()
+            got = send()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            return got, wall, cpu, sink.count()
+
+        for _ in range(ROUNDS):
+            _pending_again(path)
+            counts, dispatch_s, dispatch_cpu, received = timed(lambda: dispatch(
+                service.engine, NOW, lambda batch, on_outcome: deliver_sync(batch, smtp, on_outcome), sender,
+                RetryPolicy(), settings.get("mail", "batch_size")))
+            with Session(service.engine) as session:
+                sent_rows = len(session.exec(select(Outbox.id).where(Outbox.status == "sent")).all())
+            bare, sender_s, sender_cpu, received_sender = timed(lambda: deliver_sync(outgoing, smtp))
+            _, smtplib_s, smtplib_cpu, received_smtplib = timed(lambda: smtplib_per_message(outgoing, sink.port, context))
+            rounds.append({
+                "dispatch_s": dispatch_s, "dispatch_cpu_s": dispatch_cpu, "dispatch_counts": counts,
+                "outbox_rows_sent": sent_rows, "server_received_dispatch": received, "sender_only_s": sender_s,
+                "sender_only_cpu_s": sender_cpu, "server_received_sender_only": received_sender,
+                "smtplib_s": smtplib_s, "smtplib_cpu_s": smtplib_cpu, "server_received_smtplib": received_smtplib,
+                "all_accounted": (received[0] == n and received[2] == n and sent_rows == n and counts["sent"] == n
+                                  and received_sender[0] == n and all(o.status == "sent" for o in bare)
+                                  and received_smtplib[0] == n)})
+    best = {key: min(r[key] for r in rounds) for key in ("dispatch_s", "sender_only_s", "smtplib_s", "dispatch_cpu_s",
+                                                         "sender_only_cpu_s", "smtplib_cpu_s")}
+    accounted = all(r["all_accounted"] for r in rounds)
+    log(f"    {mode}, best of {ROUNDS}: outbox dispatch {n / best['dispatch_s']:,.0f}/s, sender alone "
+        f"{n / best['sender_only_s']:,.0f}/s, smtplib one connection per mail {n / best['smtplib_s']:,.0f}/s; "
+        f"client CPU per mail {best['dispatch_cpu_s'] / n * 1000:.2f} / {best['sender_only_cpu_s'] / n * 1000:.2f} / "
+        f"{best['smtplib_cpu_s'] / n * 1000:.2f} ms; every round all {n} at the server with distinct Message-IDs "
+        f"and every row sent: {accounted}")
     return {"mode": mode, "mails": n, "concurrency": smtp.concurrency, "batch_size": settings.get("mail", "batch_size"),
-            "dispatch_s": dispatch_s, "dispatch_counts": counts, "outbox_rows_sent": sent_rows,
-            "server_received_dispatch": received, "sender_only_s": sender_s,
-            "server_received_sender_only": received_sender, "smtplib_s": smtplib_s,
-            "server_received_smtplib": received_smtplib, "all_accounted": accounted}
+            "rounds": rounds, **best, "all_accounted": accounted}
 
 
 def run(mails: int, log: Callable[[str], None]) -> list[Result]:
@@ -149,12 +174,11 @@ def run(mails: int, log: Callable[[str], None]) -> list[Result]:
         with Session(service.engine) as session:
             outgoing = [to_mail(row, settings.get("smtp", "sender"))
                         for row in session.exec(select(Outbox).order_by(Outbox.id))]
-        sizes = [len(build_message(m).as_bytes()) for m in outgoing[:50]]
-        start = time.perf_counter()
-        for mail in outgoing[:200]:
-            build_message(mail).as_bytes()
-        build_ms = (time.perf_counter() - start) / min(200, len(outgoing)) * 1000
-        log(f"    {len(outgoing)} mails of about {sum(sizes) // len(sizes):,} bytes; building one costs {build_ms:.2f} ms")
+        sizes = [len(build_message(m)) for m in outgoing[:50]]
+        build_ms = _per_mail_ms(outgoing[:200], build_message)
+        naive_build_ms = _per_mail_ms(outgoing[:200], lambda mail: build_email_message(mail).as_bytes())
+        log(f"    {len(outgoing)} mails of about {sum(sizes) // len(sizes):,} bytes; building one costs {build_ms:.2f} ms "
+            f"(EmailMessage, as the baseline builds it: {naive_build_ms:.2f} ms)")
         modes = {"plain": _measure("plain", seeded.path, service, outgoing, None, log),
                  "starttls": _measure("starttls", seeded.path, service, outgoing, self_signed(Path(tmp)), log)}
         service.engine.dispose()
@@ -163,7 +187,8 @@ def run(mails: int, log: Callable[[str], None]) -> list[Result]:
         m = modes[mode]
         n = m["mails"]
         ours, base = n / m["dispatch_s"], n / m["smtplib_s"]
-        details = {**m, "build_message_ms": build_ms, "mean_message_bytes": sum(sizes) // len(sizes)}
+        details = {**m, "build_message_ms": build_ms, "baseline_build_message_ms": naive_build_ms,
+                   "mean_message_bytes": sum(sizes) // len(sizes)}
         results.append(Result("3 delivery", f"mails/s, outbox dispatch, {label}", ours, "/s", base,
                                "smtplib, 1 connection/mail", "≥ 3×, all accounted",
                                ours >= 3 * base and m["all_accounted"], details=details))

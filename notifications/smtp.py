@@ -209,10 +209,11 @@ async def _send(smtp: aiosmtplib.SMTP, mail: OutgoingMail) -> tuple[Status, str]
         message = build_message(mail)
     except ValueError as exc:
         return "failed", f"invalid message: {exc}"
+    # The message is 7bit (no BODY=8BITMIME needed); addresses are ASCII once validated, but one
+    # that is not asks for SMTPUTF8 as aiosmtplib's send_message would.
+    options = [] if mail.sender.isascii() and all(r.isascii() for r in mail.recipients) else ["SMTPUTF8"]
     try:
-        refused, reply = await smtp.send_message(
-            message, sender=mail.sender, recipients=list(mail.recipients)
-        )
+        refused, reply = await smtp.sendmail(mail.sender, list(mail.recipients), message, mail_options=options)
     except _DELIVERY_ERRORS as exc:
         return _classify(exc)
     if refused:

@@ -112,14 +112,36 @@ def _act(service: Any, ags: str, actions: list[tuple[dt.date, str, Any]], day: d
             advance_on = day + dt.timedelta(days=21)
             if due:
                 advance_on = max(advance_on, dt.date.fromisoformat(due) - dt.timedelta(days=10))
+            if phase == "strategy":  # the structure guard wants the programme's tree by then
+                actions.append((day + dt.timedelta(days=14), "programme", None))
             actions.append((advance_on, "advance", None))
             actions.sort(key=lambda a: a[0])
         elif kind == "fact":
             fact, values = arg
             service.record(ags, fact, actor=f"koordination@{ags_domain(ags)}", values=values, on=day)
+        elif kind == "programme":
+            _plan_programme(service, ags)
         elif kind == "advance":
             service.advance(ags, actor=f"koordination@{ags_domain(ags)}", on=day)
             actions.append((day, "phase", None))
+
+
+def _plan_programme(service: Any, ags: str) -> None:
+    """The smallest programme the strategy phase's structure guard passes for the inventory's
+    theme fields (bench.seed: „Klima; Mobilität“): per theme a Leitlinie, a strategic and an
+    operative goal, and a measure with planned costs. The next cycle carries it over: then there
+    is nothing to add."""
+    from engine.indicators.programme import Programme
+
+    programme, actor = Programme(service), f"koordination@{ags_domain(ags)}"
+    if programme.goals(ags):
+        return
+    for n, theme in enumerate(("Klima", "Mobilität"), 1):
+        parent = None
+        for level, prefix in (("guideline", "ll"), ("strategic", "sz"), ("operative", "oz")):
+            parent = programme.add_goal(ags, f"{prefix}-{n}", title=f"{prefix} {theme}", theme_field=theme,
+                                        level=level, parent=parent, target_year=2030, actor=actor).key
+        programme.add_measure(ags, f"m-{n}", title=f"Maßnahme {theme}", goal=parent, costs=10_000.0, actor=actor)
 
 
 def ags_domain(ags: str) -> str:

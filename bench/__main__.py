@@ -17,11 +17,14 @@ from pathlib import Path
 
 from bench import (decision_bench, delivery_bench, memory_bench, postgres_bench, size_bench, startup_bench, status_bench,
                    sweep_bench, transitions_bench, values_bench, web_bench)
-from bench.common import DOCS, RESULTS, SCALES, Result, machine, table, write_json
+from bench.common import DOCS, RESULTS, SCALES, Result, machine, stored_results, table, write_json
 from bench.seed import Seeded, seed
 
 ALL = ("transitions", "sweep", "delivery", "startup", "memory", "size", "status", "web", "decision", "values",
        "postgres")
+PUBLISHED = ("1-transitions", "2-sweep", "3-delivery", "4-startup", "5-memory", "6-size", "7-status", "8-web",
+             "9-decision", "10-values", "11-postgres")
+"""The JSON files a run of every benchmark writes (``--only overview`` writes 8-web-overview apart)."""
 ONLY = (*ALL, "overview")
 """``--only overview``: the web benchmark's overview figures alone (part of ``web``)."""
 
@@ -36,7 +39,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="small: up to 10,000 cycles (about 2 minutes); full: up to 100,000 (about 6)")
     parser.add_argument("--only", choices=ONLY, action="append", help="run only these benchmarks (repeatable)")
     parser.add_argument("--workdir", type=Path, help="where the seeded databases go (default: a temporary folder)")
+    parser.add_argument("--table", action="store_true",
+                        help="only write bench/results/table.md from the JSON files there (after re-running some "
+                             "benchmarks with --only)")
     args = parser.parse_args(argv)
+    if args.table:
+        (RESULTS / "table.md").write_text(table(stored_results(PUBLISHED)) + "\n", encoding="utf-8")
+        log(f"{RESULTS / 'table.md'} from the JSON files of {RESULTS}")
+        return 0
     scale = SCALES[args.scale]
     wanted = set(args.only or ALL)
     began = time.perf_counter()

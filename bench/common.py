@@ -16,8 +16,9 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -115,6 +116,15 @@ def write_json(name: str, scale: str, results: list[Result], extra: dict[str, An
                "results": [r.as_dict() for r in results], **(extra or {})}
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return path
+
+
+def stored_results(benchmarks: Iterable[str]) -> list[Result]:
+    """The rows of these benchmarks' JSON files in bench/results (each one's latest run)."""
+    names = {f.name for f in fields(Result)}
+    rows = [Result(**{k: v for k, v in row.items() if k in names})
+            for benchmark in benchmarks
+            for row in json.loads((RESULTS / f"{benchmark}.json").read_text(encoding="utf-8"))["results"]]
+    return sorted(rows, key=lambda r: r.bench)
 
 
 def fmt(value: float) -> str:

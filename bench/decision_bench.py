@@ -1,4 +1,4 @@
-"""Benchmark 8 (issue 16, goal 6): the decision of an advance in memory, no database.
+"""Benchmark 9 (issue 16, goal 6): the decision of an advance in memory, no database.
 
 What ``Service.advance`` decides once it has read a cycle: the guards of the transitions the
 actor may take over the cycle's snapshot, then the cached Machine (``engine.service.decide``).
@@ -101,6 +101,6 @@ def run(log: Callable[[str], None]) -> list[Result]:
     log(f"    zyklus decide: {zyklus_us:.1f} µs per transition ({guards:.1f} guards each on average)")
     log(f"    bare shared transitions Machine: {bare_us:.1f} µs per transition")
     details = {"calls": calls, "zyklus_us": zyklus_us, "bare_machine_us": bare_us, "guards_per_decision": guards}
-    return [Result("8 decision", "µs per transition in memory (guards + cached Machine)", zyklus_us, "µs",
+    return [Result("9 decision", "µs per transition in memory (guards + cached Machine)", zyklus_us, "µs",
                    bare_us, "bare shared transitions Machine", "≤ 20 µs", zyklus_us <= 20,
                    higher_is_better=False, details=details)]

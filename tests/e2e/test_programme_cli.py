@@ -57,6 +57,12 @@ def test_the_tree_and_its_corrections_from_the_command_line(tmp_path: Path) -> N
     updated = json.loads(run("indicator", "update", AGS, "thg-haushalte", "--sdg-target", "13.2", "--goal",
                              "sz-klima", "--json", *AS))
     assert (updated["sdg"], updated["sdg_target"], updated["goal"]) == (13, "13.2", "sz-klima")
+    assert "Untergrenze" in run("indicator", "update", AGS, "thg-haushalte", "--direction", "korridor", *AS, code=1)
+    redefined = json.loads(run("indicator", "update", AGS, "thg-haushalte", "--direction", "korridor", "--band-low",
+                               "4,5", "--band-high", "5,5", "--definition", "Emissionen der Haushalte nach BISKO",
+                               "--values-due", "06-30", "--publication-lag", "2", "--json", *AS))
+    assert (redefined["direction"], redefined["band"], redefined["definition"], redefined["values_due"],
+            redefined["publication_lag"]) == ("band", [4.5, 5.5], "Emissionen der Haushalte nach BISKO", "06-30", 2)
 
     assert "darunter stehen noch oz-pv" in run("goal", "delete", AGS, "sz-klima", *AS, code=1)
     run("goal", "update", AGS, "ll-klima", "--title", "Klimaneutral bis 2040", "--reason", "Ratsbeschluss", *AS)
@@ -74,6 +80,7 @@ def test_the_tree_and_its_corrections_from_the_command_line(tmp_path: Path) -> N
         ("value_corrected", "thg-haushalte", "anna@erfurt.example", "Neuberechnung"),
         ("target_deleted", "thg-haushalte", "anna@erfurt.example", "nicht beschlossen"),
         ("value_deleted", "thg-haushalte", "anna@erfurt.example", None),
+        ("indicator_updated", "thg-haushalte", "anna@erfurt.example", None),
         ("indicator_updated", "thg-haushalte", "anna@erfurt.example", None),
         ("goal_updated", "ll-klima", "anna@erfurt.example", "Ratsbeschluss"),
         ("measure_deleted", "m-pv", "anna@erfurt.example", "doppelt"),

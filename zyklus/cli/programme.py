@@ -367,13 +367,26 @@ def indicator_update(
     goal: Annotated[Optional[str], typer.Option("--goal", help="Kennung eines Ziels (leer: keines).")] = None,
     sdg: SdgOpt = None,
     sdg_target: SdgTargetOpt = None,
+    definition: Annotated[Optional[str], typer.Option("--definition", help="Berechnung in Worten (leer: keine).")] = None,
+    direction: Annotated[Optional[str], typer.Option(
+        "--direction", help="steigend, sinkend oder korridor (increase, decrease, band); ein Korridor braucht "
+                            "--band-low und --band-high.")] = None,
+    band_low: Annotated[Optional[str], typer.Option("--band-low", help="Untergrenze (nur band).")] = None,
+    band_high: Annotated[Optional[str], typer.Option("--band-high", help="Obergrenze (nur band).")] = None,
+    values_due: ValuesDueOpt = None,
+    publication_lag: Annotated[Optional[str], typer.Option(
+        "--publication-lag", help="Jahre, bis die Quelle einen Jahreswert veröffentlicht.")] = None,
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Einen Indikator korrigieren (alte Angaben bleiben im Verlauf) / correct an indicator."""
+    lang = ctx.obj.lang
     row = _programme(ctx).update_indicator(ags, key, actor=actor, reason=reason, name=name, unit=unit, source=source,
-                                           theme_field=theme, goal=goal, sdg=typed.whole(sdg, ctx.obj.lang, ""),
-                                           sdg_target=sdg_target, lang=ctx.obj.lang)
+                                           theme_field=theme, goal=goal, sdg=typed.whole(sdg, lang, ""),
+                                           sdg_target=sdg_target, definition=definition, direction=direction,
+                                           band_low=typed.number(band_low, lang),
+                                           band_high=typed.number(band_high, lang), values_due=values_due,
+                                           publication_lag=typed.whole(publication_lag, lang), lang=lang)
     _echo(ctx, row, as_json, "indicator.updated", key=row.id)
 
 

@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from engine import validate
 from engine.errors import ZyklusError
-from zyklus.web.context import checked_form, door, field, language, render
+from zyklus.web.context import checked_form, door, language, render
 from zyklus.web.pages.access import admin
 
 router = APIRouter()

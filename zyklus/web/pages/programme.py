@@ -33,6 +33,7 @@ from zyklus.app.programme import ProgrammeArea, goal_tree
 from zyklus.web.context import checked_form, door, field, language, line_feeds, render
 from zyklus.web.i18n import gettext_for
 from zyklus.web.pages.access import municipality_for
+from zyklus.web.pages.forms import FieldRefused, form_date, read_at
 from zyklus.web.pages.municipality import iso_date
 
 router = APIRouter()
@@ -102,28 +103,6 @@ def _sent(form: FormData, name: str, limit: int = 300) -> str | None:
     return field(form, name, limit).strip() if name in form else None
 
 
-def _date(form: FormData, name: str, lang: Language) -> dt.date | None:
-    """A date field: the browser's date input sends 2027-03-15, a person typing writes 15.03.2027."""
-    return typed.day(iso_date(field(form, name, 20)), lang)
-
-
-class FieldRefused(Exception):
-    """A refusal of what one input said, read at the edge before the door is called: the
-    page shows it at that input."""
-
-    def __init__(self, name: str, error: ZyklusError) -> None:
-        super().__init__(error.message)
-        self.name, self.error = name, error
-
-
-def _at(name: str, read: Callable[[], Any]) -> Any:
-    """``read()``, its refusal tied to the input ``name``."""
-    try:
-        return read()
-    except ZyklusError as exc:
-        raise FieldRefused(name, exc) from exc
-
-
 def _record_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
     p.record_value(ags, key, typed.year(field(form, "year", 10), lang), typed.number(field(form, "value", 40), lang),
@@ -161,8 +140,8 @@ def _add_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Lang
     row = p.add_goal(ags, field(form, "key", 64), title=field(form, "title", 300),
                      theme_field=_optional(form, "theme", 200), level=field(form, "level", 20) or "strategic",
                      parent=_optional(form, "parent", 64),
-                     target_year=_at("target_year", lambda: typed.year(field(form, "target_year", 10), lang)),
-                     sdg=_at("sdg", lambda: typed.whole(field(form, "sdg", 10), lang)),
+                     target_year=read_at("target_year", lambda: typed.year(field(form, "target_year", 10), lang)),
+                     sdg=read_at("sdg", lambda: typed.whole(field(form, "sdg", 10), lang)),
                      sdg_target=_optional(form, "sdg_target", 8), actor=actor, lang=lang)
     return f"ziel-{row.id}"
 
@@ -172,8 +151,8 @@ def _update_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: L
     year, SDG and sub-target."""
     key = field(form, "goal", 64)
     p.update_goal(ags, key, title=_sent(form, "title"), theme_field=_sent(form, "theme", 200),
-                  target_year=_at("target_year", lambda: typed.year(_sent(form, "target_year", 10), lang, "")),
-                  sdg=_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
+                  target_year=read_at("target_year", lambda: typed.year(_sent(form, "target_year", 10), lang, "")),
+                  sdg=read_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
                   sdg_target=_sent(form, "sdg_target", 8), reason=_optional(form, "reason", 500), actor=actor,
                   lang=lang)
     return f"ziel-{key}"
@@ -192,15 +171,15 @@ def _delete_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang
 def _add_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     p.add_measure(ags, field(form, "key", 64), title=field(form, "title", 300), actor=actor,
                   goal=_optional(form, "goal", 64), theme_field=_optional(form, "theme", 200),
-                  responsible=_optional(form, "responsible"), planned_start=_date(form, "start", lang),
-                  planned_end=_date(form, "end", lang), costs=typed.number(field(form, "costs", 40), lang),
+                  responsible=_optional(form, "responsible"), planned_start=form_date(form, "start", lang),
+                  planned_end=form_date(form, "end", lang), costs=typed.number(field(form, "costs", 40), lang),
                   staff=typed.number(field(form, "staff", 40), lang), lang=lang)
     return "massnahmen"
 
 
 def _set_status(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "measure", 64)
-    p.set_measure_status(ags, key, field(form, "status", 20), actor=actor, on=_date(form, "on", lang),
+    p.set_measure_status(ags, key, field(form, "status", 20), actor=actor, on=form_date(form, "on", lang),
                          note=_optional(form, "note", 2000), lang=lang)
     return f"massnahme-{key}"
 
@@ -226,12 +205,12 @@ def _update_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, la
     p.update_indicator(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
                        name=_sent(form, "name", 200), unit=_sent(form, "unit", 80),
                        definition=None if definition is None else line_feeds(definition),
-                       sdg=_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
+                       sdg=read_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
                        sdg_target=_sent(form, "sdg_target", 8), direction=_sent(form, "direction", 20) or None,
-                       band_low=_at("band_low", lambda: typed.number(_sent(form, "band_low", 40), lang)),
-                       band_high=_at("band_high", lambda: typed.number(_sent(form, "band_high", 40), lang)),
+                       band_low=read_at("band_low", lambda: typed.number(_sent(form, "band_low", 40), lang)),
+                       band_high=read_at("band_high", lambda: typed.number(_sent(form, "band_high", 40), lang)),
                        values_due=values_due or None,
-                       publication_lag=_at("publication_lag",
+                       publication_lag=read_at("publication_lag",
                                            lambda: typed.whole(_sent(form, "publication_lag", 10), lang)))
     return f"indikator-{key}"
 
@@ -247,15 +226,15 @@ def _update_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang
 
     def day(name: str) -> dt.date | str | None:
         text = _sent(form, name, 20)
-        return _at(name, lambda: typed.day(None if text is None else iso_date(text), lang, ""))
+        return read_at(name, lambda: typed.day(None if text is None else iso_date(text), lang, ""))
 
     p.update_measure(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
                      title=_sent(form, "title"), goal=_optional(form, "goal", 64),
                      theme_field=_sent(form, "theme", 200), responsible=_sent(form, "responsible"),
                      planned_start=day("start"), planned_end=day("end"),
-                     costs=_at("costs", lambda: typed.number(_sent(form, "costs", 40), lang, "")),
-                     staff=_at("staff", lambda: typed.number(_sent(form, "staff", 40), lang, "")),
-                     progress=_at("progress", lambda: typed.whole(_sent(form, "progress", 10), lang, "")))
+                     costs=read_at("costs", lambda: typed.number(_sent(form, "costs", 40), lang, "")),
+                     staff=read_at("staff", lambda: typed.number(_sent(form, "staff", 40), lang, "")),
+                     progress=read_at("progress", lambda: typed.whole(_sent(form, "progress", 10), lang, "")))
     return f"massnahme-{key}"
 
 

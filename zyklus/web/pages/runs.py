@@ -34,6 +34,7 @@ from zyklus.app.access import Principal, RunAction
 from zyklus.app.dto import AwardResultDTO, RunDTO
 from zyklus.web.context import checked_form, door, field, language, render, signed_in
 from zyklus.web.pages.access import admin
+from zyklus.web.pages.forms import FieldRefused, form_date, read_at
 from zyklus.web.pages.municipality import iso_date
 
 router = APIRouter()
@@ -56,33 +57,13 @@ FIELD_OF_CODE = {
 (``text.empty`` …) names its field itself, and a refusal of none stays at the top of its form."""
 
 
-class FieldRefused(Exception):
-    """A value the page reads itself (a date, a count) that is missing or malformed: the field it
-    belongs to and the message, a catalogue key of the web (``message_key``) or the engine's refusal."""
-
-    def __init__(self, name: str, *, message_key: str | None = None, error: ZyklusError | None = None) -> None:
-        super().__init__(name)
-        self.name, self.message_key, self.error = name, message_key, error
-
-
-def _day(form: FormData, name: str, lang: Language, *, required: bool = True) -> dt.date | None:
-    """A date field (the browser's date input sends 2027-03-15, a person may type 15.03.2027)."""
-    text = field(form, name, 20)
-    if not text.strip():
-        if required:
-            raise FieldRefused(name, message_key="web.runs.date_missing")
-        return None
-    try:
-        return typed.day(iso_date(text), lang)
-    except ZyklusError as exc:
-        raise FieldRefused(name, error=exc) from None
+def _on(form: FormData, lang: Language) -> dt.date | None:
+    """The day a form of a run is about (joining, leaving, a conference, the award): required."""
+    return form_date(form, "on", lang, missing="web.runs.date_missing")
 
 
 def _count(form: FormData, lang: Language) -> int:
-    try:
-        value = typed.whole(field(form, "count", 20), lang)
-    except ZyklusError as exc:
-        raise FieldRefused("count", error=exc) from None
+    value = read_at("count", lambda: typed.whole(field(form, "count", 20), lang))
     if not isinstance(value, int):
         raise FieldRefused("count", message_key="web.runs.count_missing")
     return value
@@ -102,12 +83,12 @@ class Change:
 
 
 def _join(app: Application, run: str, form: FormData, _principal: Principal, lang: Language) -> str:
-    app.runs.join(c.JoinRun(run=run, ags=field(form, "ags", 20).strip(), on=_day(form, "on", lang)), lang)
+    app.runs.join(c.JoinRun(run=run, ags=field(form, "ags", 20).strip(), on=_on(form, lang)), lang)
     return "teilnehmende"
 
 
 def _leave(app: Application, run: str, form: FormData, _principal: Principal, lang: Language) -> str:
-    app.runs.leave(c.LeaveRun(run=run, ags=field(form, "ags", 20), on=_day(form, "on", lang)), lang)
+    app.runs.leave(c.LeaveRun(run=run, ags=field(form, "ags", 20), on=_on(form, lang)), lang)
     return "teilnehmende"
 
 
@@ -123,7 +104,7 @@ def _remove_advisor(app: Application, run: str, form: FormData, _principal: Prin
 
 def _event(app: Application, run: str, form: FormData, _principal: Principal, lang: Language) -> str:
     """A new conference, or a change of the one with that key (the date moves its reminders)."""
-    row = app.runs.add_event(c.AddRunEvent(run=run, event=field(form, "event", 100), on=_day(form, "on", lang),
+    row = app.runs.add_event(c.AddRunEvent(run=run, event=field(form, "event", 100), on=_on(form, lang),
                                            place=field(form, "place", 300), topic=field(form, "topic", 300)), lang)
     return f"tagung-{row.event}"
 
@@ -206,8 +187,8 @@ def add_run(request: Request, form: Form) -> Response:
         created = door(request).runs.add(c.AddRun(
             run=field(form, "run", 100), name=field(form, "name", 300), organiser=field(form, "organiser", 300),
             workflow=field(form, "workflow", 100) or DEFAULT_WORKFLOW, state=field(form, "state", 2),
-            starts_on=_day(form, "starts_on", lang, required=False),
-            ends_on=_day(form, "ends_on", lang, required=False),
+            starts_on=form_date(form, "starts_on", lang),
+            ends_on=form_date(form, "ends_on", lang),
             plan_conferences=field(form, "plan", 2) == "1"), lang)
     except (ZyklusError, FieldRefused) as exc:
         return _runs_page(request, status_code=422, failed={
@@ -268,7 +249,7 @@ def award_run(request: Request, run: str, form: Form) -> Response:
     nobody to award while someone lacks a criterion is a refusal (409): nothing was written."""
     principal, lang = _visible(request, run, RunAction.MANAGE)
     try:
-        result = door(request).runs.award(c.AwardRun(run=run, on=_day(form, "on", lang),
+        result = door(request).runs.award(c.AwardRun(run=run, on=_on(form, lang),
                                                      by=field(form, "by", 300).strip() or None,
                                                      actor=principal.email), lang)
     except (ZyklusError, FieldRefused) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -11,6 +12,18 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 from smtp_server import ScriptedHandler, TlsFiles, dead_port, make_self_signed_cert, running_server
+
+# Bytecode ------------------------------------------------------------------
+# Many containers set PYTHONDONTWRITEBYTECODE. Then every xdist worker and every CLI subprocess
+# compiles each module again and pytest rewrites every test module's asserts again: 10 s of
+# collection per worker instead of 3.7. The suite keeps its bytecode apart from the sources
+# (.pytest_cache/pycache, git-ignored), so the wish not to litter the tree is kept too; the
+# environment carries it to the workers and subprocesses started from here.
+if sys.dont_write_bytecode:
+    sys.dont_write_bytecode = False
+    sys.pycache_prefix = str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "pycache")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix
 
 # Hypothesis profiles -------------------------------------------------------
 # `ci` (the default, what .ci/run and the README command use): a fixed set of 50 examples per
@@ -127,11 +140,15 @@ def make_rig(database_url: str) -> Iterator[Callable[..., Rig]]:
 
 
 # Database fixtures ---------------------------------------------------------
-# `database_url` runs a test on a real SQLite file and, for the tests that exercise the database
-# itself (tests/integration, and modules marked `both_databases`), when ZYKLUS_TEST_PG names a
-# PostgreSQL server (`eval "$(.ci/start-postgres)"` starts one; .ci/run does), on PostgreSQL too.
-# The web pages, the API and the CLI sit on the same door and repositories, so their other
-# modules run on SQLite only: a second run on PostgreSQL would test the same SQL again.
+# `database_url` runs a test on a real SQLite file and, for the modules marked `both_databases`,
+# when ZYKLUS_TEST_PG names a PostgreSQL server (`eval "$(.ci/start-postgres)"` starts one; .ci/run
+# does), on PostgreSQL too. Marked are the modules whose subject is the database or whose SQL is
+# written per dialect: migrations, concurrent workers and claims (SKIP LOCKED, ON CONFLICT), the
+# outbox, database faults, the status and overview reads (joins, NULLS LAST, paging), accounts
+# (case-folded unique addresses), the cycle, the programme's shape statements, and the two
+# modules that store most user text (indicators, OParl: PostgreSQL enforces column lengths that
+# SQLite ignores). The other modules sit on the same repositories and run on SQLite only: a
+# second run would test the same SQL again, at a third of the suite's time.
 #
 # The database a test gets holds the newest schema (alembic, as `zyklus init` makes it) and no
 # rows: a copy of a template file for SQLite; for PostgreSQL the worker's own database, emptied
@@ -151,16 +168,15 @@ PG_SHARED_DATABASE = f"{PG_DATABASE}_shared"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "both_databases: run this module on PostgreSQL too (tests/integration "
-                                       "always does)")
+    config.addinivalue_line("markers", "both_databases: run this module on PostgreSQL too (when ZYKLUS_TEST_PG "
+                                       "is set)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     for name in ("database_url", "empty_database_url", "shared_database_url"):
         chosen = any(name in mark.args[0] for mark in metafunc.definition.iter_markers("parametrize"))
         if name in metafunc.fixturenames and not chosen:  # a test may name its backend itself
-            on_both = ("integration" in metafunc.definition.path.parts
-                       or metafunc.definition.get_closest_marker("both_databases") is not None)
+            on_both = metafunc.definition.get_closest_marker("both_databases") is not None
             metafunc.parametrize(name, ["sqlite", "postgresql"] if on_both else ["sqlite"], indirect=True,
                                  scope="module" if name == "shared_database_url" else None)
 

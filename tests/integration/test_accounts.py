@@ -26,6 +26,8 @@ from zyklus.app.accounts import LoginRefused, digest
 from zyklus.bootstrap import bootstrap
 from zyklus.config import load_settings
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 PASSWORD = "Nachhaltig-2027"
 
 

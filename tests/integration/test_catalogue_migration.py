@@ -4,12 +4,15 @@ adopted rows that still say what it said, while a municipality's own change is l
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 from test_schema_migrations import _fill_first_schema
 
 from engine.db.database import make_engine
 from engine.indicators.catalogue import catalogue
 from zyklus.schema import upgrade
+
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
 
 OLD_UNEMPLOYMENT = 'Anteil der Arbeitslosen, die ein Jahr oder länger arbeitslos sind, an allen Arbeitslosen.'
 ROWS = [  # (id, key, catalogue id, name, direction, definition)

@@ -20,6 +20,8 @@ from engine_support import AGS, COORDINATOR, NOW, START, dump, make_service, rec
     sqlite_url
 from engine_support import exit_code as cli
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 
 
 

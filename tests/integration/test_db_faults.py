@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from notification_support import ANNA, JOHN, add_erfurt, by_recipient, local, make_settings
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 
 def _allow_connections(database_url: str, allowed: bool) -> None:
     database = database_url.rsplit("/", 1)[1]

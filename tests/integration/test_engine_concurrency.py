@@ -21,6 +21,8 @@ from engine.service import Service
 from engine_support import (AGS, COORDINATOR, DEPUTY, cycles, history_rows, make_service, record, record_phase,
                             setup_municipality)
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 
 def hold_before_first_cycle_write(service: Service, barrier: threading.Barrier) -> None:
     waited = threading.Event()

@@ -15,6 +15,8 @@ from engine.status import as_commands
 from engine_support import (AGS, COORDINATOR, DEPUTY, PHASE_FACTS, PHASES, START, cycles, drive_to, facts,
                             history_rows, record, record_phase, replay_phase, setup_municipality, structure)
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 D = dt.date
 
 

@@ -27,6 +27,8 @@ from engine.service import Service
 from engine_support import (AGS, COORDINATOR, NOW, STEERING_ONLY, Member, cycles, dump, make_service, record_phase,
                             setup_municipality, structure)
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 D = dt.date
 KOMMUNE = ("setup", "inventory", "strategy", "council_resolution", "implementation", "evaluation")
 GHG = (("2019", "8,0"), ("2020", "7,8"), ("2021", "7,5"), ("2022", "7,3"), ("2023", "7,0"), ("2024", "6,8"))

@@ -21,6 +21,8 @@ from oparl_server import OParlServer
 from zyklus.app import commands as c
 from zyklus.bootstrap import bootstrap
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 SYNC_DAY = dt.datetime(2027, 6, 20, 8, 0, tzinfo=dt.timezone.utc)
 
 

@@ -23,6 +23,8 @@ from notifications.outbox import LEASE, RetryPolicy, claim, record, to_mail
 from notifications.setup import PASSWORD_ENV
 from notifications.smtp import DeliveryOutcome, SmtpSettings, deliver_sync
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 MakeRig = Callable[..., Rig]
 START = dt.date(2026, 12, 15)
 T0 = local(2026, 12, 15, 9)

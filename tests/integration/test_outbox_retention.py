@@ -23,6 +23,8 @@ from engine_support import dump, sqlite_url
 from notifications.outbox import clear_bodies_statement
 from engine_support import exit_code as zyklus
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 MakeRig = Callable[..., Rig]
 START = dt.date(2026, 12, 15)
 T0 = local(2026, 12, 15, 9)

@@ -15,6 +15,8 @@ from engine.errors import InvalidInput
 from engine.service import OVERVIEW_SORTS, Service
 from test_status_set import GERA, JENA, KOELN, MUENCHEN, NO_CYCLE, WEIMAR, populated  # noqa: F401 (fixture)
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 def _oracle(service: Service, sort: str) -> Callable[[dict[str, Any]], Any]:
     """The order ``status_page`` promises, computed in Python from the statuses: the key (None
     when the row lacks it), missing values last whatever the direction."""

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from engine.db.database import make_engine
 from zyklus.schema import upgrade
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 STAMP = "2027-01-04 08:00:00"
 
 

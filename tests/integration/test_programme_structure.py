@@ -13,6 +13,8 @@ from engine.indicators.programme import Programme
 from engine.service import Service
 from engine_support import (AGS, COORDINATOR, STEERING_ONLY, drive_to, plan_programme, record, setup_municipality)
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 
 def tree(programme: Programme) -> None:
     """Klima und Energie as GNK practice nests it; Mobilität only as a Leitlinie."""

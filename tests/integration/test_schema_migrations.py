@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -16,6 +17,8 @@ from engine.db.database import make_engine
 from engine.definitions.loader import Catalog
 from engine.service import Service
 from zyklus.schema import current_revision, register_all_tables, upgrade
+
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
 
 NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.timezone.utc)
 

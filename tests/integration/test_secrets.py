@@ -10,6 +10,8 @@ import pytest
 
 from engine_support import exit_code as cli
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 PASSWORD = "geheim-7Qx"
 
 

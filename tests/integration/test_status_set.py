@@ -21,6 +21,8 @@ from engine.service import Service
 from engine_support import (AGS, NOW, PHASES, START, drive_to, make_service, plan_programme, record, record_phase,
                             register, setup_municipality, structure)
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 WEIMAR, JENA, GERA, SUHL, GOTHA = "16055000", "16053000", "16052000", "16054000", "16067072"
 KOELN, MUENCHEN = "05315000", "09162000"
 NO_CYCLE = "16056000"  # Eisenach: registered, nothing started

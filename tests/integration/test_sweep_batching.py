@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from notification_support import add_erfurt, local, make_settings
 from sqlalchemy import event
+
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
 
 START = dt.date(2027, 1, 4)
 

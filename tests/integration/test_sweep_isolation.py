@@ -29,6 +29,8 @@ from engine.migration import apply, plan
 from notifications import timers
 from notifications.tables import Timer
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 MakeRig = Callable[..., Rig]
 T0 = local(2027, 1, 4, 9)
 TOWNS = [(f"1605{i:04d}", f"Stadt {i}") for i in range(7)]

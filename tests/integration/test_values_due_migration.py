@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import text
 from test_schema_migrations import _fill_first_schema
 
@@ -14,6 +15,8 @@ from engine.definitions.loader import Catalog
 from engine.indicators.programme import Programme
 from engine.service import Service
 from zyklus.schema import current_revision, upgrade
+
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
 
 
 def test_indicators_of_schema_0002_are_due_on_31_march(empty_database_url: str) -> None:

@@ -17,6 +17,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from smtp_server import ScriptedHandler
 from sqlmodel import Session, select
 
@@ -25,6 +26,8 @@ from engine_support import make_service
 from notifications.wiring import wire_configured
 from notifications.tables import Outbox
 from notification_support import make_settings
+
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
 
 MUNICIPALITIES = 20
 COORDINATORS = 3  # 60 phase-entered reminders, all due at once: six batches of 10 for three workers

@@ -19,6 +19,8 @@ from engine_support import (AGS, COORDINATOR, OTHER_AGS, START, cycles, dump, hi
 from notifications.tables import Timer
 from notifications.timers import TimerPlanner
 
+pytestmark = pytest.mark.both_databases  # the database is part of what is tested
+
 MIGRATION_DAY = dt.date(2027, 2, 1)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -217,6 +218,37 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+Build = Callable[[str], None]
+"""Writes a test's data into the database at the URL it is given (and closes what it opened)."""
+
+
+@pytest.fixture(scope="session")
+def populated(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Build], None]:
+    """``populated(database_url, build)``: the test's database holds what ``build`` writes. On
+    SQLite ``build`` runs once per test process (and per ``build``) on a fresh database, and each
+    test gets a copy of that file; on PostgreSQL it runs on the test's own database. Registering a
+    few dozen people costs more than most tests that need them."""
+    import sqlite3
+
+    built: dict[Build, Path] = {}
+
+    def populate(database_url: str, build: Build) -> None:
+        if not database_url.startswith("sqlite:///"):
+            build(database_url)
+            return
+        if build not in built:
+            path = tmp_path_factory.mktemp("population") / "zyklus.db"
+            shutil.copyfile(_sqlite_template, path)
+            build(f"sqlite:///{path}")
+            with sqlite3.connect(path) as conn:  # everything in the main file, so copying it copies all
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+            built[build] = path
+        shutil.copyfile(built[build], database_url.removeprefix("sqlite:///"))
+
+    return populate
+
+
 _PG_SHAPE = """
     SELECT md5(coalesce(string_agg(item, ';' ORDER BY item), '')) FROM (
         SELECT table_name || '.' || column_name || ':' || data_type || ':' || is_nullable
@@ -308,8 +340,6 @@ def postgres_url(*, tables: bool = True, database: str = PG_DATABASE) -> str:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database with the newest schema and no rows (see above)."""
     if request.param == "sqlite":
-        import shutil
-
         path = tmp_path / "zyklus.db"
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
         return f"sqlite:///{path}"
@@ -335,8 +365,6 @@ def shared_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest
     test was a tenth of the suite). On PostgreSQL a database of its own, which the per-test
     emptying of ``database_url`` does not touch."""
     if request.param == "sqlite":
-        import shutil
-
         path = tmp_path_factory.mktemp("shared") / "zyklus.db"
         shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
         return f"sqlite:///{path}"

@@ -4,8 +4,6 @@ FastAPI app over it, an HTTP client, and personal API tokens for the people of t
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,32 +34,20 @@ def _populate(app: Application) -> None:
     app.accounts.add(ADVISOR, name="Beraterin", advisor_states=["TH"], language="en")
 
 
-@pytest.fixture(scope="session")
-def _populated_sqlite(_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The population on SQLite, built once per test process: registering some thirty people
-    cost more than most web tests themselves."""
-    path = tmp_path_factory.mktemp("web-template") / "zyklus.db"
-    shutil.copyfile(_sqlite_template, path)
-    app = _door(f"sqlite:///{path}")
+def _build(database_url: str) -> None:
+    app = _door(database_url)
+    if not database_url.startswith("sqlite:///"):
+        app.service.init_db()
     _populate(app)
     app.close()
-    with sqlite3.connect(path) as conn:  # everything in the main file, so copying it copies all
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path
 
 
 @pytest.fixture
-def door(database_url: str, request: pytest.FixtureRequest) -> Iterator[Application]:
-    """A door on the test's own database holding the population: on SQLite a copy of the one
-    built for the process, elsewhere built anew."""
-    if database_url.startswith("sqlite:///"):
-        shutil.copyfile(request.getfixturevalue("_populated_sqlite"), database_url.removeprefix("sqlite:///"))
-        app = _door(database_url)
-    else:
-        app = _door(database_url)
-        app.service.init_db()
-        _populate(app)
+def door(database_url: str, populated: Callable[[str, Callable[[str], None]], None]) -> Iterator[Application]:
+    """A door on the test's own database holding the population (built once per process on
+    SQLite, tests/conftest.py ``populated``)."""
+    populated(database_url, _build)
+    app = _door(database_url)
     yield app
     app.close()
 

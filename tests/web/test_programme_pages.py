@@ -4,7 +4,7 @@ rating in symbol and words, the report in the browser and as a download."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from engine_support import (AGS, COORDINATOR, NOW, OTHER_AGS, STEERING_ONLY, Member, require_weasyprint,
@@ -20,8 +20,9 @@ BISKO = "Kommunale Energie- und THG-Bilanz (BISKO)"
 GHG = ((2019, 8.0), (2020, 7.8), (2021, 7.5), (2022, 7.3), (2023, 7.0), (2024, 6.8))
 
 
-@pytest.fixture
-def door(database_url: str) -> Iterator[Application]:
+def _build(database_url: str) -> None:
+    """Erfurt (with a steering-group member) and Weimar; Erfurt's goal, its adopted GHG indicator
+    with target, baseline and six values, and a measure."""
     app = make_door(database_url, FixedClock(NOW))
     setup_municipality(app.service, people=[*structure(), Member("Sigrid", STEERING_ONLY, ("steering_group",))])
     setup_municipality(app.service, OTHER_AGS, "Weimar", structure(domain="weimar.de"))
@@ -34,6 +35,13 @@ def door(database_url: str) -> Iterator[Application]:
     for year, value in GHG:
         programme.record_value(AGS, "thg-haushalte", year, value, actor=COORDINATOR)
     programme.add_measure(AGS, "m-pv", title="PV auf Schuldächern", goal="klima-1", actor=COORDINATOR)
+    app.close()
+
+
+@pytest.fixture
+def door(database_url: str, populated: Callable[[str, Callable[[str], None]], None]) -> Iterator[Application]:
+    populated(database_url, _build)
+    app = make_door(database_url, FixedClock(NOW))
     yield app
     app.close()
 

@@ -9,7 +9,6 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 
 from engine.clock import FixedClock
 from engine_support import AGS, COORDINATOR, NOW, cli_env, drive_to, make_service, setup_municipality, zyklus

@@ -5,12 +5,11 @@ FastAPI app over it, an HTTP client, and personal API tokens for the people of t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from engine_support import AGS, COORDINATOR, NOW, OTHER_AGS, cheap_password_hasher, setup_municipality, structure
+from engine_support import NOW, OTHER_AGS, cheap_password_hasher, setup_municipality, structure
 from fastapi.testclient import TestClient
-from web_support import ADMIN, ADVISOR, WEIMAR_COORDINATOR
+from web_support import ADMIN, ADVISOR
 
 from engine.clock import FixedClock
 from zyklus.app import Application

@@ -544,9 +544,14 @@ class Programme:
 
     def update_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None, title: str | None = None,
                     theme_field: str | None = None, target_year: int | str | None = None,
-                    sdg: int | str | None = None, sdg_target: str | None = None) -> Goal:
-        """Change what a goal says; the old wording stays in the history. A changed theme field
-        goes down the tree (the goals and measures below share their Leitlinie's theme)."""
+                    sdg: int | str | None = None, sdg_target: str | None = None, level: str | None = None,
+                    parent: str | None = None) -> Goal:
+        """Change what a goal says, its level or its place in the tree; the old state stays in the
+        history. ``parent`` names the new parent goal, an empty text none. A goal keeps its level
+        while goals stand below it. A changed theme field goes down the tree (the goals and
+        measures below share their Leitlinie's theme), and so does a new parent's: a goal moved
+        under another takes its theme field; one moved out from under its parent keeps the theme
+        it had, unless ``theme_field`` names another."""
         reason = self._reason(reason)
         wanted: dict[str, Any] = {}
         if title is not None:
@@ -558,18 +563,53 @@ class Programme:
         if sdg is not None or sdg_target is not None:
             wanted["sdg"], wanted["sdg_target"] = self._sdg_target(
                 sdg_target, specs.sdg(sdg, self.lang) if _given(sdg) else None)
+        new_level = self._level(level) if level is not None else None
+        parent_key = (specs.key(parent, self.lang) if parent.strip() else "") if parent is not None else None
         with self.service.unit(ags) as session:
             loaded, person = self.open_for_editing(session, ags, actor)
             row = self._goal(session, loaded, specs.key(key, self.lang))
-            if "theme_field" in wanted and row.parent_id is not None:
+            if "theme_field" in wanted and row.parent_id is not None and parent_key is None:
                 raise InvalidInput(m("goal.theme_inherited", self.lang, key=row.key))
+            if new_level is not None or parent_key is not None:
+                self._place(session, loaded, row, wanted, new_level or row.level, parent_key)
             changes = self._apply(row, wanted)
+            if "parent_id" in changes:
+                ids = changes.pop("parent_id")
+                changes["parent"] = {"old": self._goal_key(session, ids["old"]),
+                                     "new": self._goal_key(session, ids["new"])}
             if "theme_field" in changes:
-                self._retheme(session, row, wanted["theme_field"])
+                self._retheme(session, row, row.theme_field)
             session.add(row)
             if changes:
                 self._changed(session, loaded, person, "goal_updated", row.key, reason, {"changes": changes})
         return row
+
+    def _place(self, session: Session, loaded: Loaded, row: Goal, wanted: dict[str, Any], level: str,
+               parent_key: str | None) -> None:
+        """Check a goal's new level and parent (``parent_key`` None: it stays under the parent it
+        has; "": under none) and add them to ``wanted``, with the theme field a new parent brings."""
+        if level != row.level:
+            below = list(session.exec(select(Goal.key).where(Goal.parent_id == row.id).order_by(col(Goal.id))))
+            if below:
+                raise Conflict(m("goal.level_has_children", self.lang, key=row.key, below=", ".join(below),
+                                 level=t(f"goal.level.{row.level}", self.lang)))
+        if parent_key == row.key:
+            raise InvalidInput(m("goal.own_parent", self.lang, key=row.key))
+        if parent_key is None:
+            parent_row = session.get(Goal, row.parent_id) if row.parent_id else None
+            if parent_row is not None and PARENT_LEVEL.get(level) != parent_row.level:
+                raise InvalidInput(m("goal.parent_misfit", self.lang, key=row.key, parent=parent_row.key,
+                                     level=t(f"goal.level.{level}", self.lang),
+                                     parent_level=t(f"goal.level.{parent_row.level}", self.lang)))
+        else:
+            parent_row = self._parent(session, loaded, level, parent_key)
+        theme = wanted.get("theme_field")
+        if parent_row is not None:
+            if theme is not None and theme.casefold() != parent_row.theme_field.casefold():
+                raise InvalidInput(m("goal.theme_differs", self.lang, theme=theme, key=parent_row.key,
+                                     parent_theme=parent_row.theme_field))
+            wanted["theme_field"] = parent_row.theme_field
+        wanted["level"], wanted["parent_id"] = level, parent_row.id if parent_row else None
 
     def _retheme(self, session: Session, goal: Goal, theme: str) -> None:
         for child in session.exec(select(Goal).where(Goal.parent_id == goal.id)).all():
@@ -702,7 +742,8 @@ class Programme:
                        progress: int | str | None = None, theme_field: str | None = None) -> Measure:
         """Change a measure's plan (its status has ``set_measure_status``); the old plan stays in
         the history. An empty text clears an optional field. A new goal brings its theme field;
-        a theme field of its own is for a measure without a goal."""
+        a theme field of its own is for a measure without a goal. An empty ``goal`` ties the
+        measure to no goal: it keeps the theme field it had, unless ``theme_field`` names another."""
         reason = self._reason(reason)
         wanted: dict[str, Any] = self._resources(costs, staff, progress)
         if title is not None:
@@ -715,7 +756,8 @@ class Programme:
         for name, value in (("planned_start", planned_start), ("planned_end", planned_end)):
             if value is not None:
                 wanted[name] = validate.date(value, self.lang) if _given(value) else None
-        goal_key = specs.key(goal, self.lang) if goal else None
+        no_goal = goal is not None and not goal.strip()
+        goal_key = specs.key(goal, self.lang) if goal and not no_goal else None
         with self.service.unit(ags) as session:
             loaded, person = self.open_for_editing(session, ags, actor)
             row = self._measure(session, loaded, specs.key(key, self.lang))
@@ -723,6 +765,10 @@ class Programme:
             if goal_key:
                 goal_row = self._goal(session, loaded, goal_key)
                 wanted["goal_id"], wanted["theme_field"] = goal_row.id, goal_row.theme_field
+            elif no_goal:
+                wanted["goal_id"] = None
+                if wanted.get("theme_field", row.theme_field) is None:
+                    raise InvalidInput(m("measure.no_theme", self.lang))
             elif "theme_field" in wanted:
                 self._own_theme(session, row, wanted["theme_field"])
             changes = self._apply(row, wanted)

@@ -221,3 +221,174 @@ def test_goals_on_record_before_the_levels_are_strategic_goals(engine_service: S
     Programme(engine_service).add_goal(AGS, "klima-1", title="Alt", theme_field="Klima", actor=COORDINATOR)
     with Session(engine_service.engine) as session:
         assert session.exec(select(Goal.level, Goal.parent_id)).all() == [("strategic", None)]
+
+
+def goal_rows(service: Service) -> list[tuple[object, ...]]:
+    """Every goal as stored, parent by key, and every measure's goal and theme: what a refused
+    move must leave as it was."""
+    programme = Programme(service)
+    goals = programme.goals(AGS)
+    keys = {g.id: g.key for g in goals}
+    return [*((g.key, g.title, g.level, keys.get(g.parent_id), g.theme_field, g.target_year, g.sdg, g.sdg_target)
+              for g in goals),
+            *((m.key, keys.get(m.goal_id), m.theme_field) for m in programme.measures(AGS))]
+
+
+def test_a_goal_moves_under_another_guideline_and_takes_its_theme_down_the_branch(
+        engine_service: Service) -> None:
+    """"This goal belongs under the other Leitlinie": the strategic goal goes with its operative
+    goal and their measures, all in the new Leitlinie's theme field, on record by key."""
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    tree(programme)
+    programme.add_measure(AGS, "m-pv", title="PV", goal="oz-pv", actor=COORDINATOR)
+    programme.add_measure(AGS, "m-sz", title="Beratung", goal="sz-klima", actor=COORDINATOR)
+    before = len(engine_service.history(AGS))
+
+    programme.update_goal(AGS, "sz-klima", parent="ll-mobil", reason="falsch einsortiert", actor=COORDINATOR)
+
+    assert goal_rows(engine_service)[1:3] == [
+        ("sz-klima", "Emissionen halbieren", "strategic", "ll-mobil", "Mobilität", None, 13, None),
+        ("oz-pv", "20 MW Photovoltaik", "operative", "sz-klima", "Mobilität", 2030, 7, "7.2")]
+    assert goal_rows(engine_service)[4:] == [("m-pv", "oz-pv", "Mobilität"), ("m-sz", "sz-klima", "Mobilität")]
+    [entry] = engine_service.history(AGS)[before:]
+    assert (entry["kind"], entry["trigger"], entry["reason"], entry["details"]) == (
+        "goal_updated", "sz-klima", "falsch einsortiert", {"changes": {
+            "theme_field": {"old": "Klima und Energie", "new": "Mobilität"},
+            "parent": {"old": "ll-klima", "new": "ll-mobil"}}})
+    # The same place again is no change, and not on record.
+    programme.update_goal(AGS, "sz-klima", parent="ll-mobil", level="strategic", actor=COORDINATOR)
+    assert len(engine_service.history(AGS)) == before + 1
+
+
+def test_a_goal_entered_as_strategic_becomes_operative_under_a_strategic_goal(engine_service: Service) -> None:
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    tree(programme)
+    programme.add_goal(AGS, "sz-pv", title="Mehr PV", parent="ll-klima", actor=COORDINATOR)  # meant as operative
+    programme.add_measure(AGS, "m-pv", title="PV", goal="sz-pv", actor=COORDINATOR)  # measures hang from any level
+    before = len(engine_service.history(AGS))
+
+    programme.update_goal(AGS, "sz-pv", level="operative", parent="sz-klima", target_year="2030", actor=COORDINATOR)
+
+    assert goal_rows(engine_service)[4] == ("sz-pv", "Mehr PV", "operative", "sz-klima", "Klima und Energie", 2030,
+                                            None, None)
+    [entry] = engine_service.history(AGS)[before:]
+    assert entry["details"] == {"changes": {"target_year": {"old": None, "new": 2030},
+                                            "level": {"old": "strategic", "new": "operative"},
+                                            "parent": {"old": "ll-klima", "new": "sz-klima"}}}
+
+
+def test_a_goal_taken_out_of_the_tree_keeps_its_theme_unless_given_another(engine_service: Service) -> None:
+    """A parent "" is none: the goal becomes the top of its own branch, in the theme it had or
+    the one given with it; a Leitlinie needs that, as it has no parent."""
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    tree(programme)
+    programme.add_measure(AGS, "m-pv", title="PV", goal="oz-pv", actor=COORDINATOR)
+    programme.update_goal(AGS, "oz-pv", parent="", actor=COORDINATOR)
+    assert goal_rows(engine_service)[2] == ("oz-pv", "20 MW Photovoltaik", "operative", None, "Klima und Energie",
+                                            2030, 7, "7.2")
+    programme.update_goal(AGS, "oz-pv", level="guideline", theme_field="Energie", actor=COORDINATOR)
+    assert goal_rows(engine_service)[2][2:5] == ("guideline", None, "Energie")
+    assert goal_rows(engine_service)[-1] == ("m-pv", "oz-pv", "Energie")  # the theme went down to its measure
+    programme.update_goal(AGS, "sz-klima", level="guideline", parent="", theme_field="Klima", actor=COORDINATOR)
+    assert goal_rows(engine_service)[1][2:5] == ("guideline", None, "Klima")
+    details = [h["details"]["changes"] for h in engine_service.history(AGS)[-3:]]
+    assert details == [
+        {"parent": {"old": "sz-klima", "new": None}},
+        {"theme_field": {"old": "Klima und Energie", "new": "Energie"}, "level": {"old": "operative",
+                                                                               "new": "guideline"}},
+        {"theme_field": {"old": "Klima und Energie", "new": "Klima"}, "level": {"old": "strategic",
+                                                                              "new": "guideline"},
+         "parent": {"old": "ll-klima", "new": None}}]
+
+
+MOVE_REFUSALS = [  # (fields, error, the message's words)
+    ({"key": "oz-pv", "level": "operative", "parent": "oz-pv"}, InvalidInput, "eigenes übergeordnetes Ziel"),
+    ({"key": "sz-klima", "level": "operative"}, Conflict, "oz-pv"),  # a goal stands below it
+    ({"key": "ll-klima", "level": "strategic", "parent": "ll-mobil"}, Conflict, "sz-klima"),
+    ({"key": "ll-mobil", "parent": "ll-mobil"}, InvalidInput, "eigenes übergeordnetes Ziel"),
+    ({"key": "ll-mobil", "parent": "ll-klima"}, InvalidInput, "--parent ll-klima passt nicht"),  # a Leitlinie has none
+    ({"key": "oz-pv", "parent": "ll-mobil"}, InvalidInput, "--parent ll-mobil passt nicht"),  # operative under a guideline
+    ({"key": "oz-pv", "level": "strategic"}, InvalidInput, "Als strategisches Ziel passt oz-pv nicht unter sz-klima"),
+    ({"key": "oz-pv", "level": "guideline"}, InvalidInput, "Als Leitlinie passt oz-pv nicht unter sz-klima"),
+    ({"key": "oz-pv", "level": "regional", "parent": ""}, InvalidInput, "Unbekannte Ebene"),
+    ({"key": "oz-pv", "parent": "gibt-es-nicht"}, NotFound, "gibt-es-nicht"),
+    ({"key": "oz-pv", "parent": "nicht gültig"}, InvalidInput, "nicht gültig"),
+    ({"key": "sz-klima", "parent": "ll-mobil", "theme_field": "Klima und Energie"}, InvalidInput, "passt nicht zu ll-mobil"),
+    ({"key": "sz-klima", "theme_field": "Mobilität"}, InvalidInput, "Themenfeld seines übergeordneten Ziels"),
+    ({"key": "sz-klima", "level": "strategic", "theme_field": "Mobilität"}, InvalidInput, "übergeordneten Ziels"),
+    ({"key": "oz-pv", "parent": "", "title": "Neu", "reason": "a\nb"}, InvalidInput, "--reason"),
+]
+
+
+@pytest.mark.parametrize(("fields", "error", "words"), MOVE_REFUSALS)
+def test_a_refused_move_changes_nothing(engine_service: Service, fields: dict[str, str], error: type[Exception],
+                                        words: str) -> None:
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    tree(programme)
+    programme.add_measure(AGS, "m-pv", title="PV", goal="oz-pv", actor=COORDINATOR)
+    rows, history = goal_rows(engine_service), engine_service.history(AGS)
+    fields = dict(fields)
+    with pytest.raises(error) as refused:
+        programme.update_goal(AGS, fields.pop("key"), actor=COORDINATOR, **fields)
+    assert words in str(refused.value) and "\n" not in str(refused.value)
+    assert goal_rows(engine_service) == rows and engine_service.history(AGS) == history
+
+
+def test_a_level_refused_for_the_goals_below_names_them_in_english(engine_service: Service) -> None:
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    tree(programme)
+    programme.add_goal(AGS, "oz-wind", title="Wind", level="operative", parent="sz-klima", actor=COORDINATOR)
+    english = Programme(engine_service.in_language("en"))
+    with pytest.raises(Conflict) as refused:
+        english.update_goal(AGS, "sz-klima", level="operative", parent="", actor=COORDINATOR)
+    assert refused.value.code == "goal.level_has_children"
+    assert str(refused.value) == ("The level of sz-klima (strategic goal) cannot change while goals stand below it: "
+                                  "oz-pv, oz-wind. Move or delete them first.")
+    with pytest.raises(InvalidInput) as refused:
+        english.update_goal(AGS, "oz-wind", level="strategic", actor=COORDINATOR)
+    assert str(refused.value) == ('oz-wind cannot stand under sz-klima (strategic goal) as strategic goal: name a '
+                                  'fitting parent with --parent, or none with --parent "".')
+    with pytest.raises(InvalidInput, match="^ll-mobil cannot be its own parent.$"):
+        english.update_goal(AGS, "ll-mobil", parent="ll-mobil", actor=COORDINATOR)
+
+
+def test_a_measures_goal_is_cleared_and_it_keeps_its_theme(engine_service: Service) -> None:
+    """"This measure is not tied to any goal any more": an empty goal clears it, the measure stays
+    in its goal's theme field, or in the one given with it."""
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    tree(programme)
+    programme.add_measure(AGS, "m-pv", title="PV", goal="oz-pv", actor=COORDINATOR)
+    programme.add_measure(AGS, "m-rad", title="Rad", goal="ll-mobil", actor=COORDINATOR)
+    before = len(engine_service.history(AGS))
+    programme.update_measure(AGS, "m-pv", goal="", reason="kein Ziel mehr", actor=COORDINATOR)
+    programme.update_measure(AGS, "m-rad", goal="", theme_field="Verkehr", actor=COORDINATOR)
+    programme.update_measure(AGS, "m-rad", goal="", actor=COORDINATOR)  # no goal already: nothing to record
+    assert goal_rows(engine_service)[-2:] == [("m-pv", None, "Klima und Energie"), ("m-rad", None, "Verkehr")]
+    assert [(h["trigger"], h["reason"], h["details"]) for h in engine_service.history(AGS)[before:]] == [
+        ("m-pv", "kein Ziel mehr", {"changes": {"goal": {"old": "oz-pv", "new": None}}}),
+        ("m-rad", None, {"changes": {"theme_field": {"old": "Mobilität", "new": "Verkehr"},
+                                     "goal": {"old": "ll-mobil", "new": None}}})]
+    # A goal is given again: it brings its theme field back; None leaves the goal as it is.
+    programme.update_measure(AGS, "m-pv", goal="oz-pv", actor=COORDINATOR)
+    programme.update_measure(AGS, "m-pv", goal=None, title="PV auf Dächern", actor=COORDINATOR)
+    assert goal_rows(engine_service)[-2] == ("m-pv", "oz-pv", "Klima und Energie")
+
+
+def test_a_measure_left_without_goal_and_theme_is_refused(engine_service: Service) -> None:
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    tree(programme)
+    programme.add_measure(AGS, "m-pv", title="PV", goal="oz-pv", actor=COORDINATOR)
+    rows, history = goal_rows(engine_service), engine_service.history(AGS)
+    with pytest.raises(InvalidInput) as refused:
+        programme.update_measure(AGS, "m-pv", goal="", theme_field="", actor=COORDINATOR)
+    assert refused.value.code == "measure.no_theme"
+    with pytest.raises(InvalidInput):
+        programme.update_measure(AGS, "m-pv", goal="nicht gültig", actor=COORDINATOR)
+    assert goal_rows(engine_service) == rows and engine_service.history(AGS) == history

@@ -92,3 +92,57 @@ def test_the_tree_and_its_corrections_from_the_command_line(tmp_path: Path) -> N
     for words in ("Wert korrigiert", "Quelle vorher: BISKO 2025", "Halbjahresbericht", "Klimaneutral bis 2040",
                   "Maßnahme gelöscht"):
         assert words in table, words
+
+
+def test_a_goal_is_moved_in_the_tree_and_a_measure_loses_its_goal(tmp_path: Path) -> None:
+    """"Entered as strategic but operative", "belongs under the other Leitlinie", "no goal any more"."""
+    run = cli_in(tmp_path)
+    start_erfurt_by_cli(run)
+    run("goal", "add", AGS, "ll-klima", "--title", "Klimaneutrale Stadt", "--theme", "Klima und Energie", "--level",
+        "guideline", *AS)
+    run("goal", "add", AGS, "ll-mobil", "--title", "Mobilität für alle", "--theme", "Mobilität", "--level",
+        "guideline", *AS)
+    run("goal", "add", AGS, "sz-klima", "--title", "Emissionen halbieren", "--parent", "ll-klima", *AS)
+    run("goal", "add", AGS, "sz-pv", "--title", "20 MW PV", "--parent", "ll-klima", *AS)  # meant as operative
+    run("measure", "add", AGS, "m-pv", "--title", "PV auf Schuldächern", "--goal", "sz-pv", *AS)
+    before = run("goal", "list", AGS, "--json")
+
+    refused = run("goal", "update", AGS, "sz-pv", "--level", "operative", *AS, code=1)
+    assert refused.count("\n") == 1 and "Als operatives Ziel passt sz-pv nicht unter ll-klima" in refused
+    assert "eigenes übergeordnetes Ziel" in run("goal", "update", AGS, "sz-pv", "--parent", "sz-pv", *AS, code=1)
+    run("goal", "add", AGS, "oz-x", "--title", "X", "--level", "operative", "--parent", "sz-klima", *AS)
+    refused = run("goal", "update", AGS, "sz-klima", "--level", "guideline", "--parent", "", *AS, code=1)
+    assert refused.count("\n") == 1 and "solange Ziele darunter stehen: oz-x" in refused
+    run("goal", "delete", AGS, "oz-x", *AS)
+    assert run("goal", "list", AGS, "--json") == before  # nothing of that changed the tree
+
+    moved = json.loads(run("goal", "update", AGS, "sz-pv", "--level", "operative", "--parent", "sz-klima",
+                           "--reason", "war operativ gemeint", "--json", *AS))
+    assert (moved["level"], moved["parent"], moved["theme_field"]) == ("operative", "sz-klima", "Klima und Energie")
+    assert run("goal", "update", AGS, "sz-klima", "--parent", "ll-mobil", *AS).strip() == "Ziel sz-klima geändert."
+    goals = {g["id"]: g for g in json.loads(run("goal", "list", AGS, "--json"))}
+    assert [(goals[k]["parent"], goals[k]["theme_field"]) for k in ("sz-klima", "sz-pv")] == [
+        ("ll-mobil", "Mobilität"), ("sz-klima", "Mobilität")]
+    assert json.loads(run("measure", "list", AGS, "--json"))[0]["theme_field"] == "Mobilität"  # down the branch
+    cleared = json.loads(run("goal", "update", AGS, "sz-klima", "--parent", "", "--json", *AS))
+    assert (cleared["level"], cleared["parent"], cleared["theme_field"]) == ("strategic", None, "Mobilität")
+
+    alone = json.loads(run("measure", "update", AGS, "m-pv", "--goal", "", "--reason", "kein Ziel mehr", "--json",
+                           *AS))
+    assert (alone["goal"], alone["theme_field"]) == (None, "Mobilität")
+    themed = json.loads(run("measure", "update", AGS, "m-pv", "--theme", "Energie", "--json", *AS))
+    assert (themed["goal"], themed["theme_field"]) == (None, "Energie")
+
+    history = [h for h in json.loads(run("history", AGS, "--json")) if h["kind"] in ("goal_updated",
+                                                                                      "measure_updated")]
+    assert [(h["trigger"], h["reason"], h["details"]["changes"]) for h in history] == [
+        ("sz-pv", "war operativ gemeint", {"level": {"old": "strategic", "new": "operative"},
+                                           "parent": {"old": "ll-klima", "new": "sz-klima"}}),
+        ("sz-klima", None, {"theme_field": {"old": "Klima und Energie", "new": "Mobilität"},
+                            "parent": {"old": "ll-klima", "new": "ll-mobil"}}),
+        ("sz-klima", None, {"parent": {"old": "ll-mobil", "new": None}}),
+        ("m-pv", "kein Ziel mehr", {"goal": {"old": "sz-pv", "new": None}}),
+        ("m-pv", None, {"theme_field": {"old": "Mobilität", "new": "Energie"}})]
+    english = run("--lang", "en", "goal", "update", AGS, "sz-pv", "--level", "guideline", *AS, code=1)
+    assert english.strip() == ('sz-pv cannot stand under sz-klima (strategic goal) as guideline: name a fitting '
+                               'parent with --parent, or none with --parent "".')

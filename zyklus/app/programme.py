@@ -247,7 +247,9 @@ class ProgrammeArea:
     def update_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None, lang: Language = "de",
                     **fields: Edit) -> GoalDTO:
         """Change a goal's title, theme field (a Leitlinie's, passed down), target year (int), SDG
-        (int) or sub-target; a field left None stays, an empty text clears an optional one."""
+        (int) or sub-target, its ``level`` or its ``parent`` (a goal's id, "" for none); a field
+        left None stays, an empty text clears an optional one. A goal moved under another parent
+        takes the parent's theme field down its branch; a goal with goals below it keeps its level."""
         row = self._programme(lang).update_goal(ags, key, actor=actor, reason=reason, **fields)
         return self.goal(ags, row.key, lang)
 
@@ -275,7 +277,8 @@ class ProgrammeArea:
                        **fields: Edit) -> MeasureDTO:
         """Change a measure's plan: title, goal, theme field (without a goal), responsible, planned
         start and end (dates), costs and staff (numbers), progress (int); None leaves a field, an
-        empty text clears it."""
+        empty text clears it. An empty goal ties the measure to none: it keeps its theme field,
+        unless ``theme_field`` names another."""
         row = self._programme(lang).update_measure(ags, key, actor=actor, reason=reason, **fields)
         return self.measure(ags, row.key, lang)
 

@@ -483,14 +483,18 @@ def goal_update(
     target_year: Annotated[Optional[str], typer.Option("--target-year", help="Zieljahr (leer: keines).")] = None,
     sdg: SdgOpt = None,
     sdg_target: SdgTargetOpt = None,
+    level: Annotated[Optional[str], typer.Option(
+        "--level", help="Neue Ebene: guideline (Leitlinie), strategic oder operative.")] = None,
+    parent: Annotated[Optional[str], typer.Option(
+        "--parent", help="Neues übergeordnetes Ziel (leer: keines); das Ziel übernimmt dessen Themenfeld.")] = None,
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ein Ziel korrigieren (der alte Wortlaut bleibt im Verlauf) / correct a goal."""
+    """Ein Ziel korrigieren oder im Baum verschieben (der alte Stand bleibt im Verlauf) / correct or move a goal."""
     lang = ctx.obj.lang
     row = _programme(ctx).update_goal(ags, key, actor=actor, reason=reason, title=title, theme_field=theme,
                                       target_year=typed.year(target_year, lang, ""), sdg=typed.whole(sdg, lang, ""),
-                                      sdg_target=sdg_target, lang=lang)
+                                      sdg_target=sdg_target, level=level, parent=parent, lang=lang)
     _echo(ctx, row, as_json, "goal.updated", key=row.id)
 
 
@@ -585,7 +589,9 @@ def measure_update(
     key: Annotated[str, typer.Argument()],
     actor: AsOpt,
     title: Annotated[Optional[str], typer.Option("--title", help="Neuer Wortlaut.")] = None,
-    goal: Annotated[Optional[str], typer.Option("--goal", help="Kennung des Ziels, zu dem sie gehört.")] = None,
+    goal: Annotated[Optional[str], typer.Option(
+        "--goal", help="Kennung des Ziels, zu dem sie gehört (leer: keines; sie behält ihr Themenfeld).")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="Themenfeld (nur ohne Ziel).")] = None,
     responsible: Annotated[Optional[str], typer.Option("--responsible", help="Zuständiges Amt (leer: keines).")] = None,
     start: Annotated[Optional[str], typer.Option("--start", help="Geplanter Beginn JJJJ-MM-TT (leer: keiner).")] = None,
     end: Annotated[Optional[str], typer.Option("--end", help="Geplantes Ende JJJJ-MM-TT (leer: keines).")] = None,
@@ -598,7 +604,7 @@ def measure_update(
     """Eine Maßnahme korrigieren (der alte Plan bleibt im Verlauf) / correct a measure's plan."""
     lang = ctx.obj.lang
     row = _programme(ctx).update_measure(ags, key, actor=actor, reason=reason, title=title, goal=goal,
-                                         responsible=responsible, planned_start=typed.day(start, lang, ""),
+                                         theme_field=theme, responsible=responsible, planned_start=typed.day(start, lang, ""),
                                          planned_end=typed.day(end, lang, ""), costs=typed.number(costs, lang, ""),
                                          staff=typed.number(staff, lang, ""),
                                          progress=typed.whole(progress, lang, ""), lang=lang)

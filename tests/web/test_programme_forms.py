@@ -5,6 +5,7 @@ history; each refusal comes back at its input with what was typed and changes no
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -269,3 +270,122 @@ def test_another_municipality_and_a_missing_csrf_value_change_nothing(coordinato
     assert coordinator.post(f"{PAGE}/{change}", data=data).status_code == 403
     assert coordinator.post(f"{PAGE}/{change}", data={"csrf": "gefälscht", **data}).status_code == 403
     assert state(door) == before
+
+
+def goal_form(html: str, key: str) -> str:
+    """The form that changes the goal ``key``."""
+    form = html[html.index(f'<input type="hidden" name="goal" value="{key}">'):]
+    return form[:form.index("</form>")]
+
+
+def options(form: str, name: str) -> list[str]:
+    """The values a select of a form offers, the chosen one marked with a star."""
+    select = form[form.index(f'name="{name}"'):]
+    select = select[:select.index("</select>")]
+    return [value + ("*" if chosen else "") for value, chosen in
+            re.findall(r'<option value="([^"]*)"( selected)?>', select)]
+
+
+def guidelines(door: Application) -> None:  # noqa: F811
+    door.programme.add_goal(AGS, "ll-klima", title="Klimaneutrale Stadt", theme_field="Klima und Energie",
+                            level="guideline", actor=COORDINATOR)
+    door.programme.add_goal(AGS, "ll-mobil", title="Mobilität für alle", theme_field="Mobilität", level="guideline",
+                            actor=COORDINATOR)
+
+
+def test_a_goal_is_moved_under_a_guideline_through_its_form(coordinator: TestClient,  # noqa: F811
+                                                           door: Application) -> None:  # noqa: F811
+    """klima-1, a strategic goal without a parent, goes under the Leitlinie Mobilität: it and its
+    measure take that theme field; the form offers only goals that could be its parent."""
+    guidelines(door)
+    form = goal_form(coordinator.get(PAGE).text, "klima-1")
+    assert options(form, "level") == ["guideline", "strategic*", "operative"]
+    assert options(form, "parent") == ["*", "ll-klima", "ll-mobil"]  # not itself, no operative goal
+    assert 'name="theme"' in form  # a goal without a parent has a theme field of its own
+    answer = send(coordinator, "ziel-aendern", {"goal": "klima-1", "title": "Emissionen der Haushalte senken",
+                                                "level": "strategic", "parent": "ll-mobil",
+                                                "theme": "Klima und Energie", "target_year": "", "sdg": "",
+                                                "sdg_target": "", "reason": "andere Leitlinie"})
+    assert answer.status_code == 303 and answer.headers["location"].endswith("#ziel-klima-1")
+    goal = door.programme.goal(AGS, "klima-1")
+    assert (goal.level, goal.parent, goal.theme_field) == ("strategic", "ll-mobil", "Mobilität")
+    assert door.programme.measure(AGS, "m-pv").theme_field == "Mobilität"  # down the branch
+    entry = door.cycles.history(AGS)[-1]
+    assert (entry.kind, entry.trigger, entry.reason, entry.details["changes"]) == (
+        "goal_updated", "klima-1", "andere Leitlinie", {
+            "theme_field": {"old": "Klima und Energie", "new": "Mobilität"},
+            "parent": {"old": None, "new": "ll-mobil"}})
+    page = coordinator.get(PAGE).text
+    form = goal_form(page, "klima-1")
+    assert options(form, "parent") == ["", "ll-klima", "ll-mobil*"] and 'name="theme"' not in form
+    section = page[page.index('id="ziel-ll-mobil"'):page.index('id="indikatoren"')]
+    assert 'id="ziel-klima-1"' in section  # shown in the tree below its new Leitlinie
+    # Its Leitlinie has a goal below it now: its level stays, and it stands below no goal.
+    form = goal_form(page, "ll-mobil")
+    assert options(form, "level") == ["guideline*"] and options(form, "parent") == ["*"]
+    assert "Die Ebene bleibt, solange Ziele darunter stehen." in form
+    assert "parent: – → ll-mobil" in coordinator.get(f"/kommunen/{AGS}/verlauf").text
+
+
+@pytest.mark.parametrize(("wrong", "name", "words"), [
+    ({"level": "operative", "parent": "ll-klima"}, "parent", "--parent ll-klima passt nicht"),
+    ({"level": "strategic", "parent": "ll-mobil", "theme": "Verkehr"}, "theme", "passt nicht zu ll-mobil"),
+    ({"level": "guideline", "parent": "ll-mobil"}, "parent", "--parent ll-mobil passt nicht"),
+    ({"level": "strategic", "parent": "klima-1"}, "parent", "eigenes übergeordnetes Ziel"),
+    ({"level": "strategic", "parent": "gibt-es-nicht"}, "parent", "gibt-es-nicht"),
+    ({"level": "regional", "parent": ""}, "level", "Unbekannte Ebene"),
+])
+def test_a_refused_move_comes_back_at_its_input_and_changes_nothing(coordinator: TestClient,  # noqa: F811
+                                                                    door: Application,  # noqa: F811
+                                                                    wrong: dict[str, str], name: str,
+                                                                    words: str) -> None:
+    guidelines(door)
+    data = {"goal": "klima-1", "title": "Emissionen senken", "theme": "Klima und Energie", "target_year": "2030",
+            "sdg": "", "sdg_target": "", "reason": "", **wrong}
+    before = state(door)
+    answer = send(coordinator, "ziel-aendern", data)
+    assert answer.status_code == 422 and state(door) == before
+    error_at(answer.text, "ziel-aendern-klima-1", name)
+    assert words in answer.text
+    form = goal_form(answer.text, "klima-1")
+    assert 'value="Emissionen senken"' in form and 'value="2030"' in form  # what was typed
+    if wrong["parent"] in ("ll-klima", "ll-mobil"):
+        assert f'{wrong["parent"]}*' in options(form, "parent") and f'{wrong["level"]}*' in options(form, "level")
+
+
+def test_a_goal_with_goals_below_keeps_its_level_in_english_too(coordinator: TestClient,  # noqa: F811
+                                                               door: Application) -> None:  # noqa: F811
+    guidelines(door)
+    door.programme.update_goal(AGS, "klima-1", parent="ll-klima", actor=COORDINATOR)
+    assert post_form(coordinator, PAGE, "/sprache", {"lang": "en", "next": PAGE}).status_code == 303
+    before = state(door)
+    answer = send(coordinator, "ziel-aendern", {"goal": "ll-klima", "title": "Klimaneutrale Stadt",
+                                                "level": "strategic", "parent": "ll-mobil",
+                                                "theme": "Klima und Energie"})  # a page from before klima-1 moved
+    assert answer.status_code == 422 and state(door) == before
+    error_at(answer.text, "ziel-aendern-ll-klima", "level")
+    assert ("The level of ll-klima (guideline) cannot change while goals stand below it: klima-1. Move or delete "
+            "them first.") in answer.text
+    assert "The level stays while goals stand below it." in goal_form(answer.text, "ll-klima")
+
+
+def test_a_measures_goal_is_cleared_through_its_form(coordinator: TestClient, door: Application) -> None:  # noqa: F811
+    form = coordinator.get(PAGE).text
+    form = form[form.index('id="massnahme-aendern-m-pv-title"'):]
+    form = form[:form.index("</form>")]
+    assert options(form, "goal") == ["", "klima-1*"]  # „kein Ziel“ is offered though it has one
+    assert "behält ihr Themenfeld" in form
+    data = {"measure": "m-pv", "title": "PV auf Schuldächern", "goal": "", "responsible": "", "start": "",
+            "end": "", "costs": "", "staff": "", "progress": "", "reason": "kein Ziel mehr"}
+    assert send(coordinator, "massnahme-aendern", data).status_code == 303
+    measure = door.programme.measure(AGS, "m-pv")
+    assert (measure.goal, measure.theme_field) == (None, "Klima und Energie")  # it keeps its goal's theme field
+    entry = door.cycles.history(AGS)[-1]
+    assert (entry.kind, entry.reason, entry.details["changes"]) == (
+        "measure_updated", "kein Ziel mehr", {"goal": {"old": "klima-1", "new": None}})
+    page = coordinator.get(PAGE).text
+    assert 'id="massnahme-aendern-m-pv-theme"' in page and 'value="Klima und Energie"' in page
+    before = state(door)
+    refused = send(coordinator, "massnahme-aendern", {**data, "theme": ""})  # neither a goal nor a theme
+    assert refused.status_code == 422 and state(door) == before
+    error_at(refused.text, "massnahme-aendern-m-pv", "theme")

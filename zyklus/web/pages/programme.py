@@ -71,7 +71,7 @@ def _programme_page(request: Request, ags: str, *, status_code: int = 200,
         form_error["gone"] = form_error["item"] not in known  # its form is not on the page: say it on top
     return render(request, "programme.html.j2", status_code=status_code, municipality=municipality,
                   indicators=indicators, goals=goals, measures=measures, tree=goal_tree(goals, measures),
-                  levels=GOAL_LEVELS,
+                  levels=GOAL_LEVELS, parent_levels=PARENT_LEVELS,
                   charts={i.id: chart(i, lang) for i in indicators or []},
                   indicator_names={i.id: i.name for i in indicators or []},
                   catalogue=[e for e in programme.catalogue(lang=lang) if e.id not in adopted],
@@ -80,6 +80,8 @@ def _programme_page(request: Request, ags: str, *, status_code: int = 200,
 
 
 GOAL_LEVELS = get_args(GoalLevel)
+PARENT_LEVELS = dict(zip(GOAL_LEVELS[1:], GOAL_LEVELS, strict=False))
+"""The level a goal's parent has (the levels run top down); a Leitlinie has none."""
 
 
 @router.get("/kommunen/{ags}/handlungsprogramm")
@@ -147,10 +149,17 @@ def _add_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Lang
 
 
 def _update_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    """Title, theme field (offered for a Leitlinie: the goals below take their parent's), target
-    year, SDG and sub-target."""
+    """Title, theme field (offered for a goal without a parent: the goals below take their
+    parent's), level and parent, target year, SDG and sub-target. A goal without a parent that is
+    moved under one sends the theme field it had with it: that is the form's, not a wish, and the
+    goal takes its new parent's; a theme typed anew must match the parent's."""
     key = field(form, "goal", 64)
-    p.update_goal(ags, key, title=_sent(form, "title"), theme_field=_sent(form, "theme", 200),
+    parent, theme = _sent(form, "parent", 64), _sent(form, "theme", 200)
+    if parent and theme is not None and theme == next((g.theme_field for g in p.goals(ags, lang=lang)
+                                                       if g.id == key), None):
+        theme = None
+    p.update_goal(ags, key, title=_sent(form, "title"), theme_field=theme, level=_sent(form, "level", 20) or None,
+                  parent=parent,
                   target_year=read_at("target_year", lambda: typed.year(_sent(form, "target_year", 10), lang, "")),
                   sdg=read_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
                   sdg_target=_sent(form, "sdg_target", 8), reason=_optional(form, "reason", 500), actor=actor,
@@ -229,7 +238,7 @@ def _update_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang
         return read_at(name, lambda: typed.day(None if text is None else iso_date(text), lang, ""))
 
     p.update_measure(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
-                     title=_sent(form, "title"), goal=_optional(form, "goal", 64),
+                     title=_sent(form, "title"), goal=_sent(form, "goal", 64),
                      theme_field=_sent(form, "theme", 200), responsible=_sent(form, "responsible"),
                      planned_start=day("start"), planned_end=day("end"),
                      costs=read_at("costs", lambda: typed.number(_sent(form, "costs", 40), lang, "")),
@@ -295,7 +304,8 @@ _FIELD_BY_CODE = {
     "indicator.publication_lag_invalid": "publication_lag", "indicator.year_invalid": "target_year",
     "measure.dates": "end", "measure.progress_invalid": "progress", "measure.no_theme": "theme",
     "goal.no_theme": "theme", "goal.theme_differs": "theme", "goal.level_invalid": "level",
-    "goal.parent_level": "parent", "goal.unknown": "goal",
+    "goal.parent_level": "parent", "goal.unknown": "goal", "goal.own_parent": "parent",
+    "goal.parent_misfit": "parent", "goal.level_has_children": "level",
 }
 """The input a door's refusal is about, by its code (where a form has that input)."""
 _FIELD_BY_LABEL = {"--title": "title", "--name": "name", "name": "name", "--unit": "unit", "unit": "unit",
@@ -315,6 +325,8 @@ def field_of(exc: ZyklusError | FieldRefused, form: FormData) -> tuple[str | Non
         name = _FIELD_BY_COLUMN.get(problems[0][0], problems[0][0])
     elif (exc.code or "").startswith("text."):
         name = _FIELD_BY_LABEL.get(str(exc.params.get("field")))
+    elif exc.code == "goal.unknown" and exc.params.get("key") == field(form, "parent", 64).strip():
+        name = "parent"  # the parent chosen went meanwhile
     else:
         name = _FIELD_BY_CODE.get(exc.code or "")
     return (name if name in form else None), exc

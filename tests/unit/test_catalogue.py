@@ -125,9 +125,15 @@ def test_the_docs_table_has_one_row_per_entry_in_catalogue_order_with_its_profil
             profile.citation_url, profile.unverified is not None), key
 
 
-def test_the_new_type_one_entries_take_the_sdg_portals_definitions() -> None:
+def test_the_new_and_corrected_type_one_entries_take_the_sdg_portals_definitions() -> None:
     assert ENTRIES["krankenhaus"].spec.unit == "Minuten" and ENTRIES["krankenhaus"].spec.direction == "decrease"
     assert "Fahrzeit" in ENTRIES["krankenhaus"].spec.definition  # not hospital beds
+    assert {key: ENTRIES[key].spec.unit for key in ("sgb-quote", "pflegeheimplaetze", "strom-erneuerbar", "ladesaeulen",
+                                                    "verunglueckte-verkehr", "abfallmenge")} == {
+        "sgb-quote": "%", "pflegeheimplaetze": "je 1.000 Einwohner:innen ab 65", "strom-erneuerbar": "kW je Einwohner:in",
+        "ladesaeulen": "je 1.000 Einwohner:innen", "verunglueckte-verkehr": "je 1.000 Einwohner:innen",
+        "abfallmenge": "t je Einwohner:in"}
+    assert "Bedarfsgemeinschaften" in ENTRIES["kinderarmut"].spec.definition
     for key in ("wohnungslosigkeit", "siedlungslast-ueberschwemmungsgebiet", "naturschutzflaechen-natura2000",
                 "landschaftsqualitaet", "unzerschnittene-freiraeume", "finanzmittelsaldo"):
         assert ENTRIES[key].profile.kind == "I" and "SDG-Portal" in ENTRIES[key].profile.citation, key

@@ -4,6 +4,7 @@ and consistent, all 17 SDGs covered, and the three errors of the first catalogue
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -104,3 +105,37 @@ def test_an_unknown_type_is_refused_with_the_types_there_are() -> None:
     with pytest.raises(InvalidInput) as caught:
         kind_filter("III", "en")
     assert "III" in caught.value.message and "I, II, own" in caught.value.message
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "indicators.md"
+ROW = re.compile(r"\| `([a-z0-9-]+)` \| (\S+) \| (I|II|own)( \(BNK\))? \| (\S+) \| (\d+) / (\d+) \| "
+                 r"\[[^\]]+\]\(([^)]+)\) \| (yes)? \|")
+SHORT_LEVEL = {"gemeinde": "G", "kreisfreie_stadt": "S", "kreis": "K"}
+
+
+def test_the_docs_table_has_one_row_per_entry_in_catalogue_order_with_its_profile() -> None:
+    rows = [m.groups() for m in map(ROW.match, DOCS.read_text(encoding="utf-8").splitlines()) if m]
+    assert [row[0] for row in rows] == list(ENTRIES)  # every entry, none twice, none gone, same order
+    for key, target, kind, bnk, levels, interval, lag, url, unverified in rows:
+        entry = ENTRIES[key]
+        profile = entry.profile
+        shown = "own" if profile.levels == ("kommune",) else "/".join(SHORT_LEVEL[level] for level in profile.levels)
+        assert (target, kind, bool(bnk), levels, int(interval), int(lag), url, bool(unverified)) == (
+            profile.sdg_target, profile.kind, profile.bnk_core, shown, profile.interval, entry.spec.publication_lag,
+            profile.citation_url, profile.unverified is not None), key
+
+
+def test_the_new_and_corrected_type_one_entries_take_the_sdg_portals_definitions() -> None:
+    assert ENTRIES["krankenhaus"].spec.unit == "Minuten" and ENTRIES["krankenhaus"].spec.direction == "decrease"
+    assert "Fahrzeit" in ENTRIES["krankenhaus"].spec.definition  # not hospital beds
+    assert {key: ENTRIES[key].spec.unit for key in ("sgb-quote", "pflegeheimplaetze", "strom-erneuerbar", "ladesaeulen",
+                                                    "verunglueckte-verkehr", "abfallmenge")} == {
+        "sgb-quote": "%", "pflegeheimplaetze": "je 1.000 Einwohner:innen ab 65", "strom-erneuerbar": "kW je Einwohner:in",
+        "ladesaeulen": "je 1.000 Einwohner:innen", "verunglueckte-verkehr": "je 1.000 Einwohner:innen",
+        "abfallmenge": "t je Einwohner:in"}
+    assert "Bedarfsgemeinschaften" in ENTRIES["kinderarmut"].spec.definition
+    for key in ("wohnungslosigkeit", "siedlungslast-ueberschwemmungsgebiet", "naturschutzflaechen-natura2000",
+                "landschaftsqualitaet", "unzerschnittene-freiraeume", "finanzmittelsaldo"):
+        assert ENTRIES[key].profile.kind == "I" and "SDG-Portal" in ENTRIES[key].profile.citation, key
+    # The hemeroby scale runs from 1 (natural) to 7 (destroyed): less is better, whatever a chart flag says.
+    assert ENTRIES["landschaftsqualitaet"].spec.direction == "decrease"

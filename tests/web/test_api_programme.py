@@ -112,6 +112,86 @@ def test_a_bad_measure_period_is_refused_and_stores_nothing(client: TestClient, 
     assert door.programme.measures(AGS) == [] and door.programme.measures(OTHER_AGS) == []
 
 
+def _tree(door: Application) -> None:
+    """Two Leitlinien, a strategic goal under the first and a measure under it."""
+    programme = door.programme
+    programme.add_goal(AGS, "ll-klima", title="Klimaneutrale Stadt", level="guideline", theme_field="Klima",
+                       actor=COORDINATOR)
+    programme.add_goal(AGS, "ll-mobil", title="Mobilität für alle", level="guideline", theme_field="Mobilität",
+                       actor=COORDINATOR)
+    programme.add_goal(AGS, "sz-rad", title="Mehr Radverkehr", parent="ll-klima", target_year=2030, actor=COORDINATOR)
+    programme.add_measure(AGS, "m-rad", title="Radwege", goal="sz-rad", costs=50000, responsible="Tiefbauamt",
+                          actor=COORDINATOR)
+
+
+def test_a_patch_corrects_a_goal_and_a_measure_member_by_member(
+        client: TestClient, door: Application, as_user: Callable[[str], dict[str, str]]) -> None:
+    """A member left out stays, a null clears it; a goal moved under another Leitlinie takes its
+    theme field down to its measure; each change is in the history with its reason."""
+    _tree(door)
+    team = as_user(CORE_TEAM)
+    moved = client.patch(f"{API}/goals/sz-rad", json={"parent": "ll-mobil", "target_year": None,
+                                                       "reason": "falsch einsortiert"}, headers=team)
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["parent"], moved.json()["theme_field"], moved.json()["target_year"],
+            moved.json()["title"]) == ("ll-mobil", "Mobilität", None, "Mehr Radverkehr")
+    measure = client.patch(f"{API}/measures/m-rad", json={"goal": None, "costs": 65000.5, "responsible": None},
+                           headers=team)
+    assert measure.status_code == 200, measure.text
+    assert (measure.json()["goal"], measure.json()["theme_field"], measure.json()["costs"],
+            measure.json()["responsible"], measure.json()["title"]) == (None, "Mobilität", 65000.5, None, "Radwege")
+    kinds = [(e["kind"], e.get("reason")) for e in client.get(f"{API}/history", headers=team).json()
+             if e["kind"] in ("goal_updated", "measure_updated")]
+    assert kinds == [("goal_updated", "falsch einsortiert"), ("measure_updated", None)]
+
+
+def test_a_refused_patch_changes_nothing(client: TestClient, door: Application,
+                                         as_user: Callable[[str], dict[str, str]]) -> None:
+    _tree(door)
+    team = as_user(CORE_TEAM)
+    before = (door.programme.goals(AGS), door.programme.measures(AGS), len(client.get(f"{API}/history",
+                                                                                       headers=team).json()))
+    refusals = [
+        (f"{API}/goals/ll-klima", {"level": "strategic"}, 409, "goal.level_has_children", team),
+        (f"{API}/goals/sz-rad", {"parent": "sz-rad"}, 422, "goal.own_parent", team),
+        (f"{API}/goals/sz-rad", {"target_year": "2.030"}, 422, None, team),  # a year is a JSON integer
+        (f"{API}/goals/sz-rad", {"colour": "grün"}, 422, None, team),  # unknown members are refused
+        (f"{API}/goals/nirgends", {"title": "X"}, 404, "goal.unknown", team),
+        (f"{API}/measures/m-rad", {"costs": "50.000"}, 422, None, team),
+        (f"{API}/measures/m-rad", {"planned_start": "2029-01-01", "planned_end": "2028-01-01"}, 422,
+         "measure.dates", team),
+        (f"{API}/goals/sz-rad", {"title": "Weniger Autos"}, 403, None, as_user(STEERING)),
+    ]
+    for url, body, status, code, headers in refusals:
+        answer = client.patch(url, json=body, headers=headers)
+        assert answer.status_code == status, (body, answer.text)
+        assert answer.headers["content-type"].startswith(PROBLEM)
+        if code:
+            assert answer.json()["code"] == code
+    elsewhere = client.patch(f"/api/v1/municipalities/{OTHER_AGS}/goals/sz-rad", json={"title": "X"}, headers=team)
+    assert elsewhere.status_code in (403, 404)
+    after = (door.programme.goals(AGS), door.programme.measures(AGS), len(client.get(f"{API}/history",
+                                                                                      headers=team).json()))
+    assert after == before
+
+
+def test_goals_and_measures_are_deleted_with_their_reason_and_a_goal_with_a_branch_is_not(
+        client: TestClient, door: Application, as_user: Callable[[str], dict[str, str]]) -> None:
+    _tree(door)
+    team = as_user(CORE_TEAM)
+    branch = client.delete(f"{API}/goals/sz-rad", headers=team)
+    assert branch.status_code == 409 and branch.json()["code"] == "goal.has_children"
+    measure = client.delete(f"{API}/measures/m-rad", params={"reason": "doppelt"}, headers=team)
+    assert measure.status_code == 200 and measure.json() == {"kind": "measure", "id": "m-rad"}
+    goal = client.delete(f"{API}/goals/sz-rad", headers=team)
+    assert goal.status_code == 200 and goal.json() == {"kind": "goal", "id": "sz-rad"}
+    assert [g.id for g in door.programme.goals(AGS)] == ["ll-klima", "ll-mobil"] and door.programme.measures(AGS) == []
+    assert client.delete(f"{API}/measures/m-rad", headers=team).status_code == 404
+    history = client.get(f"{API}/history", headers=team).json()
+    assert [(e["kind"], e.get("reason")) for e in history if e["kind"].endswith("_deleted")] == [
+        ("measure_deleted", "doppelt"), ("goal_deleted", None)]
+
+
 def test_the_report_as_html_or_as_pdf(client: TestClient, indicator: str,
                                       as_user: Callable[[str], dict[str, str]]) -> None:
     require_weasyprint()

@@ -3,7 +3,8 @@ and the report (``?cycle=`` for an earlier cycle; the current one otherwise), an
 
 A yearly value, a target and the baseline are resources of their own (``PUT`` to set or correct,
 ``DELETE`` to remove), so a retried request changes nothing twice; creating a goal or a measure is
-a ``POST`` that takes an Idempotency-Key. Writes do not carry If-Match: the programme is not the
+a ``POST`` that takes an Idempotency-Key; ``PATCH`` corrects one (a member left out stays, a null
+clears it) and ``DELETE`` removes it. Writes do not carry If-Match: the programme is not the
 cycle's state machine, and every correction keeps the old value in the history (``/history``).
 Numbers are JSON numbers and years JSON integers: no text to read in a language's notation.
 """
@@ -25,6 +26,7 @@ from zyklus.app.dto import (
     GoalLevel,
     IndicatorDTO,
     MeasureDTO,
+    RemovedDTO,
     TargetSetDTO,
     ValueRecordedDTO,
     YearValueDTO,
@@ -82,6 +84,38 @@ class MeasureIn(Body):
     staff: float | None = Field(default=None, strict=True, allow_inf_nan=False,
                                 description="Planned staff in full-time equivalents")
     progress: int | None = Field(default=None, strict=True, description="Per cent, 0–100")
+
+
+class GoalPatch(Body):
+    """A correction of a goal: the members sent change (null clears an optional one), the others stay."""
+    title: str | None = Field(default=None, max_length=300)
+    level: GoalLevel | None = None
+    parent: str | None = Field(default=None, max_length=64, description="The new parent goal's id; null: none")
+    theme_field: str | None = Field(default=None, max_length=200)
+    target_year: int | None = Field(default=None, strict=True)
+    sdg: int | None = Field(default=None, strict=True, ge=1, le=17)
+    sdg_target: str | None = Field(default=None, max_length=10)
+    reason: str | None = Field(default=None, max_length=500, description="Why, for the history")
+
+
+class MeasurePatch(Body):
+    """A correction of a measure's plan (its status has ``PUT …/status``); as :class:`GoalPatch`."""
+    title: str | None = Field(default=None, max_length=300)
+    goal: str | None = Field(default=None, max_length=64, description="The goal's id; null: none (the theme stays)")
+    theme_field: str | None = Field(default=None, max_length=200)
+    responsible: str | None = Field(default=None, max_length=300)
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    costs: float | None = Field(default=None, strict=True, allow_inf_nan=False)
+    staff: float | None = Field(default=None, strict=True, allow_inf_nan=False)
+    progress: int | None = Field(default=None, strict=True)
+    reason: str | None = Field(default=None, max_length=500, description="Why, for the history")
+
+
+def _edits(payload: Body) -> dict[str, object]:
+    """The members a PATCH sent, as the door takes them: a null is the empty value that clears."""
+    return {name: "" if value is None else value
+            for name, value in payload.model_dump(exclude_unset=True).items() if name != "reason"}
 
 
 class StatusIn(Body):
@@ -223,3 +257,36 @@ def put_measure_status(request: Request, ags: str, key: str, payload: StatusIn, 
     return json_reply(door(request).programme.set_measure_status(place, key, payload.status, actor=principal.email,
                                                                  on=payload.on, note=payload.note,
                                                                  lang=api_language(request)))
+
+
+@router.patch("/municipalities/{ags}/goals/{key}", summary="Correct a goal or move it in the tree",
+              response_model=GoalDTO, responses=WRITE_PROBLEMS)
+def patch_goal(request: Request, ags: str, key: str, payload: GoalPatch, principal: Caller) -> Response:
+    place = _ags(request, ags, principal, Action.RECORD)
+    return json_reply(door(request).programme.update_goal(place, key, actor=principal.email, reason=payload.reason,
+                                                          lang=api_language(request), **_edits(payload)))
+
+
+@router.delete("/municipalities/{ags}/goals/{key}", summary="Remove a goal with nothing below it",
+               response_model=RemovedDTO, responses=WRITE_PROBLEMS)
+def delete_goal(request: Request, ags: str, key: str, principal: Caller, reason: str | None = None) -> Response:
+    place = _ags(request, ags, principal, Action.RECORD)
+    return json_reply(door(request).programme.delete_goal(place, key, actor=principal.email, reason=reason,
+                                                          lang=api_language(request)))
+
+
+@router.patch("/municipalities/{ags}/measures/{key}", summary="Correct a measure's plan",
+              response_model=MeasureDTO, responses=WRITE_PROBLEMS)
+def patch_measure(request: Request, ags: str, key: str, payload: MeasurePatch, principal: Caller) -> Response:
+    place = _ags(request, ags, principal, Action.RECORD)
+    return json_reply(door(request).programme.update_measure(place, key, actor=principal.email,
+                                                             reason=payload.reason, lang=api_language(request),
+                                                             **_edits(payload)))
+
+
+@router.delete("/municipalities/{ags}/measures/{key}", summary="Remove a measure entered by mistake",
+               response_model=RemovedDTO, responses=WRITE_PROBLEMS)
+def delete_measure(request: Request, ags: str, key: str, principal: Caller, reason: str | None = None) -> Response:
+    place = _ags(request, ags, principal, Action.RECORD)
+    return json_reply(door(request).programme.delete_measure(place, key, actor=principal.email, reason=reason,
+                                                             lang=api_language(request)))

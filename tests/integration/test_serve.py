@@ -43,6 +43,7 @@ def test_serve_sends_the_due_reminders_at_start_up_and_stops_on_sigterm(
                           make_settings(tmp_path, smtp_port=smtp_port, scheduler={"interval_seconds": 3600}),
                           db_file)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZYKLUS_")}
+    env["PYTHONFAULTHANDLER"] = "1"  # a SIGABRT then writes every thread's stack to the log
     today = dt.datetime.now(ZoneInfo("Europe/Berlin")).date().isoformat()
     runner = CliRunner()
     for args in (["init"],
@@ -59,7 +60,14 @@ def test_serve_sends_the_due_reminders_at_start_up_and_stops_on_sigterm(
     try:
         assert smtp_handler.wait_for_mail(1, TIMEOUT), "the phase-entered mail never arrived"
         process.send_signal(signal.SIGTERM)  # the running sweep finishes recording before the process ends
-        code = process.wait(timeout=TIMEOUT)
+        try:
+            code = process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            process.wait(timeout=TIMEOUT)
+            log.flush()
+            pytest.fail(f"serve did not stop within {TIMEOUT} s of SIGTERM; where it was:\n"
+                        + (tmp_path / "serve.log").read_text(encoding="utf-8", errors="replace"))
         assert sent_rows(db_file) == ["sent"]
     finally:
         if process.poll() is None:

@@ -60,6 +60,29 @@ def _zyklus(config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "zyklus.main", "--config", str(config), *args]
 
 
+class _ServeLog:
+    """Reads a `serve` process's stderr as it comes; ``serving`` is set once the process has
+    installed its signal handlers and said so."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        assert process.stderr is not None
+        self.lines: list[str] = []
+        self.serving = threading.Event()
+        self._reader = threading.Thread(target=self._read, args=(process.stderr,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream) -> None:  # noqa: ANN001 (a text pipe)
+        for line in stream:
+            self.lines.append(line)
+            if "serving: sweep every" in line:
+                self.serving.set()
+
+    def text(self) -> str:
+        """Everything the process wrote, once it has ended."""
+        self._reader.join(timeout=10)
+        return "".join(self.lines)
+
+
 def _statuses(database_url: str) -> Counter[str]:
     from engine.db.database import make_engine
 
@@ -84,13 +107,20 @@ def test_three_workers_deliver_every_reminder_exactly_once(database_url: str, tm
 
     workers = [subprocess.Popen(_zyklus(config, "serve"), cwd=tmp_path, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    watches = [_ServeLog(worker) for worker in workers]
     try:
         arrived = handler.wait_for_mail(expected, timeout=120)
+        # On a loaded machine two workers can deliver everything while the third still imports;
+        # a SIGTERM before its handler is installed would kill it, which is not what is tested.
+        serving = [watch.serving.wait(timeout=60) for watch in watches]
     finally:
         for worker in workers:  # each finishes (and records) its running sweep, then exits
             worker.send_signal(signal.SIGTERM)
-        logs = [worker.communicate(timeout=60)[1] for worker in workers]
+        for worker in workers:
+            worker.wait(timeout=60)
+        logs = [watch.text() for watch in watches]
     assert arrived, f"only {len(handler.received)} of {expected} mails arrived"
+    assert all(serving), logs
 
     assert [worker.returncode for worker in workers] == [0, 0, 0], logs
     assert all("Traceback" not in log for log in logs), logs

@@ -5,6 +5,12 @@ no pickled jobs: nothing is lost when it restarts, and the first run happens at 
 makes up for everything missed while it was down (the anchor study's lesson on the 1 s default
 misfire grace time). A failing sweep (database briefly unreachable) is logged; the next one
 catches up because nothing it would have done was marked done.
+
+SIGTERM and SIGINT are blocked before the scheduler's threads exist and taken with ``sigwait``
+in the main thread, so no work runs inside a signal handler: a handler calling ``shutdown()``
+could interrupt the main thread while it held the executor's lock and deadlock, or arrive before
+the scheduler ran and fail with SchedulerNotRunningError (both seen when a supervisor stopped a
+worker right after starting it).
 """
 
 from __future__ import annotations
@@ -15,29 +21,33 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger("zyklus.scheduler")
 
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+
 
 def serve(run_sweep: Callable[[], Any], interval_seconds: int, timezone: str,
           also: tuple[int, Callable[[], Any]] | None = None) -> None:
-    """``also``: a second job and its interval in seconds (the OParl sync), run the same way."""
-    scheduler = BlockingScheduler(timezone=timezone)
-    for name, job, seconds in [("sweep", run_sweep, interval_seconds), *([("oparl", also[1], also[0])] if also else [])]:
-        scheduler.add_job(_ticking(name, job), IntervalTrigger(seconds=seconds), id=name, replace_existing=True,
-                          coalesce=True, max_instances=1, misfire_grace_time=None,
-                          next_run_time=dt.datetime.now(dt.timezone.utc))
-
-    def stop(signum: int, _frame: Any) -> None:
+    """Run until SIGTERM or SIGINT, then return once the running sweep has finished.
+    ``also``: a second job and its interval in seconds (the OParl sync), run the same way."""
+    previous_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)  # inherited by the threads below
+    try:
+        scheduler = BackgroundScheduler(timezone=timezone)
+        for name, job, seconds in [("sweep", run_sweep, interval_seconds),
+                                   *([("oparl", also[1], also[0])] if also else [])]:
+            scheduler.add_job(_ticking(name, job), IntervalTrigger(seconds=seconds), id=name, replace_existing=True,
+                              coalesce=True, max_instances=1, misfire_grace_time=None,
+                              next_run_time=dt.datetime.now(dt.timezone.utc))
+        scheduler.start()
+        log.info("serving: sweep every %s s", interval_seconds)
+        signum = signal.sigwait(_STOP_SIGNALS)  # a signal sent earlier is pending and returns at once
         log.info("signal %s: stopping after the running sweep", signum)
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("serving: sweep every %s s", interval_seconds)
-    scheduler.start()
+        scheduler.shutdown(wait=True)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous_mask)
 
 
 def _ticking(name: str, job: Callable[[], Any]) -> Callable[[], None]:

@@ -1,7 +1,8 @@
 """`serve` stops cleanly whenever SIGTERM arrives: before the scheduler has started (the race a
 supervisor hits when it stops a worker at once, which used to end in SchedulerNotRunningError and
 exit 1), while the first sweep is being handed to the executor (a handler calling shutdown() there
-deadlocked on the executor's lock), and in the middle of a sweep (it finishes, then serve returns)."""
+deadlocked on the executor's lock), in the middle of a sweep (it finishes, then serve returns),
+and when the kernel hands it to a thread that was running before serve (xdist's, a library's)."""
 
 from __future__ import annotations
 
@@ -72,3 +73,22 @@ def test_a_signal_while_the_first_sweep_is_handed_over_does_not_deadlock(monkeyp
     monkeypatch.setattr(ThreadPoolExecutor, "_do_submit_job", submit_during_the_signal)
     serve(lambda: sweeps.append(1), interval_seconds=60, timezone="Europe/Berlin")
     assert sweeps == [1]  # the sweep that was handed over ran to its end before serve returned
+
+
+def test_a_signal_that_reaches_a_thread_started_earlier_still_stops_it() -> None:
+    import threading
+
+    done = threading.Event()
+    bystander = threading.Thread(target=done.wait, daemon=True)  # a library's thread: signals not blocked
+    bystander.start()
+    sweeps: list[int] = []
+
+    def sweep() -> None:
+        sweeps.append(1)
+        signal.pthread_kill(bystander.ident, signal.SIGTERM)  # the kernel may pick any such thread
+
+    try:
+        serve(sweep, interval_seconds=60, timezone="Europe/Berlin")
+    finally:
+        done.set()
+    assert sweeps == [1]

@@ -16,7 +16,7 @@ def backup(
     path: Annotated[Path, typer.Argument(metavar="PATH", help="Zieldatei der Sicherung (darf noch nicht existieren).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Die SQLite-Datenbank im laufenden Betrieb sichern / back up the SQLite database while it is in use."""
+    """Die SQLite-Datenbank im laufenden Betrieb sichern."""
     app = ctx.obj
     written = app.door.backup(path, app.lang)
     if as_json:

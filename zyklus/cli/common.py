@@ -13,7 +13,7 @@ from rich.console import Console
 console = Console(highlight=False)
 """Standard output; tables go here. Text a person typed is printed with ``markup=False``."""
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Maschinenlesbar als JSON ausgeben / print JSON.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Maschinenlesbar als JSON ausgeben.")]
 AsOpt = Annotated[str, typer.Option("--as", help="E-Mail der handelnden Person (muss registriert sein).")]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="Datum JJJJ-MM-TT (Standard: heute).")]
 

@@ -21,16 +21,16 @@ from zyklus.cli.groups import group
 if TYPE_CHECKING:
     from zyklus.app.dto import HistoryEntryDTO, StatusDTO
 
-municipality_app = group(help="Kommunen registrieren und auflisten / register and list municipalities.")
-person_app = group(help="Personen der Arbeitsstrukturen / people of the working structures.")
-cycle_app = group(help="Einen Zyklus starten (Liste: zyklus cycles AGS) / start a cycle.")
-deadline_app = group(help="Fristen ändern / change deadlines.")
+municipality_app = group(help="Kommunen registrieren und auflisten.")
+person_app = group(help="Personen der Arbeitsstrukturen.")
+cycle_app = group(help="Einen Zyklus starten (Liste: zyklus cycles AGS).")
+deadline_app = group(help="Fristen ändern.")
 
 
 
 # -- init ----------------------------------------------------------------------------------------
 def init(ctx: typer.Context) -> None:
-    """Datenbank einrichten oder auf den neuesten Stand bringen / create or upgrade the database."""
+    """Datenbank einrichten oder auf den neuesten Stand bringen."""
     app = ctx.obj
     app.door.init_database()
     typer.echo(t("init.done", app.lang, url=app.shown_db_url))  # the password masked
@@ -47,7 +47,7 @@ def municipality_add(
     catholic: Annotated[bool, typer.Option("--catholic-holidays",
                                            help="Fronleichnam u. Ä. gelten (z. B. Eichsfeld).")] = False,
 ) -> None:
-    """Eine Kommune registrieren / register a municipality."""
+    """Eine Kommune registrieren."""
     app = ctx.obj
     row = app.door.cycles.add_municipality(commands().AddMunicipality(ags=ags, name=name, state=state, kind=kind,
                                                              catholic_holidays=catholic), app.lang)
@@ -56,7 +56,7 @@ def municipality_add(
 
 @municipality_app.command("list")
 def municipality_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Registrierte Kommunen / registered municipalities."""
+    """Registrierte Kommunen."""
     app = ctx.obj
     rows = app.door.cycles.municipalities()
     if as_json:
@@ -82,7 +82,7 @@ def person_add(
     language: Annotated[str, typer.Option("--language", help="Sprache der E-Mails: de oder en.")] = "de",
     digest: Annotated[bool, typer.Option("--digest", help="Eine Sammel-E-Mail pro Tag statt einzelner.")] = False,
 ) -> None:
-    """Eine Person mit ihren Rollen registrieren / register a person with roles."""
+    """Eine Person mit ihren Rollen registrieren."""
     app = ctx.obj
     row = app.door.cycles.add_person(commands().AddPerson(ags=ags, name=name, email=email, roles=parse_roles(role),
                                                  organisation=organisation, consent_publish=consent_publish,
@@ -93,7 +93,7 @@ def person_add(
 
 @person_app.command("list")
 def person_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
-    """Personen einer Kommune / people of a municipality."""
+    """Personen einer Kommune."""
     app = ctx.obj
     rows = app.door.cycles.people(ags, app.lang)
     if as_json:
@@ -113,7 +113,7 @@ def cycle_start(
     workflow: Annotated[Optional[str], typer.Option("--workflow", help="Ablaufvariante, z. B. gnk-thueringen.")] = None,
     on: OnOpt = None,
 ) -> None:
-    """Einen Zyklus beginnen / start a cycle."""
+    """Einen Zyklus beginnen."""
     app = ctx.obj
     started = app.door.cycles.start(commands().StartCycle(ags=ags, workflow=workflow, on=day(on, app.lang)), app.lang)
     typer.echo(t("cycle.started", app.lang, number=started.number, ags=started.ags, workflow=started.workflow,
@@ -128,7 +128,7 @@ def record(
     assignments: Annotated[list[str], typer.Option("--set", help="FELD=WERT, mehrfach möglich.")] = [],  # noqa: B006
     on: OnOpt = None,
 ) -> None:
-    """Einen Nachweis erfassen / record a fact."""
+    """Einen Nachweis erfassen."""
     from engine.facts import parse_assignments
 
     app = ctx.obj
@@ -148,7 +148,7 @@ def advance(
         "--from", metavar="PHASE",
         help="Nur weiterschalten, wenn der Zyklus noch in dieser Phase ist (Schutz vor Doppelklick).")] = None,
 ) -> None:
-    """Den Zyklus in die nächste Phase bringen / advance the cycle."""
+    """Den Zyklus in die nächste Phase bringen."""
     from engine.errors import TransitionRefused
 
     app = ctx.obj
@@ -178,7 +178,7 @@ def advance(
 
 
 def status(ctx: typer.Context, ags: Annotated[Optional[str], typer.Argument()] = None, as_json: JsonOpt = False) -> None:
-    """Wo steht der Zyklus, was fehlt noch? / where the cycle stands and what is missing."""
+    """Wo steht der Zyklus, was fehlt noch?"""
     app = ctx.obj
     if ags is None:
         rows = app.door.cycles.overview(app.lang)
@@ -250,7 +250,7 @@ def _escape(text: str) -> str:
 
 
 def history(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
-    """Wer hat wann was getan? / who did what, when."""
+    """Wer hat wann was getan?"""
     app = ctx.obj
     rows = app.door.cycles.history(ags, lang=app.lang)
     if as_json:
@@ -337,7 +337,7 @@ def deadline_set(
     actor: AsOpt,
     reason: Annotated[str, typer.Option("--reason", help="Begründung (wird im Verlauf festgehalten).")],
 ) -> None:
-    """Die Frist der aktuellen Phase ändern / change the current phase's deadline."""
+    """Die Frist der aktuellen Phase ändern."""
     app = ctx.obj
     command = commands().SetDeadline(ags=ags, due=day(due, app.lang), actor=actor, reason=reason)
     moved = app.door.cycles.set_deadline(command, app.lang)

@@ -216,7 +216,7 @@ class Demo:
 
 
 def demo(ctx: typer.Context) -> None:
-    """Ein ganzer Zyklus einer Beispielkommune in simulierter Zeit / a whole cycle, simulated."""
+    """Ein ganzer Zyklus einer Beispielkommune in simulierter Zeit."""
     lang = ctx.obj.lang if ctx.obj else "de"
     with tempfile.TemporaryDirectory(prefix="zyklus-demo-") as workdir:
         demo_run = Demo(Path(workdir), console, lang)

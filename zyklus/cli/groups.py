@@ -18,25 +18,56 @@ from typing import Any, ClassVar
 
 import typer
 import typer.main
-from typer.core import TyperGroup
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand, TyperGroup
+
+from zyklus.cli import help as help_texts
+from zyklus.cli.help import Translated, say
+
+
+class _OwnContext:
+    """Click's parser raises some usage errors without the context (``Option '--title' requires an
+    argument``); this names the command they belong to, so the line can say where its help is."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc]
+        except UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx, exc.cmd = ctx, ctx.command
+            raise
+
+
+class PlainCommand(_OwnContext, Translated, TyperCommand):
+    """Every command of zyklus (set in :func:`_registered`): its help in the call's language."""
 
 
 def summary(command: Any) -> str:
-    """The line a group's help lists for ``command``: its short help, else the first paragraph of
-    its help, whole. Click's own would stop at the first full stop (after „z. B.“) or at the
-    terminal's width, cutting off the English half of a German / English text."""
+    """The line a group's help lists for ``command`` (in German): its short help, else the first
+    paragraph of its help, whole. Click's own would stop at the first full stop (after „z. B.“)
+    or at the terminal's width."""
     if command.short_help:
         return inspect.cleandoc(command.short_help)
     return " ".join((command.help or "").split("\n\n", 1)[0].split())
 
 
-class PlainGroup(TyperGroup):
-    """A group whose help lists each command with its whole :func:`summary`, wrapped."""
+class PlainGroup(_OwnContext, Translated, TyperGroup):
+    """A group whose help lists each command with its whole :func:`summary`, wrapped, and that
+    names an unknown command in the reader's language (zyklus.cli.usage)."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from typer.core import _split_opt
+
+        if args and not ctx.resilient_parsing and not _split_opt(args[0])[0] and self.get_command(ctx, args[0]) is None:
+            from zyklus.cli.usage import unknown_command
+
+            raise unknown_command(args[0], list(self.list_commands(ctx)), ctx.command_path)
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
-        rows = list(self.summaries(ctx))
+        rows = [(name, say(line)) for name, line in self.summaries(ctx)]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(say(help_texts.SECTIONS["commands"])):
                 formatter.write_dl(rows)
 
     def summaries(self, ctx: Any) -> Iterable[tuple[str, str]]:
@@ -58,7 +89,17 @@ def _registered(module: str) -> typer.Typer:
     """What ``zyklus.cli.<module>`` registers (its ``register(app)``), once per process."""
     registered = _root()
     importlib.import_module(f"zyklus.cli.{module}").register(registered)
+    _plain_commands(registered)
     return registered
+
+
+def _plain_commands(app: typer.Typer) -> None:
+    for info in app.registered_commands:
+        if info.cls in (None, TyperCommand):  # typer fills in its own class
+            info.cls = PlainCommand
+    for sub in app.registered_groups:
+        if sub.typer_instance is not None:
+            _plain_commands(sub.typer_instance)
 
 
 def _root() -> typer.Typer:
@@ -112,3 +153,15 @@ class LazyGroup(PlainGroup):
 
     def summaries(self, ctx: Any) -> Iterable[tuple[str, str]]:
         return ((name, line) for name, (_, line) in self.table.items())
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        from zyklus.cli.usage import translated
+
+        with translated():  # the root's own options
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        from zyklus.cli.usage import translated
+
+        with translated():  # every command below: its parsing happens in here
+            return super().invoke(ctx)

@@ -20,43 +20,35 @@ from zyklus.cli.groups import LazyGroup
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: (the module of zyklus.cli whose register() adds it, the line `zyklus --help` lists);
     # tests/unit/test_cli_commands.py holds both to the real commands.
-    "init": ("cycles", "Datenbank einrichten oder auf den neuesten Stand bringen / create or upgrade the database."),
-    "record": ("cycles", "Einen Nachweis erfassen / record a fact."),
-    "advance": ("cycles", "Den Zyklus in die nächste Phase bringen / advance the cycle."),
-    "status": ("cycles", "Wo steht der Zyklus, was fehlt noch? / where the cycle stands and what is missing."),
-    "history": ("cycles", "Wer hat wann was getan? / who did what, when."),
-    "evaluate": ("programme", ("Indikatoren bewerten (Wettersymbole), Maßnahmen und Zeitplan bilanzieren / "
-                               "evaluate a cycle.")),
-    "cycles": ("programme", ("Alle Zyklen mit Daten, Ablauf-Version und Ergebnis / all cycles with dates, version "
-                             "and outcome.")),
-    "remind": ("reminders", ("Eine Erinnerungsrunde: fällige Erinnerungen erzeugen und zustellen / run one reminder "
-                             "sweep.")),
-    "serve": ("reminders", "Dauerbetrieb: Erinnerungsrunden im eingestellten Takt (APScheduler) / run the scheduler."),
-    "calendar": ("reminders", ("Alle Fristen einer Kommune als iCalendar (.ics) auf die Standardausgabe / "
-                               "deadlines as .ics.")),
-    "demo": ("demo", "Ein ganzer Zyklus einer Beispielkommune in simulierter Zeit / a whole cycle, simulated."),
-    "backup": ("backup", ("Die SQLite-Datenbank im laufenden Betrieb sichern / back up the SQLite database while "
-                          "it is in use.")),
-    "web": ("web", "Die Web-Anwendung starten / serve the web app and the REST API."),
-    "municipality": ("cycles", "Kommunen registrieren und auflisten / register and list municipalities."),
-    "person": ("cycles", "Personen der Arbeitsstrukturen / people of the working structures."),
-    "cycle": ("cycles", "Einen Zyklus starten (Liste: zyklus cycles AGS) / start a cycle."),
-    "deadline": ("cycles", "Fristen ändern / change deadlines."),
-    "meeting": ("meetings", "Sitzungen der Arbeitsstrukturen / meetings of the working structures."),
-    "indicator": ("programme", "Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values."),
-    "goal": ("programme", "Ziele des Handlungsprogramms / goals of the action programme."),
-    "measure": ("programme", "Maßnahmen und ihr Stand / measures and their status."),
-    "report": ("programme", ("Den Nachhaltigkeitsbericht schreiben, seine Texte verfassen / write the "
-                             "sustainability report and its texts.")),
-    "workflow": ("workflows", ("Ablaufvarianten prüfen, ansehen, simulieren und migrieren / validate, show, simulate "
-                               "and migrate workflow variants.")),
-    "outbox": ("reminders", "Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox."),
-    "timers": ("reminders", "Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen / failing reminders."),
-    "template": ("reminders", "Eigene E-Mail-Vorlagen prüfen / check administrator templates."),
-    "account": ("web", "Zugänge für Web und API / accounts for the web app and the API."),
-    "run": ("runs", "Programmdurchgänge (z. B. GNK Thüringen 2027–2029) / programme runs."),
-    "oparl": ("oparl", ("Ratsinformationssystem (OParl): Quellen, Abgleich, Beschlussvorschläge / council "
-                        "information systems (OParl).")),
+    "init": ("cycles", "Datenbank einrichten oder auf den neuesten Stand bringen."),
+    "record": ("cycles", "Einen Nachweis erfassen."),
+    "advance": ("cycles", "Den Zyklus in die nächste Phase bringen."),
+    "status": ("cycles", "Wo steht der Zyklus, was fehlt noch?"),
+    "history": ("cycles", "Wer hat wann was getan?"),
+    "evaluate": ("programme", "Indikatoren bewerten (Wettersymbole), Maßnahmen und Zeitplan bilanzieren."),
+    "cycles": ("programme", "Alle Zyklen mit Daten, Ablauf-Version und Ergebnis."),
+    "remind": ("reminders", "Eine Erinnerungsrunde: fällige Erinnerungen erzeugen und zustellen."),
+    "serve": ("reminders", "Dauerbetrieb: Erinnerungsrunden im eingestellten Takt (APScheduler)."),
+    "calendar": ("reminders", "Alle Fristen einer Kommune als iCalendar (.ics) auf die Standardausgabe."),
+    "demo": ("demo", "Ein ganzer Zyklus einer Beispielkommune in simulierter Zeit."),
+    "backup": ("backup", "Die SQLite-Datenbank im laufenden Betrieb sichern."),
+    "web": ("web", "Die Web-Anwendung starten."),
+    "municipality": ("cycles", "Kommunen registrieren und auflisten."),
+    "person": ("cycles", "Personen der Arbeitsstrukturen."),
+    "cycle": ("cycles", "Einen Zyklus starten (Liste: zyklus cycles AGS)."),
+    "deadline": ("cycles", "Fristen ändern."),
+    "meeting": ("meetings", "Sitzungen der Arbeitsstrukturen."),
+    "indicator": ("programme", "Indikatoren: Katalog, Ziele, Werte."),
+    "goal": ("programme", "Ziele des Handlungsprogramms."),
+    "measure": ("programme", "Maßnahmen und ihr Stand."),
+    "report": ("programme", "Den Nachhaltigkeitsbericht schreiben, seine Texte verfassen."),
+    "workflow": ("workflows", "Ablaufvarianten prüfen, ansehen, simulieren und migrieren."),
+    "outbox": ("reminders", "Postausgang: gesendete, wartende und fehlgeschlagene E-Mails."),
+    "timers": ("reminders", "Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen."),
+    "template": ("reminders", "Eigene E-Mail-Vorlagen prüfen."),
+    "account": ("web", "Zugänge für Web und API."),
+    "run": ("runs", "Programmdurchgänge (z. B. GNK Thüringen 2027–2029)."),
+    "oparl": ("oparl", "Ratsinformationssystem (OParl): Quellen, Abgleich, Beschlussvorschläge."),
 }
 """Every command of `zyklus`, in the order its help lists them. A command's module is imported
 when the command runs or its help is shown, so `zyklus status AGS` loads the cycle commands
@@ -71,7 +63,7 @@ app = typer.Typer(
     name="zyklus",
     cls=Zyklus,
     help="zyklus – der Nachhaltigkeitszyklus einer Kommune als geführter Ablauf "
-         "(Global Nachhaltige Kommune). / A municipality's sustainability cycle as a guarded workflow.",
+         "(Global Nachhaltige Kommune).",
     no_args_is_help=True,
     rich_markup_mode=None,  # click's plain help: typer's rich help imports rich, markdown-it and pygments
     pretty_exceptions_enable=False,
@@ -87,8 +79,32 @@ _debug: list[bool] = [False]
 log = logging.getLogger("zyklus")
 
 
+def current_language() -> str:
+    """The output language of this call: ``--lang``, the configuration's, or ``ZYKLUS_LANG``."""
+    return _language[0]
+
+
 def _env_language() -> str:
     return "en" if os.environ.get("ZYKLUS_LANG") == "en" else "de"
+
+
+_VALUED_ROOT_OPTIONS = ("--db", "--config", "--now")
+
+
+def _asked_language(argv: list[str]) -> str:
+    """The language of ``--lang`` among the root's options, else of the environment: what a
+    mistake is said in that click finds before the root's callback runs (an unknown option or
+    command), when --lang itself has not been read yet."""
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED_ROOT_OPTIONS:
+            next(words, None)
+        elif word == "--lang" or word.startswith("--lang="):
+            lang = word.partition("=")[2] if "=" in word else next(words, "")
+            return lang if lang in ("de", "en") else _env_language()
+        elif not word.startswith("-"):
+            break  # the command: what follows is its own
+    return _env_language()
 
 
 @app.callback()
@@ -103,13 +119,14 @@ def main(
                                         help="Bei internen Fehlern die Ablaufverfolgung zeigen.")] = False,
 ) -> None:
     from engine import validate
+    from engine.i18n import t
     from zyklus import secrets
     from zyklus.config import load_settings
     from zyklus.cli.context import AppContext
 
     _debug[0] = debug
     if lang is not None and lang not in ("de", "en"):
-        raise typer.BadParameter("de | en", param_hint="--lang")
+        raise typer.BadParameter(t("cli.lang.choices", _language[0]), param_hint="--lang")  # type: ignore[arg-type]
     for url in (db, os.environ.get("ZYKLUS_DB")):
         secrets.remember_url(url)  # before anything can fail and quote it
     settings = load_settings(config, lang or _env_language())  # type: ignore[arg-type]
@@ -137,13 +154,15 @@ def command() -> Zyklus:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Console-script entry point. Typer (click) handles usage errors and ``typer.Exit`` itself
-    by raising SystemExit; everything else becomes one line on stderr, scrubbed of secrets:
-    zyklus's own errors with their exit code, an unreachable database with 1, and anything
-    unexpected as an internal error (exit 1, the traceback with --debug)."""
+    """Console-script entry point. Typer (click) handles ``typer.Exit`` and a bare group's help
+    itself by raising SystemExit; everything else becomes one line on stderr, scrubbed of
+    secrets: zyklus's own errors and usage mistakes (zyklus.cli.usage) with their exit code, an
+    unreachable database with 1, and anything unexpected as an internal error (exit 1, the
+    traceback with --debug)."""
     from zyklus.secrets import install_log_scrubber
 
     install_log_scrubber()
+    _language[0] = _asked_language(sys.argv[1:] if argv is None else argv)  # until the root's callback has run
     try:
         command()(args=argv, prog_name="zyklus")
     except ZyklusError as exc:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from zyklus.app.dto import MeetingDTO
 
-meeting_app = group(help="Sitzungen der Arbeitsstrukturen / meetings of the working structures.")
+meeting_app = group(help="Sitzungen der Arbeitsstrukturen.")
 
 IdArg = Annotated[int, typer.Argument(help="Nummer der Sitzung (zyklus meeting list AGS).")]
 WhenOpt = Annotated[Optional[str], typer.Option("--on", help="Beginn, Ortszeit: 2027-05-03T17:00.")]
@@ -51,7 +51,7 @@ def meeting_add(
     duration: Annotated[int, typer.Option("--duration", help="Dauer in Minuten.")] = 120,
     as_json: JsonOpt = False,
 ) -> None:
-    """Eine Sitzung planen und die Mitglieder einladen / plan a meeting and invite its members."""
+    """Eine Sitzung planen und die Mitglieder einladen."""
     app = ctx.obj
     meeting = app.door.meetings.add(commands().AddMeeting(
         ags=ags, actor=actor, group=group, starts_at=_when(on, app.lang), place=place, agenda=agenda,
@@ -63,7 +63,7 @@ def meeting_add(
 
 @meeting_app.command("list")
 def meeting_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
-    """Die Sitzungen einer Kommune / a municipality's meetings."""
+    """Die Sitzungen einer Kommune."""
     app = ctx.obj
     rows = app.door.meetings.list(ags, app.lang)
     if as_json:
@@ -84,7 +84,7 @@ def meeting_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_j
 @meeting_app.command("change")
 def meeting_change(ctx: typer.Context, meeting_id: IdArg, actor: AsOpt, on: WhenOpt = None, place: PlaceOpt = None,
                    agenda: AgendaOpt = None, duration: DurationOpt = None, as_json: JsonOpt = False) -> None:
-    """Termin, Ort oder Tagesordnung ändern; die Mitglieder erhalten eine Aktualisierung / change a meeting."""
+    """Termin, Ort oder Tagesordnung ändern; die Mitglieder erhalten eine Aktualisierung."""
     app = ctx.obj
     meeting = app.door.meetings.change(commands().ChangeMeeting(
         id=meeting_id, actor=actor, starts_at=_when(on, app.lang), place=place, agenda=agenda,
@@ -100,7 +100,7 @@ def meeting_cancel(
     reason: Annotated[str | None, typer.Option("--reason", help="Grund der Absage (steht in der Absage).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Eine Sitzung absagen; die Mitglieder erhalten die Absage / cancel a meeting."""
+    """Eine Sitzung absagen; die Mitglieder erhalten die Absage."""
     app = ctx.obj
     meeting = app.door.meetings.cancel(commands().CancelMeeting(id=meeting_id, actor=actor, reason=reason), app.lang)
     _say(app, meeting, as_json, "meeting.cancelled_done")
@@ -115,7 +115,7 @@ def meeting_attend(
     person: Annotated[list[str], typer.Option("--person", help="E-Mail einer registrierten Person, mehrfach.")] = [],  # noqa: B006
     as_json: JsonOpt = False,
 ) -> None:
-    """Die Teilnahme erfassen (Namen nur mit Einwilligung) / record the attendance."""
+    """Die Teilnahme erfassen (Namen nur mit Einwilligung)."""
     app = ctx.obj
     meeting = app.door.meetings.attend(commands().RecordAttendance(id=meeting_id, actor=actor, count=count,
                                                                    people=person), app.lang)
@@ -131,7 +131,7 @@ def meeting_minutes(
     file: Annotated[Optional[str], typer.Option("--file", help="Ablageort des Protokolls (Akte, Pfad).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Das Protokoll als Link oder Ablageort erfassen / record the minutes."""
+    """Das Protokoll als Link oder Ablageort erfassen."""
     from engine.errors import InvalidInput
     from engine.i18n import m
 
@@ -152,7 +152,7 @@ def meeting_results(
     text: Annotated[str, typer.Option("--text", help="Die Ergebnisse der Sitzung.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Die Ergebnisse erfassen / record the results."""
+    """Die Ergebnisse erfassen."""
     app = ctx.obj
     meeting = app.door.meetings.results(commands().RecordResults(id=meeting_id, actor=actor, text=text), app.lang)
     _say(app, meeting, as_json, "meeting.results_done")

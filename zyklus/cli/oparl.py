@@ -12,8 +12,7 @@ from engine.i18n import format_date, t
 from zyklus.cli.common import AsOpt, JsonOpt, commands, console, print_json
 from zyklus.cli.groups import group
 
-oparl_app = group(help="Ratsinformationssystem (OParl): Quellen, Abgleich, Beschlussvorschläge / "
-                       "council information systems (OParl).")
+oparl_app = group(help="Ratsinformationssystem (OParl): Quellen, Abgleich, Beschlussvorschläge.")
 
 
 @oparl_app.command("add")
@@ -25,7 +24,7 @@ def add(
     reference: Annotated[Optional[str], typer.Option("--reference", help="Erwartete Drucksachennummer.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ratsinformationssystem einer Kommune eintragen / add a municipality's OParl source."""
+    """Ratsinformationssystem einer Kommune eintragen."""
     app = ctx.obj
     source = app.door.oparl.add(commands().AddOParlSource(ags=ags, url=url, body_id=body, reference=reference), app.lang)
     if as_json:
@@ -40,7 +39,7 @@ def sync(
     ags: Annotated[Optional[str], typer.Argument(help="Nur diese Kommune (Standard: alle).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Geänderte Objekte abrufen und Beschlussvorschläge suchen / fetch what changed, find candidates."""
+    """Geänderte Objekte abrufen und Beschlussvorschläge suchen."""
     app = ctx.obj
     reports = app.door.oparl.sync(ags, app.lang)
     if as_json:
@@ -59,7 +58,7 @@ def sync(
 
 @oparl_app.command("status")
 def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Eingetragene Quellen und ihr letzter Abgleich / the sources and their last sync."""
+    """Eingetragene Quellen und ihr letzter Abgleich."""
     app = ctx.obj
     sources = app.door.oparl.status(app.lang)
     if as_json:
@@ -84,7 +83,7 @@ def candidates(
     all_: Annotated[bool, typer.Option("--all", help="Auch angenommene und verworfene zeigen.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Beschlussvorschläge aus dem Ratsinformationssystem / the candidates found."""
+    """Beschlussvorschläge aus dem Ratsinformationssystem."""
     app = ctx.obj
     rows = app.door.oparl.candidates(ags, app.lang, all_=all_)
     if as_json:
@@ -109,7 +108,7 @@ def accept(
     body: Annotated[Optional[str], typer.Option("--body", help="Gremium, wenn der Name im System keinem Wert entspricht.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Einen Vorschlag als Beschluss erfassen / record a candidate as the resolution."""
+    """Einen Vorschlag als Beschluss erfassen."""
     app = ctx.obj
     accepted = app.door.oparl.accept(commands().DecideCandidate(ags=ags, candidate_id=candidate, actor=actor, body=body),
                                      app.lang)
@@ -128,7 +127,7 @@ def dismiss(
     actor: AsOpt,
     as_json: JsonOpt = False,
 ) -> None:
-    """Einen Vorschlag verwerfen / dismiss a candidate."""
+    """Einen Vorschlag verwerfen."""
     app = ctx.obj
     row = app.door.oparl.dismiss(commands().DecideCandidate(ags=ags, candidate_id=candidate, actor=actor), app.lang)
     if as_json:

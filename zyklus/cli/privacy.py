@@ -11,12 +11,12 @@ from zyklus.cli.common import print_json
 
 
 def export(ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-Mail-Adresse der Person.")]) -> None:
-    """Alles, was über eine Person gespeichert ist, als JSON (Art. 15 DSGVO) / what is stored about a person."""
+    """Alles, was über eine Person gespeichert ist, als JSON (Art. 15 DSGVO)."""
     print_json(ctx.obj.door.privacy.export(email, ctx.obj.lang))
 
 
 def forget(ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-Mail-Adresse der Person.")]) -> None:
-    """Eine Person überall löschen; der Verlauf behält ein Pseudonym (Art. 17 DSGVO) / erase a person."""
+    """Eine Person überall löschen; der Verlauf behält ein Pseudonym (Art. 17 DSGVO)."""
     app = ctx.obj
     forgotten = app.door.privacy.forget(email, app.lang)
     typer.echo(t("person.forgotten", app.lang, email=forgotten.email, pseudonym=forgotten.pseudonym))

@@ -41,13 +41,12 @@ class WriteByDefault(SetByDefault):
     default = "write"
 
 
-indicator_app = group(help="Indikatoren: Katalog, Ziele, Werte / indicators: catalogue, targets, values.")
-goal_app = group(help="Ziele des Handlungsprogramms / goals of the action programme.")
-measure_app = group(help="Maßnahmen und ihr Stand / measures and their status.")
-target_app = group(cls=SetByDefault, help="Zielwerte setzen oder löschen / set or delete targets.")
-value_app = group(help="Jahreswerte importieren, exportieren, korrigieren / import, export, correct yearly values.")
-report_app = group(cls=WriteByDefault, help="Den Nachhaltigkeitsbericht schreiben, seine Texte verfassen / "
-                   "write the sustainability report and its texts.")
+indicator_app = group(help="Indikatoren: Katalog, Ziele, Werte.")
+goal_app = group(help="Ziele des Handlungsprogramms.")
+measure_app = group(help="Maßnahmen und ihr Stand.")
+target_app = group(cls=SetByDefault, help="Zielwerte setzen oder löschen.")
+value_app = group(help="Jahreswerte importieren, exportieren, korrigieren.")
+report_app = group(cls=WriteByDefault, help="Den Nachhaltigkeitsbericht schreiben, seine Texte verfassen.")
 indicator_app.add_typer(target_app, name="target")
 indicator_app.add_typer(value_app, name="value")
 
@@ -85,7 +84,7 @@ def catalogue_list(
         "--type", help="Nur Indikatoren dieses Typs: I (zentrale Daten), II (selbst erhoben), own (andere Quellen).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Der mitgelieferte Katalog kommunaler SDG-Indikatoren mit Steckbrief / the indicator catalogue."""
+    """Der mitgelieferte Katalog kommunaler SDG-Indikatoren mit Steckbrief."""
     lang = ctx.obj.lang
     entries = _programme(ctx).catalogue(typed.sdg(sdg, lang), lang, kind=kind)
     if as_json:
@@ -123,7 +122,7 @@ def indicator_adopt(
     goal: GoalOpt = None,
     values_due: ValuesDueOpt = None,
 ) -> None:
-    """Indikatoren aus dem Katalog übernehmen / adopt catalogue indicators."""
+    """Indikatoren aus dem Katalog übernehmen."""
     lang = ctx.obj.lang
     adopted = _programme(ctx).adopt(ags, ids or [], actor=actor, every=every, theme_field=theme, goal=goal,
                                     values_due=values_due, lang=lang)
@@ -139,7 +138,7 @@ def indicator_import(
     values_due: ValuesDueOpt = None,
     numbers: NumbersOpt = None,
 ) -> None:
-    """Eigene Indikatoren aus einer CSV-Datei importieren (alles oder nichts) / import from CSV.
+    """Eigene Indikatoren aus einer CSV-Datei importieren (alles oder nichts).
     --values-due gilt für Zeilen ohne eigene Spalte values_due."""
     keys = _programme(ctx).import_csv(ags, file, actor=actor, values_due=values_due, numbers=numbers,
                                       lang=ctx.obj.lang)
@@ -171,7 +170,7 @@ def indicator_add(
         "--publication-lag", help="Jahre, bis die Quelle einen Jahreswert veröffentlicht (Standard 1): "
                                   "die Erinnerung im Jahr J fragt nach dem Wert von J minus diesem Verzug.")] = None,
 ) -> None:
-    """Einen eigenen Indikator anlegen / add an own indicator."""
+    """Einen eigenen Indikator anlegen."""
     raw = {"id": key, "name": name, "sdg": sdg, "unit": unit, "direction": direction, "decimals": decimals,
            "band_low": band_low, "band_high": band_high, "baseline_year": baseline_year,
            "baseline_value": baseline_value, "targets": " ".join(target) or None, "source": source,
@@ -196,7 +195,7 @@ def indicator_target(
     value: ValueArg,
     actor: AsOpt,
 ) -> None:
-    """Einen Zielwert setzen oder ändern (auch ohne „set“) / set a target (also without "set")."""
+    """Einen Zielwert setzen oder ändern (auch ohne „set“)."""
     lang = ctx.obj.lang
     target = _programme(ctx).set_target(ags, key, typed.year(year, lang), typed.number(value, lang), actor=actor,
                                         lang=lang)
@@ -213,7 +212,7 @@ def indicator_baseline(
     value: ValueArg,
     actor: AsOpt,
 ) -> None:
-    """Den Ausgangswert setzen / set the baseline."""
+    """Den Ausgangswert setzen."""
     lang = ctx.obj.lang
     baseline = _programme(ctx).set_baseline(ags, key, typed.year(year, lang), typed.number(value, lang),
                                             actor=actor, lang=lang)
@@ -229,7 +228,7 @@ def indicator_values_due(
     month_day: Annotated[str, typer.Argument(help="MM-TT, z. B. 06-30.")],
     actor: AsOpt,
 ) -> None:
-    """Den jährlichen Stichtag für den Vorjahreswert setzen / set the yearly due date of values."""
+    """Den jährlichen Stichtag für den Vorjahreswert setzen."""
     lang = ctx.obj.lang
     values_due = _programme(ctx).set_values_due(ags, key, month_day, actor=actor, lang=lang)
     month, day = values_due.split("-")
@@ -247,7 +246,7 @@ def indicator_record(
     source: Annotated[Optional[str], typer.Option("--source", help="Quelle (Standard: die des Indikators).")] = None,
     reason: ReasonOpt = None,
 ) -> None:
-    """Einen Jahreswert erfassen oder korrigieren (Monitoring) / record or correct a yearly value."""
+    """Einen Jahreswert erfassen oder korrigieren (Monitoring)."""
     lang = ctx.obj.lang
     recorded = _programme(ctx).record_value(ags, key, typed.year(year, lang), typed.number(value, lang),
                                             actor=actor, source=source, reason=reason, lang=lang)
@@ -280,7 +279,7 @@ def value_delete(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Einen versehentlich erfassten Jahreswert löschen / delete a yearly value recorded by mistake."""
+    """Einen versehentlich erfassten Jahreswert löschen."""
     removed = _programme(ctx).delete_value(ags, key, typed.year(year, ctx.obj.lang), actor=actor, reason=reason,
                                            lang=ctx.obj.lang)
     _echo_removed_year(ctx, "indicator.value_deleted", ags, key, removed, as_json)
@@ -296,7 +295,7 @@ def value_import(
     numbers: NumbersOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Jahreswerte vieler Indikatoren aus CSV oder XLSX erfassen (alles oder nichts) / import yearly values."""
+    """Jahreswerte vieler Indikatoren aus CSV oder XLSX erfassen (alles oder nichts)."""
     from zyklus.cli.progress import progress_bar
 
     lang = ctx.obj.lang
@@ -324,7 +323,7 @@ def value_export(
     as_json: JsonOpt = False,
 ) -> None:
     """Die Jahreswerte der Indikatoren eines Zyklus in eine CSV- oder XLSX-Datei schreiben,
-    im Format von `indicator value import` / export yearly values as the import reads them."""
+    im Format von `indicator value import`."""
     from zyklus.cli.progress import progress_bar
 
     lang = ctx.obj.lang
@@ -348,7 +347,7 @@ def target_delete(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Einen versehentlich gesetzten Zielwert löschen / delete a target set by mistake."""
+    """Einen versehentlich gesetzten Zielwert löschen."""
     removed = _programme(ctx).delete_target(ags, key, typed.year(year, ctx.obj.lang), actor=actor, reason=reason,
                                             lang=ctx.obj.lang)
     _echo_removed_year(ctx, "indicator.target_deleted", ags, key, removed, as_json)
@@ -379,7 +378,7 @@ def indicator_update(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Einen Indikator korrigieren (alte Angaben bleiben im Verlauf) / correct an indicator."""
+    """Einen Indikator korrigieren (alte Angaben bleiben im Verlauf)."""
     lang = ctx.obj.lang
     row = _programme(ctx).update_indicator(ags, key, actor=actor, reason=reason, name=name, unit=unit, source=source,
                                            theme_field=theme, goal=goal, sdg=typed.whole(sdg, lang, ""),
@@ -399,7 +398,7 @@ def indicator_delete(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Einen Indikator aus dem Handlungsprogramm löschen (Jahreswerte bleiben) / delete an indicator."""
+    """Einen Indikator aus dem Handlungsprogramm löschen (Jahreswerte bleiben)."""
     removed = _programme(ctx).delete_indicator(ags, key, actor=actor, reason=reason, lang=ctx.obj.lang)
     _echo(ctx, removed, as_json, "indicator.deleted", key=removed.id)
 
@@ -424,7 +423,7 @@ def _target_text(indicator: IndicatorDTO, lang: str) -> str:
 @indicator_app.command("list")
 def indicator_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
                    as_json: JsonOpt = False) -> None:
-    """Die Indikatoren eines Zyklus mit Zielen und Werten / a cycle's indicators."""
+    """Die Indikatoren eines Zyklus mit Zielen und Werten."""
     lang = ctx.obj.lang
     indicators = _programme(ctx).indicators(ags, cycle, lang)
     if as_json:
@@ -464,7 +463,7 @@ def goal_add(
     sdg_target: SdgTargetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Eine Leitlinie oder ein Ziel des Handlungsprogramms anlegen / add a guideline or goal."""
+    """Eine Leitlinie oder ein Ziel des Handlungsprogramms anlegen."""
     lang = ctx.obj.lang
     row = _programme(ctx).add_goal(ags, key, title=title, theme_field=theme, level=level, parent=parent,
                                    target_year=typed.year(target_year, lang), sdg=typed.whole(sdg, lang),
@@ -490,7 +489,7 @@ def goal_update(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ein Ziel korrigieren oder im Baum verschieben (der alte Stand bleibt im Verlauf) / correct or move a goal."""
+    """Ein Ziel korrigieren oder im Baum verschieben (der alte Stand bleibt im Verlauf)."""
     lang = ctx.obj.lang
     row = _programme(ctx).update_goal(ags, key, actor=actor, reason=reason, title=title, theme_field=theme,
                                       target_year=typed.year(target_year, lang, ""), sdg=typed.whole(sdg, lang, ""),
@@ -507,7 +506,7 @@ def goal_delete(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Ein Ziel ohne Unterziele, Maßnahmen und Indikatoren löschen / delete a goal with nothing below it."""
+    """Ein Ziel ohne Unterziele, Maßnahmen und Indikatoren löschen."""
     removed = _programme(ctx).delete_goal(ags, key, actor=actor, reason=reason, lang=ctx.obj.lang)
     _echo(ctx, removed, as_json, "goal.deleted", key=removed.id)
 
@@ -531,7 +530,7 @@ def in_tree_order(goals: list[GoalDTO]) -> list[tuple[int, GoalDTO]]:
 @goal_app.command("list")
 def goal_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
               as_json: JsonOpt = False) -> None:
-    """Leitlinien und Ziele eines Zyklus als Baum / a cycle's guidelines and goals as a tree."""
+    """Leitlinien und Ziele eines Zyklus als Baum."""
     lang = ctx.obj.lang
     rows = _programme(ctx).goals(ags, cycle, lang)
     if as_json:
@@ -570,7 +569,7 @@ def measure_add(
     progress: ProgressOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Eine Maßnahme mit Ressourcenplanung anlegen / add a measure with its resource planning."""
+    """Eine Maßnahme mit Ressourcenplanung anlegen."""
     programme, lang = _programme(ctx), ctx.obj.lang
     added = programme.add_measure(ags, key, title=title, actor=actor, goal=goal, theme_field=theme,
                                   responsible=responsible, planned_start=typed.day(start, lang),
@@ -601,7 +600,7 @@ def measure_update(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Eine Maßnahme korrigieren (der alte Plan bleibt im Verlauf) / correct a measure's plan."""
+    """Eine Maßnahme korrigieren (der alte Plan bleibt im Verlauf)."""
     lang = ctx.obj.lang
     row = _programme(ctx).update_measure(ags, key, actor=actor, reason=reason, title=title, goal=goal,
                                          theme_field=theme, responsible=responsible, planned_start=typed.day(start, lang, ""),
@@ -620,7 +619,7 @@ def measure_delete(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Eine versehentlich angelegte Maßnahme löschen (aufgegebene: status dropped) / delete a measure."""
+    """Eine versehentlich angelegte Maßnahme löschen (aufgegebene: status dropped)."""
     removed = _programme(ctx).delete_measure(ags, key, actor=actor, reason=reason, lang=ctx.obj.lang)
     _echo(ctx, removed, as_json, "measure.deleted", key=removed.id)
 
@@ -636,7 +635,7 @@ def measure_link(
     reason: ReasonOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Eine Maßnahme mit einem Indikator verknüpfen / link a measure to an indicator it moves."""
+    """Eine Maßnahme mit einem Indikator verknüpfen."""
     link = _programme(ctx).link_measure(ags, measure, indicator, actor=actor, remove=remove, reason=reason,
                                         lang=ctx.obj.lang)
     _echo(ctx, link, as_json, "measure.linked" if link.linked else "measure.unlinked", measure=link.measure,
@@ -654,7 +653,7 @@ def measure_status(
     on: Annotated[Optional[str], typer.Option("--on", help="Datum JJJJ-MM-TT (Standard: heute).")] = None,
     note: Annotated[Optional[str], typer.Option("--note", help="Anmerkung, z. B. Grund der Verzögerung.")] = None,
 ) -> None:
-    """Den Stand einer Maßnahme festhalten / record a measure's status."""
+    """Den Stand einer Maßnahme festhalten."""
     lang = ctx.obj.lang
     row = _programme(ctx).set_measure_status(ags, key, status, actor=actor, on=typed.day(on, lang), note=note,
                                              lang=lang)
@@ -665,7 +664,7 @@ def measure_status(
 @measure_app.command("list")
 def measure_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
                  as_json: JsonOpt = False) -> None:
-    """Maßnahmen eines Zyklus mit Stand / a cycle's measures."""
+    """Maßnahmen eines Zyklus mit Stand."""
     lang = ctx.obj.lang
     rows = _programme(ctx).measures(ags, cycle, lang)
     if as_json:
@@ -683,7 +682,7 @@ def measure_list(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycl
 # -- evaluation, report, cycles -------------------------------------------------------------------------
 def evaluate(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
              as_json: JsonOpt = False) -> None:
-    """Indikatoren bewerten (Wettersymbole), Maßnahmen und Zeitplan bilanzieren / evaluate a cycle."""
+    """Indikatoren bewerten (Wettersymbole), Maßnahmen und Zeitplan bilanzieren."""
     lang = ctx.obj.lang
     evaluation = _programme(ctx).evaluate(ags, cycle, lang)
     if as_json:
@@ -730,7 +729,7 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Zieldatei: bericht.html, oder bericht.pdf für ein PDF.")],
     cycle: CycleOpt = None,
 ) -> None:
-    """Den Nachhaltigkeitsbericht als HTML- oder PDF-Datei erzeugen / render the sustainability report."""
+    """Den Nachhaltigkeitsbericht als HTML- oder PDF-Datei erzeugen."""
     lang = ctx.obj.lang
     if out.suffix.lower() == ".pdf":
         content = _programme(ctx).report_pdf(ags, cycle, lang)
@@ -774,7 +773,7 @@ def report_text(
     as_json: JsonOpt = False,
 ) -> None:
     """Einen Text des Berichts schreiben: Leitbild, Vorwort, nächste Schritte, Deutung eines Ziels
-    oder Indikators / write one of the report's texts (plain text, blank lines between paragraphs)."""
+    oder Indikators."""
     import sys
 
     from engine.errors import InvalidInput
@@ -801,7 +800,7 @@ def report_text(
 @report_app.command("texts")
 def report_texts(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: CycleOpt = None,
                  as_json: JsonOpt = False) -> None:
-    """Die Texte des Berichts, wie sie stehen / the report's texts as they stand."""
+    """Die Texte des Berichts, wie sie stehen."""
     lang = ctx.obj.lang
     rows = _programme(ctx).report_texts(ags, cycle, lang)
     if as_json:
@@ -814,7 +813,7 @@ def report_texts(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycl
 
 
 def cycles(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: JsonOpt = False) -> None:
-    """Alle Zyklen mit Daten, Ablauf-Version und Ergebnis / all cycles with dates, version and outcome."""
+    """Alle Zyklen mit Daten, Ablauf-Version und Ergebnis."""
     lang = ctx.obj.lang
     rows = _programme(ctx).outcomes(ags, lang)
     if as_json:

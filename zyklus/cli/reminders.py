@@ -18,9 +18,9 @@ from zyklus.cli.groups import group
 if TYPE_CHECKING:
     from zyklus.app.dto import SweepFailureDTO
 
-outbox_app = group(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails / the outbox.",
+outbox_app = group(help="Postausgang: gesendete, wartende und fehlgeschlagene E-Mails.",
                    invoke_without_command=True)
-timers_app = group(help="Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen / failing reminders.",
+timers_app = group(help="Erinnerungen, die bei einer Erinnerungsrunde fehlschlugen.",
                    invoke_without_command=True)
 
 
@@ -40,7 +40,7 @@ def remind(
     verbose: Annotated[bool, typer.Option("--verbose", "-v",
                                           help="Protokoll mit Tracebacks fehlgeschlagener Erinnerungen.")] = False,
 ) -> None:
-    """Eine Erinnerungsrunde: fällige Erinnerungen erzeugen und zustellen / run one reminder sweep."""
+    """Eine Erinnerungsrunde: fällige Erinnerungen erzeugen und zustellen."""
     from engine import validate
 
     app = ctx.obj
@@ -102,7 +102,7 @@ def _local_moment(stored: str, app: Any) -> str:
 
 
 def serve(ctx: typer.Context) -> None:
-    """Dauerbetrieb: Erinnerungsrunden im eingestellten Takt (APScheduler) / run the scheduler."""
+    """Dauerbetrieb: Erinnerungsrunden im eingestellten Takt (APScheduler)."""
     app = ctx.obj
     _reminders(app)  # the warning about credentials in clear, once
     with _log_to_stderr_while_serving():
@@ -148,7 +148,7 @@ def outbox(
 
 @outbox_app.command("retry")
 def outbox_retry(ctx: typer.Context, outbox_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
-    """Eine fehlgeschlagene E-Mail erneut senden / send a failed mail again."""
+    """Eine fehlgeschlagene E-Mail erneut senden."""
     from engine.validate import identifier
 
     app = ctx.obj
@@ -165,7 +165,7 @@ def outbox_prune(
              "(Vorgabe: [mail] retention_days).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Texte alter gesendeter E-Mails löschen, den Eintrag behalten / clear the texts of old sent mails."""
+    """Texte alter gesendeter E-Mails löschen, den Eintrag behalten."""
     from engine.errors import InvalidInput
 
     app = ctx.obj
@@ -213,14 +213,14 @@ def timers(
 
 @timers_app.command("retry")
 def timers_retry(ctx: typer.Context, timer_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
-    """Eine fehlgeschlagene Erinnerung erneut versuchen / try a failed reminder again."""
+    """Eine fehlgeschlagene Erinnerung erneut versuchen."""
     app = ctx.obj
     app.door.reminders.retry_timer(timer_id, app.lang)
     typer.echo(t("timers.retry", app.lang, id=timer_id))
 
 
 def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:
-    """Alle Fristen einer Kommune als iCalendar (.ics) auf die Standardausgabe / deadlines as .ics."""
+    """Alle Fristen einer Kommune als iCalendar (.ics) auf die Standardausgabe."""
     app = ctx.obj
     data = app.door.reminders.calendar(ags, app.lang)
     if not data:  # RFC 5545 knows no empty calendar: say so instead of writing an invalid file
@@ -229,12 +229,12 @@ def calendar(ctx: typer.Context, ags: Annotated[str, typer.Argument()]) -> None:
     sys.stdout.buffer.write(data)
 
 
-template_app = group(help="Eigene E-Mail-Vorlagen prüfen / check administrator templates.")
+template_app = group(help="Eigene E-Mail-Vorlagen prüfen.")
 
 
 @template_app.command("check")
 def template_check(ctx: typer.Context) -> None:
-    """Alle eigenen Vorlagen mit Beispieldaten in der Sandbox rendern / render every override."""
+    """Alle eigenen Vorlagen mit Beispieldaten in der Sandbox rendern."""
     from zyklus.app.reminders import check_templates
 
     app = ctx.obj

@@ -12,9 +12,9 @@ from engine.i18n import format_date, t
 from zyklus.cli.common import JsonOpt, commands, console, day, print_json
 from zyklus.cli.groups import group
 
-run_app = group(help="Programmdurchgänge (z. B. GNK Thüringen 2027–2029) / programme runs.")
-event_app = group(help="Termine des Durchgangs (Netzwerktagungen) / the run's events.")
-advisor_app = group(help="Beratung des Durchgangs / the run's advisors.")
+run_app = group(help="Programmdurchgänge (z. B. GNK Thüringen 2027–2029).")
+event_app = group(help="Termine des Durchgangs (Netzwerktagungen).")
+advisor_app = group(help="Beratung des Durchgangs.")
 
 RunArg = Annotated[str, typer.Argument(help="Kennung des Durchgangs, z. B. gnk-th-2027.")]
 AgsArg = Annotated[str, typer.Argument(help="AGS der Kommune.")]
@@ -37,7 +37,7 @@ def run_add(
         "--plan-conferences", help="Die Netzwerktagungen der Variante ab --from anlegen.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Einen Durchgang anlegen / add a programme run."""
+    """Einen Durchgang anlegen."""
     app = ctx.obj
     lang = app.lang
     row = app.door.runs.add(commands().AddRun(
@@ -52,7 +52,7 @@ def run_add(
 
 @run_app.command("list")
 def run_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Alle Durchgänge / every programme run."""
+    """Alle Durchgänge."""
     app = ctx.obj
     rows = app.door.runs.list(app.lang)
     if as_json:
@@ -66,7 +66,7 @@ def run_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 @run_app.command("show")
 def run_show(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False) -> None:
-    """Ein Durchgang mit Kommunen, Terminen und Beratung / one run."""
+    """Ein Durchgang mit Kommunen, Terminen und Beratung."""
     app = ctx.obj
     row = app.door.runs.show(run, app.lang)
     if as_json:
@@ -93,7 +93,7 @@ def _print_events(events, lang: str) -> None:  # noqa: ANN001 - RunEventDTOs
 
 @run_app.command("join")
 def run_join(ctx: typer.Context, run: RunArg, ags: AgsArg, on: DateOpt, as_json: JsonOpt = False) -> None:
-    """Eine Kommune nimmt ab einem Datum teil / a municipality joins on a date."""
+    """Eine Kommune nimmt ab einem Datum teil."""
     app = ctx.obj
     row = app.door.runs.join(commands().JoinRun(run=run, ags=ags, on=day(on, app.lang)), app.lang)
     if as_json:
@@ -104,7 +104,7 @@ def run_join(ctx: typer.Context, run: RunArg, ags: AgsArg, on: DateOpt, as_json:
 
 @run_app.command("leave")
 def run_leave(ctx: typer.Context, run: RunArg, ags: AgsArg, on: DateOpt, as_json: JsonOpt = False) -> None:
-    """Eine Kommune scheidet zu einem Datum aus / a municipality leaves on a date."""
+    """Eine Kommune scheidet zu einem Datum aus."""
     app = ctx.obj
     row = app.door.runs.leave(commands().LeaveRun(run=run, ags=ags, on=day(on, app.lang)), app.lang)
     if as_json:
@@ -123,7 +123,7 @@ def event_add(
     topic: Annotated[str, typer.Option("--topic", help="Thema.")] = "",
     as_json: JsonOpt = False,
 ) -> None:
-    """Einen Termin anlegen oder ändern (gleiche Kennung) / add or change an event."""
+    """Einen Termin anlegen oder ändern (gleiche Kennung)."""
     app = ctx.obj
     row = app.door.runs.add_event(commands().AddRunEvent(run=run, event=event, on=day(on, app.lang), place=place,
                                                          topic=topic), app.lang)
@@ -136,7 +136,7 @@ def event_add(
 @event_app.command("remove")
 def event_remove(ctx: typer.Context, run: RunArg, event: Annotated[str, typer.Argument()],
                  as_json: JsonOpt = False) -> None:
-    """Einen Termin entfernen; seine Erinnerungen entfallen / remove an event and its reminders."""
+    """Einen Termin entfernen; seine Erinnerungen entfallen."""
     app = ctx.obj
     row = app.door.runs.remove_event(run, event, app.lang)
     if as_json:
@@ -147,7 +147,7 @@ def event_remove(ctx: typer.Context, run: RunArg, event: Annotated[str, typer.Ar
 
 @event_app.command("list")
 def event_list(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False) -> None:
-    """Die Termine des Durchgangs / the run's events."""
+    """Die Termine des Durchgangs."""
     app = ctx.obj
     rows = app.door.runs.events(run, app.lang)
     if as_json:
@@ -167,7 +167,7 @@ def run_attend(
         "--name", help="Name einer Person, die der Nennung zugestimmt hat (mehrfach).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Teilnahme einer Kommune an einem Termin erfassen / record attendance."""
+    """Teilnahme einer Kommune an einem Termin erfassen."""
     app = ctx.obj
     row = app.door.runs.attend(commands().RecordEventAttendance(run=run, event=event, ags=ags, count=count,
                                                            names=name or []), app.lang)
@@ -179,7 +179,7 @@ def run_attend(
 
 @run_app.command("status")
 def run_status(ctx: typer.Context, run: RunArg, as_json: JsonOpt = False) -> None:
-    """Stand aller teilnehmenden Kommunen in einer Tabelle / every participant's status."""
+    """Stand aller teilnehmenden Kommunen in einer Tabelle."""
     app = ctx.obj
     data = app.door.runs.status(run, app.lang)
     if as_json:
@@ -203,7 +203,7 @@ def run_award(
     by: Annotated[Optional[str], typer.Option("--by", help="Auszeichnende Organisation (Standard: der Träger).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Die Auszeichnung an die Kommunen vergeben, die die Kriterien erfüllen / award the label."""
+    """Die Auszeichnung an die Kommunen vergeben, die die Kriterien erfüllen."""
     app = ctx.obj
     data = app.door.runs.award(commands().AwardRun(run=run, on=day(on, app.lang), by=by), app.lang)
     if as_json:
@@ -225,7 +225,7 @@ def run_award(
 def advisor_add(ctx: typer.Context, run: RunArg,
                 email: Annotated[str, typer.Argument(help="E-Mail eines Kontos (zyklus account add).")],
                 as_json: JsonOpt = False) -> None:
-    """Ein Konto als Beratung des Durchgangs eintragen / assign an advisor to the run."""
+    """Ein Konto als Beratung des Durchgangs eintragen."""
     app = ctx.obj
     row = app.door.runs.add_advisor(commands().AddRunAdvisor(run=run, email=email), app.lang)
     if as_json:
@@ -237,7 +237,7 @@ def advisor_add(ctx: typer.Context, run: RunArg,
 @advisor_app.command("remove")
 def advisor_remove(ctx: typer.Context, run: RunArg, email: Annotated[str, typer.Argument(help="E-Mail des Kontos.")],
                    as_json: JsonOpt = False) -> None:
-    """Ein Konto nicht mehr als Beratung des Durchgangs führen (das Konto bleibt) / unassign an advisor."""
+    """Ein Konto nicht mehr als Beratung des Durchgangs führen (das Konto bleibt)."""
     app = ctx.obj
     row = app.door.runs.remove_advisor(commands().RemoveRunAdvisor(run=run, email=email), app.lang)
     if as_json:

@@ -60,8 +60,7 @@ def simulate_command(
                                            help="Fronleichnam u. Ä. gelten (z. B. Eichsfeld).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Geplanter Ablauf eines Zyklus mit allen Fristen und Erinnerungen, ohne Datenbank /
-    the planned timeline of one cycle with every due date and reminder, without a database."""
+    """Geplanter Ablauf eines Zyklus mit allen Fristen und Erinnerungen, ohne Datenbank."""
     from engine import validate
 
     app = ctx.obj

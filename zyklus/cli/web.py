@@ -20,7 +20,7 @@ def web(ctx: typer.Context,
         port: Annotated[int | None, typer.Option("--port", help="Port (Standard: [web] port).")] = None,
         workers: Annotated[int | None, typer.Option("--workers", help="Prozesse (mehr als einer: PostgreSQL).")] = None,
         demo: Annotated[bool, typer.Option("--demo", help="Die Demo-Daten zeigen (Wegwerf-Datenbank).")] = False) -> None:
-    """Die Web-Anwendung starten / serve the web app and the REST API."""
+    """Die Web-Anwendung starten."""
     from zyklus.web.server import check_start, secret_key, serve
 
     app = ctx.obj
@@ -55,7 +55,7 @@ def account_add(ctx: typer.Context,
                 ags: Annotated[list[str] | None, typer.Option("--advisor-ags", help="Beratung: eine Kommune.")] = None,
                 language: Annotated[str, typer.Option("--language", help="de oder en.")] = "de",
                 as_json: JsonOpt = False) -> None:
-    """Zugang anlegen oder erweitern (Administration, Beratung) / add an administrator or advisor."""
+    """Zugang anlegen oder erweitern (Administration, Beratung)."""
     if language not in ("de", "en"):
         raise typer.BadParameter("de | en", param_hint="--language")
     app = ctx.obj
@@ -69,7 +69,7 @@ def account_add(ctx: typer.Context,
 
 def account_link(ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-Mail-Adresse.")],
                  mail: Annotated[bool, typer.Option("--mail", help="Den Link per E-Mail senden statt ihn zu zeigen.")] = False) -> None:
-    """Einmal-Link zum Festlegen des Passworts / a one-time link to set the password."""
+    """Einmal-Link zum Festlegen des Passworts."""
     from engine.errors import NotFound
     from engine.i18n import m
 
@@ -88,7 +88,7 @@ def account_link(ctx: typer.Context, email: Annotated[str, typer.Argument(help="
 
 
 def account_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Alle Zugänge / every account."""
+    """Alle Zugänge."""
     from rich.table import Table
 
     app = ctx.obj
@@ -105,7 +105,7 @@ def account_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 def account_remove(ctx: typer.Context, email: Annotated[str, typer.Argument(help="E-Mail-Adresse.")]) -> None:
-    """Zugang löschen (die Person bleibt eingetragen) / delete an account (the person stays)."""
+    """Zugang löschen (die Person bleibt eingetragen)."""
     app = ctx.obj
     app.door.accounts.remove(email, app.lang)
     typer.echo(t("web.account.removed", app.lang, email=email))
@@ -113,7 +113,7 @@ def account_remove(ctx: typer.Context, email: Annotated[str, typer.Argument(help
 
 def register(app: typer.Typer) -> None:
     app.command("web")(web)
-    accounts = group(help="Zugänge für Web und API / accounts for the web app and the API.")
+    accounts = group(help="Zugänge für Web und API.")
     accounts.command("add")(account_add)
     accounts.command("link")(account_link)
     accounts.command("list")(account_list)

@@ -20,8 +20,7 @@ from zyklus.cli.simulate import simulate_command
 if TYPE_CHECKING:
     from zyklus.app.dto import MigrationDTO
 
-workflow_app = group(help="Ablaufvarianten prüfen, ansehen, simulieren und migrieren / "
-                          "validate, show, simulate and migrate workflow variants.")
+workflow_app = group(help="Ablaufvarianten prüfen, ansehen, simulieren und migrieren.")
 
 Target = Annotated[str, typer.Argument(metavar="NAME|PATH", help="Name einer Variante oder Pfad zu einer .toml-Datei.")]
 
@@ -34,7 +33,7 @@ class Format(str, enum.Enum):
 
 @workflow_app.command("validate")
 def validate(ctx: typer.Context, target: Target, as_json: JsonOpt = False) -> None:
-    """Eine Variante prüfen: alle Fehler auf einmal, je eine Zeile / check a variant, every error at once."""
+    """Eine Variante prüfen: alle Fehler auf einmal, je eine Zeile."""
     app = ctx.obj
     checked = app.door.workflows.validate(target, app.lang)
     errors = [p for p in checked.problems if p.severity == "error"]
@@ -57,7 +56,7 @@ def validate(ctx: typer.Context, target: Target, as_json: JsonOpt = False) -> No
 
 @workflow_app.command("list")
 def list_workflows(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Mitgelieferte und eigene Varianten mit ihren Versionen / shipped and local variants with versions."""
+    """Mitgelieferte und eigene Varianten mit ihren Versionen."""
     app = ctx.obj
     rows = app.door.workflows.list(app.lang)
     if as_json:
@@ -85,7 +84,7 @@ def show(
     target: Target,
     output: Annotated[Format, typer.Option("--format", help="text, mermaid (Diagramm) oder json.")] = Format.text,
 ) -> None:
-    """Phasen, Übergänge mit Bedingungen, Erinnerungen / phases, transitions with guards, reminders."""
+    """Phasen, Übergänge mit Bedingungen, Erinnerungen."""
     app = ctx.obj
     shown = app.door.workflows.show(target, output.value, app.lang)
     if output is Format.json:
@@ -107,7 +106,7 @@ def migrate(
     reason: Annotated[Optional[str], typer.Option("--reason", help="Begründung für den Verlauf.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Laufende Zyklen auf eine andere Version umstellen / move running cycles to another version."""
+    """Laufende Zyklen auf eine andere Version umstellen."""
     app = ctx.obj
     planned = app.door.workflows.migrate(name, to, ags=ags, every=every, maps=maps,
                                          dry_run=dry_run, actor=actor, reason=reason, lang=app.lang)

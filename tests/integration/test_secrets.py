@@ -91,3 +91,35 @@ def test_log_records_are_scrubbed(clean_env, capsys, caplog, monkeypatch) -> Non
         logging.getLogger("zyklus.test").exception("sweep failed for %s", PASSWORD)
     assert PASSWORD not in caplog.text and "sweep failed for ***" in caplog.text
     assert "login failed with ***" in caplog.text
+
+
+def test_a_scrubbed_access_log_line_is_still_formatted_by_uvicorn(clean_env, capsys, monkeypatch) -> None:
+    """uvicorn's access formatter unpacks the record's arguments (client, method, path, version,
+    status); a scrubber that folded them into the message broke every access line with a
+    "--- Logging error ---" traceback. Arguments are scrubbed one by one instead."""
+    import io
+
+    from uvicorn.logging import AccessFormatter
+
+    monkeypatch.setenv("ZYKLUS_SMTP_PASSWORD", PASSWORD)
+    cli("--help")  # the entry point installs the scrubber
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False))
+    access = logging.getLogger("uvicorn.access.zyklus-test")
+    access.addHandler(handler)
+    access.propagate, previous_level = False, access.level
+    access.setLevel(logging.INFO)
+    try:
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:58650", "GET", f"/?token={PASSWORD}", "1.1", 303)
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(previous_level)
+    assert stream.getvalue().splitlines() == ['127.0.0.1:58650 - "GET /?token=*** HTTP/1.1" 303 See Other']
+
+
+def test_named_log_arguments_are_scrubbed_too(clean_env, capsys, caplog, monkeypatch) -> None:
+    monkeypatch.setenv("ZYKLUS_SMTP_PASSWORD", PASSWORD)
+    cli("--help")
+    logging.getLogger("zyklus.test").warning("%(who)s asked %(times)d times", {"who": PASSWORD, "times": 3})
+    assert "*** asked 3 times" in caplog.text and PASSWORD not in caplog.text

@@ -97,12 +97,20 @@ def steps(status: dict[str, Any]) -> list[dict[str, Any]]:
     fact (with the fields still missing), add a person with a role, or advance when ready. Each
     interface renders them its own way (a command, a line in a mail, a form)."""
     out: list[dict[str, Any]] = []
+    recording: dict[str, dict[str, Any]] = {}
     for guard in status.get("unmet", []):
         if guard.get("type") == "role_count":
             step: dict[str, Any] = {"action": "add_person", "role": guard["role"]}
         elif guard.get("fact"):
-            wanted = guard.get("absent_fields") or [f["name"] for f in guard["fields"] if f["required"]]
-            step = {"action": "record", "fact": guard["fact"], "fields": list(wanted)}
+            # A fact is recorded whole, so a step names its required fields and those a guard
+            # misses; two guards on one fact (recorded at all, and with a field) make one step.
+            wanted = [f["name"] for f in guard["fields"] if f["required"]]
+            wanted += [name for name in guard.get("absent_fields", []) if name not in wanted]
+            if guard["fact"] in recording:
+                fields = recording[guard["fact"]]["fields"]
+                fields += [name for name in wanted if name not in fields]
+                continue
+            step = recording[guard["fact"]] = {"action": "record", "fact": guard["fact"], "fields": wanted}
         else:
             continue
         if step not in out:

@@ -228,3 +228,17 @@ def test_registration_refuses_bad_values_with_the_right_words(engine_service: Se
     with pytest.raises(Conflict, match="bereits"):
         service.add_person(AGS, name="Anna", email=COORDINATOR, roles=["core_team"])
     assert len(service.people(AGS)) == len(structure())
+
+
+def test_two_guards_on_one_fact_make_one_step_that_can_be_taken(engine_service: Service) -> None:
+    """The inventory needs its report recorded (title) and with its theme fields: one command with
+    both fields, since a fact is recorded whole (a second command with theme_fields alone was
+    refused for the missing title)."""
+    service = engine_service
+    setup_municipality(service)
+    drive_to(service, "inventory")
+    status = service.status(AGS)
+    inventory = [step for step in status["steps"] if step.get("fact") == "inventory_report"]
+    assert inventory == [{"action": "record", "fact": "inventory_report", "fields": ["title", "theme_fields"]}]
+    assert as_commands(AGS, inventory, COORDINATOR) == [
+        f'zyklus record {AGS} inventory_report --as {COORDINATOR} --set title="…" --set theme_fields="…"']

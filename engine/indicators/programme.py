@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from engine import validate
 from engine.clock import stamp
-from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, GOAL_LEVELS, MEASURE_STATUSES, PARENT_LEVEL, Goal,
+from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, PARENT_LEVEL, Goal,
                                         Indicator, IndicatorTarget, IndicatorValue, Measure, MeasureEvent,
                                         MeasureIndicator)
 from engine.db.tables import Cycle, Person
@@ -487,10 +487,7 @@ class Programme:
 
     # -- goals --------------------------------------------------------------------------------------
     def _level(self, level: str) -> str:
-        level = level.strip().lower()
-        if level not in GOAL_LEVELS:
-            raise InvalidInput(m("goal.level_invalid", self.lang, value=level, allowed=", ".join(GOAL_LEVELS)))
-        return level
+        return specs.goal_level(level, self.lang)
 
     def _sdg_target(self, value: str | None, sdg: int | None) -> tuple[int | None, str | None]:
         """The SDG sub-target ("7.2", "7.a") and the goal it implies; a goal given too must match."""

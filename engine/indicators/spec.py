@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from engine import validate
-from engine.db.indicator_tables import DIRECTIONS, MEASURE_STATUSES
+from engine.db.indicator_tables import DIRECTIONS, GOAL_LEVELS, MEASURE_STATUSES
 from engine.errors import InvalidInput
 from engine.i18n import LANGUAGES, Language, m, t
 from engine.numbers import parse_number
@@ -129,6 +129,25 @@ def measure_status(value: str, lang: Language = "de") -> str:
         return _STATUS_WORDS[said]
     allowed = ", ".join(t(f"measure.status.{status}", lang) for status in MEASURE_STATUSES)
     raise InvalidInput(m("measure.status_invalid", lang, value=value.strip(), allowed=allowed))
+
+
+_LEVEL_WORDS = {"strategisch": "strategic", "operativ": "operative", "leitbild": "guideline",
+                "strategisches": "strategic", "operatives": "operative"}
+"""Short German words for a goal's level besides the catalogue's labels („strategisches Ziel“)."""
+
+
+def goal_level(value: str, lang: Language = "de") -> str:
+    """A goal's level as its id (``strategic``), its label in any language („Leitlinie“,
+    "operative goal") or the short German word („strategisch“); case does not matter. A refusal
+    names the labels in the reader's language with the ids."""
+    said = " ".join(value.split()).casefold()
+    for level in GOAL_LEVELS:
+        if said == level or said in {t(f"goal.level.{level}", other).casefold() for other in LANGUAGES}:
+            return level
+    if said in _LEVEL_WORDS:
+        return _LEVEL_WORDS[said]
+    allowed = ", ".join(f"{t(f'goal.level.{level}', lang)} ({level})" for level in GOAL_LEVELS)
+    raise InvalidInput(m("goal.level_invalid", lang, value=value.strip(), allowed=allowed))
 
 
 def publication_lag(value: str | int, lang: Language = "de") -> int:

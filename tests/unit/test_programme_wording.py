@@ -53,6 +53,25 @@ def test_an_unknown_status_is_refused_with_the_words_of_the_readers_language() -
     assert "planned, in progress, done, delayed, dropped" in english.value.message
 
 
+@pytest.mark.parametrize(("typed", "level"), [
+    ("Leitlinie", "guideline"), ("leitlinie", "guideline"), ("strategisches Ziel", "strategic"),
+    ("strategisch", "strategic"), ("Operativ", "operative"), ("operatives  Ziel", "operative"),
+    ("guideline", "guideline"), ("Strategic", "strategic"), ("operative goal", "operative"),
+])
+def test_goal_levels_as_people_write_them(typed: str, level: str) -> None:
+    assert specs.goal_level(typed) == level
+
+
+def test_an_unknown_level_is_refused_with_the_labels_and_the_ids() -> None:
+    with pytest.raises(InvalidInput) as german:
+        specs.goal_level("Regional")
+    assert german.value.message == ("Unbekannte Ebene „Regional“. Erlaubt: Leitlinie (guideline), "
+                                    "strategisches Ziel (strategic), operatives Ziel (operative).")
+    with pytest.raises(InvalidInput) as english:
+        specs.goal_level("regional", "en")
+    assert "guideline (guideline), strategic goal (strategic), operative goal (operative)" in english.value.message
+
+
 def test_the_stale_measures_mail_names_the_status_words_not_ids() -> None:
     measure = Measure(key="m-pv", title="PV", status="in_progress", status_on=dt.date(2027, 1, 1), cycle_id=1)
     listing = Listing(STALE_MEASURES, (measure,), dt.date(2027, 6, 1))

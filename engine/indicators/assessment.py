@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from engine.db.indicator_tables import Goal, Measure
 from engine.db.rating_tables import KeptRating
-from engine.db.tables import History, Person
+from engine.db.tables import Person
 from engine.i18n import Language, t
 from engine.numbers import format_number
 from engine.indicators.catalogue import indicator_name
@@ -24,7 +24,7 @@ from engine.indicators.kept_ratings import (
     Correction, EarlierRating, as_kept, earlier_ratings, kept_ratings, rate_view, reference_year)
 from engine.evaluation import Rating
 from engine.indicators.programme import IndicatorView, Programme
-from engine.indicators.review import MeasureSummary, PhaseVisit, summarise_measures, timeline
+from engine.indicators.review import MeasureSummary, PhaseVisit, summarise_measures
 from engine.report.texts import latest_texts
 from engine.service import Loaded, Service
 
@@ -111,9 +111,7 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
                  for view in Programme.indicator_views(session, cycle, up_to=year)]
         goals = list(session.exec(select(Goal).where(Goal.cycle_id == cycle.id).order_by(col(Goal.id))))
         measures = Programme.measure_rows(session, cycle)
-        history = list(session.exec(select(History).where(History.cycle_id == cycle.id)))
-        visits = timeline(history, lambda phase, entered: service.due_date(loaded.municipality, definition, phase,
-                                                                       entered))
+        visits = service.visits(session, loaded)
         return Assessment(
             ags=loaded.municipality.ags, name=loaded.municipality.name, cycle=cycle.number,
             workflow=definition.name, workflow_label=definition.label.get(lang), version=definition.version,

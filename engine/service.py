@@ -281,6 +281,25 @@ class Service:
             return self.today()
         return on if isinstance(on, dt.date) else validate.date(on, self.lang)
 
+    def visits(self, session: Session, loaded: Loaded) -> list[Any]:
+        """The phases the cycle entered with the due dates the engine keeps (review.timeline): what
+        `zyklus evaluate` shows and the municipality page's plan starts from."""
+        from engine.indicators.review import timeline
+
+        history = session.exec(select(History).where(History.cycle_id == loaded.cycle.id))
+        return timeline(history, lambda phase, entered: self.due_date(loaded.municipality, loaded.definition, phase,
+                                                                      entered))
+
+    def plan(self, ags: str, number: int | None = None) -> tuple[Loaded, list[Any]]:
+        """The cycle's plan (review.plan): the phases it entered, then those ahead."""
+        from engine.indicators.review import plan
+
+        with Session(self.engine) as session:
+            loaded = self.load(session, ags, number=number, running=False)
+            return loaded, plan(self.visits(session, loaded), loaded.definition, loaded.cycle.phase,
+                                lambda phase, start: self.due_date(loaded.municipality, loaded.definition, phase,
+                                                                   start))
+
     def due_date(self, municipality: Municipality, definition: Definition, phase: str, start: dt.date) -> dt.date | None:
         duration = definition.phases[phase].duration_value if phase in definition.phases else None
         if duration is None:

@@ -30,4 +30,8 @@ class KeptRating(SQLModel, table=True):
     """target | hold | direction | band: the DNS rule that applied."""
     years: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     """The years of the values the rating used."""
+    series: list[list[float]] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """Every value up to ``reference_year`` as it stood then, ``[year, value]`` pairs: what the
+    completed cycle's evaluation and report are drawn from later, whatever was corrected since.
+    None: kept before schema 0018, when only the symbol, rule and years were kept."""
     kept_at: dt.datetime

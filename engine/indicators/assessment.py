@@ -15,13 +15,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from engine.db.indicator_tables import Goal, Measure
-from engine.db.tables import History, Person
+from engine.db.rating_tables import KeptRating
+from engine.db.tables import Person
 from engine.i18n import Language, t
+from engine.numbers import format_number
 from engine.indicators.catalogue import indicator_name
-from engine.indicators.kept_ratings import EarlierRating, earlier_ratings, rate_view, reference_year
+from engine.indicators.kept_ratings import (
+    Correction, EarlierRating, as_kept, earlier_ratings, kept_ratings, rate_view, reference_year)
 from engine.evaluation import Rating
 from engine.indicators.programme import IndicatorView, Programme
-from engine.indicators.review import MeasureSummary, PhaseVisit, summarise_measures, timeline
+from engine.indicators.review import MeasureSummary, PhaseVisit, summarise_measures
 from engine.report.texts import latest_texts
 from engine.service import Loaded, Service
 
@@ -34,6 +37,11 @@ class RatedIndicator:
     rating: Rating
     earlier: tuple[EarlierRating, ...] = ()
     """Oldest first; only cycles that had this indicator."""
+    kept: bool = False
+    """True: a completed cycle's rating as it was kept when the cycle completed (the figures too
+    when its values were kept, engine.indicators.kept_ratings.as_kept)."""
+    corrections: tuple[Correction, ...] = ()
+    """The values of the years it rated recorded differently since (kept ratings only)."""
 
 
 @dataclass
@@ -98,13 +106,12 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
         cycle, definition = loaded.cycle, loaded.definition
         year = reference_year(cycle, today)
         earlier = earlier_ratings(session, cycle, today)
-        rated = [RatedIndicator(view, rate_view(view), tuple(earlier.get(view.row.key, ())))
+        kept = kept_ratings(session, cycle) if cycle.completed_on else {}
+        rated = [_rated(view, kept.get(view.row.key), tuple(earlier.get(view.row.key, ())))
                  for view in Programme.indicator_views(session, cycle, up_to=year)]
         goals = list(session.exec(select(Goal).where(Goal.cycle_id == cycle.id).order_by(col(Goal.id))))
         measures = Programme.measure_rows(session, cycle)
-        history = list(session.exec(select(History).where(History.cycle_id == cycle.id)))
-        visits = timeline(history, lambda phase, entered: service.due_date(loaded.municipality, definition, phase,
-                                                                       entered))
+        visits = service.visits(session, loaded)
         return Assessment(
             ags=loaded.municipality.ags, name=loaded.municipality.name, cycle=cycle.number,
             workflow=definition.name, workflow_label=definition.label.get(lang), version=definition.version,
@@ -114,6 +121,15 @@ def assess(service: Service, ags: str, number: int | None = None) -> Assessment:
             summary=summarise_measures(measures, today), indicators=rated, themes=_themes(goals, measures, rated),
             structures=_structures(loaded, lang), facts={fact.type: fact.fields for fact in loaded.facts}, lang=lang,
             texts={kind: written.text for kind, written in latest_texts(session, cycle.id).items()})
+
+
+def _rated(view: IndicatorView, kept: KeptRating | None, earlier: tuple[EarlierRating, ...]) -> RatedIndicator:
+    """A completed cycle shows what it kept (docs/evaluation.md, *Which values count*): a value
+    of those years corrected or published later changes the next cycle's rating, not this one."""
+    if kept is None:
+        return RatedIndicator(view, rate_view(view), earlier)
+    then = as_kept(view, kept)
+    return RatedIndicator(then.view, then.rating, earlier, kept=True, corrections=then.corrections)
 
 
 def _themes(goals: list[Goal], measures: list[Measure], rated: list[RatedIndicator]) -> list[ThemeSection]:
@@ -145,6 +161,25 @@ def _structures(loaded: Loaded, lang: Language) -> dict[str, list[str]]:
             for role in STRUCTURE_ROLES}
 
 
+def corrected_note(item: RatedIndicator, lang: Language) -> str | None:
+    """„seitdem korrigiert: 2027: 5,9 → 7,9“: what was recorded differently since a completed
+    cycle kept its rating, or None."""
+    if not item.corrections:
+        return None
+
+    def number(value: float) -> str:
+        return format_number(value, item.view.row.decimals, lang)
+
+    def change(c: Correction) -> str:
+        if c.kept is not None and c.now is not None:
+            return t("report.corrected.changed", lang, year=c.year, kept=number(c.kept), now=number(c.now))
+        if c.kept is not None:
+            return t("report.corrected.removed", lang, year=c.year, kept=number(c.kept))
+        return t("report.corrected.added" if c.known else "report.corrected.now", lang, year=c.year,
+                 now=number(c.now or 0.0))
+    return t("report.corrected_since", lang, changes="; ".join(change(c) for c in item.corrections))
+
+
 def as_json(assessment: Assessment) -> dict[str, Any]:
     """`zyklus evaluate --json`: the numbers, without people (the report is for publishing)."""
     def point(value: tuple[int, float] | None) -> dict[str, Any] | None:
@@ -169,7 +204,10 @@ def as_json(assessment: Assessment) -> dict[str, Any]:
             "share_reached": item.rating.share_reached,
             "earlier": [{"cycle": e.cycle, "reference_year": e.reference_year, "symbol": e.symbol, "method": e.method,
                          "kept": e.kept}
-                        for e in item.earlier]} for item in assessment.indicators],
+                        for e in item.earlier],
+            "kept": item.kept,
+            "corrected_since": [{"year": c.year, "kept": c.kept, "now": c.now} for c in item.corrections],
+            "corrected_note": corrected_note(item, assessment.lang)} for item in assessment.indicators],
         "measures": {"counts": assessment.summary.counts, "total": assessment.summary.total,
                      "overdue": [m.key for m in assessment.summary.overdue],
                      "delayed": [m.key for m in assessment.summary.delayed],

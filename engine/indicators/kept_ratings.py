@@ -9,11 +9,12 @@ from its own targets and the values up to the year it completed, and say so (``k
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
 from engine.clock import Clock, stamp
+from engine.db.indicator_tables import IndicatorValue
 from engine.db.rating_tables import KeptRating
 from engine.db.tables import Cycle
 from engine.evaluation import Rating, rate
@@ -55,7 +56,7 @@ class KeepRatings:
         moment = stamp(self.clock)
         session.add_all(KeptRating(cycle_id=event.cycle_id, key=view.row.key, reference_year=year,
                                    symbol=rating.symbol, method=rating.method, years=list(rating.years),
-                                   kept_at=moment)
+                                   series=[[year, value] for year, value in view.series], kept_at=moment)
                         for view in Programme.indicator_views(session, cycle, up_to=year)
                         for rating in (rate_view(view),))
 
@@ -81,3 +82,57 @@ def earlier_ratings(session: Session, cycle: Cycle, today: dt.date) -> dict[str,
             ratings.setdefault(view.row.key, []).append(EarlierRating(earlier.number, year, rating.symbol,
                                                                       rating.method, kept=False))
     return ratings
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A value of the years a completed cycle rated that differs now from what the rating used."""
+
+    year: int
+    kept: float | None
+    """The value the kept rating used; None: the year had no value then (published later), or
+    the rating was kept before its values were (schema 0018), so it is not known."""
+    now: float | None
+    """The value recorded now; None: removed since."""
+    known: bool = True
+    """False: the rating was kept before its values were, so ``kept`` is not known."""
+
+
+@dataclass(frozen=True)
+class AsKept:
+    """A completed cycle's indicator as its evaluation showed it when the cycle completed."""
+
+    view: IndicatorView
+    rating: Rating
+    corrections: tuple[Correction, ...] = ()
+
+
+def as_kept(view: IndicatorView, kept: KeptRating) -> AsKept:
+    """``view`` (today's values up to the cycle's year) as the kept rating saw it. With the
+    values kept (schema 0018 on) the view is drawn from them, so every figure is the one then;
+    the symbol and rule are the kept ones in any case. Without them the figures are today's, and
+    every value recorded after the rating was kept is named as a correction."""
+    now = dict(view.series)
+    if kept.series is None:
+        later = sorted(v.year for v in view.values if _aware(v.recorded_at) > _aware(kept.kept_at))
+        corrections = tuple(Correction(year, None, now[year], known=False) for year in later)
+    else:
+        then = {int(year): value for year, value in kept.series}
+        sources = {v.year: v.source for v in view.values}
+        view = replace(view, values=tuple(
+            IndicatorValue(municipality_id=view.row.municipality_id, key=view.row.key, year=year, value=value,
+                           source=sources.get(year), recorded_by="", recorded_at=kept.kept_at)
+            for year, value in sorted(then.items())))
+        corrections = tuple(Correction(year, then.get(year), now.get(year)) for year in sorted(set(then) | set(now))
+                            if then.get(year) != now.get(year))
+    rating = replace(rate_view(view), symbol=kept.symbol, method=kept.method)
+    return AsKept(view, rating, corrections)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def kept_ratings(session: Session, cycle: Cycle) -> dict[str, KeptRating]:
+    """Indicator key → the rating ``cycle`` kept when it completed (none while it runs)."""
+    return {row.key: row for row in session.exec(select(KeptRating).where(KeptRating.cycle_id == cycle.id))}

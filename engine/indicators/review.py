@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from engine.db.indicator_tables import MEASURE_STATUSES, OPEN_MEASURE_STATUSES, Measure
 from engine.db.tables import History
-from engine.definitions.model import COMPLETED
+from engine.definitions.model import COMPLETED, Definition
 
 
 @dataclass
@@ -50,6 +50,40 @@ def timeline(rows: Iterable[History], planned_end: Callable[[str, dt.date], dt.d
         elif row.kind == "deadline" and current is not None and row.details.get("due_on"):
             current.planned_end = dt.date.fromisoformat(row.details["due_on"])
     return visits
+
+
+@dataclass(frozen=True)
+class PlannedPhase:
+    """One row of a cycle's plan: a phase it entered (start = the day it entered, due = the due
+    date the engine keeps for it) or one still ahead on the main path (start = the due date of
+    the phase before it, due computed from there the same way)."""
+
+    phase: str
+    start: dt.date
+    due: dt.date | None
+    entered_on: dt.date | None = None
+    left_on: dt.date | None = None
+
+
+def plan(visits: Sequence[PhaseVisit], definition: Definition, phase: str,
+         planned_end: Callable[[str, dt.date], dt.date | None]) -> list[PlannedPhase]:
+    """The cycle's plan: the phases it entered (``timeline``, from the phase it began in, none it
+    skipped), then, while it runs in ``phase``, the phases ahead along the first ``advance`` out of
+    each, each starting when the one before is due."""
+    rows = [PlannedPhase(v.phase, v.entered_on, v.planned_end, v.entered_on, v.left_on) for v in visits]
+    if phase not in definition.phases or not visits:
+        return rows
+    seen, start = {v.phase for v in visits}, visits[-1].planned_end or visits[-1].entered_on
+    while True:
+        ahead = [tr.dest for _, tr in definition.transitions_from(phase, "advance")
+                 if tr.dest in definition.phases and tr.dest not in seen]
+        if not ahead:
+            return rows
+        phase = ahead[0]
+        seen.add(phase)
+        due = planned_end(phase, start)
+        rows.append(PlannedPhase(phase, start, due))
+        start = due or start
 
 
 @dataclass(frozen=True)

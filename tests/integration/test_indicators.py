@@ -16,7 +16,7 @@ from engine.db.indicator_tables import Indicator, IndicatorTarget, Measure, Meas
 from engine.db.rating_tables import KeptRating
 from engine.definitions.loader import Catalog
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ZyklusError
-from engine.indicators.assessment import assess
+from engine.indicators.assessment import as_json, assess
 from engine.indicators.catalogue import catalogue
 from engine.indicators.csv_import import ImportRejected
 from engine.indicators.programme import Programme
@@ -278,6 +278,45 @@ def test_an_earlier_cycles_rating_is_kept_as_it_stood_when_that_cycle_completed(
         session.commit()
     [item] = assess(any_service, AGS).indicators
     assert [(e.cycle, e.symbol, e.kept) for e in item.earlier] == [(1, "thunderstorm", False)]
+
+
+def test_a_completed_cycles_own_evaluation_and_report_show_what_it_kept(any_service: Service) -> None:
+    """Cycle 1's evaluation and report, read again after a value of its years was corrected in
+    cycle 2, show the rating and the figures cycle 1 completed with (its values are kept with
+    the rating), and say what was corrected since; a rating kept before its values were keeps
+    its symbol and names the years recorded later."""
+    programme = start_kommune(any_service)
+    plan_climate(programme)
+    complete_cycle(any_service)
+    any_service.clock.advance(dt.timedelta(hours=1))  # type: ignore[attr-defined]
+    programme.record(AGS, "thg-haushalte", 2024, "9,5", actor=COORDINATOR, reason="Bilanz korrigiert")
+
+    then = assess(any_service, AGS, 1)
+    [item] = then.indicators
+    assert (item.rating.symbol, item.rating.method, item.kept) == ("sun", "target", True)
+    assert item.rating.current == (2024, 6.8) and round(item.rating.share_reached, 2) == 0.48
+    assert [(c.year, c.kept, c.now) for c in item.corrections] == [(2024, 6.8, 9.5)]
+    [shown] = as_json(then)["indicators"]
+    assert (shown["symbol"], shown["kept"], shown["corrected_since"]) == (
+        "sun", True, [{"year": 2024, "kept": 6.8, "now": 9.5}])
+    assert shown["corrected_note"] == "seitdem korrigiert: 2024: 6,80 → 9,50"
+    html = " ".join(render_report(then, "de").split())
+    assert 'class="rating rating-sun"' in html and "rating-thunderstorm" not in html
+    assert "Zielerreichung</dt> <dd>48 %" in html and "seitdem korrigiert: 2024: 6,80 → 9,50" in html
+    assert "6,80 t CO₂e je Einwohner:in (2024)" in html
+    [now] = assess(any_service, AGS).indicators  # the running cycle rates what is recorded now
+    assert (now.rating.symbol, now.kept, now.corrections) == ("thunderstorm", False, ())
+
+    with Session(any_service.engine) as session:  # as kept before schema 0018: no values
+        [kept] = session.exec(select(KeptRating)).all()
+        kept.series = None
+        session.add(kept)
+        session.commit()
+    [item] = assess(any_service, AGS, 1).indicators
+    assert (item.rating.symbol, item.kept) == ("sun", True) and item.rating.current == (2024, 9.5)
+    assert [(c.year, c.kept, c.now, c.known) for c in item.corrections] == [(2024, None, 9.5, False)]
+    assert as_json(assess(any_service, AGS, 1))["indicators"][0]["corrected_note"] == \
+        "seitdem korrigiert: 2024: jetzt 9,50"
 
 
 def test_the_leitbild_carries_over_and_the_cycles_own_texts_do_not(any_service: Service) -> None:

@@ -1,7 +1,6 @@
-"""The municipality page's timeline and recent history after the page stopped simulating the
-workflow on every view and reading the history twice: it still shows the planned dates of the
-workflow's simulation beside the actual ones, the same on every view, and a simulation of a
-definition other than the cycle's pinned one is never kept."""
+"""The municipality page's timeline and recent history: the timeline is the cycle's plan as the
+engine dates it (the phases entered, with the due dates of `zyklus status` and `zyklus evaluate`,
+then those ahead), the recent history the latest eight entries."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from engine_support import AGS, COORDINATOR, drive_to
 from web_support import signed_in
 
 from zyklus.app import Application
-from zyklus.web.pages import municipality as page
 
 
 def _timeline_rows(html: str) -> list[str]:
@@ -21,27 +19,24 @@ def _timeline_rows(html: str) -> list[str]:
     return [re.sub(r"\s+", " ", row).strip() for row in re.findall(r"<tr.*?</tr>", body, re.S)]
 
 
-def test_the_timeline_shows_the_simulated_plan_and_when_each_phase_began(door: Application) -> None:
-    drive_to(door.service, "inventory")
+def test_the_timeline_is_the_cycles_plan_as_status_and_evaluate_date_it(door: Application) -> None:
+    """The rows are the phases the cycle entered, with the due dates `zyklus status` and the
+    evaluation's timeline give, then the phases ahead from the current one's due date: not a
+    simulation of the whole workflow from the cycle's start."""
+    drive_to(door.service, "strategy")
     status = door.cycles.status(AGS)
-    started = door.cycles.cycles(AGS)[0].started_on
-    municipality = door.cycles.municipality(AGS)
-    planned = door.workflows.simulate(status.workflow, started, municipality.state,
-                                      municipality.catholic_holidays, "de")
-    entered = {e.to: e.on for e in door.cycles.history(AGS, status.cycle) if e.kind in ("start", "transition")}
+    visits = door.programme.evaluate(AGS).timeline
     client = signed_in(door, COORDINATOR)
 
-    first = client.get(f"/kommunen/{AGS}").text
-    rows = _timeline_rows(first)
+    rows = _timeline_rows(client.get(f"/kommunen/{AGS}").text)
 
-    assert len(rows) == len(planned.phases)
-    for row, phase in zip(rows, planned.phases):
-        assert phase.label in row
-        assert f"{format_date(phase.start, 'de')} – {format_date(phase.due, 'de') if phase.due else ''}" in row
-        if phase.phase in entered:
-            assert format_date(entered[phase.phase], "de") in row
-        assert ('class="current"' in row) == (phase.phase == "inventory")
-    assert _timeline_rows(client.get(f"/kommunen/{AGS}").text) == rows  # the kept plan, shown the same
+    assert visits[-1].phase == "strategy" and visits[-1].planned_end == status.due_on
+    for row, visit in zip(rows, visits):
+        assert visit.label in row
+        assert f"{format_date(visit.entered_on, 'de')} – {format_date(visit.planned_end, 'de')}" in row
+        assert ('class="current"' in row) == (visit.phase == "strategy")
+    ahead = rows[len(visits)]
+    assert ahead.split("</th>")[1].strip().startswith(f"<td>{format_date(status.due_on, 'de')} –")
 
 
 def test_the_recent_history_is_the_latest_eight_entries_newest_first(door: Application) -> None:
@@ -53,16 +48,3 @@ def test_the_recent_history_is_the_latest_eight_entries_newest_first(door: Appli
     items = re.findall(r"<li>(.*?)</li>", section[:section.index("</ul>")], re.S)
     assert [re.sub(r"\s+", " ", item).strip() for item in items] == [
         f"{format_date(e.on, 'de')}: {e.fact_label or e.to_label or e.kind} – {e.actor}" for e in history[-8:][::-1]]
-
-
-def test_only_a_simulation_of_the_pinned_definition_is_kept(door: Application) -> None:
-    status = door.cycles.status(AGS)
-    municipality = door.cycles.municipality(AGS)
-    started = door.cycles.cycles(AGS)[0].started_on
-    page._PLANS.clear()
-
-    page._planned(door, status, started, municipality, "de")
-    edited = status.model_copy(update={"version": "another-hash"})  # the file changed since the cycle began
-    page._planned(door, edited, started, municipality, "de")
-
-    assert [key[1] for key in page._PLANS] == [status.version]

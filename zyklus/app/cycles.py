@@ -188,5 +188,14 @@ class Cycles:
     def history(self, ags: str, number: int | None = None, lang: Language = "de") -> list[HistoryEntryDTO]:
         return [HistoryEntryDTO.model_validate(row) for row in self._speaking(lang).history(ags, number)]
 
+    def plan(self, ags: str, lang: Language = "de") -> list[dict[str, Any]]:
+        """The current cycle's plan, as `zyklus status` and `zyklus evaluate` date it: each phase
+        it entered (from the phase it began in) with its due date, then the phases ahead."""
+        loaded, rows = self._speaking(lang).plan(ags)
+        return [{"phase": row.phase, "label": loaded.definition.phase_label(row.phase, lang), "planned_start": row.start,
+                 "planned_due": row.due, "entered": row.entered_on,
+                 "current": row.phase == loaded.cycle.phase and row.left_on is None and row.entered_on is not None}
+                for row in rows]
+
     def cycles(self, ags: str, lang: Language = "de") -> list[CycleSummaryDTO]:
         return [CycleSummaryDTO.model_validate(row) for row in self._speaking(lang).cycles(ags)]

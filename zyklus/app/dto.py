@@ -496,6 +496,17 @@ class EarlierRatingDTO(DTO):
     ratings were kept, so it was worked out again from the values known now."""
 
 
+class CorrectionDTO(DTO):
+    """A value of the years a completed cycle rated, recorded differently after it kept its rating."""
+
+    year: int
+    kept: float | None
+    """The value the kept rating used; None: the year had none then, or it is not known (a rating
+    kept before its values were, schema 0018)."""
+    now: float | None
+    """The value recorded now; None: removed since."""
+
+
 class RatedIndicatorDTO(DTO):
     """One indicator of the evaluation, rated by the method of the German Sustainable Development
     Strategy (docs/evaluation.md)."""
@@ -528,6 +539,13 @@ class RatedIndicatorDTO(DTO):
     """The share of the way from the baseline to the target reached (1.0 = reached)."""
     earlier: list[EarlierRatingDTO]
     """The ratings of this indicator at the end of each earlier cycle, oldest first."""
+    kept: bool
+    """True: a completed cycle's rating as it was kept when the cycle completed, whatever was
+    corrected since (the figures too, when its values were kept: docs/evaluation.md)."""
+    corrected_since: list[CorrectionDTO]
+    """The values of the years it rated that are recorded differently now (kept ratings only)."""
+    corrected_note: str | None
+    """Those corrections in one line in the caller's language („seitdem korrigiert: …“)."""
 
 
 class MeasureSummaryDTO(DTO):

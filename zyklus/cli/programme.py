@@ -705,6 +705,8 @@ def evaluate(ctx: typer.Context, ags: Annotated[str, typer.Argument()], cycle: C
             basis.append(t("evaluate.earlier_list", lang, key=item.id, ratings="; ".join(
                 t("evaluate.earlier", lang, cycle=e.cycle, year=e.reference_year,
                   rating=t(f"rating.{e.symbol or 'none'}", lang)) for e in item.earlier)))
+        if item.corrected_note:
+            basis.append(f"{item.id}: {item.corrected_note}")
     console.print(table, markup=False)
     for line in basis:
         typer.echo(line)

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
@@ -19,9 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from engine.errors import Conflict, NotFound, TransitionRefused, ZyklusError
 from zyklus.app import commands as c
 from zyklus.app.access import Action
-from engine.i18n import Language
-from zyklus.app import Application
-from zyklus.app.dto import HistoryEntryDTO, MunicipalityDTO, SimulationDTO, StatusDTO
+from zyklus.app.dto import StatusDTO
 from zyklus.web.context import checked_form, door, field, language, line_feeds, render, state, text_field
 from zyklus.web.pages.access import municipality_for
 from zyklus.web.pages.meetings import field_of
@@ -38,47 +35,11 @@ def iso_date(value: str) -> str:
     return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else value.strip()
 
 
-_PLANS: dict[tuple[Any, ...], SimulationDTO] = {}
-"""Planned timelines by (workflow, content hash, start, Land, holidays, language): a pure function
-of those, so one worker computes each once instead of loading and simulating the workflow file on
-every page view (that was two thirds of the page's server time)."""
-_PLANS_KEPT = 512
-_PLANS_LOCK = threading.Lock()
-
-
-def _planned(app: Application, status: StatusDTO, started_on: Any, municipality: MunicipalityDTO,
-             lang: Language) -> SimulationDTO:
-    """The cycle's workflow simulated from its start. Only a simulation of the very definition the
-    cycle is pinned to is kept: after the file was edited (another hash) it is simulated afresh,
-    as before."""
-    key = (status.workflow, status.version, started_on, municipality.state, municipality.catholic_holidays, lang)
-    planned = _PLANS.get(key)
-    if planned is None:
-        planned = app.workflows.simulate(status.workflow, started_on, municipality.state,
-                                         municipality.catholic_holidays, lang)
-        if planned.version == status.version:
-            with _PLANS_LOCK:  # pages run in a thread pool
-                if len(_PLANS) >= _PLANS_KEPT:
-                    del _PLANS[next(iter(_PLANS))]  # the oldest
-                _PLANS[key] = planned
-    return planned
-
-
-def _timeline(request: Request, status: StatusDTO, municipality: MunicipalityDTO, history: list[HistoryEntryDTO],
-              lang: Language) -> list[dict[str, Any]]:
-    """The workflow's phases as planned from the cycle's start (due dates moved off weekends and
-    holidays) beside when the cycle actually entered each one."""
-    app = door(request)
-    started = next((cycle for cycle in app.cycles.cycles(status.ags, lang) if cycle.number == status.cycle), None)
-    entered: dict[str, Any] = {}
-    for entry in history:
-        if entry.kind in ("start", "transition") and entry.to:
-            entered[entry.to] = entry.on
-    if started is None:
-        return []
-    planned = _planned(app, status, started.started_on, municipality, lang)
-    return [{"phase": p.phase, "label": p.label, "planned_start": p.start, "planned_due": p.due,
-             "entered": entered.get(p.phase), "current": p.phase == status.phase} for p in planned.phases]
+def _timeline(request: Request, status: StatusDTO) -> list[dict[str, Any]]:
+    """The cycle's plan as the engine dates it (the same due dates as `zyklus status` and the
+    evaluation's timeline): each phase it entered, from the one it began in, beside when it did,
+    then the phases ahead."""
+    return door(request).cycles.plan(status.ags, language(request))
 
 
 def _page(request: Request, ags: str, *, status_code: int = 200, **values: Any) -> Response:
@@ -90,7 +51,7 @@ def _page(request: Request, ags: str, *, status_code: int = 200, **values: Any) 
     except NotFound:
         status = None
     history = app.cycles.history(municipality.ags, status.cycle, lang) if status else []
-    timeline = _timeline(request, status, municipality, history, lang) if status else []
+    timeline = _timeline(request, status) if status else []
     workflows = [w for w in app.workflows.list(lang) if w.valid] if status is None else []
     recent = history[-8:][::-1]
     meetings = [mt for mt in app.meetings.list(municipality.ags, lang) if status and mt.cycle == status.cycle]

@@ -14,12 +14,12 @@ from rich.console import Console
 from rich.table import Table
 
 from engine.i18n import format_date, t
-from engine.numbers import format_number
+from zyklus.app.history_text import describe
 from zyklus.cli.common import AsOpt, JsonOpt, OnOpt, commands, console, day, print_json
 from zyklus.cli.groups import group
 
 if TYPE_CHECKING:
-    from zyklus.app.dto import HistoryEntryDTO, StatusDTO
+    from zyklus.app.dto import StatusDTO
 
 municipality_app = group(help="Kommunen registrieren und auflisten.")
 person_app = group(help="Personen der Arbeitsstrukturen.")
@@ -268,65 +268,6 @@ def history(ctx: typer.Context, ags: Annotated[str, typer.Argument()], as_json: 
     console.print(table, markup=False)  # names and subjects are what people typed
 
 
-def describe(row: HistoryEntryDTO, lang: str) -> str:
-    """One history row in words, for the table and the demo's timeline."""
-    if row.kind == "start":
-        return f"{t('history.start', lang)} → {row.to_label}"
-    if row.kind == "complete":
-        return f"{row.from_label} → {t('history.complete', lang)}"
-    if row.kind == "deadline":
-        return t("history.deadline", lang, due=format_date(row.details["due_on"], lang))
-    if row.kind == "fact":
-        return t("history.fact", lang, fact=row.fact_label)
-    if row.kind in ("person_added", "person_changed", "person_removed"):
-        return t(f"history.{row.kind}", lang, email=row.details.get("email"),
-                 fields=", ".join(row.details.get("changed", {})))
-    if row.kind == "award":
-        return t("history.award", lang, label=row.details.get("label"), by=row.details.get("by"),
-                 run=row.details.get("run"))
-    if row.kind == "migrate":
-        moved = f"; {row.from_label} → {row.to_label}" if row.from_ != row.to else ""
-        return (f"{t('history.migrate', lang)}: {row.details.get('from_version')} → "
-                f"{row.details.get('to_version')}{moved}")
-    if row.kind in ("value_corrected", "value_deleted", "target_deleted"):
-        decimals = row.details.get("decimals", 1)
-        text = t(f"history.{row.kind}", lang, key=row.trigger, year=row.details.get("year"),
-                 value=format_number(row.details.get("value"), decimals, lang),
-                 previous=format_number(row.details.get("previous"), decimals, lang))
-        before = row.details.get("previous_source") if row.kind == "value_corrected" else row.details.get("source")
-        if before and (row.kind == "value_deleted" or before != row.details.get("source")):
-            text += f"; {t('history.previous_source', lang, source=before)}"
-        return text
-    if row.kind in PROGRAMME_CHANGES:
-        return programme_change(row, lang)
-    return f"{row.from_label} → {row.to_label}"
-
-
-PROGRAMME_CHANGES = ("goal_updated", "goal_deleted", "indicator_added", "indicator_updated", "indicator_deleted", "measure_updated",
-                     "measure_deleted", "measure_linked", "measure_unlinked")
-
-
-def programme_change(row: HistoryEntryDTO, lang: str) -> str:
-    """A correction of the programme in words: each changed field with its old and new value, or
-    what a removed goal, indicator or measure was called."""
-    details = row.details
-    if row.kind.endswith("_updated"):
-        changes = "; ".join(f"{name}: {_shown(change['old'], lang)} → {_shown(change['new'], lang)}"
-                            for name, change in details.get("changes", {}).items())
-        return t(f"history.{row.kind}", lang, key=row.trigger, changes=changes)
-    if row.kind.endswith("_deleted"):
-        removed = details.get("removed", {})
-        return t(f"history.{row.kind}", lang, key=row.trigger, title=removed.get("title") or removed.get("name"))
-    return t(f"history.{row.kind}", lang, key=row.trigger, indicator=details.get("indicator"))
-
-
-def _shown(value: object, lang: str) -> str:
-    """An old or new value as the user typed it: a number as a German writes it, a date as 15.03.2027."""
-    if value in (None, ""):
-        return "–"
-    if isinstance(value, float):
-        return format_number(value, 0 if value.is_integer() else 2, lang)
-    return str(value)
 
 
 @deadline_app.command("set")

@@ -19,7 +19,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from engine.i18n import Language, format_date
+from engine.errors import InvalidInput
+from engine.i18n import Language, format_date, m
 from engine.numbers import format_number
 from zyklus.web import security
 from zyklus.web.i18n import gettext_for, negotiate
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MAX_FORM_BYTES = 1_000_000
+FIELD_LIMIT = 100_000
+"""What no input of a form needs: above the longest text the engine takes (validate.MAX_TEXT),
+so where the engine checks a length its own message comes through."""
 
 
 @dataclass
@@ -113,10 +117,32 @@ async def checked_form(request: Request) -> FormData:
     return form
 
 
-def field(form: FormData, name: str, limit: int = 10_000) -> str:
-    """A text field of a form ('' when absent); an upload where text belongs counts as absent."""
+class FieldTooLong(InvalidInput):
+    """An input longer than any sensible value of it: refused, never cut (a cut text would be
+    stored as something nobody typed, a cut number read as another number). ``name`` is the input."""
+
+    def __init__(self, name: str, length: int, limit: int) -> None:
+        super().__init__(m("input.too_long", "de", length=length, limit=limit))
+        self.name = name
+
+
+def field(form: FormData, name: str, limit: int = FIELD_LIMIT) -> str:
+    """A text field of a form ('' when absent); an upload where text belongs counts as absent.
+    One longer than ``limit`` is refused (:class:`FieldTooLong`); the limit only guards against
+    absurd sizes, the engine checks the lengths it stores."""
     value = form.get(name)
-    return value[:limit] if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    if len(value) > limit:
+        raise FieldTooLong(name, len(value), limit)
+    return value
+
+
+def peek(form: FormData, name: str, limit: int = 64) -> str:
+    """A short input to name what a form is about (its item, for the anchor and the message's
+    place): '' where :func:`field` would refuse it, so showing a refusal never fails itself."""
+    value = form.get(name)
+    return value if isinstance(value, str) and len(value) <= limit else ""
 
 
 def line_feeds(text: str) -> str:
@@ -125,7 +151,7 @@ def line_feeds(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def text_field(form: FormData, name: str, limit: int = 10_000) -> str:
+def text_field(form: FormData, name: str, limit: int = FIELD_LIMIT) -> str:
     """A textarea's text, with LF line breaks."""
     return line_feeds(field(form, name, limit))
 
@@ -177,6 +203,12 @@ def build_templates() -> Environment:
     def _number(context: Any, value: float | None, decimals: int = 0) -> str:
         return format_number(value, decimals, context["lang"])
 
-    env.filters.update(date=_date, moment=_moment, number=_number)
+    @pass_context
+    def _described(context: Any, entry: Any) -> str:
+        from zyklus.app.history_text import describe
+
+        return describe(entry, context["lang"])
+
+    env.filters.update(date=_date, moment=_moment, number=_number, described=_described)
     env.globals["url"] = _url
     return env

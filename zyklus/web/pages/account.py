@@ -32,7 +32,7 @@ def account_page(request: Request, principal: SignedIn) -> Response:
 def create_token(request: Request, principal: SignedIn, form: Form) -> Response:
     """The new token is in this one answer only (the database keeps its digest); no redirect, so a
     reload does not show it again from a URL."""
-    name = field(form, "name", 200)
+    name = field(form, "name")
     try:
         token, created = door(request).accounts.create_api_token(principal, name, language(request))
     except ZyklusError as exc:

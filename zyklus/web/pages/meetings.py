@@ -115,7 +115,7 @@ def _change(app: Application, principal: Principal, meeting: MeetingDTO, form: F
     duration = field(form, "duration", 40).strip()
     if not duration.isdigit():
         raise InvalidInput(m("meeting.duration_invalid", lang, value=duration))
-    place, agenda = field(form, "place", 1000), text_field(form, "agenda", validate.MAX_TEXT + 1)
+    place, agenda = field(form, "place"), text_field(form, "agenda")
     changes: dict[str, Any] = {}
     if starts_at != meeting.starts_at.replace(tzinfo=None):
         changes["starts_at"] = starts_at
@@ -129,7 +129,7 @@ def _change(app: Application, principal: Principal, meeting: MeetingDTO, form: F
 
 
 def _cancel(app: Application, principal: Principal, meeting: MeetingDTO, form: FormData, lang: Language) -> None:
-    app.meetings.cancel(c.CancelMeeting(id=meeting.id, actor=principal.email, reason=field(form, "reason", 2000)),
+    app.meetings.cancel(c.CancelMeeting(id=meeting.id, actor=principal.email, reason=field(form, "reason")),
                         lang)
 
 
@@ -143,13 +143,13 @@ def _attend(app: Application, principal: Principal, meeting: MeetingDTO, form: F
 
 
 def _minutes(app: Application, principal: Principal, meeting: MeetingDTO, form: FormData, lang: Language) -> None:
-    app.meetings.minutes(c.RecordMinutes(id=meeting.id, actor=principal.email, reference=field(form, "minutes", 2000)),
+    app.meetings.minutes(c.RecordMinutes(id=meeting.id, actor=principal.email, reference=field(form, "minutes")),
                          lang)
 
 
 def _results(app: Application, principal: Principal, meeting: MeetingDTO, form: FormData, lang: Language) -> None:
     app.meetings.results(c.RecordResults(id=meeting.id, actor=principal.email,
-                                         text=text_field(form, "results", validate.MAX_TEXT + 1)), lang)
+                                         text=text_field(form, "results")), lang)
 
 
 FORMS: dict[str, Change] = {"aendern": _change, "absagen": _cancel, "teilnahme": _attend, "protokoll": _minutes,

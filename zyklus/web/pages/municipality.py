@@ -117,7 +117,7 @@ def advance(request: Request, ags: str, form: Form) -> Response:
     """A refused advance shows what is missing; one that lost a race shows the fresh state."""
     principal, municipality = municipality_for(request, ags, Action.ADVANCE)
     lang = language(request)
-    on, reason = field(form, "on", 20), text_field(form, "reason", 2000).strip()
+    on, reason = field(form, "on", 20), text_field(form, "reason").strip()
     try:
         done = door(request).cycles.advance(
             c.Advance(ags=municipality.ags, actor=principal.email, on=iso_date(on) if on else None,
@@ -143,7 +143,7 @@ def set_deadline(request: Request, ags: str, form: Form) -> Response:
 
         due = validate.date(iso_date(field(form, "due", 20)), lang)
         door(request).cycles.set_deadline(c.SetDeadline(ags=municipality.ags, due=due, actor=principal.email,
-                                                        reason=field(form, "reason", 2000)), lang)
+                                                        reason=field(form, "reason")), lang)
     except ZyklusError as exc:
         return _page(request, ags, status_code=422, deadline_error=exc.render(lang))
     return RedirectResponse(f"/kommunen/{municipality.ags}?frist=1#frist", status_code=303)
@@ -154,7 +154,7 @@ def comment(request: Request, ags: str, form: Form) -> Response:
     """An advisor's (or the core team's) remark, kept in the history with who and when."""
     principal, municipality = municipality_for(request, ags, Action.COMMENT)
     lang = language(request)
-    text = text_field(form, "text", 4000)
+    text = text_field(form, "text")
     try:
         door(request).cycles.comment(c.Comment(ags=municipality.ags, actor=principal.email, text=text), lang)
     except ZyklusError as exc:
@@ -174,8 +174,8 @@ def add_meeting(request: Request, ags: str, form: Form) -> Response:
         starts_at = validate.local_moment(field(form, "starts_at", 20), lang)
         door(request).meetings.add(c.AddMeeting(ags=municipality.ags, actor=principal.email,
                                                 group=field(form, "group", 20), starts_at=starts_at,
-                                                place=field(form, "place", 200),
-                                                agenda=text_field(form, "agenda", 10_001)),
+                                                place=field(form, "place"),
+                                                agenda=text_field(form, "agenda")),
                                    lang)
     except ZyklusError as exc:
         return _page(request, ags, status_code=422, meeting_error=exc.render(lang), meeting_typed=dict(form.items()),

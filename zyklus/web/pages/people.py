@@ -74,7 +74,7 @@ def _choices(form: FormData) -> dict[str, Any]:
     """What every person form sends besides name and address: ticked roles and flags."""
     chosen = form.getlist("roles")
     return {"roles": [r for r in chosen if isinstance(r, str)],
-            "organisation": field(form, "organisation", 300).strip() or None,
+            "organisation": field(form, "organisation").strip() or None,
             "consent_publish": field(form, "consent_publish", 2) == "1",
             "language": field(form, "language", 5) or "de", "digest": field(form, "digest", 2) == "1"}
 
@@ -105,7 +105,7 @@ def _change(request: Request, ags: str, form: FormData, form_id: str,
 def add_person(request: Request, ags: str, form: Form) -> Response:
     def act(principal: Principal, municipality: MunicipalityDTO, lang: Language) -> object:
         return door(request).cycles.add_person(c.AddPerson(
-            ags=municipality.ags, name=field(form, "name", 300), email=field(form, "email", 320),
+            ags=municipality.ags, name=field(form, "name"), email=field(form, "email", 320),
             actor=principal.email, **_choices(form)), lang)
 
     return _change(request, ags, form, NEW, act)

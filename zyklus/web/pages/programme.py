@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from engine import typed_input as typed
-from engine.errors import NotFound, ZyklusError
-from engine.i18n import Language
+from engine.errors import InvalidInput, NotFound, ZyklusError
+from engine.i18n import Language, m
 from engine.numbers import format_number, format_share
 from engine.report.chart import trend_chart
 from engine.report.render import GLYPHS
@@ -30,7 +30,7 @@ from engine.validate import identifier
 from zyklus.app.access import Action
 from zyklus.app.dto import GoalLevel, IndicatorDTO
 from zyklus.app.programme import ProgrammeArea, goal_tree
-from zyklus.web.context import checked_form, door, field, language, line_feeds, render
+from zyklus.web.context import FIELD_LIMIT, FieldTooLong, checked_form, door, field, language, line_feeds, peek, render
 from zyklus.web.i18n import gettext_for
 from zyklus.web.pages.access import municipality_for
 from zyklus.web.pages.forms import FieldRefused, form_date, read_at
@@ -95,55 +95,81 @@ def programme_page(request: Request, ags: str) -> Response:
 Change = Callable[[ProgrammeArea, str, str, FormData, Language], str]
 
 
-def _optional(form: FormData, name: str, limit: int = 300) -> str | None:
-    return field(form, name, limit).strip() or None
+def _optional(form: FormData, name: str, limit: int | None = None) -> str | None:
+    return (field(form, name, limit) if limit else field(form, name)).strip() or None
 
 
-def _sent(form: FormData, name: str, limit: int = 300) -> str | None:
+def _sent(form: FormData, name: str, limit: int | None = None) -> str | None:
     """An input of a form that changes an item: None when the form did not send it (the door
     leaves that field as it is), else what was typed, an empty text clearing the field."""
-    return field(form, name, limit).strip() if name in form else None
+    if name not in form:
+        return None
+    return (field(form, name, limit) if limit else field(form, name)).strip()
+
+
+NUMBER_LIMIT, YEAR_LIMIT = 40, 10
+"""The longest number and year the forms read (the inputs' maxlength too): a longer one is refused."""
+
+
+def _required(form: FormData, name: str, label: str, lang: Language, read: Callable[[str, Language], Any],
+              limit: int) -> Any:
+    """A year or a value the change cannot do without: left empty it is refused at its input with
+    the engine's words for an empty field (as the CSV import says it), never passed on as None."""
+
+    def value() -> Any:
+        text = field(form, name, limit)
+        if not text.strip():
+            raise InvalidInput(m("text.empty", lang, field=gettext_for(lang)[0](label)))
+        return read(text, lang)
+
+    return read_at(name, value)
+
+
+def _year(form: FormData, lang: Language) -> int:
+    return _required(form, "year", "web.programme.year", lang, typed.year, YEAR_LIMIT)
+
+
+def _value(form: FormData, lang: Language) -> float:
+    return _required(form, "value", "web.programme.value", lang, typed.number, NUMBER_LIMIT)
 
 
 def _record_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.record_value(ags, key, typed.year(field(form, "year", 10), lang), typed.number(field(form, "value", 40), lang),
-                   actor=actor, source=_optional(form, "source"), lang=lang)
+    p.record_value(ags, key, _year(form, lang), _value(form, lang), actor=actor,
+                   source=_optional(form, "source"), reason=_optional(form, "reason"), lang=lang)
     return f"indikator-{key}"
 
 
 def _delete_value(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.delete_value(ags, key, typed.year(field(form, "year", 10), lang), actor=actor, lang=lang)
+    p.delete_value(ags, key, _year(form, lang), actor=actor, lang=lang)
     return f"indikator-{key}"
 
 
 def _set_target(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.set_target(ags, key, typed.year(field(form, "year", 10), lang), typed.number(field(form, "value", 40), lang),
-                 actor=actor, lang=lang)
+    p.set_target(ags, key, _year(form, lang), _value(form, lang), actor=actor, lang=lang)
     return f"indikator-{key}"
 
 
 def _delete_target(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.delete_target(ags, key, typed.year(field(form, "year", 10), lang), actor=actor, lang=lang)
+    p.delete_target(ags, key, _year(form, lang), actor=actor, lang=lang)
     return f"indikator-{key}"
 
 
 def _set_baseline(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    p.set_baseline(ags, key, typed.year(field(form, "year", 10), lang), typed.number(field(form, "value", 40), lang),
-                   actor=actor, lang=lang)
+    p.set_baseline(ags, key, _year(form, lang), _value(form, lang), actor=actor, lang=lang)
     return f"indikator-{key}"
 
 
 def _add_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    row = p.add_goal(ags, field(form, "key", 64), title=field(form, "title", 300),
-                     theme_field=_optional(form, "theme", 200), level=field(form, "level", 20) or "strategic",
+    row = p.add_goal(ags, field(form, "key", 64), title=field(form, "title"),
+                     theme_field=_optional(form, "theme"), level=field(form, "level", 20) or "strategic",
                      parent=_optional(form, "parent", 64),
-                     target_year=read_at("target_year", lambda: typed.year(field(form, "target_year", 10), lang)),
-                     sdg=read_at("sdg", lambda: typed.whole(field(form, "sdg", 10), lang)),
+                     target_year=read_at("target_year", lambda: typed.year(field(form, "target_year", YEAR_LIMIT), lang)),
+                     sdg=read_at("sdg", lambda: typed.whole(field(form, "sdg", YEAR_LIMIT), lang)),
                      sdg_target=_optional(form, "sdg_target", 8), actor=actor, lang=lang)
     return f"ziel-{row.id}"
 
@@ -154,42 +180,43 @@ def _update_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: L
     moved under one sends the theme field it had with it: that is the form's, not a wish, and the
     goal takes its new parent's; a theme typed anew must match the parent's."""
     key = field(form, "goal", 64)
-    parent, theme = _sent(form, "parent", 64), _sent(form, "theme", 200)
+    parent, theme = _sent(form, "parent", 64), _sent(form, "theme")
     if parent and theme is not None and theme == next((g.theme_field for g in p.goals(ags, lang=lang)
                                                        if g.id == key), None):
         theme = None
     p.update_goal(ags, key, title=_sent(form, "title"), theme_field=theme, level=_sent(form, "level", 20) or None,
                   parent=parent,
-                  target_year=read_at("target_year", lambda: typed.year(_sent(form, "target_year", 10), lang, "")),
-                  sdg=read_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
-                  sdg_target=_sent(form, "sdg_target", 8), reason=_optional(form, "reason", 500), actor=actor,
+                  target_year=read_at("target_year", lambda: typed.year(_sent(form, "target_year", YEAR_LIMIT), lang, "")),
+                  sdg=read_at("sdg", lambda: typed.whole(_sent(form, "sdg", YEAR_LIMIT), lang, "")),
+                  sdg_target=_sent(form, "sdg_target", 8), reason=_optional(form, "reason"), actor=actor,
                   lang=lang)
     return f"ziel-{key}"
 
 
 def _delete_goal(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    p.delete_goal(ags, field(form, "goal", 64), reason=_optional(form, "reason", 500), actor=actor, lang=lang)
+    p.delete_goal(ags, field(form, "goal", 64), reason=_optional(form, "reason"), actor=actor, lang=lang)
     return "ziele"
 
 
 def _delete_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    p.delete_measure(ags, field(form, "measure", 64), reason=_optional(form, "reason", 500), actor=actor, lang=lang)
+    p.delete_measure(ags, field(form, "measure", 64), reason=_optional(form, "reason"), actor=actor, lang=lang)
     return "massnahmen"
 
 
 def _add_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    p.add_measure(ags, field(form, "key", 64), title=field(form, "title", 300), actor=actor,
-                  goal=_optional(form, "goal", 64), theme_field=_optional(form, "theme", 200),
+    p.add_measure(ags, field(form, "key", 64), title=field(form, "title"), actor=actor,
+                  goal=_optional(form, "goal", 64), theme_field=_optional(form, "theme"),
                   responsible=_optional(form, "responsible"), planned_start=form_date(form, "start", lang),
-                  planned_end=form_date(form, "end", lang), costs=typed.number(field(form, "costs", 40), lang),
-                  staff=typed.number(field(form, "staff", 40), lang), lang=lang)
+                  planned_end=form_date(form, "end", lang),
+                  costs=read_at("costs", lambda: typed.number(field(form, "costs", NUMBER_LIMIT), lang)),
+                  staff=read_at("staff", lambda: typed.number(field(form, "staff", NUMBER_LIMIT), lang)), lang=lang)
     return "massnahmen"
 
 
 def _set_status(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "measure", 64)
     p.set_measure_status(ags, key, field(form, "status", 20), actor=actor, on=form_date(form, "on", lang),
-                         note=_optional(form, "note", 2000), lang=lang)
+                         note=_optional(form, "note"), lang=lang)
     return f"massnahme-{key}"
 
 
@@ -200,7 +227,7 @@ same rule as `indicator add` and the import; the key is the column ``id``."""
 
 
 def _add_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    raw: dict[str, str | None] = {name: _optional(form, name, 2000) for name in INDICATOR_FIELDS}
+    raw: dict[str, str | None] = {name: _optional(form, name) for name in INDICATOR_FIELDS}
     raw["definition"] = line_feeds(raw["definition"] or "") or None
     key = p.add_indicator(ags, {"id": field(form, "key", 64), **raw}, actor=actor,
                           sdg_target=_optional(form, "sdg_target", 8), lang=lang)
@@ -209,23 +236,23 @@ def _add_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang:
 
 def _update_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     key = field(form, "indicator", 64)
-    definition = _sent(form, "definition", 2000)
+    definition = _sent(form, "definition")
     values_due = _sent(form, "values_due", 10)
-    p.update_indicator(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
-                       name=_sent(form, "name", 200), unit=_sent(form, "unit", 80),
+    p.update_indicator(ags, key, actor=actor, reason=_optional(form, "reason"), lang=lang,
+                       name=_sent(form, "name"), unit=_sent(form, "unit"),
                        definition=None if definition is None else line_feeds(definition),
-                       sdg=read_at("sdg", lambda: typed.whole(_sent(form, "sdg", 10), lang, "")),
+                       sdg=read_at("sdg", lambda: typed.whole(_sent(form, "sdg", YEAR_LIMIT), lang, "")),
                        sdg_target=_sent(form, "sdg_target", 8), direction=_sent(form, "direction", 20) or None,
-                       band_low=read_at("band_low", lambda: typed.number(_sent(form, "band_low", 40), lang)),
-                       band_high=read_at("band_high", lambda: typed.number(_sent(form, "band_high", 40), lang)),
+                       band_low=read_at("band_low", lambda: typed.number(_sent(form, "band_low", NUMBER_LIMIT), lang)),
+                       band_high=read_at("band_high", lambda: typed.number(_sent(form, "band_high", NUMBER_LIMIT), lang)),
                        values_due=values_due or None,
                        publication_lag=read_at("publication_lag",
-                                           lambda: typed.whole(_sent(form, "publication_lag", 10), lang)))
+                                           lambda: typed.whole(_sent(form, "publication_lag", YEAR_LIMIT), lang)))
     return f"indikator-{key}"
 
 
 def _delete_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    p.delete_indicator(ags, field(form, "indicator", 64), reason=_optional(form, "reason", 500), actor=actor,
+    p.delete_indicator(ags, field(form, "indicator", 64), reason=_optional(form, "reason"), actor=actor,
                        lang=lang)
     return "indikatoren"
 
@@ -237,20 +264,20 @@ def _update_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang
         text = _sent(form, name, 20)
         return read_at(name, lambda: typed.day(None if text is None else iso_date(text), lang, ""))
 
-    p.update_measure(ags, key, actor=actor, reason=_optional(form, "reason", 500), lang=lang,
+    p.update_measure(ags, key, actor=actor, reason=_optional(form, "reason"), lang=lang,
                      title=_sent(form, "title"), goal=_sent(form, "goal", 64),
-                     theme_field=_sent(form, "theme", 200), responsible=_sent(form, "responsible"),
+                     theme_field=_sent(form, "theme"), responsible=_sent(form, "responsible"),
                      planned_start=day("start"), planned_end=day("end"),
-                     costs=read_at("costs", lambda: typed.number(_sent(form, "costs", 40), lang, "")),
-                     staff=read_at("staff", lambda: typed.number(_sent(form, "staff", 40), lang, "")),
-                     progress=read_at("progress", lambda: typed.whole(_sent(form, "progress", 10), lang, "")))
+                     costs=read_at("costs", lambda: typed.number(_sent(form, "costs", NUMBER_LIMIT), lang, "")),
+                     staff=read_at("staff", lambda: typed.number(_sent(form, "staff", NUMBER_LIMIT), lang, "")),
+                     progress=read_at("progress", lambda: typed.whole(_sent(form, "progress", YEAR_LIMIT), lang, "")))
     return f"massnahme-{key}"
 
 
 def _link(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language, *, remove: bool) -> str:
     key = field(form, "measure", 64)
     p.link_measure(ags, key, field(form, "indicator", 64), actor=actor, remove=remove,
-                   reason=_optional(form, "reason", 500), lang=lang)
+                   reason=_optional(form, "reason"), lang=lang)
     return f"massnahme-{key}"
 
 
@@ -263,7 +290,7 @@ def _unlink_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang
 
 
 def _adopt(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
-    ids = [value[:64] for value in form.getlist("ids")[:100] if isinstance(value, str)]
+    ids = [value for value in form.getlist("ids")[:100] if isinstance(value, str)]
     p.adopt(ags, ids, actor=actor, goal=_optional(form, "goal", 64), lang=lang)
     return "indikatoren"
 
@@ -280,6 +307,8 @@ ADDING = ("ziel", "massnahme", "indikator", "uebernehmen")
 """The forms that add an item: one each on the page, whatever goal or indicator they name."""
 ABOUT_MEASURE = ("verknuepfen", "verknuepfung-loesen")
 """The forms about a measure that name an indicator too: they belong to the measure's row."""
+HIDDEN_INPUTS_ONLY = ("wert-loeschen", "zielwert-loeschen")
+"""The forms that are one button: what they send is hidden, a refusal stands above the button."""
 
 
 def form_item(change: str, form: FormData) -> str:
@@ -287,7 +316,7 @@ def form_item(change: str, form: FormData) -> str:
     if change in ADDING:
         return ""
     names = ("measure",) if change in ABOUT_MEASURE else ("indicator", "measure", "goal")
-    return next((value for value in (field(form, name, 64) for name in names) if value), "")
+    return next((value for value in (peek(form, name, FIELD_LIMIT) for name in names) if value), "")
 
 
 def form_id(change: str, form: FormData) -> str:
@@ -320,12 +349,14 @@ def field_of(exc: ZyklusError | FieldRefused, form: FormData) -> tuple[str | Non
     """The input of the sent form a refusal is about (None: the form as a whole), and the refusal."""
     if isinstance(exc, FieldRefused):
         return exc.name, exc.error
+    if isinstance(exc, FieldTooLong):
+        return (exc.name if exc.name in form else None), exc
     problems = getattr(exc, "field_problems", None)  # a definition's problems, each with its column
     if problems:
         name = _FIELD_BY_COLUMN.get(problems[0][0], problems[0][0])
     elif (exc.code or "").startswith("text."):
         name = _FIELD_BY_LABEL.get(str(exc.params.get("field")))
-    elif exc.code == "goal.unknown" and exc.params.get("key") == field(form, "parent", 64).strip():
+    elif exc.code == "goal.unknown" and exc.params.get("key") == peek(form, "parent").strip():
         name = "parent"  # the parent chosen went meanwhile
     else:
         name = _FIELD_BY_CODE.get(exc.code or "")
@@ -345,6 +376,8 @@ def change_programme(request: Request, ags: str, change: str, form: Form) -> Res
         anchor = run(door(request).programme, municipality.ags, principal.email, form, lang)
     except (ZyklusError, FieldRefused) as exc:
         name, error = field_of(exc, form)
+        if change in HIDDEN_INPUTS_ONLY:
+            name = None  # no input to show it at: the message opens the form
         values = {key: value for key, value in form.multi_items() if isinstance(value, str) and key != "csrf"}
         return _programme_page(request, ags, status_code=422, form_error={
             "form": form_id(change, form), "item": form_item(change, form), "field": name,
@@ -407,7 +440,7 @@ def write_report_text(request: Request, ags: str, form: Form) -> Response:
     principal, municipality = municipality_for(request, ags, Action.RECORD)
     lang = language(request)
     kind = field(form, "kind", 100)
-    text = field(form, "text", 20_000)
+    text = field(form, "text")
     form_name = kind if kind in REPORT_TEXTS else "interpretation"
     try:
         door(request).programme.set_report_text(municipality.ags, kind, text, actor=principal.email, lang=lang)

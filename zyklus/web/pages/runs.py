@@ -32,7 +32,7 @@ from zyklus.app import Application
 from zyklus.app import commands as c
 from zyklus.app.access import Principal, RunAction
 from zyklus.app.dto import AwardResultDTO, RunDTO
-from zyklus.web.context import checked_form, door, field, language, render, signed_in
+from zyklus.web.context import FieldTooLong, checked_form, door, field, language, peek, render, signed_in
 from zyklus.web.pages.access import admin
 from zyklus.web.pages.forms import FieldRefused, form_date, read_at
 from zyklus.web.pages.municipality import iso_date
@@ -105,7 +105,7 @@ def _remove_advisor(app: Application, run: str, form: FormData, _principal: Prin
 def _event(app: Application, run: str, form: FormData, _principal: Principal, lang: Language) -> str:
     """A new conference, or a change of the one with that key (the date moves its reminders)."""
     row = app.runs.add_event(c.AddRunEvent(run=run, event=field(form, "event", 100), on=_on(form, lang),
-                                           place=field(form, "place", 300), topic=field(form, "topic", 300)), lang)
+                                           place=field(form, "place"), topic=field(form, "topic")), lang)
     return f"tagung-{row.event}"
 
 
@@ -118,7 +118,7 @@ def _attend(app: Application, run: str, form: FormData, _principal: Principal, l
     """Attendance of one participant: the count always, names (one a line) only of people who
     consented to be named."""
     event = field(form, "event", 100)
-    names = [line.strip() for line in field(form, "names", 20_000).splitlines() if line.strip()]
+    names = [line.strip() for line in field(form, "names").splitlines() if line.strip()]
     app.runs.attend(c.RecordEventAttendance(run=run, event=event, ags=field(form, "ags", 20), count=_count(form, lang),
                                             names=names), lang)
     return f"tagung-{event}"
@@ -138,9 +138,9 @@ CHANGES: dict[str, Change] = {
 def form_id(change: str, found: Change, form: FormData) -> str:
     """Which form of the page was sent: the change, and what it is about where there is one form
     per conference, participant or advisor (the form adding a conference says ``new``)."""
-    if found.item is None or field(form, "new", 2) == "1":
+    if found.item is None or peek(form, "new") == "1":
         return change
-    return f"{change}-{field(form, found.item, 320)}"
+    return f"{change}-{peek(form, found.item, 320)}"
 
 
 def _refusal(exc: ZyklusError | FieldRefused, text_fields: dict[str, str], lang: Language) -> dict[str, Any]:
@@ -149,6 +149,8 @@ def _refusal(exc: ZyklusError | FieldRefused, text_fields: dict[str, str], lang:
     if isinstance(exc, FieldRefused):
         return {"field": exc.name, "message_key": exc.message_key,
                 "message": exc.error.render(lang) if exc.error is not None else None}
+    if isinstance(exc, FieldTooLong):
+        return {"field": exc.name, "message": exc.render(lang)}
     named = str(exc.params.get("field", ""))
     return {"field": FIELD_OF_CODE.get(exc.code or "") or text_fields.get(named, named or None),
             "message": exc.render(lang)}
@@ -185,7 +187,7 @@ def add_run(request: Request, form: Form) -> Response:
     lang = language(request)
     try:
         created = door(request).runs.add(c.AddRun(
-            run=field(form, "run", 100), name=field(form, "name", 300), organiser=field(form, "organiser", 300),
+            run=field(form, "run", 100), name=field(form, "name"), organiser=field(form, "organiser"),
             workflow=field(form, "workflow", 100) or DEFAULT_WORKFLOW, state=field(form, "state", 2),
             starts_on=form_date(form, "starts_on", lang),
             ends_on=form_date(form, "ends_on", lang),
@@ -250,7 +252,7 @@ def award_run(request: Request, run: str, form: Form) -> Response:
     principal, lang = _visible(request, run, RunAction.MANAGE)
     try:
         result = door(request).runs.award(c.AwardRun(run=run, on=_on(form, lang),
-                                                     by=field(form, "by", 300).strip() or None,
+                                                     by=field(form, "by").strip() or None,
                                                      actor=principal.email), lang)
     except (ZyklusError, FieldRefused) as exc:
         return _run_page(request, run, status_code=422, failed={

@@ -175,8 +175,9 @@ def corrected_note(item: RatedIndicator, lang: Language) -> str | None:
             return t("report.corrected.changed", lang, year=c.year, kept=number(c.kept), now=number(c.now))
         if c.kept is not None:
             return t("report.corrected.removed", lang, year=c.year, kept=number(c.kept))
-        return t("report.corrected.added" if c.known else "report.corrected.now", lang, year=c.year,
-                 now=number(c.now or 0.0))
+        if c.known:
+            return t("report.corrected.added", lang, year=c.year, now=number(c.now or 0.0))
+        return t("report.corrected.now", lang, year=c.year, now=number(c.now or 0.0))
     return t("report.corrected_since", lang, changes="; ".join(change(c) for c in item.corrections))
 
 

@@ -40,6 +40,11 @@ def test_the_timeline_is_the_cycles_plan_as_status_and_evaluate_date_it(door: Ap
 
 
 def test_the_recent_history_is_the_latest_eight_entries_newest_first(door: Application) -> None:
+    """Each entry in the words `zyklus history` uses (zyklus.app.history_text)."""
+    from html import escape as html_escape
+
+    from zyklus.app.history_text import describe
+
     drive_to(door.service, "strategy")
     history = door.cycles.history(AGS, 1)
     assert len(history) > 8
@@ -47,4 +52,4 @@ def test_the_recent_history_is_the_latest_eight_entries_newest_first(door: Appli
     section = html[html.index('id="zuletzt"'):]
     items = re.findall(r"<li>(.*?)</li>", section[:section.index("</ul>")], re.S)
     assert [re.sub(r"\s+", " ", item).strip() for item in items] == [
-        f"{format_date(e.on, 'de')}: {e.fact_label or e.to_label or e.kind} – {e.actor}" for e in history[-8:][::-1]]
+        html_escape(f"{format_date(e.on, 'de')}: {describe(e, 'de')} – {e.actor}") for e in history[-8:][::-1]]

@@ -63,15 +63,30 @@ def masked_url(url: str) -> str:
         return scrub(url)
 
 
+def _scrubbed_argument(value: object) -> object:
+    """A log argument without secrets, still fit for its place in the format: numbers stay numbers
+    (``%d``), anything else becomes its scrubbed text (``%s``)."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return scrub(value if isinstance(value, str) else str(value))
+
+
 def install_log_scrubber() -> None:
-    """Scrub every log record, its message and its traceback, whichever handler prints it."""
+    """Scrub every log record, its message, its arguments and its traceback, whichever handler
+    prints it. The arguments stay arguments: a formatter may read them one by one (uvicorn's
+    access log unpacks client, method, path, version and status), so they are not folded into the
+    message."""
     previous = logging.getLogRecordFactory()
     if getattr(previous, "zyklus_scrubber", False):
         return
 
     def factory(*args, **kwargs) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        record.msg, record.args = scrub(record.getMessage()), None
+        record.msg = scrub(record.msg if isinstance(record.msg, str) else str(record.msg))
+        if isinstance(record.args, dict):
+            record.args = {key: _scrubbed_argument(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(_scrubbed_argument(value) for value in record.args)
         if record.exc_info:
             record.exc_text = scrub("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
         return record

@@ -135,6 +135,22 @@ def people(n: int | None, lang: Language = "de") -> str:
     return tn("people", n or 0, lang)
 
 
+_OS_ERRORS = {"ENOENT": "os.not_found", "EACCES": "os.denied", "EPERM": "os.denied", "EISDIR": "os.is_directory",
+              "ENOTDIR": "os.not_directory", "ENOSPC": "os.no_space", "EROFS": "os.read_only", "EEXIST": "os.exists"}
+
+
+def os_reason(exc: BaseException, lang: Language = "de") -> str:
+    """Why a file could not be read or written, in the reader's language: the operating system
+    says it in English ("No such file or directory"); the common cases have a text of their own,
+    anything else keeps the system's words."""
+    import errno
+
+    name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
+    if name in _OS_ERRORS:
+        return t(_OS_ERRORS[name], lang)
+    return str(getattr(exc, "strerror", None) or exc)
+
+
 def format_date(value: dt.date | str | None, lang: Language = "de") -> str:
     """German text writes 15.03.2027 (DIN 5008 numeric form); English text uses ISO 8601.
     ISO strings are accepted too: status and history travel as JSON-ready dicts."""

@@ -96,7 +96,7 @@ def single_line(value: str, field: str, lang: Language = "de", limit: int = MAX_
 def text(value: str, field: str, lang: Language = "de", limit: int = MAX_TEXT) -> str:
     """Free text may span lines, but not carry other control characters or be unbounded."""
     if CONTROL_IN_TEXT.search(value):
-        raise InvalidInput(m("text.control", lang, field=field))
+        raise InvalidInput(m("text.control_multiline", lang, field=field))
     if len(value) > limit:
         raise InvalidInput(m("text.too_long", lang, field=field, length=len(value), limit=limit))
     return value.strip()
@@ -218,3 +218,9 @@ def database_url(url: str, lang: Language = "de") -> str:
     except (ArgumentError, ValueError) as exc:
         raise InvalidInput(m("db.url_invalid", lang, problem=type(exc).__name__)) from None
     return url
+
+
+def visible(text: str) -> str:
+    """Typed text as it can be quoted in one line on a terminal: control characters (an escape
+    sequence, a line break) written as escapes instead of acting."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)

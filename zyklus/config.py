@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.errors import ConfigError
-from engine.i18n import Language, m, t
+from engine.i18n import Language, m, os_reason, t
 
 SECRET_KEYS = {"password": "ZYKLUS_SMTP_PASSWORD", "smtp_password": "ZYKLUS_SMTP_PASSWORD",
                "secret_key": "ZYKLUS_SECRET_KEY", "session_secret": "ZYKLUS_SECRET_KEY"}
@@ -298,7 +298,7 @@ def _read_toml(path: Path, shown: str, lang: Language) -> dict[str, Any]:
     except RecursionError:
         raise ConfigError(m("config.malformed", lang, path=shown, error=t("config.too_deep", lang))) from None
     except OSError as exc:
-        raise ConfigError(m("config.unreadable", lang, path=shown, error=exc.strerror or exc)) from None
+        raise ConfigError(m("config.unreadable", lang, path=shown, error=os_reason(exc, lang))) from None
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -315,6 +315,11 @@ def load_settings(explicit: str | None = None, lang: Language = "de") -> Setting
     """Load and validate the whole configuration before any command runs; raise ConfigError with
     one line on the first problem. Unknown keys are refused, not ignored: a typo such as
     `hostname` would otherwise silently send every mail to the maildir."""
+    asked = os.environ.get("ZYKLUS_LANG")
+    if asked and asked not in ("de", "en"):  # would otherwise fall back to German unseen
+        from engine.validate import visible
+
+        raise ConfigError(m("config.env_language", lang, value=visible(asked)))
     candidate = explicit or os.environ.get("ZYKLUS_CONFIG")
     path: Path | None
     if candidate:

@@ -27,7 +27,7 @@ from engine.db.tables import Cycle, Person
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.events import (CycleEvent, IndicatorsAdded, IndicatorValueRecorded, MeasureStatusChanged,
                            ValuesDueChanged)
-from engine.i18n import format_date, m, t
+from engine.i18n import format_date, m, os_reason, t
 from engine.indicators import spec as specs
 from engine.indicators.catalogue import catalogue
 from engine.indicators.csv_import import ImportRejected, decode, parse_csv
@@ -236,7 +236,7 @@ class Programme:
         try:
             return Path(path).read_bytes()
         except OSError as exc:
-            raise InvalidInput(m("import.unreadable", self.lang, file=str(path), error=exc.strerror or exc)) from None
+            raise InvalidInput(m("import.unreadable", self.lang, file=str(path), error=os_reason(exc, self.lang))) from None
 
     def set_target(self, ags: str, key: str, year: int | str, value: float | str, *,
                    actor: str) -> tuple[Indicator, IndicatorTarget]:

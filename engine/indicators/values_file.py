@@ -27,7 +27,7 @@ from typing import Any
 
 from engine import validate
 from engine.errors import InvalidInput
-from engine.i18n import Language, Message, m, t
+from engine.i18n import Language, Message, m, os_reason, t
 from engine.indicators import spec as specs
 from engine.indicators.csv_import import decode, delimiter_of
 from engine.numbers import parse_number, write_number
@@ -312,14 +312,14 @@ def write_values(path: Path, rows: Iterable[tuple[str, int, float, str | None]],
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise InvalidInput(m("values.unwritable", lang, file=str(path), error=exc.strerror or exc)) from None
+        raise InvalidInput(m("values.unwritable", lang, file=str(path), error=os_reason(exc, lang))) from None
     try:
         with os.fdopen(handle, "wb") as out:
             count = (_write_xlsx if kind == "xlsx" else _write_csv)(out, rows, notation, total, progress)
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise InvalidInput(m("values.unwritable", lang, file=str(path), error=exc.strerror or exc)) from None
+        raise InvalidInput(m("values.unwritable", lang, file=str(path), error=os_reason(exc, lang))) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -220,6 +220,18 @@ def test_a_missing_config_file_named_by_the_environment(tmp_path: Path, monkeypa
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(("value", "line"), [("fr", "ZYKLUS_LANG: „fr“ – erlaubt sind de und en."),
+                                             ("en\x1b[2J", "ZYKLUS_LANG: „en\\x1b[2J“ – erlaubt sind de und en.")])
+def test_a_language_the_environment_names_but_zyklus_lacks_is_refused(
+        value: str, line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_env: None, capsys) -> None:
+    """It used to fall back to German unseen, while `--lang fr` was refused."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ZYKLUS_LANG", value)
+    assert cli("status") == 1
+    assert capsys.readouterr().err == line + "\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_config_errors_speak_english_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 clean_env: None, capsys) -> None:
     monkeypatch.chdir(tmp_path)

@@ -61,3 +61,24 @@ def test_a_pdf_is_written_whole_or_not_at_all(run, tmp_path: Path, monkeypatch: 
     assert sorted(p.name for p in tmp_path.iterdir() if "pdf" in p.name) == ["bericht.pdf"]  # no neu.pdf, no temp
     assert "Bericht kann nicht nach fehlt/bericht.html geschrieben werden" in run(
         "report", AGS, "--out", "fehlt/bericht.html", code=1)
+
+
+def test_a_text_file_as_an_office_pc_saves_it_and_the_mistakes_around_it(run, tmp_path: Path) -> None:
+    """A Windows-1252 file (what Notepad and Word's "Nur Text" save) is read as the CSV import
+    reads it; a control character is refused for what it is (line breaks are fine); a missing file
+    is said in German, not in the operating system's English."""
+    (tmp_path / "latin1.txt").write_bytes("Grüße aus Erfurt,\r\nwir berichten.".encode("cp1252"))
+    assert run("report", "text", AGS, "foreword", "--file", "latin1.txt", *AS).strip() == (
+        "Text foreword gespeichert (32 Zeichen).")
+    assert json.loads(run("report", "texts", AGS, "--json"))[0]["text"] == "Grüße aus Erfurt,\nwir berichten."
+    assert run("report", "text", AGS, "foreword", "--text", "a\x01b", *AS, code=1).strip() == (
+        "foreword darf keine Steuerzeichen enthalten (Zeilenumbrüche sind erlaubt).")
+    assert run("report", "text", AGS, "foreword", "--file", "fehlt.txt", *AS, code=1).strip() == (
+        "Kann fehlt.txt nicht lesen: Datei oder Ordner nicht vorhanden")
+
+
+def test_a_report_is_written_only_as_html_or_pdf(run, tmp_path: Path) -> None:
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert run("report", AGS, "--out", "bericht.docx", code=1).strip() == (
+        "bericht.docx: ein Bericht wird als .html oder .pdf geschrieben.")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from engine import typed_input as typed
-from engine.i18n import Language, format_date, m, t, tn
+from engine.i18n import Language, format_date, m, os_reason, t, tn
 from engine.numbers import format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 from zyklus.cli.groups import PlainGroup, group
@@ -732,7 +732,11 @@ def report(
     cycle: CycleOpt = None,
 ) -> None:
     """Den Nachhaltigkeitsbericht als HTML- oder PDF-Datei erzeugen."""
+    from engine.errors import InvalidInput
+
     lang = ctx.obj.lang
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):  # HTML in a .docx would open as garbage
+        raise InvalidInput(m("report.unknown_suffix", lang, path=str(out)))
     if out.suffix.lower() == ".pdf":
         content = _programme(ctx).report_pdf(ags, cycle, lang)
     else:
@@ -760,7 +764,23 @@ def _write_whole(out: Path, content: bytes, lang: str) -> None:
             temporary.unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise InvalidInput(m("report.unwritable", lang, path=str(out), error=exc.strerror or exc)) from None
+        raise InvalidInput(m("report.unwritable", lang, path=str(out), error=os_reason(exc, lang))) from None
+
+
+def _text_file(file: Path, lang: str) -> str:
+    """A report text from a file as an office PC saves it: UTF-8 (with or without BOM), UTF-16
+    with BOM, else Windows-1252 (the CSV import's rule); an empty file is an empty text (which
+    removes it), a file that is not text at all is refused."""
+    import sys
+
+    from engine.errors import InvalidInput
+    from engine.indicators.csv_import import decode
+
+    try:
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(m("report_text.unreadable", lang, path=str(file), error=os_reason(exc, lang))) from None
+    return decode(data, str(file), lang) if data.strip() else ""  # type: ignore[arg-type]
 
 
 @report_app.command("text")
@@ -769,26 +789,18 @@ def report_text(
     ags: Annotated[str, typer.Argument()],
     kind: Annotated[str, typer.Argument(help="leitbild, foreword, next_steps, indicator:KENNUNG oder goal:KENNUNG.")],
     actor: AsOpt,
-    file: Annotated[Optional[Path], typer.Option("--file", help="Text aus dieser Datei (UTF-8; - liest die "
-                                                                "Standardeingabe).")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", help="Text aus dieser Datei (UTF-8 oder "
+                                                                "Windows-1252; - liest die Standardeingabe).")] = None,
     text: Annotated[Optional[str], typer.Option("--text", help="Der Text selbst; leer entfernt ihn.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Einen Text des Berichts schreiben: Leitbild, Vorwort, nächste Schritte, Deutung eines Ziels
     oder Indikators."""
-    import sys
-
-    from engine.errors import InvalidInput
-
     lang = ctx.obj.lang
     if (file is None) == (text is None):
         raise typer.BadParameter(t("report_text.file_or_text", lang))
     if file is not None:
-        try:
-            text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or exc
-            raise InvalidInput(m("report_text.unreadable", lang, path=str(file), error=reason)) from None
+        text = _text_file(file, lang)
     written = _programme(ctx).set_report_text(ags, kind, text or "", actor=actor, lang=lang)
     if as_json:
         print_json(written)

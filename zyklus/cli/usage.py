@@ -106,6 +106,7 @@ def _sentence(text: str) -> str:
 
 
 def shown(text: str) -> str:
-    """Typed text as it can be printed in one line on a terminal: control characters (an escape
-    sequence, a line break) are written as escapes instead of acting."""
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    """Typed text as it can be printed in one line (engine.validate.visible)."""
+    from engine.validate import visible
+
+    return visible(text)

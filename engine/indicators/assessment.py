@@ -164,6 +164,13 @@ def _structures(loaded: Loaded, lang: Language) -> dict[str, list[str]]:
 def corrected_note(item: RatedIndicator, lang: Language) -> str | None:
     """„seitdem korrigiert: 2027: 5,9 → 7,9“: what was recorded differently since a completed
     cycle kept its rating, or None."""
+    changes = corrections(item, lang)
+    return t("report.corrected_since", lang, changes=changes) if changes else None
+
+
+def corrections(item: RatedIndicator, lang: Language) -> str | None:
+    """„2027: 5,9 → 7,9; 2028: neu 6,1“, the note without its lead-in: what the report lists
+    under its own heading „Seitdem korrigiert“."""
     if not item.corrections:
         return None
 
@@ -178,7 +185,7 @@ def corrected_note(item: RatedIndicator, lang: Language) -> str | None:
         if c.known:
             return t("report.corrected.added", lang, year=c.year, now=number(c.now or 0.0))
         return t("report.corrected.now", lang, year=c.year, now=number(c.now or 0.0))
-    return t("report.corrected_since", lang, changes="; ".join(change(c) for c in item.corrections))
+    return "; ".join(change(c) for c in item.corrections)
 
 
 def as_json(assessment: Assessment) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from engine.evaluation import SYMBOLS
 from engine.i18n import Language, format_date, t, tn
-from engine.indicators.assessment import Assessment, RatedIndicator, corrected_note
+from engine.indicators.assessment import Assessment, RatedIndicator, corrections
 from engine.indicators.catalogue import indicator_name
 from engine.numbers import format_number, format_share
 from engine.report.chart import trend_chart
@@ -76,5 +76,5 @@ def render_report(assessment: Assessment, lang: Language, awards: Sequence[Any] 
         t=lambda key, **values: t(key, lang, **values), tn=lambda key, n, **values: tn(key, n, lang, **values),
         lang=lang, name=lambda row: indicator_name(row, lang), symbols=SYMBOLS, glyphs=GLYPHS, rules=RULES,
         number=lambda value, decimals: format_number(value, decimals, lang), chart=lambda item: _chart(item, lang),
-        corrected=lambda item: corrected_note(item, lang))
+        corrected=lambda item: corrections(item, lang))
     return env.get_template("report.html.j2").render(a=assessment, awards=list(awards))

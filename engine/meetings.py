@@ -214,9 +214,10 @@ class Meetings:
 
     # -- helpers --------------------------------------------------------------------------------
     def _moment(self, starts_at: dt.datetime) -> dt.datetime:
-        """A start typed without zone is local time in the configured zone."""
+        """A start typed without zone is local time in the configured zone; one the change to
+        summer time skips is refused (validate.in_zone)."""
         validate.in_range(starts_at.date(), starts_at.isoformat(), self.service.lang)
-        return starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=self.service.tz)
+        return starts_at if starts_at.tzinfo else validate.in_zone(starts_at, self.service.tz, self.service.lang)
 
     def _place(self, place: str) -> str:
         return validate.single_line(place, t("meeting.field.place", self.service.lang), self.service.lang)

@@ -683,6 +683,12 @@ class Service:
             if not effective_roles(person.roles) & {"coordination"}:
                 raise PermissionDenied(m("permission.denied", self.lang, email=person.email, trigger="deadline",
                                          roles=t("role.coordination", self.lang)))
+            if due < cycle.phase_entered_on:
+                raise InvalidInput(m("deadline.before_phase", self.lang, due=format_date(due, self.lang),
+                                     since=format_date(cycle.phase_entered_on, self.lang)))
+            if due < self.today():
+                raise InvalidInput(m("deadline.past", self.lang, due=format_date(due, self.lang),
+                                     today=format_date(self.today(), self.lang)))
             previous_due = cycle.due_on
             self.compare_and_set(session, cycle, loaded.municipality.ags, due_on=due)
             self.add_history(session, cycle, on=self.today(), actor=person.email, kind="deadline",

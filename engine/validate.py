@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from engine.errors import InvalidInput
-from engine.i18n import Language, m, t
+from engine.i18n import Language, format_date, m, t
 
 if TYPE_CHECKING:
     from email_validator import ValidatedEmail
@@ -196,6 +196,17 @@ def local_moment(value: str, lang: Language = "de") -> dt.datetime:
         raise InvalidInput(m("meeting.when_invalid", lang, value=value)) from None
     in_range(parsed.date(), value, lang)
     return parsed
+
+
+def in_zone(value: dt.datetime, tz: dt.tzinfo, lang: Language = "de") -> dt.datetime:
+    """A local time as typed (no zone) in the configured zone. A time the change to summer time
+    skips (02:30 on 31.03.2030 in Europe/Berlin) does not exist: refused, not moved to 03:30. A
+    time the change back repeats (02:30 on 27.10.2030) is its first occurrence, still summer
+    time (+02:00), as Python's ``fold=0`` reads it; docs/meetings.md says so."""
+    local = value.replace(tzinfo=tz, fold=0)
+    if local.astimezone(dt.timezone.utc).astimezone(tz).replace(tzinfo=None) != value.replace(fold=0):
+        raise InvalidInput(m("time.skipped", lang, time=value.strftime("%H:%M"), day=format_date(value.date(), lang)))
+    return local
 
 
 def identifier(value: int, field: str, lang: Language = "de") -> int:

@@ -9,13 +9,12 @@ cancelled by mail).
 
 from __future__ import annotations
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from engine.db.tables import Cycle
 from engine.i18n import Language
 from engine.service import Service
-from notifications.compose import calendar_item
+from notifications.compose import calendar_item, current_deadline
 from notifications.ics import DeadlineItem, deadline_calendar
 from notifications.planning import CYCLE_WIDE
 from notifications.tables import Timer
@@ -29,11 +28,10 @@ def export(service: Service, ags: str, domain: str, lang: Language) -> bytes:
                                                   Cycle.status == "running")).all()
         for cycle in cycles:
             definition = service.definition(session, cycle.definition_id)
-            if cycle.due_on is not None:
-                sequence = session.exec(select(func.max(Timer.sequence)).where(
-                    Timer.cycle_id == cycle.id, Timer.phase == cycle.phase)).one() or 0
+            due_on, sequence = current_deadline(session, cycle)
+            if due_on is not None:
                 timer = Timer(cycle_id=cycle.id, phase=cycle.phase, kind="due", rule="due", sequence=sequence,
-                              fire_on=cycle.due_on, fire_at=service.clock.now(), due_on=cycle.due_on, roles=[])
+                              fire_on=due_on, fire_at=service.clock.now(), due_on=due_on, roles=[])
                 item = calendar_item(timer, definition, municipality, cycle, lang, domain)
                 items[item.uid] = item
             for timer in session.exec(select(Timer).where(Timer.cycle_id == cycle.id,

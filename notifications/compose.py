@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from engine.clock import to_db
@@ -78,6 +79,7 @@ class Composer:
         without it. ``programme`` is the cycle's programme structure, batched like ``facts`` (the
         structure guard in the quoted status reads it)."""
         definition = definition or self.service.definition(session, cycle.definition_id)
+        stored, timer = timer, as_of_now(session, timer, cycle)
         if held_meetings is None:
             held_meetings = self.service.held_meetings(session, cycle.id)
         loaded = Loaded(municipality, cycle, definition, people, facts, held_meetings, programme or ProgrammeShape())
@@ -99,7 +101,7 @@ class Composer:
             if extra is not None:
                 context.update(extra(lang))
             rendered = self.renderer.render(TEMPLATE_FOR_KIND[timer.kind], lang, context)
-            key = outbox_key(timer, person.email)
+            key = outbox_key(stored, person.email)  # the reminder's identity, as planned
             rows.append(NewMail(
                 key=key, cycle_id=cycle.id, kind=timer.kind, recipient=person.email, recipient_name=person.name,
                 language=lang, subject=rendered.subject, text=rendered.text, html=rendered.html,
@@ -162,6 +164,29 @@ class Composer:
         item = calendar_item(timer, definition, municipality, cycle, lang, self.settings.domain,
                              organizer=self.settings.sender, attendees=attendees)
         return deadline_calendar([item], stamp=now, method="CANCEL" if timer.kind == "cancel" else "REQUEST")
+
+
+def current_deadline(session: Session, cycle: Cycle) -> tuple[dt.date | None, int]:
+    """The current phase's due date and its calendar generation (SEQUENCE) as they are now: the
+    cycle's ``due_on`` and the highest SEQUENCE planned for the phase. `zyklus calendar` and every
+    mail composed about the phase's deadline read them here, so they cannot tell different dates."""
+    sequence = session.exec(select(func.max(Timer.sequence)).where(
+        Timer.cycle_id == cycle.id, Timer.phase == cycle.phase)).one()
+    return cycle.due_on, sequence or 0
+
+
+def as_of_now(session: Session, timer: Timer, cycle: Cycle) -> Timer:
+    """The "phase begins" reminder is planned with the due date of the moment the phase was
+    entered; a deadline moved before it is sent (`deadline set` right after `advance`) re-plans the
+    deadline reminders but not this one. Composed, it announces the deadline as it is then, with
+    the entry's current SEQUENCE. Only a copy changes: the timer row stays as planned, and a mail
+    already composed keeps its stored text."""
+    if timer.kind != "enter" or timer.phase != cycle.phase or cycle.status != "running":
+        return timer
+    due_on, sequence = current_deadline(session, cycle)
+    if (due_on, sequence) == (timer.due_on, timer.sequence):
+        return timer
+    return Timer(**{**timer.model_dump(), "due_on": due_on, "sequence": sequence})
 
 
 def calendar_uid(timer: Timer, municipality: Municipality, cycle: Cycle, domain: str) -> str:

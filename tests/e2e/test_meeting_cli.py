@@ -81,6 +81,9 @@ def test_a_meeting_from_planning_to_its_results(db: Path) -> None:
 @pytest.mark.parametrize(("args", "expect"), [
     (("--group", "steering_group", "--on", "2027-02-30T17:00"), "2027-02-30T17:00"),
     (("--group", "beirat", "--on", "2027-05-03T17:00"), "Unbekannte Arbeitsstruktur 'beirat'"),
+    # walkthrough #30: the change to summer time skips 02:00-03:00 on 28.03.2027 in Europe/Berlin
+    (("--group", "core_team", "--on", "2027-03-28T02:30"),
+     "02:30 gibt es am 28.03.2027 nicht (Umstellung auf Sommerzeit)."),
     (("--group", "steering_group", "--on", "2027-05-03T17:00", "--agenda", "Punkt 1\x07"),
      "Tagesordnung darf keine"),
 ])
@@ -93,3 +96,23 @@ def test_bad_input_is_one_line_and_changes_nothing(db: Path, args: tuple[str, ..
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and expect in result.stderr, result.stderr
     assert dump(db) == before
+
+
+def test_a_skipped_time_is_refused_in_english_too_and_a_change_to_it_as_well(db: Path) -> None:
+    result = run(db, "--lang", "en", "meeting", "add", AGS, "--as", ANNA, "--group", "core_team",
+                 "--on", "2027-03-28T02:00", "--place", "Rathaus", "--agenda", "a")
+    assert result.returncode == 1
+    assert result.stderr == "02:00 does not exist on 2027-03-28 (clocks go forward to summer time).\n"
+    meeting = as_json(db, "meeting", "add", AGS, "--as", ANNA, "--group", "core_team", "--on", "2027-03-28T03:00",
+                      "--place", "Rathaus", "--agenda", "a")
+    assert meeting["starts_at"] == "2027-03-28T03:00:00+02:00"
+    before = dump(db)
+    moved = run(db, "meeting", "change", str(meeting["id"]), "--as", ANNA, "--on", "2027-03-28T02:59")
+    assert moved.returncode == 1 and "02:59 gibt es am 28.03.2027 nicht" in moved.stderr
+    assert dump(db) == before
+
+
+def test_a_time_the_autumn_change_repeats_is_its_first_occurrence_in_summer_time(db: Path) -> None:
+    meeting = as_json(db, "meeting", "add", AGS, "--as", ANNA, "--group", "core_team", "--on", "2027-10-31T02:30",
+                      "--place", "Rathaus", "--agenda", "a")
+    assert meeting["starts_at"] == "2027-10-31T02:30:00+02:00"

@@ -211,3 +211,23 @@ def test_a_programme_date_the_new_version_drops_is_cancelled(
     assert mail["Subject"] == "Kalendereintrag entfällt: 1. Netzwerktagung am 04.03.2027 (Erfurt)"
     assert {t.phase for t in rig.timers(kind="cancel")} == {""}  # the deadline of the phase still applies
     rig.service.engine.dispose()
+
+
+def test_a_phase_begin_mail_composed_after_a_moved_deadline_announces_the_moved_one(
+        rig: Rig, smtp_handler: ScriptedHandler) -> None:
+    """Walkthrough #18: the deadline is moved before the first sweep sends "the phase begins".
+    That mail is composed after the move, so it names the moved date and carries the entry that
+    `zyklus calendar` has (same SEQUENCE), not the one planned when the phase was entered."""
+    from notifications.calendar_export import export
+
+    rig.service.set_deadline(AGS, "2027-04-30", actor=COORDINATOR, reason="Ratssitzung später")
+    rig.at(local(2027, 1, 4, 9, 5)).sweep()
+
+    [mail] = [m for m in by_recipient(smtp_handler)[COORDINATOR] if m["Subject"].startswith("Neue Phase")]
+    text = mail.get_body(("plain",)).get_content()
+    assert "30.04.2027" in text and "05.04.2027" not in text
+    method, mailed, _ = calendar_of(mail)
+    exported = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(export(rig.service, AGS, DOMAIN, "de")).walk("VEVENT")}
+    assert method == "REQUEST"
+    assert (mailed.start, mailed["SEQUENCE"]) == (exported[UID].start, exported[UID]["SEQUENCE"]) == (
+        dt.date(2027, 4, 30), 1)

@@ -87,6 +87,19 @@ def test_a_day_that_does_not_exist_is_shown_beside_the_form(client) -> None:  # 
     assert door.meetings.list(AGS) == []
 
 
+def test_a_time_the_change_to_summer_time_skips_is_shown_beside_the_form(client) -> None:  # noqa: ANN001
+    """Walkthrough #30: 02:30 on 28.03.2027 does not exist in Europe/Berlin; refused, not moved."""
+    http, door, _clock = client
+    token = csrf_of(http.get(f"/kommunen/{AGS}").text)
+    answer = http.post(f"/kommunen/{AGS}/sitzungen",
+                       data={"csrf": token, "group": "steering_group", "starts_at": "2027-03-28T02:30",
+                             "place": "Rathaus", "agenda": "Leitlinien"})
+    assert answer.status_code == 422
+    assert 'id="meeting-error" role="alert"' in answer.text
+    assert "02:30 gibt es am 28.03.2027 nicht (Umstellung auf Sommerzeit)." in answer.text
+    assert door.meetings.list(AGS) == []
+
+
 def test_an_empty_place_is_shown_at_the_place_and_a_multiline_agenda_is_kept(client) -> None:  # noqa: ANN001
     http, door, _clock = client
     answer = plan(http, "2027-03-01T17:00", " ", "1. Leitlinien\r\n2. Ziele")

@@ -137,9 +137,13 @@ class Cycles:
         before = service.status(command.ags)
         cycle = service.set_deadline(command.ags, command.due, actor=command.actor, reason=command.reason,
                                      expected_version=command.expected_version)
+        from engine.dates import holiday_name
+
+        place = self.municipality(command.ags, lang)
         return DeadlineSetDTO(ags=before["ags"], cycle=cycle.number, phase=cycle.phase,
                               phase_label=before["phase_label"], due_on=cycle.due_on,
-                              previous_due_on=before["due_on"])
+                              previous_due_on=before["due_on"],
+                              holiday=holiday_name(cycle.due_on, place.state, place.catholic_holidays))
 
     def comment(self, command: c.Comment, lang: Language = "de") -> HistoryEntryDTO:
         """A remark on the latest cycle, on record in its history; returns that entry (the last

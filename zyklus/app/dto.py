@@ -251,6 +251,9 @@ class DeadlineSetDTO(DTO):
     phase_label: str
     due_on: dt.date
     previous_due_on: dt.date | None
+    holiday: str | None = None
+    """The public holiday the date falls on in the municipality's Land (German name): a date set
+    by hand is taken as given, not moved off it like a computed one."""
 
 
 # -- history and cycles ------------------------------------------------------------------------

@@ -282,8 +282,10 @@ def deadline_set(
     app = ctx.obj
     command = commands().SetDeadline(ags=ags, due=day(due, app.lang), actor=actor, reason=reason)
     moved = app.door.cycles.set_deadline(command, app.lang)
-    typer.echo(t("deadline.set", app.lang, ags=moved.ags, phase=moved.phase_label,
-                 due=format_date(moved.due_on, app.lang)))
+    line = t("deadline.set", app.lang, ags=moved.ags, phase=moved.phase_label, due=format_date(moved.due_on, app.lang))
+    if moved.holiday:
+        line += " " + t("deadline.on_holiday", app.lang, holiday=moved.holiday)
+    typer.echo(line)
 
 
 def parse_roles(values: Iterable[str]) -> list[str]:

@@ -34,7 +34,7 @@ Form = Annotated[FormData, Depends(checked_form)]
 MeetingId = Annotated[int, Path(ge=1, le=2**62)]
 """A meeting id the database can hold: anything else is not found before a query."""
 
-_FIELD_BY_CODE = {"meeting.when_invalid": "starts_at", "date.range": "starts_at",
+_FIELD_BY_CODE = {"meeting.when_invalid": "starts_at", "date.range": "starts_at", "time.skipped": "starts_at",
                   "meeting.duration_invalid": "duration", "meeting.count_invalid": "count",
                   "meeting.count_below_people": "count", "meeting.not_yet": "count", "person.unknown": "people"}
 _FIELD_BY_LABEL = {"meeting.field.place": "place", "meeting.field.agenda": "agenda",

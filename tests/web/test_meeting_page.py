@@ -173,6 +173,7 @@ def test_attendance_by_name_names_only_who_consented(door: Application, today: M
 @pytest.mark.parametrize(("typed", "field", "says"), [
     ({"count": "1", "people": [CARLA, COORDINATOR]}, "count", "1"),
     ({"count": "viele"}, "count", "viele"),
+    ({"count": "²"}, "count", "²"),  # a digit to str.isdigit, none to int(): it was a 500
     ({"count": "3", "people": ["niemand@erfurt.de"]}, "people", "niemand@erfurt.de"),
     ({"count": "3", "people": ["kein Name"]}, "people", "kein Name"),
 ])

@@ -78,7 +78,7 @@ def test_an_administrator_adds_a_run_with_its_conference_plan(door: Application)
 @pytest.mark.parametrize(("fields", "input_id", "text"), [
     ({"starts_on": "2029-01-07", "ends_on": "2028-12-31"}, "neuer-durchgang-ends_on",
      "Das Ende des Durchgangs (31.12.2028) liegt vor seinem Beginn (07.01.2029)."),
-    ({"starts_on": "31.02.2029"}, "neuer-durchgang-starts_on", "2029-02-31"),
+    ({"starts_on": "31.02.2029"}, "neuer-durchgang-starts_on", "31.02.2029&#39;: erwartet wird TT.MM.JJJJ oder JJJJ-MM-TT"),
     ({"run": RUN}, "neuer-durchgang-run", RUN),
     ({"run": "GNK 2029"}, "neuer-durchgang-run", "Kleinbuchstaben"),
     ({"name": " "}, "neuer-durchgang-name", ""),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 import unicodedata
 from collections.abc import Iterable
@@ -276,7 +277,7 @@ class Accounts:
                 raise refused
             if row.locked_until is not None and row.locked_until > now:
                 raise LoginRefused(m("account.login.locked", lang,
-                                     minutes=max(1, int((row.locked_until - now).total_seconds() // 60) + 1)))
+                                     minutes=max(1, math.ceil((row.locked_until - now).total_seconds() / 60))))
             try:
                 hasher.verify(row.password_hash, password[:PASSWORD_MAX])
             except (VerificationError, InvalidHashError):

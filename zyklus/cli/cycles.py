@@ -129,12 +129,20 @@ def record(
     on: OnOpt = None,
 ) -> None:
     """Einen Nachweis erfassen."""
+    from engine.errors import InvalidInput
     from engine.facts import parse_assignments
+    from engine.i18n import m
 
     app = ctx.obj
     when = day(on, app.lang)
     values = parse_assignments(assignments, app.lang)
-    result = app.door.cycles.record(commands().RecordFact(ags=ags, fact=fact, actor=actor, values=values, on=when), app.lang)
+    try:
+        result = app.door.cycles.record(commands().RecordFact(ags=ags, fact=fact, actor=actor, values=values, on=when),
+                                        app.lang)
+    except InvalidInput as exc:  # the engine's sentence names no option; here it is --set
+        if exc.code != "field.missing":
+            raise
+        raise InvalidInput(m("field.missing_cli", app.lang, **exc.params)) from None
     typer.echo(t("fact.recorded", app.lang, fact=result.label, ags=result.ags, on=format_date(result.on, app.lang)))
 
 

@@ -6,14 +6,17 @@ the door comes from the composition root, so the web app is no second place that
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -108,15 +111,30 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        """A body that is no JSON, a field of the wrong type, a bad query parameter: 422, saying where."""
+        """A body that is no JSON, a field of the wrong type, a bad query parameter: 422, saying
+        where (a page: its error page; a malformed number in a page's path names nothing: 404)."""
         errors = [{"loc": [str(part) for part in error.get("loc", ())], "type": error.get("type"),
                    "msg": error.get("msg")} for error in exc.errors()]
-        where = "; ".join(".".join(e["loc"]) + ": " + str(e["msg"]) for e in errors[:5])
         if not _is_api(request):
-            return await request_validation_exception_handler(request, exc)
+            return _page_refusal(request, exc.errors())
+        where = "; ".join(".".join(e["loc"]) + ": " + str(e["msg"]) for e in errors[:5])
         refused = InvalidInput(m("request.invalid", api_language(request), errors=where[:1000]))
         refused.params = {"errors": json_safe(errors)}
         return _problem(request, refused)
+
+    @app.exception_handler(ValidationError)
+    async def _command_invalid(request: Request, exc: ValidationError) -> Response:
+        """The last resort for a value a page or the API passed to a door command unread (each
+        should read it with the engine's rules first): 422, nothing changed, never a 500. A
+        ValidationError of anything else is a bug and goes on to the handler of bugs."""
+        if exc.title not in _command_names():
+            raise exc
+        if _is_api(request):
+            where = "; ".join(".".join(str(p) for p in e.get("loc", ())) + ": " + str(e.get("msg"))
+                              for e in exc.errors()[:5])
+            return _problem(request, InvalidInput(m("request.invalid", api_language(request), errors=where[:1000])))
+        return render(request, "error.html.j2", status_code=422, title_key="web.error.title",
+                      message_key="web.error.invalid_input.text")
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
@@ -126,6 +144,37 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
         return PlainTextResponse("Internal Server Error", status_code=500)
 
     return app
+
+
+def _page_refusal(request: Request, errors: Sequence[Any]) -> Response:
+    """A page's address with a value of the wrong kind (``?zyklus=abc``): the error page naming
+    it; one in the path (``/sitzungen/abc``) names no page, so it is not found."""
+    from zyklus.web.context import language
+    from zyklus.web.i18n import gettext_for
+
+    first = errors[0] if errors else {}
+    where = tuple(first.get("loc", ()))
+    if not where or where[0] == "path":
+        return render(request, "error.html.j2", status_code=404, title_key="web.error.not_found.title",
+                      message_key="web.error.not_found.text")
+    value = str(first.get("input", ""))
+    shown = value if len(value) <= 60 else value[:60] + "…"
+    text = gettext_for(language(request))[0]("web.error.bad_parameter") % {"name": str(where[-1])[:60],
+                                                                           "value": shown}
+    return render(request, "error.html.j2", status_code=422, title_key="web.error.title", message=text)
+
+
+@cache
+def _command_names() -> frozenset[str]:
+    """The door's command models by name (a ValidationError says which model it is about)."""
+    from zyklus.app import commands
+
+    found, todo = set(), [commands.Command]
+    while todo:
+        kind = todo.pop()
+        found.add(kind.__name__)
+        todo.extend(kind.__subclasses__())
+    return frozenset(found)
 
 
 def _is_api(request: Request) -> bool:

@@ -4,16 +4,42 @@ the refusal tied to the input it came from, so the page shows its message at tha
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from engine import typed_input as typed
-from engine.errors import ZyklusError
-from engine.i18n import Language
+from engine import validate
+from engine.errors import InvalidInput, NotFound, ZyklusError
+from engine.i18n import Language, m
 from zyklus.web.context import field
-from zyklus.web.pages.municipality import iso_date
+
+_GERMAN_DATE = re.compile(r"\s*([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\s*")
+
+
+def iso_date(value: str) -> str:
+    """A date as typed into a form: the browser's date input sends 2027-03-15; a person typing
+    into a plain field writes 15.03.2027. The engine takes ISO only."""
+    match = _GERMAN_DATE.fullmatch(value)
+    return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else value.strip()
+
+
+def web_day(text: str | None, lang: Language, blank: str | None = None) -> dt.date | str | None:
+    """A date typed into a form, in either of the forms a page takes (15.03.2027, 2027-03-15),
+    read by the engine's rule (typed_input.day; empty: ``blank``). A malformed or impossible
+    one is refused naming both forms and what was typed, not the ISO text made of it."""
+    if text is None or not text.strip():
+        return None if text is None else blank
+    try:
+        return typed.day(iso_date(text), lang)
+    except InvalidInput as exc:
+        if exc.code == "date.invalid":
+            raise InvalidInput(m("date.invalid_typed", lang, value=text.strip())) from None
+        if exc.code == "date.range":
+            raise InvalidInput(m("date.range", lang, **{**exc.params, "value": text.strip()})) from None
+        raise
 
 
 class FieldRefused(Exception):
@@ -39,4 +65,13 @@ def form_date(form: FormData, name: str, lang: Language, *, missing: str | None 
     text = field(form, name, 20)
     if not text.strip() and missing is not None:
         raise FieldRefused(name, message_key=missing)
-    return read_at(name, lambda: typed.day(iso_date(text), lang))
+    return read_at(name, lambda: web_day(text, lang))
+
+
+def cycle_number(zyklus: int | None, ags: str, lang: Language) -> int | None:
+    """``?zyklus=`` as a page reads it: a number no cycle can have (0, negative, beyond the
+    database's integer column) is a cycle the municipality does not have, said as for 99."""
+    if zyklus is None or 1 <= zyklus <= validate.DB_INT_MAX:
+        return zyklus
+    shown = str(zyklus) if len(str(zyklus)) <= 30 else f"{str(zyklus)[:30]}…"
+    raise NotFound(m("cycle.number_unknown", lang, ags=ags, number=shown))

@@ -10,6 +10,7 @@ form comes back with what was typed and the message at the field it is about.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -33,6 +34,7 @@ router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
 MeetingId = Annotated[int, Path(ge=1, le=2**62)]
 """A meeting id the database can hold: anything else is not found before a query."""
+_DIGITS = re.compile(r"[0-9]+")
 
 _FIELD_BY_CODE = {"meeting.when_invalid": "starts_at", "date.range": "starts_at", "time.skipped": "starts_at",
                   "meeting.duration_invalid": "duration", "meeting.count_invalid": "count",
@@ -113,7 +115,7 @@ def _change(app: Application, principal: Principal, meeting: MeetingDTO, form: F
     get an update only for a real one (and "nothing to change" otherwise)."""
     starts_at = validate.local_moment(field(form, "starts_at", 40), lang)
     duration = field(form, "duration", 40).strip()
-    if not duration.isdigit():
+    if not _DIGITS.fullmatch(duration):  # not isdigit(): "²" is a digit int() cannot read
         raise InvalidInput(m("meeting.duration_invalid", lang, value=duration))
     place, agenda = field(form, "place"), text_field(form, "agenda")
     changes: dict[str, Any] = {}
@@ -135,7 +137,7 @@ def _cancel(app: Application, principal: Principal, meeting: MeetingDTO, form: F
 
 def _attend(app: Application, principal: Principal, meeting: MeetingDTO, form: FormData, lang: Language) -> None:
     count = field(form, "count", 40).strip()
-    if not count.isdigit():
+    if not _DIGITS.fullmatch(count):
         raise InvalidInput(m("meeting.count_invalid", lang, value=count, limit=10_000))
     people = [value for value in form.getlist("people") if isinstance(value, str)][:1000]
     app.meetings.attend(c.RecordAttendance(id=meeting.id, actor=principal.email, count=int(count), people=people),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any
 
@@ -15,25 +14,20 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from engine.errors import Conflict, NotFound, TransitionRefused, ZyklusError
+from engine.errors import Conflict, InvalidInput, NotFound, TransitionRefused, ZyklusError
+from engine.i18n import Language, m
 from zyklus.app import commands as c
 from zyklus.app.access import Action
 from zyklus.app.dto import StatusDTO
-from zyklus.web.context import checked_form, door, field, language, line_feeds, render, state, text_field
+from zyklus.web.context import (FieldTooLong, checked_form, door, field, language, line_feeds, render, state,
+                                text_field)
 from zyklus.web.pages.access import municipality_for
+from zyklus.web.pages.forms import FieldRefused, cycle_number, read_at, web_day
+from zyklus.web.i18n import gettext_for
 from zyklus.web.pages.meetings import field_of
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
-_GERMAN_DATE = re.compile(r"\s*([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})\s*")
-
-
-def iso_date(value: str) -> str:
-    """A date as typed into a form: the browser's date input sends 2027-03-15; a person typing
-    into a plain field writes 15.03.2027. The engine takes ISO only."""
-    match = _GERMAN_DATE.fullmatch(value)
-    return f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else value.strip()
-
 
 def _timeline(request: Request, status: StatusDTO) -> list[dict[str, Any]]:
     """The cycle's plan as the engine dates it (the same due dates as `zyklus status` and the
@@ -79,21 +73,42 @@ def _fields_of(status: StatusDTO | None, fact: str) -> dict[str, str]:
 
 @router.post("/kommunen/{ags}/fakten/{fact}")
 def record_fact(request: Request, ags: str, fact: str, form: Form) -> Response:
+    """A fact of the running cycle; its dates (a date field, the day it happened) are read here,
+    in either form a page takes, so a refusal names the input and what was typed."""
     principal, municipality = municipality_for(request, ags, Action.RECORD)
     lang = language(request)
     app = door(request)
     try:
         types = _fields_of(app.cycles.status(municipality.ags, lang), fact)
-        values = {key[2:]: (iso_date(value) if types.get(key[2:]) == "date" else line_feeds(value))
+        values = {key[2:]: (_date_text(key, value, lang) if types.get(key[2:]) == "date" else line_feeds(value))
                   for key, value in form.multi_items()
                   if key.startswith("f_") and isinstance(value, str) and value.strip()}
-        on = field(form, "on", 20)
+        on = read_at("on", lambda: web_day(field(form, "on", 20), lang))
         app.cycles.record(c.RecordFact(ags=municipality.ags, fact=fact[:100], actor=principal.email, values=values,
-                                       on=iso_date(on) if on else None), lang)
-    except ZyklusError as exc:
-        return _page(request, ags, status_code=422, form_error={"fact": fact, "message": exc.render(lang),
-                                                                "typed": dict(form.multi_items())})
+                                       on=on), lang)
+    except (ZyklusError, FieldRefused) as exc:
+        refusal = exc.error if isinstance(exc, FieldRefused) else exc  # read_at ties an engine refusal
+        return _page(request, ags, status_code=422, form_error={
+            "fact": fact, "message": refusal.render(lang) if refusal is not None else "",
+            "field": _fact_input(exc), "typed": dict(form.multi_items())})
     return RedirectResponse(f"/kommunen/{municipality.ags}?erfasst={fact[:100]}#fakt-{fact[:100]}", status_code=303)
+
+
+def _date_text(key: str, value: str, lang: Language) -> str:
+    """A date field of a fact as the engine's schema takes it (ISO), read as a page's date."""
+    day = read_at(key, lambda: web_day(value, lang))
+    return day.isoformat() if day else ""
+
+
+def _fact_input(exc: ZyklusError | FieldRefused) -> str | None:
+    """The input of a fact form a refusal is about (``f_topic``, ``on``); None: the form."""
+    if isinstance(exc, FieldRefused):
+        return exc.name
+    if isinstance(exc, FieldTooLong):
+        return exc.name
+    if exc.code in ("field.missing", "field.bad_value"):
+        return f"f_{exc.params.get('field')}"
+    return None
 
 
 @router.post("/kommunen/{ags}/zyklus")
@@ -101,12 +116,9 @@ def start_cycle(request: Request, ags: str, form: Form) -> Response:
     """The first cycle of a municipality (later ones the scheduler starts by itself)."""
     _principal, municipality = municipality_for(request, ags, Action.ADVANCE)
     lang = language(request)
-    on = field(form, "on", 20)
     try:
-        from engine import validate
-
         door(request).cycles.start(c.StartCycle(ags=municipality.ags, workflow=field(form, "workflow", 100) or None,
-                                                on=validate.date(iso_date(on), lang) if on else None), lang)
+                                                on=web_day(field(form, "on", 20), lang)), lang)
     except ZyklusError as exc:
         return _page(request, ags, status_code=422, start_error=exc.render(lang))
     return RedirectResponse(f"/kommunen/{municipality.ags}?begonnen=1", status_code=303)
@@ -120,7 +132,7 @@ def advance(request: Request, ags: str, form: Form) -> Response:
     on, reason = field(form, "on", 20), text_field(form, "reason").strip()
     try:
         done = door(request).cycles.advance(
-            c.Advance(ags=municipality.ags, actor=principal.email, on=iso_date(on) if on else None,
+            c.Advance(ags=municipality.ags, actor=principal.email, on=web_day(on, lang),
                       reason=reason or None, expected=field(form, "from", 100) or None), lang)
     except Conflict as exc:
         return _page(request, ags, status_code=409, advance_error=exc.render(lang), conflict=True)
@@ -129,7 +141,8 @@ def advance(request: Request, ags: str, form: Form) -> Response:
                      advance_unmet=[guard.message for guard in exc.unmet])
     except ZyklusError as exc:
         return _page(request, ags, status_code=409 if exc.exit_code == 3 else 422,
-                     advance_error=exc.render(lang), reason=reason)
+                     advance_error=exc.render(lang), reason=reason, advance_on=on,
+                     advance_field="on" if (exc.code or "").startswith("date.") else None)
     warned = "&warnungen=1" if done.warnings else ""
     return RedirectResponse(f"/kommunen/{municipality.ags}?weiter={done.dest}{warned}", status_code=303)
 
@@ -139,9 +152,9 @@ def set_deadline(request: Request, ags: str, form: Form) -> Response:
     principal, municipality = municipality_for(request, ags, Action.ADVANCE)
     lang = language(request)
     try:
-        from engine import validate
-
-        due = validate.date(iso_date(field(form, "due", 20)), lang)
+        due = web_day(field(form, "due", 20), lang, "")
+        if not due:
+            raise InvalidInput(m("text.empty", lang, field=gettext_for(lang)[0]("web.municipality.new_due")))
         door(request).cycles.set_deadline(c.SetDeadline(ags=municipality.ags, due=due, actor=principal.email,
                                                         reason=field(form, "reason")), lang)
     except ZyklusError as exc:
@@ -190,7 +203,9 @@ HISTORY_COLUMNS = ("cycle", "seq", "at", "on", "actor", "kind", "trigger", "from
 
 def _history(request: Request, ags: str, cycle: int | None) -> tuple[Any, list[Any]]:
     _principal, municipality = municipality_for(request, ags)
-    return municipality, door(request).cycles.history(municipality.ags, cycle, language(request))
+    lang = language(request)
+    return municipality, door(request).cycles.history(municipality.ags, cycle_number(cycle, municipality.ags, lang),
+                                                      lang)
 
 
 @router.get("/kommunen/{ags}/verlauf")

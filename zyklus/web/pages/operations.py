@@ -22,6 +22,7 @@ from engine import validate
 from engine.errors import ZyklusError
 from zyklus.web.context import checked_form, door, language, render
 from zyklus.web.pages.access import admin
+from zyklus.web.pages.forms import web_day
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -107,7 +108,7 @@ def workflow_page(request: Request, name: str, start: str = "", land: str = "TH"
     shown = diagram(app.workflows.show(name, "mermaid", lang))
     errors: dict[str, str] = {}
     try:
-        day = validate.date(start[:20], lang) if start.strip() else app.today()
+        day = web_day(start[:20], lang) or app.today()
     except ZyklusError as exc:
         errors["start"] = exc.render(lang)
     try:

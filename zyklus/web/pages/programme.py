@@ -26,15 +26,13 @@ from engine.i18n import Language, m
 from engine.numbers import format_number, format_share
 from engine.report.chart import trend_chart
 from engine.report.render import GLYPHS
-from engine.validate import identifier
 from zyklus.app.access import Action
 from zyklus.app.dto import GoalLevel, IndicatorDTO
 from zyklus.app.programme import ProgrammeArea, goal_tree
 from zyklus.web.context import FIELD_LIMIT, FieldTooLong, checked_form, door, field, language, line_feeds, peek, render
 from zyklus.web.i18n import gettext_for
 from zyklus.web.pages.access import municipality_for
-from zyklus.web.pages.forms import FieldRefused, form_date, read_at
-from zyklus.web.pages.municipality import iso_date
+from zyklus.web.pages.forms import FieldRefused, cycle_number, form_date, read_at, web_day
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -262,7 +260,7 @@ def _update_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang
 
     def day(name: str) -> dt.date | str | None:
         text = _sent(form, name, 20)
-        return read_at(name, lambda: typed.day(None if text is None else iso_date(text), lang, ""))
+        return read_at(name, lambda: web_day(text, lang, ""))
 
     p.update_measure(ags, key, actor=actor, reason=_optional(form, "reason"), lang=lang,
                      title=_sent(form, "title"), goal=_sent(form, "goal", 64),
@@ -393,11 +391,6 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; for
 inline styles and data images, nothing else."""
 
 
-def cycle_number(zyklus: int | None, lang: Language) -> int | None:
-    """``?zyklus=`` beyond the database's integer column is no cycle: a message, not an overflow."""
-    return None if zyklus is None else identifier(zyklus, "zyklus", lang)
-
-
 @router.get("/kommunen/{ags}/bewertung")
 def evaluation_page(request: Request, ags: str, zyklus: int | None = None) -> Response:
     return _evaluation_page(request, ags, zyklus)
@@ -407,7 +400,7 @@ def _evaluation_page(request: Request, ags: str, zyklus: int | None = None, *, s
                      form_error: dict[str, Any] | None = None) -> Response:
     principal, municipality = municipality_for(request, ags)
     lang = language(request)
-    zyklus = cycle_number(zyklus, lang)
+    zyklus = cycle_number(zyklus, municipality.ags, lang)
     app = door(request)
     try:
         evaluation = app.programme.evaluate(municipality.ags, zyklus, lang)
@@ -454,7 +447,7 @@ def write_report_text(request: Request, ags: str, form: Form) -> Response:
 def _report(request: Request, ags: str, zyklus: int | None, *, download: bool) -> Response:
     _principal, municipality = municipality_for(request, ags)
     lang = language(request)
-    zyklus = cycle_number(zyklus, lang)
+    zyklus = cycle_number(zyklus, municipality.ags, lang)
     html = door(request).programme.report_html(municipality.ags, zyklus, lang)
     headers = {"Content-Security-Policy": REPORT_CSP, "Cache-Control": "no-store"}
     if download:
@@ -478,7 +471,7 @@ def report_pdf(request: Request, ags: str, zyklus: int | None = None) -> Respons
     """The same report as a tagged PDF to print or send to the council (needs the ``pdf`` extra)."""
     _principal, municipality = municipality_for(request, ags)
     lang = language(request)
-    zyklus = cycle_number(zyklus, lang)
+    zyklus = cycle_number(zyklus, municipality.ags, lang)
     pdf = door(request).programme.report_pdf(municipality.ags, zyklus, lang)
     suffix = f"-zyklus-{zyklus}" if zyklus is not None else ""
     return Response(pdf, media_type="application/pdf", headers={

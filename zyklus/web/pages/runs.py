@@ -34,8 +34,7 @@ from zyklus.app.access import Principal, RunAction
 from zyklus.app.dto import AwardResultDTO, RunDTO
 from zyklus.web.context import FieldTooLong, checked_form, door, field, language, peek, render, signed_in
 from zyklus.web.pages.access import admin
-from zyklus.web.pages.forms import FieldRefused, form_date, read_at
-from zyklus.web.pages.municipality import iso_date
+from zyklus.web.pages.forms import FieldRefused, form_date, read_at, web_day
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -213,7 +212,7 @@ def _award_day(request: Request, shown: RunDTO, lang: Language) -> tuple[dt.date
     if not asked:
         return fallback, None
     try:
-        return typed.day(iso_date(asked), lang) or fallback, None
+        return web_day(asked, lang) or fallback, None
     except ZyklusError as exc:
         return fallback, exc.render(lang)
 

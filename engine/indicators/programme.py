@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from engine import validate
 from engine.clock import stamp
-from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, GOAL_LEVELS, MEASURE_STATUSES, PARENT_LEVEL, Goal,
+from engine.db.indicator_tables import (DEFAULT_VALUES_DUE, GOAL_LEVELS, PARENT_LEVEL, Goal,
                                         Indicator, IndicatorTarget, IndicatorValue, Measure, MeasureEvent,
                                         MeasureIndicator)
 from engine.db.tables import Cycle, Person
@@ -31,7 +31,7 @@ from engine.i18n import format_date, m, t
 from engine.indicators import spec as specs
 from engine.indicators.catalogue import catalogue
 from engine.indicators.csv_import import ImportRejected, decode, parse_csv
-from engine.numbers import parse_number
+from engine.numbers import format_exact, parse_number
 from engine.roles import effective_roles
 from engine.service import Loaded, Service
 
@@ -668,12 +668,13 @@ class Programme:
             if value is not None:
                 number = parse_number(value, self.lang) if value != "" else None
                 if number is not None and number < 0:
-                    raise InvalidInput(m("measure.negative", self.lang, field=f"--{name}", value=value))
+                    raise InvalidInput(m("measure.negative", self.lang, field=f"--{name}",
+                                         value=format_exact(number, self.lang)))
                 out[name] = number
         if progress is not None:
             share = parse_number(progress, self.lang) if progress != "" else None
             if share is not None and not (0 <= share <= 100 and share == int(share)):
-                raise InvalidInput(m("measure.progress_invalid", self.lang, value=progress))
+                raise InvalidInput(m("measure.progress_invalid", self.lang, value=format_exact(share, self.lang)))
             out["progress"] = int(share) if share is not None else None
         return out
 

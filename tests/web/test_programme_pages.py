@@ -86,6 +86,13 @@ def test_recording_a_year_again_is_a_correction_on_record(coordinator: TestClien
     assert (entry.kind, entry.details["previous"], entry.details["value"]) == ("value_corrected", 6.8, 6.9)
 
 
+def test_the_history_page_shows_a_correction_with_every_digit(coordinator: TestClient) -> None:
+    """Rounded to the indicator's two decimals „6,875“ would read 6,88 and hide what was stored."""
+    post_form(coordinator, PAGE, f"{PAGE}/wert", {"indicator": "thg-haushalte", "year": "2024", "value": "6,875"})
+    html = coordinator.get(f"/kommunen/{AGS}/verlauf").text
+    assert "Wert korrigiert: thg-haushalte 2024: 6,8 → 6,875" in html
+
+
 def test_an_ambiguous_number_is_refused_beside_its_form_keeping_what_was_typed(coordinator: TestClient,
                                                                                door: Application) -> None:
     answer = post_form(coordinator, PAGE, f"{PAGE}/wert", {"indicator": "thg-haushalte", "year": "2025",

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from engine.i18n import Language, format_date
-from engine.numbers import format_number
+from engine.numbers import format_exact, format_number
 from zyklus.web import security
 from zyklus.web.i18n import gettext_for, negotiate
 
@@ -177,6 +177,11 @@ def build_templates() -> Environment:
     def _number(context: Any, value: float | None, decimals: int = 0) -> str:
         return format_number(value, decimals, context["lang"])
 
-    env.filters.update(date=_date, moment=_moment, number=_number)
+    @pass_context
+    def _exact(context: Any, value: float | None) -> str:
+        """A value as it was typed or stored, every digit (a correction shows what it corrected)."""
+        return format_exact(value, context["lang"])
+
+    env.filters.update(date=_date, moment=_moment, number=_number, exact=_exact)
     env.globals["url"] = _url
     return env

@@ -721,7 +721,7 @@ class Programme:
     def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: dt.date | str | None = None,
                            note: str | None = None) -> Measure:
         status = specs.measure_status(status, self.lang)
-        day = validate.date(on, self.lang) if _given(on) else self.service.today()
+        day = self.service.happened_on(on if _given(on) else None)  # a status is reached, never in advance
         note = validate.text(note, "--note", self.lang, limit=2000) if note else None
         with self.service.unit(ags) as session:
             loaded, person = self.open_for_editing(session, ags, actor)

@@ -300,6 +300,16 @@ class Service:
                                 lambda phase, start: self.due_date(loaded.municipality, loaded.definition, phase,
                                                                    start))
 
+    def happened_on(self, on: dt.date | str | None) -> dt.date:
+        """The day something that already happened happened (a fact, a measure's status): today
+        by default, any day up to today (`--on` dates it back), never after today — a date in
+        the future is refused, not stored as a row the history would list before it happens."""
+        day, today = self._on(on), self.today()
+        if day > today:
+            raise InvalidInput(m("date.after_today", self.lang, day=format_date(day, self.lang),
+                                 today=format_date(today, self.lang)))
+        return day
+
     def due_date(self, municipality: Municipality, definition: Definition, phase: str, start: dt.date) -> dt.date | None:
         duration = definition.phases[phase].duration_value if phase in definition.phases else None
         if duration is None:
@@ -538,7 +548,7 @@ class Service:
 
     def record(self, ags: str, fact: str, *, actor: str, values: dict[str, str],
                on: dt.date | str | None = None, expected_version: tuple[int, int] | None = None) -> RecordResult:
-        on = self._on(on)
+        on = self.happened_on(on)
         with self.unit(ags) as session:
             loaded = self.load(session, ags)
             self.check_version(loaded.cycle, loaded.municipality.ags, expected_version)

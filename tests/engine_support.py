@@ -10,7 +10,8 @@ import datetime as dt
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,8 +121,28 @@ def setup_municipality(service: Service, ags: str = AGS, name: str = "Erfurt",
 
 def record(service: Service, fact: str, *, ags: str = AGS, actor: str = COORDINATOR,
            on: dt.date | None = None, **overrides: str) -> None:
+    """Record ``fact`` as it happened ``on`` that day. What happened cannot be dated after today,
+    so a test's story that runs ahead of its FixedClock records the fact with the clock on that
+    day (09:00 local) and puts the clock back afterwards: the rest of the test keeps its today."""
     values = {**FACT_VALUES[fact], **overrides}
-    service.record(ags, fact, actor=actor, values={k: v for k, v in values.items() if v is not None}, on=on)
+    with on_the_day(service, on):
+        service.record(ags, fact, actor=actor, values={k: v for k, v in values.items() if v is not None}, on=on)
+
+
+@contextmanager
+def on_the_day(service: Service, on: dt.date | None) -> Iterator[None]:
+    """The service's FixedClock on ``on`` (09:00 local) while the block runs, when ``on`` lies
+    after the clock's today; else the clock as it is."""
+    clock = service.clock
+    if on is None or not isinstance(clock, FixedClock) or on <= service.today():
+        yield
+        return
+    kept = clock.moment
+    clock.moment = dt.datetime.combine(on, dt.time(9), tzinfo=service.tz)
+    try:
+        yield
+    finally:
+        clock.moment = kept
 
 
 def plan_programme(service: Service, *, ags: str = AGS, actor: str = COORDINATOR,

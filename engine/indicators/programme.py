@@ -31,7 +31,7 @@ from engine.i18n import format_date, m, os_reason, t
 from engine.indicators import spec as specs
 from engine.indicators.catalogue import catalogue
 from engine.indicators.csv_import import ImportRejected, decode, parse_csv
-from engine.numbers import parse_number
+from engine.numbers import format_exact, parse_number
 from engine.roles import effective_roles
 from engine.service import Loaded, Service
 
@@ -665,12 +665,13 @@ class Programme:
             if value is not None:
                 number = parse_number(value, self.lang) if value != "" else None
                 if number is not None and number < 0:
-                    raise InvalidInput(m("measure.negative", self.lang, field=f"--{name}", value=value))
+                    raise InvalidInput(m("measure.negative", self.lang, field=f"--{name}",
+                                         value=format_exact(number, self.lang)))
                 out[name] = number
         if progress is not None:
             share = parse_number(progress, self.lang) if progress != "" else None
             if share is not None and not (0 <= share <= 100 and share == int(share)):
-                raise InvalidInput(m("measure.progress_invalid", self.lang, value=progress))
+                raise InvalidInput(m("measure.progress_invalid", self.lang, value=format_exact(share, self.lang)))
             out["progress"] = int(share) if share is not None else None
         return out
 
@@ -717,7 +718,7 @@ class Programme:
     def set_measure_status(self, ags: str, key: str, status: str, *, actor: str, on: dt.date | str | None = None,
                            note: str | None = None) -> Measure:
         status = specs.measure_status(status, self.lang)
-        day = validate.date(on, self.lang) if _given(on) else self.service.today()
+        day = self.service.happened_on(on if _given(on) else None)  # a status is reached, never in advance
         note = validate.text(note, "--note", self.lang, limit=2000) if note else None
         with self.service.unit(ags) as session:
             loaded, person = self.open_for_editing(session, ags, actor)

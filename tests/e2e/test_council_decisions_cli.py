@@ -14,8 +14,8 @@ from engine.clock import FixedClock
 from engine_support import AGS, COORDINATOR, NOW, cli_env, drive_to, make_service, setup_municipality, zyklus
 
 
-def _cli(url: str, tmp_path: Path):  # noqa: ANN202
-    env = cli_env(ZYKLUS_DB=url)
+def _cli(url: str, tmp_path: Path, now: str | None = None):  # noqa: ANN202
+    env = cli_env(ZYKLUS_DB=url, **({"ZYKLUS_NOW": now} if now else {}))
 
     def run(*args: str):  # noqa: ANN202
         return zyklus(*args, cwd=tmp_path, env=env)
@@ -33,8 +33,8 @@ def test_deferred_and_rejected_keep_the_phase_and_adopted_opens_implementation(d
     setup_municipality(service)
     entered = drive_to(service, "council_resolution")
     service.engine.dispose()
-    cli = _cli(database_url, tmp_path)
     day = lambda n: (entered + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    cli = _cli(database_url, tmp_path, now=f"{day(41)}T09:00")  # what is recorded has happened by then
 
     for n, result in enumerate(("rejected", "deferred"), start=1):
         recorded = cli("record", AGS, "council_resolution", "--as", COORDINATOR, *RESOLUTION,

@@ -50,7 +50,7 @@ def test_the_tree_and_its_corrections_from_the_command_line(tmp_path: Path) -> N
     run("indicator", "record", AGS, "thg-haushalte", "2024", "6,9", "--source", "BISKO 2026", "--reason",
         "Neuberechnung", *AS)
     assert run("indicator", "target", "delete", AGS, "thg-haushalte", "2030", "--reason", "nicht beschlossen",
-               *AS).strip() == "Zielwert 2030 von thg-haushalte gelöscht (5,50; im Verlauf festgehalten)."
+               *AS).strip() == "Zielwert 2030 von thg-haushalte gelöscht (5,5; im Verlauf festgehalten)."
     assert json.loads(run("indicator", "value", "delete", AGS, "thg-haushalte", "2024", "--json", *AS)) == {
         "year": 2024, "value": 6.9}
     assert "2024" in run("indicator", "value", "delete", AGS, "thg-haushalte", "2024", *AS, code=1)
@@ -146,3 +146,43 @@ def test_a_goal_is_moved_in_the_tree_and_a_measure_loses_its_goal(tmp_path: Path
     english = run("--lang", "en", "goal", "update", AGS, "sz-pv", "--level", "guideline", *AS, code=1)
     assert english.strip() == ('sz-pv cannot stand under sz-klima (strategic goal) as guideline: name a fitting '
                                'parent with --parent, or none with --parent "".')
+
+
+def test_a_correction_shows_what_it_corrected_with_every_digit(tmp_path: Path) -> None:
+    """-1.250,5 typed with a misplaced comma and corrected to -125,5: rounded to the indicator's 0
+    decimals the line and the history said „-126 (ersetzt -1.250)“ and hid what was corrected."""
+    run = cli_in(tmp_path)
+    start_erfurt_by_cli(run)
+    run("indicator", "adopt", AGS, "finanzmittelsaldo", *AS)
+    assert run("indicator", "record", AGS, "finanzmittelsaldo", "2022", "-1.250,5", *AS).strip() == (
+        "finanzmittelsaldo 2022: -1.251 € je Einwohner:in erfasst.")  # a first value as the indicator shows it
+    assert run("indicator", "record", AGS, "finanzmittelsaldo", "2022", "-125,5", "--reason", "Komma falsch",
+               *AS).strip() == "finanzmittelsaldo 2022: -125,5 € je Einwohner:in erfasst (ersetzt -1.250,5)."
+    assert run("indicator", "value", "delete", AGS, "finanzmittelsaldo", "2022", *AS).strip() == (
+        "Wert 2022 von finanzmittelsaldo gelöscht (-125,5; im Verlauf festgehalten).")
+    table = zyklus("history", AGS, cwd=tmp_path, env=cli_env(COLUMNS="300")).stdout
+    assert "Wert korrigiert: finanzmittelsaldo 2022: -1.250,5 → -125,5" in table
+    assert "Wert gelöscht: finanzmittelsaldo 2022 (-125,5)" in table
+    english = zyklus("--lang", "en", "indicator", "record", AGS, "finanzmittelsaldo", "2023", "-1,250.5", *AS,
+                     cwd=tmp_path, env=cli_env())
+    assert english.returncode == 0, english.stderr
+    corrected = zyklus("--lang", "en", "indicator", "record", AGS, "finanzmittelsaldo", "2023", "-125.5", "--reason",
+                       "comma", *AS, cwd=tmp_path, env=cli_env())
+    assert "-125.5" in corrected.stdout and "-1,250.5" in corrected.stdout, corrected.stdout
+
+
+def test_a_refused_cost_is_shown_in_the_readers_notation(tmp_path: Path) -> None:
+    run = cli_in(tmp_path)
+    start_erfurt_by_cli(run)
+    refused = run("measure", "add", AGS, "m-pv", "--title", "PV", "--theme", "Klima und Energie", "--costs", "-100",
+                  *AS, code=1)
+    assert refused.strip() == "--costs darf nicht negativ sein: -100"
+    refused = run("measure", "add", AGS, "m-pv", "--title", "PV", "--theme", "Klima und Energie", "--staff",
+                  "-1.000,5", *AS, code=1)
+    assert refused.strip() == "--staff darf nicht negativ sein: -1.000,5"
+    english = zyklus("--lang", "en", "measure", "add", AGS, "m-pv", "--title", "PV", "--theme", "Klima und Energie",
+                     "--costs", "-1,000.5", *AS, cwd=tmp_path, env=cli_env())
+    assert english.returncode == 1 and english.stderr.strip().endswith(": -1,000.5"), english.stderr
+    assert "0 bis 100" in run("measure", "add", AGS, "m-pv", "--title", "PV", "--theme", "Klima und Energie",
+                              "--progress", "40,5", *AS, code=1)
+    assert "m-pv" not in run("measure", "list", AGS)

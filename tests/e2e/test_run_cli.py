@@ -54,6 +54,7 @@ def test_a_run_from_the_command_line(tmp_path: Path) -> None:
     assert run("run", "show", "gibt-es-nicht", code=1).strip() == "Unbekannter Programmdurchgang: gibt-es-nicht"
     assert len(json.loads(run("run", "show", RUN, "--json"))["participants"]) == 3
 
+    env["ZYKLUS_NOW"] = "2028-03-09T18:00"  # the council's day: what is recorded has happened
     run("record", WEIMAR, "council_resolution", "--set", "date=2028-03-09", "--set", "body=Stadtrat",
         "--set", "reference=DS 0371/28", "--set", "result=adopted", "--on", "2028-03-09", "--as", "k@weimar.de")
     env["ZYKLUS_NOW"] = "2029-07-08T10:00"

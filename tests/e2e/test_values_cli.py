@@ -183,7 +183,7 @@ def test_a_corrected_value_keeps_its_old_value_and_source_in_the_history(folder:
     assert entry["details"] == {"year": 2024, "value": 6.9, "previous": 6.8, "source": "BISKO 2026",
                                 "previous_source": BISKO, "decimals": 2}
     table = run(folder, "history", AGS).stdout
-    assert "6,80" in table and "6,90" in table
+    assert "6,8 → 6,9" in table  # as stored, not padded to the indicator's two decimals
 
 
 def test_json_and_a_pipe_get_no_progress_but_a_terminal_does(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

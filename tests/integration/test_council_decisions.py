@@ -31,7 +31,8 @@ def door(database_url: str, tmp_path: Path):
     setup_municipality(service)
     entered = drive_to(service, "council_resolution")
     service.engine.dispose()
-    app = bootstrap(make_settings(tmp_path), FixedClock(NOW), db_url=database_url)
+    later = dt.datetime.combine(entered + dt.timedelta(days=60), dt.time(8), tzinfo=dt.timezone.utc)
+    app = bootstrap(make_settings(tmp_path), FixedClock(later), db_url=database_url)  # the meetings have been held
     yield app, entered
     app.close()
 

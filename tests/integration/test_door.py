@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from engine.clock import FixedClock
-from engine.errors import ConfigError, TransitionRefused
+from engine.errors import ConfigError, InvalidInput, TransitionRefused
 from engine_support import AGS, COORDINATOR, FACT_VALUES, NOW, START, make_service, structure
 from notification_support import make_settings
 from zyklus.app import commands as c
@@ -53,12 +54,21 @@ def test_status_says_what_to_do_as_data_not_commands(door) -> None:
     json.dumps(data)  # serialisable as it is
 
 
+def test_a_fact_dated_after_today_is_refused_through_the_door_in_the_callers_language(door) -> None:
+    door.cycles.start(c.StartCycle(ags=AGS, on=START))
+    for lang, words in (("de", "Der 05.01.2027 liegt nach heute (04.01.2027)"), ("en", "is after today")):
+        with pytest.raises(InvalidInput, match=re.escape(words)):
+            door.cycles.record(c.RecordFact(ags=AGS, fact="application", actor=COORDINATOR,
+                                            values=FACT_VALUES["application"], on=dt.date(2027, 1, 5)), lang=lang)
+    assert [h.kind for h in door.cycles.history(AGS)] == ["start"]
+
+
 def test_a_cycle_through_the_door_with_dtos_in_json(door) -> None:
     door.cycles.start(c.StartCycle(ags=AGS, on=START))
     for fact in ("application", "letter_of_intent", "participation_resolution"):
         recorded = door.cycles.record(c.RecordFact(ags=AGS, fact=fact, actor=COORDINATOR, values=FACT_VALUES[fact],
-                                                   on=dt.date(2027, 2, 1)))
-        assert (recorded.cycle, recorded.fact, recorded.on) == (1, fact, dt.date(2027, 2, 1))
+                                                   on=dt.date(2027, 1, 4)))
+        assert (recorded.cycle, recorded.fact, recorded.on) == (1, fact, dt.date(2027, 1, 4))
     advanced = door.cycles.advance(c.Advance(ags=AGS, actor=COORDINATOR, on=dt.date(2027, 2, 20), reason="beschlossen"))
     assert (advanced.source, advanced.dest) == ("application", "setup")
     moved = door.cycles.set_deadline(c.SetDeadline(ags=AGS, due=dt.date(2027, 6, 30), actor=COORDINATOR,

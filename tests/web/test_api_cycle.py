@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from engine_support import AGS, COORDINATOR, FACT_VALUES, PHASE_FACTS, PHASES, START, plan_programme
+from engine_support import AGS, COORDINATOR, FACT_VALUES, PHASE_FACTS, PHASES, START, on_the_day, plan_programme
 
 from zyklus.app import Application
 
@@ -143,8 +143,9 @@ def test_a_whole_cycle_through_the_api(client, door: Application, coordinator) -
         if phase == "strategy":  # the API does not write the programme yet: the door does
             plan_programme(door.service)
         for fact in PHASE_FACTS[phase]:
-            reply = client.post(CYCLE + "/facts", headers={**coordinator, "If-Match": _tag(client, coordinator)},
-                                json={"fact": fact, "values": FACT_VALUES[fact], "on": on.isoformat()})
+            with on_the_day(door.service, on):  # what is recorded has happened: the clock on that day
+                reply = client.post(CYCLE + "/facts", headers={**coordinator, "If-Match": _tag(client, coordinator)},
+                                    json={"fact": fact, "values": FACT_VALUES[fact], "on": on.isoformat()})
             assert reply.status_code == 201, reply.json()
         reply = client.post(CYCLE + "/transitions", headers={**coordinator, "If-Match": _tag(client, coordinator)},
                             json={"reason": f"{phase} erledigt", "on": on.isoformat()})

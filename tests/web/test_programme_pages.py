@@ -86,6 +86,13 @@ def test_recording_a_year_again_is_a_correction_on_record(coordinator: TestClien
     assert (entry.kind, entry.details["previous"], entry.details["value"]) == ("value_corrected", 6.8, 6.9)
 
 
+def test_the_history_page_shows_a_correction_with_every_digit(coordinator: TestClient) -> None:
+    """Rounded to the indicator's two decimals „6,875“ would read 6,88 and hide what was stored."""
+    post_form(coordinator, PAGE, f"{PAGE}/wert", {"indicator": "thg-haushalte", "year": "2024", "value": "6,875"})
+    html = coordinator.get(f"/kommunen/{AGS}/verlauf").text
+    assert "Wert korrigiert: thg-haushalte 2024: 6,8 → 6,875" in html
+
+
 def test_an_ambiguous_number_is_refused_beside_its_form_keeping_what_was_typed(coordinator: TestClient,
                                                                                door: Application) -> None:
     answer = post_form(coordinator, PAGE, f"{PAGE}/wert", {"indicator": "thg-haushalte", "year": "2025",
@@ -101,6 +108,21 @@ def test_the_doors_refusal_is_shown_beside_the_form(coordinator: TestClient) -> 
     answer = post_form(coordinator, PAGE, f"{PAGE}/ziel", {"key": "klima-1", "title": "Doppelt", "theme": "Klima"})
     assert answer.status_code == 422
     assert 'id="error-ziel" role="alert"' in answer.text and 'value="Doppelt"' in answer.text
+
+
+def test_a_status_dated_after_today_is_refused_beside_its_form(coordinator: TestClient, door: Application) -> None:
+    """The clock's today is 04.01.2027; a measure cannot have reached a status on 01.01.2029."""
+    answer = post_form(coordinator, PAGE, f"{PAGE}/stand", {"measure": "m-pv", "status": "done", "on": "01.01.2029"})
+    assert answer.status_code == 422 and "liegt nach heute (04.01.2027)" in answer.text
+    assert {m.id: m for m in door.programme.measures(AGS)}["m-pv"].status == "planned"
+
+
+def test_the_edit_form_holds_a_measures_costs_and_staff_with_every_digit(coordinator: TestClient,
+                                                                        door: Application) -> None:
+    """Rounded to two decimals the form would hold 0,13 and saving it unchanged would alter the plan."""
+    door.programme.update_measure(AGS, "m-pv", costs="1.234,567", staff="0,125", actor=COORDINATOR)
+    html = coordinator.get(PAGE).text
+    assert 'value="1.234,567"' in html and 'value="0,125"' in html
 
 
 def test_goals_measures_targets_status_and_adoption_through_the_forms(coordinator: TestClient,
@@ -136,7 +158,7 @@ def test_deleting_a_value_and_a_target_is_on_record_in_the_history(coordinator: 
                                                            "recorded_by": COORDINATOR, "decimals": 2}, COORDINATOR),
                        ("target_deleted", "thg-haushalte", {"year": 2030, "value": 5.5, "decimals": 2}, COORDINATOR)]
     history = coordinator.get(f"/kommunen/{AGS}/verlauf").text
-    assert "Wert gelöscht: thg-haushalte 2023 (7,00)" in history and "Zielwert gelöscht: thg-haushalte 2030 (5,50)" in history
+    assert "Wert gelöscht: thg-haushalte 2023 (7)" in history and "Zielwert gelöscht: thg-haushalte 2030 (5,5)" in history
     again = post_form(coordinator, PAGE, f"{PAGE}/wert-loeschen", {"indicator": "thg-haushalte", "year": "2023"})
     assert again.status_code == 422 and 'id="error-wert-loeschen-thg-haushalte" role="alert"' in again.text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from engine.i18n import format_date, t
-from engine.numbers import format_number
+from engine.numbers import format_exact
 
 if TYPE_CHECKING:
     from zyklus.app.dto import HistoryEntryDTO
@@ -33,10 +33,11 @@ def describe(row: HistoryEntryDTO, lang: str) -> str:
         return (f"{t('history.migrate', lang)}: {row.details.get('from_version')} → "
                 f"{row.details.get('to_version')}{moved}")
     if row.kind in ("value_corrected", "value_deleted", "target_deleted"):
-        decimals = row.details.get("decimals", 1)
+        # as typed and stored, every digit: rounded to the indicator's decimals a correction of
+        # -1.250,5 to -125,5 would read „-1.250 → -126“ and hide what was corrected
         text = t(f"history.{row.kind}", lang, key=row.trigger, year=row.details.get("year"),
-                 value=format_number(row.details.get("value"), decimals, lang),
-                 previous=format_number(row.details.get("previous"), decimals, lang))
+                 value=format_exact(row.details.get("value"), lang),
+                 previous=format_exact(row.details.get("previous"), lang))
         before = row.details.get("previous_source") if row.kind == "value_corrected" else row.details.get("source")
         if before and (row.kind == "value_deleted" or before != row.details.get("source")):
             text += f"; {t('history.previous_source', lang, source=before)}"
@@ -69,5 +70,5 @@ def _shown(value: object, lang: str) -> str:
     if value in (None, ""):
         return "–"
     if isinstance(value, float):
-        return format_number(value, 0 if value.is_integer() else 2, lang)
+        return format_exact(value, lang)
     return str(value)

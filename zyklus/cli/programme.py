@@ -12,7 +12,7 @@ from rich.table import Table
 
 from engine import typed_input as typed
 from engine.i18n import Language, format_date, m, os_reason, t, tn
-from engine.numbers import format_number, format_share
+from engine.numbers import format_exact, format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 from zyklus.cli.groups import PlainGroup, group
 
@@ -250,23 +250,21 @@ def indicator_record(
     lang = ctx.obj.lang
     recorded = _programme(ctx).record_value(ags, key, typed.year(year, lang), typed.number(value, lang),
                                             actor=actor, source=source, reason=reason, lang=lang)
-    values = {"key": recorded.indicator, "year": recorded.year, "unit": recorded.unit,
-              "value": format_number(recorded.value, recorded.decimals, lang)}
     if recorded.corrected is None:
-        typer.echo(t("indicator.recorded", lang, **values))
-    else:
-        typer.echo(t("indicator.corrected", lang, old=format_number(recorded.corrected, recorded.decimals, lang),
-                     **values))
+        typer.echo(t("indicator.recorded", lang, key=recorded.indicator, year=recorded.year, unit=recorded.unit,
+                     value=format_number(recorded.value, recorded.decimals, lang)))
+    else:  # both as typed and stored, every digit: rounded, the line would hide what was corrected
+        typer.echo(t("indicator.corrected", lang, key=recorded.indicator, year=recorded.year, unit=recorded.unit,
+                     value=format_exact(recorded.value, lang), old=format_exact(recorded.corrected, lang)))
 
 
-def _echo_removed_year(ctx: typer.Context, message: str, ags: str, key: str, removed, as_json: bool) -> None:  # noqa: ANN001
-    """A removed value or target: the DTO, or one line with the number as the indicator shows it."""
+def _echo_removed_year(ctx: typer.Context, message: str, key: str, removed, as_json: bool) -> None:  # noqa: ANN001
+    """A removed value or target: the DTO, or one line with the number as it was stored (every digit)."""
     if as_json:
         print_json(removed)
         return
     lang = ctx.obj.lang
-    decimals = _programme(ctx).indicator(ags, key.strip(), lang).decimals
-    typer.echo(t(message, lang, key=key.strip(), year=removed.year, value=format_number(removed.value, decimals, lang)))
+    typer.echo(t(message, lang, key=key.strip(), year=removed.year, value=format_exact(removed.value, lang)))
 
 
 @value_app.command("delete")
@@ -282,7 +280,7 @@ def value_delete(
     """Einen versehentlich erfassten Jahreswert löschen."""
     removed = _programme(ctx).delete_value(ags, key, typed.year(year, ctx.obj.lang), actor=actor, reason=reason,
                                            lang=ctx.obj.lang)
-    _echo_removed_year(ctx, "indicator.value_deleted", ags, key, removed, as_json)
+    _echo_removed_year(ctx, "indicator.value_deleted", key, removed, as_json)
 
 
 @value_app.command("import")
@@ -350,7 +348,7 @@ def target_delete(
     """Einen versehentlich gesetzten Zielwert löschen."""
     removed = _programme(ctx).delete_target(ags, key, typed.year(year, ctx.obj.lang), actor=actor, reason=reason,
                                             lang=ctx.obj.lang)
-    _echo_removed_year(ctx, "indicator.target_deleted", ags, key, removed, as_json)
+    _echo_removed_year(ctx, "indicator.target_deleted", key, removed, as_json)
 
 
 @indicator_app.command("update")

@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse
 
 from engine.errors import InvalidInput
 from engine.i18n import Language, format_date, m
-from engine.numbers import format_number
+from engine.numbers import format_exact, format_number
 from zyklus.web import security
 from zyklus.web.i18n import gettext_for, negotiate
 
@@ -209,6 +209,10 @@ def build_templates() -> Environment:
 
         return describe(entry, context["lang"])
 
-    env.filters.update(date=_date, moment=_moment, number=_number, described=_described)
+    def _exact(context: Any, value: float | None) -> str:
+        """A value as it was typed or stored, every digit (a correction shows what it corrected)."""
+        return format_exact(value, context["lang"])
+
+    env.filters.update(date=_date, moment=_moment, number=_number, described=_described, exact=_exact)
     env.globals["url"] = _url
     return env

@@ -249,6 +249,19 @@ class Programme:
             self.publish(session, loaded, IndicatorsAdded, keys=tuple(row.spec.key for row in rows))
         return [row.spec.key for row in rows]
 
+    def values_on_file(self, ags: str, keys: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+        """Key → (count, first year, last year) of the yearly values the municipality has of these
+        keys: values belong to the municipality by key, so an indicator added with the key of a
+        deleted one counts them as its own (docs/indicators.md) — which its confirmation says."""
+        with Session(self.service.engine) as session:
+            municipality = self.service.municipality_in(session, ags)
+            rows = session.exec(select(IndicatorValue.key, IndicatorValue.year).where(
+                IndicatorValue.municipality_id == municipality.id, col(IndicatorValue.key).in_(list(keys))))
+            years: dict[str, list[int]] = defaultdict(list)
+            for key, year in rows:
+                years[key].append(year)
+        return {key: (len(years[key]), min(years[key]), max(years[key])) for key in keys if years.get(key)}
+
     def read_file(self, path: str | Path) -> bytes:
         """An import's file, or the one line saying why it cannot be read (missing, a folder)."""
         try:

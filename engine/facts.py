@@ -63,10 +63,14 @@ def _convert(name: str, spec: FieldSpec, raw: str, lang: Language) -> Any:
             return validate.date(value, lang).isoformat()
         except InvalidInput as exc:
             raise ValueError(exc.message) from None
-    if spec_type == "integer":
-        if not re.fullmatch(r"[+-]?[0-9]{1,15}", value):
+    if spec_type == "integer":  # the one number rule („1.000“ is a thousand in German), then whole
+        try:
+            number = parse_number(raw, lang)
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
+        if not number.is_integer() or abs(number) >= 10**15:
             raise ValueError(m("value.integer", lang, value=raw))
-        return int(value)
+        return int(number)
     if spec_type == "number":
         try:
             return parse_number(raw, lang)

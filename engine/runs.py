@@ -138,9 +138,19 @@ class Runs:
                 for n, (offset, event) in enumerate(dated, 1)]
 
     def join(self, slug: str, ags: str, on: dt.date) -> tuple[ProgrammeRun, Municipality]:
+        """A municipality takes part from ``on``: not before the run starts (as its award is not),
+        and only from the run's Land when it names one (a Land's programme; a run across Länder
+        names none)."""
         with self.service.unit(ags) as session:
             run = self.run_in(session, slug)
             municipality = self.service.municipality_in(session, ags)
+            if run.starts_on is not None and on < run.starts_on:
+                raise InvalidInput(m("run.join_before_start", self.lang, on=format_date(on, self.lang),
+                                     starts_on=format_date(run.starts_on, self.lang), run=run.slug))
+            if run.state and municipality.state != run.state:
+                raise InvalidInput(m("run.join_other_state", self.lang, name=municipality.name,
+                                     ags=municipality.ags, state=municipality.state or "–", run=run.slug,
+                                     run_state=run.state))
             current = session.exec(select(RunParticipant).where(
                 RunParticipant.run_id == run.id, RunParticipant.municipality_id == municipality.id,
                 col(RunParticipant.left_on).is_(None))).first()

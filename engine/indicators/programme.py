@@ -128,7 +128,11 @@ class Programme:
                 sdg_target: str | None = None) -> Indicator:
         """``values_due`` (the command's option) applies where the definition (a CSV row, a
         catalogue entry) names no due date of its own."""
-        theme = theme_field or spec.theme_field or (goal.theme_field if goal else None)
+        if goal is not None:  # an indicator tied to a goal has the goal's theme field
+            self._goal_theme(goal, theme_field)
+            theme = goal.theme_field
+        else:
+            theme = theme_field or spec.theme_field
         baseline_year, baseline_value = spec.baseline or (None, None)
         row = Indicator(municipality_id=loaded.municipality.id, cycle_id=loaded.cycle.id, key=spec.key,
                         name=spec.name, sdg=spec.sdg, unit=spec.unit, decimals=spec.decimals,
@@ -144,6 +148,13 @@ class Programme:
         session.flush()
         session.add_all(IndicatorTarget(indicator_id=row.id, year=y, value=v) for y, v in spec.targets)
         return row
+
+    def _goal_theme(self, goal: Goal | None, theme: str | None) -> None:
+        """A theme field typed for an indicator tied to ``goal`` must be the goal's (it has the
+        goal's anyway): another is refused, as for goals and measures; none given is fine."""
+        if goal is not None and theme is not None and theme.casefold() != goal.theme_field.casefold():
+            raise InvalidInput(m("goal.theme_differs", self.lang, theme=theme or "–", key=goal.key,
+                                 parent_theme=goal.theme_field))
 
     def _this_year(self) -> int:
         return self.service.today().year
@@ -192,7 +203,7 @@ class Programme:
                 raise Conflict(m("indicator.duplicate", self.lang, ags=loaded.municipality.ags,
                                  number=loaded.cycle.number, key=spec.key))
             goal = self._goal(session, loaded, spec.goal) if spec.goal else None
-            row = self._insert(session, loaded, spec, goal=goal, sdg_target=sub_target)
+            row = self._insert(session, loaded, spec, goal=goal, theme_field=spec.theme_field, sdg_target=sub_target)
             self._changed(session, loaded, person, "indicator_added", row.key, None, {"added": {
                 "name": row.name, "sdg": row.sdg, "sdg_target": row.sdg_target, "unit": row.unit,
                 "direction": row.direction, "band": [row.band_low, row.band_high] if row.direction == "band" else None,
@@ -224,12 +235,32 @@ class Programme:
                     problems.append(t("import.row", self.lang, line=row.line, column="goal", problem=t(
                         "goal.unknown", self.lang, ags=loaded.municipality.ags, number=loaded.cycle.number,
                         key=row.spec.goal)))
+                elif row.spec.goal:
+                    try:
+                        self._goal_theme(goals[row.spec.goal], row.spec.theme_field)
+                    except InvalidInput as exc:
+                        problems.append(t("import.row", self.lang, line=row.line, column="theme_field",
+                                          problem=exc.message))
             if problems:
                 raise ImportRejected(name, problems, self.lang)
             for row in rows:
-                self._insert(session, loaded, row.spec, goal=goals.get(row.spec.goal or ""), values_due=values_due)
+                self._insert(session, loaded, row.spec, goal=goals.get(row.spec.goal or ""),
+                             theme_field=row.spec.theme_field, values_due=values_due)
             self.publish(session, loaded, IndicatorsAdded, keys=tuple(row.spec.key for row in rows))
         return [row.spec.key for row in rows]
+
+    def values_on_file(self, ags: str, keys: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+        """Key → (count, first year, last year) of the yearly values the municipality has of these
+        keys: values belong to the municipality by key, so an indicator added with the key of a
+        deleted one counts them as its own (docs/indicators.md) — which its confirmation says."""
+        with Session(self.service.engine) as session:
+            municipality = self.service.municipality_in(session, ags)
+            rows = session.exec(select(IndicatorValue.key, IndicatorValue.year).where(
+                IndicatorValue.municipality_id == municipality.id, col(IndicatorValue.key).in_(list(keys))))
+            years: dict[str, list[int]] = defaultdict(list)
+            for key, year in rows:
+                years[key].append(year)
+        return {key: (len(years[key]), min(years[key]), max(years[key])) for key in keys if years.get(key)}
 
     def read_file(self, path: str | Path) -> bytes:
         """An import's file, or the one line saying why it cannot be read (missing, a folder)."""
@@ -404,8 +435,14 @@ class Programme:
         with self.service.unit(ags) as session:
             loaded, person = self.open_for_editing(session, ags, actor)
             row = self._indicator(session, loaded, specs.key(key, self.lang))
-            if goal_key is not None:
-                wanted["goal_id"] = self._goal(session, loaded, goal_key).id if goal_key else None
+            if goal_key:  # a new goal brings its theme field; a --theme given too must be that one
+                goal_row = self._goal(session, loaded, goal_key)
+                self._goal_theme(goal_row, wanted.get("theme_field"))
+                wanted["goal_id"], wanted["theme_field"] = goal_row.id, goal_row.theme_field
+            elif goal_key is not None:  # tied to no goal: it keeps the theme field it had, unless --theme
+                wanted["goal_id"] = None
+            elif "theme_field" in wanted and row.goal_id is not None:
+                self._goal_theme(session.get(Goal, row.goal_id), wanted["theme_field"] or "")
             if direction is not None or _given(band_low) or _given(band_high):
                 wanted.update(self._direction(session, row, direction, band_low, band_high))
             changes = self._apply(row, wanted)
@@ -616,6 +653,9 @@ class Programme:
         for measure in session.exec(select(Measure).where(Measure.goal_id == goal.id)).all():
             measure.theme_field = theme
             session.add(measure)
+        for indicator in session.exec(select(Indicator).where(Indicator.goal_id == goal.id)).all():
+            indicator.theme_field = theme
+            session.add(indicator)
 
     @staticmethod
     def _apply(row: Any, wanted: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -18,10 +18,12 @@ import csv
 import io
 import math
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +113,8 @@ def kind_of(path: str | Path, lang: Language) -> str:
 def read_values(data: bytes, file: str, lang: Language, *, this_year: int, notation: Language | None = None,
                 progress: Progress | None = None) -> ValuesFile:
     """The file's rows, checked cell by cell; numbers written as text are read in ``notation``
-    (by default ``lang``'s), numbers an XLSX stores as numbers are taken as they are."""
+    (by default ``lang``'s), numbers an XLSX stores as numbers are taken as the sheet shows them
+    (a percent-formatted 0.592 is 59.2)."""
     if len(data) > MAX_BYTES:
         raise InvalidInput(m("values.too_big", lang, file=file, limit=MAX_BYTES // 2**20))
     if kind_of(file, lang) == "xlsx":
@@ -156,14 +159,34 @@ def _xlsx_records(data: bytes, file: str, lang: Language) -> tuple[Iterator[tupl
     def rows() -> Iterator[tuple[int, list[Any]]]:
         yield 1, list(header)
         try:
-            for line, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width, values_only=True), 2):
-                yield line, list(cells)
+            for line, cells in enumerate(sheet.iter_rows(min_row=2, max_col=width), 2):
+                yield line, [_shown(cell) for cell in cells]
         except Exception:  # noqa: BLE001 - as above, a sheet broken halfway
             raise InvalidInput(m("values.not_xlsx", lang, file=file)) from None
         finally:
             book.close()
 
     return rows(), total
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+"""The parts of a number format that are shown as written (a quoted text, an escaped character)
+or are no digits (a colour, a condition in brackets): a % there does not scale the number."""
+
+
+def _percent(number_format: str | None) -> bool:
+    """Whether a number format shows its number as a percentage (``0.0%``: 0.592 as „59,2 %“)."""
+    return "%" in _QUOTED.sub("", number_format or "")
+
+
+def _shown(cell: Any) -> Any:
+    """A sheet cell's value as the spreadsheet shows it: a number in a percent format is its
+    hundredfold (exact in decimal, so 0.592 gives 59.2, not 59.199999…), else the value."""
+    value = getattr(cell, "value", None)
+    if (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and _percent(getattr(cell, "number_format", None))):
+        return float(Decimal(repr(value)) * 100)
+    return value
 
 
 class _Reader:

@@ -208,3 +208,25 @@ def test_a_cycle_with_indicators_ends_in_a_report_and_restarts_on_its_date(tmp_p
              for p in (tmp_path / "mail" / "new").iterdir()]
     started = [m for m in mails if m["Subject"].startswith("Der 2. Zyklus")]
     assert len(started) == 1 and started[0]["To"].addresses[0].addr_spec == ANNA
+
+
+def test_a_new_indicator_with_a_deleted_ones_key_says_which_values_it_takes_over(tmp_path: Path) -> None:
+    """Values belong to the municipality by key: a new indicator with the key of a deleted one
+    counts them, which its confirmation says, never silently (walkthrough finding 26)."""
+    from engine_support import cli_in, start_erfurt_by_cli
+
+    run = cli_in(tmp_path)
+    start_erfurt_by_cli(run)
+    me = ("--as", "anna@erfurt.example")
+    run("indicator", "adopt", "16051000", "thg-haushalte", *me)
+    for year in ("2024", "2025"):
+        run("indicator", "record", "16051000", "thg-haushalte", year, "7,0", *me)
+    run("indicator", "delete", "16051000", "thg-haushalte", "--reason", "falsch", *me)
+    adopted = run("indicator", "adopt", "16051000", "thg-haushalte", *me)
+    assert "thg-haushalte übernimmt 2 vorhandene Jahreswerte (2024–2025)" in " ".join(adopted.split())
+    run("indicator", "delete", "16051000", "thg-haushalte", "--reason", "falsch", *me)
+    added = run("indicator", "add", "16051000", "thg-haushalte", "--name", "Anders", "--sdg", "13", "--unit", "t",
+                "--direction", "decrease", "--theme", "Klima", *me)
+    assert "übernimmt 2 vorhandene Jahreswerte (2024–2025)" in " ".join(added.split())
+    fresh = run("indicator", "adopt", "16051000", "ee-strom-anteil", *me)
+    assert "übernimmt" not in fresh

@@ -264,6 +264,25 @@ def test_an_award_before_the_runs_start_is_refused(world) -> None:
     assert refused.value.code == "run.award_before_start"
 
 
+LEIPZIG = "14713000"
+
+
+def test_joining_before_the_start_or_from_another_land_is_refused_and_nothing_joins(world) -> None:
+    """As an award before the run's start is refused, so is a join; a run naming its Land is that
+    Land's programme, while a run without a Land takes anyone (walkthrough finding 25)."""
+    door, _clock = world
+    door.cycles.add_municipality(c.AddMunicipality(ags=LEIPZIG, name="Leipzig", state="SN"))
+    door.runs.add(c.AddRun(run="gnk-th-2029", name="4. Durchgang", state="TH", starts_on=dt.date(2029, 12, 1)))
+    for ags, on, code, words in ((JENA, dt.date(2028, 1, 1), "run.join_before_start", "01.01.2028"),
+                                 (LEIPZIG, dt.date(2029, 12, 1), "run.join_other_state", "Leipzig (14713000) liegt in SN")):
+        with pytest.raises(InvalidInput) as refused:
+            door.runs.join(c.JoinRun(run="gnk-th-2029", ags=ags, on=on))
+        assert refused.value.code == code and words in refused.value.message
+    assert door.runs.show("gnk-th-2029").participants == []
+    door.runs.join(c.JoinRun(run="gnk-th-2029", ags=JENA, on=dt.date(2029, 12, 1)))  # its start day is fine
+    door.runs.join(c.JoinRun(run=RUN, ags=LEIPZIG, on=START))  # the run without a Land
+
+
 def test_an_advisor_removed_from_the_run_keeps_the_account_and_loses_its_scope(world) -> None:
     door, _clock = world
     door.accounts.add(ADVISOR, name="Beate Beraterin")

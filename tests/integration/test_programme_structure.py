@@ -392,3 +392,38 @@ def test_a_measure_left_without_goal_and_theme_is_refused(engine_service: Servic
     with pytest.raises(InvalidInput):
         programme.update_measure(AGS, "m-pv", goal="nicht gültig", actor=COORDINATOR)
     assert goal_rows(engine_service) == rows and engine_service.history(AGS) == history
+
+
+def test_an_indicator_under_a_goal_has_the_goals_theme_field(engine_service: Service) -> None:
+    """At adoption, when its goal changes and when the goal's theme changes, an indicator tied to
+    a goal has the goal's theme field; a --theme given too must be the goal's; one without a goal
+    keeps its own (walkthrough finding 24)."""
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    tree(programme)
+    # the catalogue entry's own theme field gives way to the goal's
+    programme.adopt(AGS, ["thg-haushalte"], actor=COORDINATOR, goal="sz-klima")
+    programme.adopt(AGS, ["ee-strom-anteil"], actor=COORDINATOR, goal="oz-pv", theme_field="klima und energie")
+    programme.add(AGS, {"id": "rad", "name": "Radanteil", "sdg": "11", "unit": "%", "direction": "increase",
+                        "goal": "ll-mobil"}, actor=COORDINATOR)
+    programme.adopt(AGS, ["kinderarmut"], actor=COORDINATOR, theme_field="Soziales")  # no goal: its own
+    with pytest.raises(InvalidInput, match="Mobilität"):
+        programme.adopt(AGS, ["trinkwasserverbrauch"], actor=COORDINATOR, goal="sz-klima", theme_field="Mobilität")
+    with pytest.raises(InvalidInput, match="Soziales"):
+        programme.add(AGS, {"id": "bus", "name": "Bus", "sdg": "11", "unit": "%", "direction": "increase",
+                            "goal": "ll-mobil", "theme_field": "Soziales"}, actor=COORDINATOR)
+    with pytest.raises(InvalidInput, match="Soziales"):
+        programme.update_indicator(AGS, "rad", theme_field="Soziales", actor=COORDINATOR)
+
+    def themes() -> dict[str, str | None]:
+        return {v.row.key: v.row.theme_field for v in programme.indicators(AGS)}
+
+    assert themes() == {"thg-haushalte": "Klima und Energie", "ee-strom-anteil": "Klima und Energie",
+                        "rad": "Mobilität", "kinderarmut": "Soziales"}
+    programme.update_goal(AGS, "ll-klima", theme_field="Klima", actor=COORDINATOR)  # down the tree
+    programme.update_indicator(AGS, "rad", goal="oz-pv", actor=COORDINATOR)  # a new goal brings its theme
+    assert themes() == {"thg-haushalte": "Klima", "ee-strom-anteil": "Klima", "rad": "Klima",
+                        "kinderarmut": "Soziales"}
+    programme.update_indicator(AGS, "rad", goal="", actor=COORDINATOR)  # untied: keeps the theme it had
+    programme.update_goal(AGS, "ll-klima", theme_field="Klimaschutz", actor=COORDINATOR)
+    assert themes()["rad"] == "Klima" and themes()["thg-haushalte"] == "Klimaschutz"

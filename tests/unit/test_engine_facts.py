@@ -80,3 +80,22 @@ def test_bad_values_are_refused_with_the_field_name(field: str, value: str) -> N
         parse_fields("t", FACT, raw)
     assert f"'{field}'" in exc.value.message
     assert "\n" not in exc.value.message
+
+
+@pytest.mark.parametrize(("lang", "value", "expected"), [
+    ("de", "1.000", 1000), ("de", "+12", 12), ("de", "−3", -3), ("de", "4.000,0", 4000),
+    ("en", "1,000", 1000), ("en", "12", 12),
+])
+def test_integer_fields_read_numbers_by_the_one_number_rule(lang: str, value: str, expected: int) -> None:
+    """„1.000 Teilnehmende“ is a thousand, as in every other number field (walkthrough finding 22)."""
+    out = parse_fields("t", FACT, {"date": "2027-03-09", "count": value}, lang)  # type: ignore[arg-type]
+    assert out["count"] == expected and isinstance(out["count"], int)
+
+
+@pytest.mark.parametrize(("lang", "value", "problem"), [
+    ("de", "1,5", "keine ganze Zahl"), ("de", "12 5", "deutscher Schreibweise"), ("en", "1.5", "not an integer"),
+])
+def test_integer_fields_refuse_a_number_that_is_not_whole(lang: str, value: str, problem: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        parse_fields("t", FACT, {"date": "2027-03-09", "count": value}, lang)  # type: ignore[arg-type]
+    assert "'count'" in exc.value.message and problem in exc.value.message

@@ -97,3 +97,18 @@ def test_a_sheet_claiming_a_million_rows_is_read_as_the_rows_it_has() -> None:
                 assert b"XFD1048576" in content
             target.writestr(info, content)
     assert [row.value for row in read(packed.getvalue(), "werte.xlsx").rows] == [5.0]
+
+
+def test_a_percent_formatted_cell_is_read_as_the_sheet_shows_it() -> None:
+    """Excel shows 0.592 in the format 0.0% as „59,2 %“: that is the value, exactly; a % shown as
+    text beside the number (0.0"%") does not scale it (walkthrough finding 27)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "year", "value"])
+    for row, (value, number_format) in enumerate([(0.592, "0.0%"), (0.07, "0%"), (57.0, '0.0" %"'),
+                                                  (0.5, "General")], 2):
+        sheet.append(["ee-strom-anteil", 2020 + row, value])
+        sheet.cell(row=row, column=3).number_format = number_format
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert [row.value for row in read(buffer.getvalue(), "werte.xlsx").rows] == [59.2, 7.0, 57.0, 0.5]

@@ -114,6 +114,7 @@ def test_an_administrator_takes_a_municipality_in_and_out(door: Application, run
     ("teilnahme", {"ags": "99999999", "on": "2027-01-04"}, "teilnahme-ags", "99999999"),
     ("teilnahme", {"ags": OTHER_AGS, "on": ""}, "teilnahme-on", "Bitte ein Datum angeben."),
     ("teilnahme", {"ags": OTHER_AGS, "on": "2027-13-01"}, "teilnahme-on", "2027-13-01"),
+    ("teilnahme", {"ags": OTHER_AGS, "on": "2026-12-31"}, "teilnahme-on", "vor dem Beginn"),  # before its start
     ("austritt", {"ags": AGS, "on": "2026-12-31"}, f"austritt-{AGS}-on",
      "Das Austrittsdatum 31.12.2026 liegt vor dem Beitritt am 04.01.2027."),
     ("beratung", {"email": "niemand@example.org"}, "beratung-email", "niemand@example.org"),

@@ -470,6 +470,21 @@ class ReportTextDTO(DTO):
     recorded_at: dt.datetime
 
 
+class InheritedValuesDTO(DTO):
+    """Yearly values the municipality already had of a new indicator's key (a deleted indicator's):
+    they count for the new one, so its confirmation says so."""
+    id: str
+    count: int
+    first_year: int
+    last_year: int
+
+
+class IndicatorsAddedDTO(DTO):
+    """Indicators adopted or added, with the earlier yearly values each key takes over."""
+    ids: list[str]
+    inherited: list[InheritedValuesDTO] = Field(default_factory=list)
+
+
 class TargetSetDTO(DTO):
     indicator: str
     year: int

@@ -26,6 +26,8 @@ from zyklus.app.dto import (
     MeasureLinkDTO,
     RemovedDTO,
     ReportTextDTO,
+    IndicatorsAddedDTO,
+    InheritedValuesDTO,
     TargetSetDTO,
     ValueCountsDTO,
     ValueRecordedDTO,
@@ -136,10 +138,19 @@ class ProgrammeArea:
                 if (goal is None or e.spec.sdg == goal) and (wanted is None or e.profile.kind == wanted)]
 
     def adopt(self, ags: str, ids: list[str], *, actor: str, every: bool = False, theme_field: str | None = None,
-              goal: str | None = None, values_due: str | None = None, lang: Language = "de") -> list[str]:
-        """Adopt catalogue indicators; returns the ids adopted."""
-        return self._programme(lang).adopt(ags, ids, actor=actor, every=every, theme_field=theme_field, goal=goal,
-                                           values_due=values_due)
+              goal: str | None = None, values_due: str | None = None, lang: Language = "de") -> IndicatorsAddedDTO:
+        """Adopt catalogue indicators; returns the ids adopted and the earlier values they take over."""
+        programme = self._programme(lang)
+        adopted = programme.adopt(ags, ids, actor=actor, every=every, theme_field=theme_field, goal=goal,
+                                  values_due=values_due)
+        return self._added(programme, ags, adopted)
+
+    @staticmethod
+    def _added(programme: Programme, ags: str, keys: list[str]) -> IndicatorsAddedDTO:
+        found = programme.values_on_file(ags, keys)
+        return IndicatorsAddedDTO(ids=keys, inherited=[
+            InheritedValuesDTO(id=key, count=count, first_year=first, last_year=last)
+            for key, (count, first, last) in found.items()])
 
     def import_csv(self, ags: str, path: Path, *, actor: str, values_due: str | None = None,
                    numbers: str | None = None, lang: Language = "de") -> list[str]:
@@ -148,10 +159,11 @@ class ProgrammeArea:
         return self._programme(lang).import_csv(ags, path, actor=actor, values_due=values_due, numbers=numbers)
 
     def add_indicator(self, ags: str, fields: dict[str, str | None], *, actor: str, sdg_target: str | None = None,
-                      lang: Language = "de") -> str:
+                      lang: Language = "de") -> IndicatorsAddedDTO:
         """Add an own indicator from its fields (the CSV columns) and the SDG sub-target it
-        measures (e.g. "11.2", within its SDG); returns its id."""
-        return self._programme(lang).add(ags, fields, actor=actor, sdg_target=sdg_target).key
+        measures (e.g. "11.2", within its SDG); returns its id and the earlier values it takes over."""
+        programme = self._programme(lang)
+        return self._added(programme, ags, [programme.add(ags, fields, actor=actor, sdg_target=sdg_target).key])
 
     def set_target(self, ags: str, key: str, year: int, value: float, *, actor: str,
                    lang: Language = "de") -> TargetSetDTO:

@@ -5,7 +5,7 @@ report, cycles. Thin like the other commands: parse, call the door, print its DT
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.table import Table
@@ -124,9 +124,18 @@ def indicator_adopt(
 ) -> None:
     """Indikatoren aus dem Katalog übernehmen."""
     lang = ctx.obj.lang
-    adopted = _programme(ctx).adopt(ags, ids or [], actor=actor, every=every, theme_field=theme, goal=goal,
-                                    values_due=values_due, lang=lang)
-    typer.echo(tn("indicator.adopted", len(adopted), lang, ags=ags.strip(), keys=", ".join(adopted) or "–"))
+    added = _programme(ctx).adopt(ags, ids or [], actor=actor, every=every, theme_field=theme, goal=goal,
+                                  values_due=values_due, lang=lang)
+    typer.echo(tn("indicator.adopted", len(added.ids), lang, ags=ags.strip(), keys=", ".join(added.ids) or "–"))
+    _inherited(added, lang)
+
+
+def _inherited(added: Any, lang: Language) -> None:
+    """One line per new indicator that takes over yearly values its key already had (a deleted
+    indicator's): they count for it, and that is never silent."""
+    for found in added.inherited:
+        years = str(found.first_year) if found.first_year == found.last_year else f"{found.first_year}–{found.last_year}"
+        typer.echo(tn("indicator.inherits_values", found.count, lang, key=found.id, years=years))
 
 
 @indicator_app.command("import")
@@ -176,8 +185,9 @@ def indicator_add(
            "baseline_value": baseline_value, "targets": " ".join(target) or None, "source": source,
            "theme_field": theme, "goal": goal, "definition": definition, "values_due": values_due,
            "publication_lag": publication_lag}
-    key = _programme(ctx).add_indicator(ags, raw, actor=actor, lang=ctx.obj.lang)
-    typer.echo(t("indicator.added", ctx.obj.lang, key=key, ags=ags.strip()))
+    added = _programme(ctx).add_indicator(ags, raw, actor=actor, lang=ctx.obj.lang)
+    typer.echo(t("indicator.added", ctx.obj.lang, key=added.ids[0], ags=ags.strip()))
+    _inherited(added, ctx.obj.lang)
 
 
 NEGATIVES = {"ignore_unknown_options": True}

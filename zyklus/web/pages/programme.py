@@ -228,7 +228,7 @@ def _add_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang:
     raw: dict[str, str | None] = {name: _optional(form, name) for name in INDICATOR_FIELDS}
     raw["definition"] = line_feeds(raw["definition"] or "") or None
     key = p.add_indicator(ags, {"id": field(form, "key", 64), **raw}, actor=actor,
-                          sdg_target=_optional(form, "sdg_target", 8), lang=lang)
+                          sdg_target=_optional(form, "sdg_target", 8), lang=lang).ids[0]
     return f"indikator-{key}"
 
 

@@ -48,7 +48,8 @@ FIELD_OF_CODE = {
     "run.slug_invalid": "run", "run.exists": "run", "state.invalid": "state", "workflow.unknown": "workflow",
     "run.ends_before_start": "ends_on", "run.plan_needs_start": "starts_on",
     "municipality.unknown": "ags", "ags.invalid": "ags", "run.already_in": "ags", "run.not_participating": "ags",
-    "run.leave_before_join": "on", "run.award_before_start": "on",
+    "run.leave_before_join": "on", "run.award_before_start": "on", "run.join_before_start": "on",
+    "run.join_other_state": "ags",
     "account.unknown": "email", "run.advisor_exists": "email", "run.event_key_invalid": "event",
     "run.attendance_count": "count",
 }

@@ -183,6 +183,10 @@ def as_of_now(session: Session, timer: Timer, cycle: Cycle) -> Timer:
     already composed keeps its stored text."""
     if timer.kind != "enter" or timer.phase != cycle.phase or cycle.status != "running":
         return timer
+    if cycle.due_on == timer.due_on:
+        # Unmoved (or moved back): the date is right, and a calendar that holds a later SEQUENCE
+        # of the same date keeps it. No query then, so a sweep's reads stay batched.
+        return timer
     due_on, sequence = current_deadline(session, cycle)
     if (due_on, sequence) == (timer.due_on, timer.sequence):
         return timer

@@ -176,7 +176,7 @@ class Programme:
         goal = specs.key(goal, self.lang) if goal else None
         values_due = specs.values_due(values_due, self.lang) if values_due else None
         with self.service.unit(ags) as session:
-            loaded, _ = self.open_for_editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             goal_row = self._goal(session, loaded, goal) if goal else None
             present = self._keys(session, Indicator, loaded.cycle)
             if not every:
@@ -189,6 +189,8 @@ class Programme:
                 self._insert(session, loaded, entries[key].spec, catalogue_id=key, theme_field=theme_field,
                              goal=goal_row, values_due=values_due, sdg_target=entries[key].profile.sdg_target)
             if adopted:
+                self._changed(session, loaded, person, "indicators_adopted", adopted[0], None,
+                              {"keys": adopted, "goal": goal})
                 self.publish(session, loaded, IndicatorsAdded, keys=tuple(adopted))
         return adopted
 
@@ -274,16 +276,20 @@ class Programme:
         target_year = specs.year(year, self.lang)
         number = parse_number(value, self.lang)
         with self.service.unit(ags) as session:
-            loaded, _ = self.open_for_editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             if indicator.direction == "band":
                 raise InvalidInput(m("indicator.band_targets", self.lang))
             self._refuse_targets_before(indicator.baseline_year, [target_year])
             row = session.exec(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id,
                                                              IndicatorTarget.year == target_year)).first()
+            previous = row.value if row else None
             row = row or IndicatorTarget(indicator_id=indicator.id, year=target_year, value=number)
             row.value = number
             session.add(row)
+            if previous != number:  # the same target again changes nothing, and is no entry
+                self._on_record(session, loaded, person, "target_set", indicator, year=target_year, value=number,
+                                previous=previous)
         return indicator, row
 
     def _refuse_targets_before(self, baseline_year: int | None, target_years: Iterable[int]) -> None:
@@ -297,12 +303,16 @@ class Programme:
         baseline_year = specs.year(year, self.lang, latest=self._this_year())
         number = parse_number(value, self.lang)
         with self.service.unit(ags) as session:
-            loaded, _ = self.open_for_editing(session, ags, actor)
+            loaded, person = self.open_for_editing(session, ags, actor)
             indicator = self._indicator(session, loaded, specs.key(key, self.lang))
             self._refuse_targets_before(baseline_year, session.exec(
                 select(IndicatorTarget.year).where(IndicatorTarget.indicator_id == indicator.id)))
+            previous = (indicator.baseline_year, indicator.baseline_value)
             indicator.baseline_year, indicator.baseline_value = baseline_year, number
             session.add(indicator)
+            if previous != (baseline_year, number):
+                self._on_record(session, loaded, person, "baseline_set", indicator, year=baseline_year, value=number,
+                                previous_year=previous[0], previous=previous[1])
         return indicator
 
     def set_values_due(self, ags: str, key: str, values_due: str, *, actor: str) -> Indicator:
@@ -574,6 +584,9 @@ class Programme:
                        parent_id=parent_row.id if parent_row else None, target_year=year, sdg=sdg_goal,
                        sdg_target=sdg_sub, created_at=stamp(self.service.clock))
             session.add(row)
+            self._changed(session, loaded, person, "goal_added", key, None, {"added": {
+                "title": title, "level": level, "parent": parent_row.key if parent_row else None,
+                "theme_field": row.theme_field, "target_year": year}})
         return row
 
     def update_goal(self, ags: str, key: str, *, actor: str, reason: str | None = None, title: str | None = None,
@@ -752,6 +765,8 @@ class Programme:
             session.flush()
             session.add(MeasureEvent(measure_id=row.id, on=today, status="planned", actor=person.email,
                                      at=stamp(self.service.clock)))
+            self._changed(session, loaded, person, "measure_added", key, None, {"added": {
+                "title": title, "goal": goal, "theme_field": row.theme_field, "responsible": responsible}})
             self.publish(session, loaded, MeasureStatusChanged, key=key, status="planned", on=today)
         return row
 
@@ -763,6 +778,7 @@ class Programme:
         with self.service.unit(ags) as session:
             loaded, person = self.open_for_editing(session, ags, actor)
             row = self._measure(session, loaded, specs.key(key, self.lang))
+            previous = row.status
             row.status, row.status_on = status, day
             if status == "in_progress" and row.started_on is None:
                 row.started_on = day
@@ -770,6 +786,8 @@ class Programme:
             session.add(row)
             session.add(MeasureEvent(measure_id=row.id, on=day, status=status, actor=person.email, note=note,
                                      at=stamp(self.service.clock)))
+            self._changed(session, loaded, person, "measure_status", row.key, None,
+                          {"status": {"old": previous, "new": status}, "since": day.isoformat(), "note": note})
             self.publish(session, loaded, MeasureStatusChanged, key=row.key, status=status, on=day)
         return row
 

@@ -181,6 +181,44 @@ def test_a_goal_with_anything_below_it_is_not_deleted(engine_service: Service) -
         programme.delete_goal(AGS, "ll-klima", actor=COORDINATOR)
 
 
+def test_the_programmes_ordinary_steps_are_on_record_too(engine_service: Service) -> None:
+    """Not only corrections: a goal or measure added, indicators adopted, a target or baseline
+    decided (and changed) and a measure's status reached are in the history, with who and when,
+    and read as sentences (the CLI's history table, the web's)."""
+    from zyklus.app.dto import HistoryEntryDTO
+    from zyklus.app.history_text import describe
+
+    setup_municipality(engine_service)
+    programme = Programme(engine_service)
+    before = len(engine_service.history(AGS))
+    tree(programme)
+    programme.adopt(AGS, ["thg-haushalte", "ee-strom-anteil"], actor=COORDINATOR, goal="sz-klima")
+    programme.set_target(AGS, "thg-haushalte", "2030", "5,5", actor=COORDINATOR)
+    programme.set_target(AGS, "thg-haushalte", "2030", "5,5", actor=COORDINATOR)  # the same again: no entry
+    programme.set_target(AGS, "thg-haushalte", "2030", "5,25", actor=COORDINATOR)
+    programme.set_baseline(AGS, "thg-haushalte", "2019", "8", actor=COORDINATOR)
+    programme.set_baseline(AGS, "thg-haushalte", "2020", "7,9", actor=COORDINATOR)
+    programme.add_measure(AGS, "m-pv", title="PV auf Schulen", goal="oz-pv", actor=COORDINATOR)
+    programme.set_measure_status(AGS, "m-pv", "in Umsetzung", note="Ausschreibung läuft", actor=COORDINATOR)
+    entries = engine_service.history(AGS)[before:]
+    assert {e["actor"] for e in entries} == {COORDINATOR}
+    assert [describe(HistoryEntryDTO.model_validate(e), "de") for e in entries] == [
+        "Handlungsprogramm: Leitlinie ll-klima angelegt (Klimaneutrale Stadt)",
+        "Handlungsprogramm: strategisches Ziel sz-klima angelegt (Emissionen halbieren)",
+        "Handlungsprogramm: operatives Ziel oz-pv angelegt (20 MW Photovoltaik)",
+        "Handlungsprogramm: Leitlinie ll-mobil angelegt (Mobilität für alle)",
+        "Aus dem Katalog übernommen: thg-haushalte, ee-strom-anteil",
+        "Zielwert thg-haushalte 2030: 5,5",
+        "Zielwert thg-haushalte 2030: 5,5 → 5,25",
+        "Ausgangswert thg-haushalte: 8 (2019)",
+        "Ausgangswert thg-haushalte: 8 (2019) → 7,9 (2020)",
+        "Maßnahme angelegt: m-pv (PV auf Schulen)",
+        "Stand von m-pv: geplant → in Umsetzung (seit 04.01.2027); Notiz: Ausschreibung läuft",
+    ]
+    assert describe(HistoryEntryDTO.model_validate(entries[-1]), "en") == (
+        "Status of m-pv: planned → in progress (since 2027-01-04); note: Ausschreibung läuft")
+
+
 def test_measures_link_to_the_indicators_they_move(engine_service: Service) -> None:
     setup_municipality(engine_service)
     programme = Programme(engine_service)

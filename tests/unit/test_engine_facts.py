@@ -48,7 +48,7 @@ def test_empty_optional_values_are_dropped_and_empty_required_values_are_missing
 def test_missing_required_field_names_it() -> None:
     with pytest.raises(InvalidInput) as exc:
         parse_fields("council_resolution", FACT, {"body": "Stadtrat"})
-    assert "'date'" in exc.value.message and "--set date=" in exc.value.message
+    assert "'date'" in exc.value.message and "--set" not in exc.value.message  # the CLI adds its hint
 
 
 def test_unknown_field_lists_the_known_ones() -> None:

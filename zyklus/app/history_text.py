@@ -44,11 +44,42 @@ def describe(row: HistoryEntryDTO, lang: str) -> str:
         return text
     if row.kind in PROGRAMME_CHANGES:
         return programme_change(row, lang)
+    if row.kind in PROGRAMME_STEPS:
+        return programme_step(row, lang)
     return f"{row.from_label} → {row.to_label}"
 
 
 PROGRAMME_CHANGES = ("goal_updated", "goal_deleted", "indicator_added", "indicator_updated", "indicator_deleted", "measure_updated",
                      "measure_deleted", "measure_linked", "measure_unlinked")
+
+
+PROGRAMME_STEPS = ("goal_added", "measure_added", "indicators_adopted", "target_set", "baseline_set",
+                   "measure_status")
+"""The programme's ordinary steps, on record beside its corrections: what was added, decided, reached."""
+
+
+def programme_step(row: HistoryEntryDTO, lang: str) -> str:
+    """An addition to the programme, a target or baseline decided, a measure's status reached."""
+    details = row.details
+    if row.kind == "goal_added":
+        added = details.get("added", {})
+        return t("history.goal_added", lang, key=row.trigger, title=added.get("title"),
+                 level=t(f"goal.level.{added.get('level', 'strategic')}", lang))
+    if row.kind == "measure_added":
+        return t("history.measure_added", lang, key=row.trigger, title=details.get("added", {}).get("title"))
+    if row.kind == "indicators_adopted":
+        return t("history.indicators_adopted", lang, keys=", ".join(details.get("keys", [row.trigger])))
+    if row.kind in ("target_set", "baseline_set"):
+        value, previous = format_exact(details.get("value"), lang), details.get("previous")
+        if previous is None:
+            return t(f"history.{row.kind}", lang, key=row.trigger, year=details.get("year"), value=value)
+        return t(f"history.{row.kind}_changed", lang, key=row.trigger, year=details.get("year"), value=value,
+                 previous=format_exact(previous, lang), previous_year=details.get("previous_year"))
+    status = details.get("status", {})
+    text = t("history.measure_status", lang, key=row.trigger,
+             old=t(f"measure.status.{status.get('old')}", lang) if status.get("old") else "–",
+             new=t(f"measure.status.{status.get('new')}", lang), since=format_date(details.get("since"), lang))
+    return f"{text}; {t('history.note', lang, note=details['note'])}" if details.get("note") else text
 
 
 def programme_change(row: HistoryEntryDTO, lang: str) -> str:

@@ -209,6 +209,7 @@ def build_templates() -> Environment:
 
         return describe(entry, context["lang"])
 
+    @pass_context
     def _exact(context: Any, value: float | None) -> str:
         """A value as it was typed or stored, every digit (a correction shows what it corrected)."""
         return format_exact(value, context["lang"])

@@ -4,9 +4,11 @@ blank line, the error), which a German administrator's script log then shows as 
 
 The root group turns click's usage errors into :class:`UsageProblem` (``translated``), which the
 entry point prints like every other error (exit 2, as click's own). The exceptions carry what
-the line needs (the option's name, the parameter); two carry it only in their English message
-(extra arguments, an unknown command), which is matched against click's wording here and
-tested, so a new click wording falls back to its own sentence rather than to nothing.
+the line needs (the option's name, the parameter); extra arguments, a value given to a flag and
+a word that is no whole number are told apart only by click's English message, which is matched
+against its wording here and tested, so a new click wording falls back to its own sentence
+rather than to nothing. An unknown command is caught before click words it
+(:func:`unknown_command`, called by the groups).
 """
 
 from __future__ import annotations

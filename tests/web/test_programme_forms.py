@@ -389,3 +389,21 @@ def test_a_measures_goal_is_cleared_through_its_form(coordinator: TestClient, do
     refused = send(coordinator, "massnahme-aendern", {**data, "theme": ""})  # neither a goal nor a theme
     assert refused.status_code == 422 and state(door) == before
     error_at(refused.text, "massnahme-aendern-m-pv", "theme")
+
+
+def test_an_indicator_adopted_again_says_which_yearly_values_it_takes_over(coordinator: TestClient,  # noqa: F811
+                                                                          door: Application) -> None:  # noqa: F811
+    """The values of a deleted indicator stay with the municipality; one adopted again under its id
+    counts them, and the page says so after the redirect, as the command line does."""
+    years = sorted(v.year for v in indicator(door, "thg-haushalte").values)
+    assert years, "the fixture records values"
+    assert send(coordinator, "indikator-loeschen", {"indicator": "thg-haushalte", "reason": "falsch"}).status_code == 303
+    answer = send(coordinator, "uebernehmen", {"ids": ["thg-haushalte"], "goal": ""})
+    assert answer.status_code == 303 and "werte=thg-haushalte" in answer.headers["location"]
+    shown = " ".join(coordinator.get(answer.headers["location"]).text.split())
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    count = f"{len(years)} vorhandene Jahreswerte" if len(years) > 1 else "1 vorhandenen Jahreswert"
+    assert f'<p class="notice" role="status">thg-haushalte übernimmt {count} ({span}) dieser Kennung' in shown
+    forged = coordinator.get(f"{PAGE}?werte=%3Cb%3Ex%3C/b%3E:2:2020:2021&werte=kaputt&werte=a:1:x:2").text
+    assert "&lt;b&gt;x&lt;/b&gt; übernimmt 2 vorhandene Jahreswerte (2020–2021)" in forged and "<b>x</b>" not in forged
+    assert forged.count('<p class="notice" role="status">') == 1  # the malformed notes are left out

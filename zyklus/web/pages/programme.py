@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, get_args
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends
 from markupsafe import Markup
@@ -74,6 +75,7 @@ def _programme_page(request: Request, ags: str, *, status_code: int = 200,
                   indicator_names={i.id: i.name for i in indicators or []},
                   catalogue=[e for e in programme.catalogue(lang=lang) if e.id not in adopted],
                   statuses=MEASURE_STATUSES, directions=DIRECTIONS, form_error=form_error,
+                  inherited=inherited_from_query(request),
                   can_record=principal.may(Action.RECORD, municipality.ags, municipality.state))
 
 
@@ -90,7 +92,8 @@ def programme_page(request: Request, ags: str) -> Response:
 # -- the forms ---------------------------------------------------------------------------------------
 # Each takes the door's programme area, the AGS, the actor, the form and the language, calls the
 # door once and returns the form's id: the anchor to come back to, and where an error is shown.
-Change = Callable[[ProgrammeArea, str, str, FormData, Language], str]
+Change = Callable[[ProgrammeArea, str, str, FormData, Language], "str | tuple[str, list[str]]"]
+"""A form's change: the anchor to return to, or the anchor and the notes (``werte``) to show there."""
 
 
 def _optional(form: FormData, name: str, limit: int | None = None) -> str | None:
@@ -227,9 +230,9 @@ same rule as `indicator add` and the import; the key is the column ``id``."""
 def _add_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     raw: dict[str, str | None] = {name: _optional(form, name) for name in INDICATOR_FIELDS}
     raw["definition"] = line_feeds(raw["definition"] or "") or None
-    key = p.add_indicator(ags, {"id": field(form, "key", 64), **raw}, actor=actor,
-                          sdg_target=_optional(form, "sdg_target", 8), lang=lang).ids[0]
-    return f"indikator-{key}"
+    added = p.add_indicator(ags, {"id": field(form, "key", 64), **raw}, actor=actor,
+                            sdg_target=_optional(form, "sdg_target", 8), lang=lang)
+    return f"indikator-{added.ids[0]}", _inherited_notes(added)
 
 
 def _update_indicator(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
@@ -289,8 +292,26 @@ def _unlink_measure(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang
 
 def _adopt(p: ProgrammeArea, ags: str, actor: str, form: FormData, lang: Language) -> str:
     ids = [value for value in form.getlist("ids")[:100] if isinstance(value, str)]
-    p.adopt(ags, ids, actor=actor, goal=_optional(form, "goal", 64), lang=lang)
-    return "indikatoren"
+    added = p.adopt(ags, ids, actor=actor, goal=_optional(form, "goal", 64), lang=lang)
+    return "indikatoren", _inherited_notes(added)
+
+
+def _inherited_notes(added: Any) -> list[str]:
+    """``key:count:first:last`` per new indicator that takes over yearly values already on file
+    under its key (a deleted indicator's): the page says so after the redirect, as the CLI does."""
+    return [f"{item.id}:{item.count}:{item.first_year}:{item.last_year}" for item in added.inherited]
+
+
+def inherited_from_query(request: Request) -> list[dict[str, Any]]:
+    """The notes of :func:`_inherited_notes` back from the address; anything malformed is left out
+    (the address is the reader's own, and only the page's wording depends on it)."""
+    found = []
+    for note in request.query_params.getlist("werte")[:100]:
+        key, *numbers = note.split(":")
+        if len(numbers) == 3 and all(n.isascii() and n.isdigit() and len(n) <= 6 for n in numbers) and 0 < len(key) <= 64:
+            count, first, last = (int(n) for n in numbers)
+            found.append({"key": key, "count": count, "years": str(first) if first == last else f"{first}–{last}"})
+    return found
 
 
 CHANGES: dict[str, Change] = {
@@ -380,8 +401,9 @@ def change_programme(request: Request, ags: str, change: str, form: Form) -> Res
         return _programme_page(request, ags, status_code=422, form_error={
             "form": form_id(change, form), "item": form_item(change, form), "field": name,
             "message": error.render(lang), "values": values})
-    return RedirectResponse(f"/kommunen/{municipality.ags}/handlungsprogramm?gespeichert=1#{anchor}",
-                            status_code=303)
+    anchor, notes = (anchor, []) if isinstance(anchor, str) else anchor
+    query = urlencode({"gespeichert": 1, "werte": notes}, doseq=True)
+    return RedirectResponse(f"/kommunen/{municipality.ags}/handlungsprogramm?{query}#{anchor}", status_code=303)
 
 
 # -- Bewertung und Bericht -----------------------------------------------------------------------------

@@ -91,6 +91,25 @@ def test_a_deadline_typed_the_german_way_that_does_not_exist_says_both_forms(cli
     assert app.cycles.status(AGS).due_on == due
 
 
+def test_a_refusal_names_the_field_by_the_pages_label_not_the_command_lines_option(client) -> None:  # noqa: ANN001, F811
+    """The engine names a field by its CLI option (--reason); a coordinator in the browser reads the
+    label of the input instead, in her language."""
+    http, app = client
+    due = app.cycles.status(AGS).due_on
+    page = http.get(f"/kommunen/{AGS}").text
+    answer = http.post(f"/kommunen/{AGS}/frist", data={"csrf": csrf_of(page), "due": "30.09.2031", "reason": " "})
+    assert answer.status_code == 422
+    assert "Begründung darf nicht leer sein." in answer.text and "--reason" not in answer.text
+    assert app.cycles.status(AGS).due_on == due
+    from engine.errors import InvalidInput
+    from engine.i18n import m
+    from zyklus.web.context import said
+
+    refusal = InvalidInput(m("text.empty", "de", field="--reason"))
+    assert said(refusal, "en") == "Reason must not be empty."
+    assert refusal.render("en") == "--reason must not be empty."  # the CLI's words stay the CLI's
+
+
 def test_a_long_comment_is_refused_with_the_engines_message_not_cut(client) -> None:  # noqa: ANN001, F811
     http, app = client
     before = _history_size(app)

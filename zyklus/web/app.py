@@ -32,6 +32,7 @@ from zyklus.web.context import (
     WebState,
     build_templates,
     render,
+    said,
 )
 from zyklus.web.openapi import document
 from zyklus.web.pages import (account, auth, calendar, council, meetings, municipality, operations, overview,
@@ -95,7 +96,7 @@ def create_app(door: Application, settings: Settings, secret: str) -> FastAPI:
         from zyklus.web.problems import status_of
 
         return render(request, "error.html.j2", status_code=status_of(exc), title_key="web.error.title",
-                      message=exc.render(language(request)))
+                      message=said(exc, language(request)))
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:

@@ -217,3 +217,25 @@ def build_templates() -> Environment:
     env.filters.update(date=_date, moment=_moment, number=_number, described=_described, exact=_exact)
     env.globals["url"] = _url
     return env
+
+
+OPTION_LABELS = {"--title": "web.field.title", "--theme": "web.field.theme", "--reason": "web.field.reason",
+                 "--source": "web.field.source", "--responsible": "web.field.responsible", "--unit": "web.field.unit",
+                 "--note": "web.field.note", "--name": "web.field.name"}
+"""The engine names a field by the command line's option (the CLI was its first caller); a page names
+it by the label its input carries."""
+
+
+def said(refusal: Any, lang: Language) -> str:
+    """An engine refusal (an error or its message) as a page says it: „Begründung darf nicht leer
+    sein.“ where the command line says „--reason darf nicht leer sein.“."""
+    from engine.i18n import Message
+    from zyklus.web.i18n import gettext_for
+
+    detail = refusal if isinstance(refusal, Message) else getattr(refusal, "detail", None)
+    if detail is None or not any(isinstance(v, str) and v in OPTION_LABELS for v in detail.params.values()):
+        return refusal.render(lang)
+    label = gettext_for(lang)[0]
+    params = {name: label(OPTION_LABELS[value]) if isinstance(value, str) and value in OPTION_LABELS else value
+              for name, value in detail.params.items()}
+    return Message(detail.key, params, detail.lang).render(lang)

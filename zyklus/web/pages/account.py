@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from engine.errors import ZyklusError
 from zyklus.app.access import Principal
-from zyklus.web.context import checked_form, door, field, language, render, signed_in
+from zyklus.web.context import checked_form, door, field, language, render, signed_in, said
 
 router = APIRouter()
 Form = Annotated[FormData, Depends(checked_form)]
@@ -36,7 +36,7 @@ def create_token(request: Request, principal: SignedIn, form: Form) -> Response:
     try:
         token, created = door(request).accounts.create_api_token(principal, name, language(request))
     except ZyklusError as exc:
-        return _page(request, principal, status_code=422, name_error=exc.render(language(request)), name=name)
+        return _page(request, principal, status_code=422, name_error=said(exc, language(request)), name=name)
     return _page(request, principal, new_token=token, created=created)
 
 
@@ -45,5 +45,5 @@ def revoke_token(request: Request, token_id: int, principal: SignedIn, form: For
     try:
         door(request).accounts.revoke_api_token(principal, token_id, language(request))
     except ZyklusError as exc:
-        return _page(request, principal, status_code=422, revoke_error=exc.render(language(request)))
+        return _page(request, principal, status_code=422, revoke_error=said(exc, language(request)))
     return RedirectResponse("/konto?widerrufen=1", status_code=303)

@@ -19,6 +19,7 @@ from zyklus.web.context import (
     language,
     principal_or_none,
     render,
+    said,
     state,
 )
 
@@ -49,7 +50,7 @@ def login(request: Request, form: Form) -> Response:
                                               client=request.client.host if request.client else None)
     except LoginRefused as exc:
         return render(request, "login.html.j2", status_code=401, next=target, email=email,
-                      error=exc.render(lang))
+                      error=said(exc, lang))
     response = RedirectResponse(target, status_code=303)
     web = state(request)
     security.set_cookie(request, response, security.SESSION, web.keys.sign_session(issued.token),
@@ -93,7 +94,7 @@ def password_form(request: Request, token: str) -> Response:
     try:
         account = door(request).accounts.link_account(token[:100], lang)
     except InvalidInput as exc:
-        return render(request, "password.html.j2", status_code=410, invalid=exc.render(lang))
+        return render(request, "password.html.j2", status_code=410, invalid=said(exc, lang))
     return render(request, "password.html.j2", token=token, account=account)
 
 
@@ -105,7 +106,7 @@ def set_password(request: Request, token: str, form: Form) -> Response:
     try:
         account = accounts.link_account(token[:100], lang)
     except InvalidInput as exc:
-        return render(request, "password.html.j2", status_code=410, invalid=exc.render(lang))
+        return render(request, "password.html.j2", status_code=410, invalid=said(exc, lang))
     if password != repeated:
         return render(request, "password.html.j2", status_code=422, token=token, account=account,
                       error_key="web.password.mismatch")
@@ -113,7 +114,7 @@ def set_password(request: Request, token: str, form: Form) -> Response:
         accounts.set_password(token[:100], password, lang)
     except InvalidInput as exc:
         return render(request, "password.html.j2", status_code=422, token=token, account=account,
-                      error=exc.render(lang))
+                      error=said(exc, lang))
     return render(request, "login.html.j2", next="/", email=account.email, notice_key="web.password.set")
 
 

@@ -21,7 +21,7 @@ from engine.errors import NotFound, ZyklusError
 from zyklus.app import commands as c
 from zyklus.app.access import Action
 from zyklus.app.dto import FieldSpecDTO
-from zyklus.web.context import checked_form, door, field, language, render
+from zyklus.web.context import checked_form, door, field, language, render, said
 from zyklus.web.pages.access import municipality_for
 from zyklus.web.problems import status_of
 
@@ -76,7 +76,7 @@ def _decide(request: Request, ags: str, candidate_id: int, form: FormData, accep
         raise  # an unknown candidate (or another municipality's), no running cycle: the not-found page
     except ZyklusError as exc:
         return _page(request, ags, status_code=status_of(exc),
-                     failed={"id": candidate_id, "message": exc.render(lang), "body": body or ""})
+                     failed={"id": candidate_id, "message": said(exc, lang), "body": body or ""})
     done = "angenommen" if accept else "verworfen"
     return RedirectResponse(f"/kommunen/{municipality.ags}/ratsinformation?{done}={candidate_id}", status_code=303)
 

@@ -26,7 +26,7 @@ from zyklus.app import Application
 from zyklus.app import commands as c
 from zyklus.app.access import Action, Principal
 from zyklus.app.dto import MeetingDTO, MunicipalityDTO
-from zyklus.web.context import checked_form, door, field, language, render, text_field
+from zyklus.web.context import checked_form, door, field, language, render, text_field, said
 from zyklus.web.pages.access import municipality_for
 from zyklus.web.problems import status_of
 
@@ -104,7 +104,7 @@ def _act(request: Request, ags: str, meeting_id: int, form: FormData, name: str,
     except ZyklusError as exc:
         typed = {key: value for key, value in form.multi_items() if key not in ("csrf", "people")}
         return _page(request, ags, meeting_id, status_code=status_of(exc),
-                     failed={"form": name, "field": field_of(exc, lang), "message": exc.render(lang),
+                     failed={"form": name, "field": field_of(exc, lang), "message": said(exc, lang),
                              "typed": {**typed, "people": form.getlist("people")}})
     return RedirectResponse(f"/kommunen/{municipality.ags}/sitzungen/{meeting.id}?erledigt={name}#{name}",
                             status_code=303)

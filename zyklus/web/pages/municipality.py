@@ -19,8 +19,8 @@ from engine.i18n import Language, m
 from zyklus.app import commands as c
 from zyklus.app.access import Action
 from zyklus.app.dto import StatusDTO
-from zyklus.web.context import (FieldTooLong, checked_form, door, field, language, line_feeds, render, state,
-                                text_field)
+from zyklus.web.context import (FieldTooLong, checked_form, door, field, language, line_feeds, render, said,
+                                state, text_field)
 from zyklus.web.pages.access import municipality_for
 from zyklus.web.pages.forms import FieldRefused, cycle_number, read_at, web_day
 from zyklus.web.i18n import gettext_for
@@ -89,7 +89,7 @@ def record_fact(request: Request, ags: str, fact: str, form: Form) -> Response:
     except (ZyklusError, FieldRefused) as exc:
         refusal = exc.error if isinstance(exc, FieldRefused) else exc  # read_at ties an engine refusal
         return _page(request, ags, status_code=422, form_error={
-            "fact": fact, "message": refusal.render(lang) if refusal is not None else "",
+            "fact": fact, "message": said(refusal, lang) if refusal is not None else "",
             "field": _fact_input(exc), "typed": dict(form.multi_items())})
     return RedirectResponse(f"/kommunen/{municipality.ags}?erfasst={fact[:100]}#fakt-{fact[:100]}", status_code=303)
 
@@ -120,7 +120,7 @@ def start_cycle(request: Request, ags: str, form: Form) -> Response:
         door(request).cycles.start(c.StartCycle(ags=municipality.ags, workflow=field(form, "workflow", 100) or None,
                                                 on=web_day(field(form, "on", 20), lang)), lang)
     except ZyklusError as exc:
-        return _page(request, ags, status_code=422, start_error=exc.render(lang))
+        return _page(request, ags, status_code=422, start_error=said(exc, lang))
     return RedirectResponse(f"/kommunen/{municipality.ags}?begonnen=1", status_code=303)
 
 
@@ -135,13 +135,13 @@ def advance(request: Request, ags: str, form: Form) -> Response:
             c.Advance(ags=municipality.ags, actor=principal.email, on=web_day(on, lang),
                       reason=reason or None, expected=field(form, "from", 100) or None), lang)
     except Conflict as exc:
-        return _page(request, ags, status_code=409, advance_error=exc.render(lang), conflict=True)
+        return _page(request, ags, status_code=409, advance_error=said(exc, lang), conflict=True)
     except TransitionRefused as exc:  # its message ends "… es fehlt:": the unmet conditions follow
-        return _page(request, ags, status_code=409, advance_error=exc.render(lang), reason=reason,
+        return _page(request, ags, status_code=409, advance_error=said(exc, lang), reason=reason,
                      advance_unmet=[guard.message for guard in exc.unmet])
     except ZyklusError as exc:
         return _page(request, ags, status_code=409 if exc.exit_code == 3 else 422,
-                     advance_error=exc.render(lang), reason=reason, advance_on=on,
+                     advance_error=said(exc, lang), reason=reason, advance_on=on,
                      advance_field="on" if (exc.code or "").startswith("date.") else None)
     warned = "&warnungen=1" if done.warnings else ""
     return RedirectResponse(f"/kommunen/{municipality.ags}?weiter={done.dest}{warned}", status_code=303)
@@ -158,7 +158,7 @@ def set_deadline(request: Request, ags: str, form: Form) -> Response:
         door(request).cycles.set_deadline(c.SetDeadline(ags=municipality.ags, due=due, actor=principal.email,
                                                         reason=field(form, "reason")), lang)
     except ZyklusError as exc:
-        return _page(request, ags, status_code=422, deadline_error=exc.render(lang))
+        return _page(request, ags, status_code=422, deadline_error=said(exc, lang))
     return RedirectResponse(f"/kommunen/{municipality.ags}?frist=1#frist", status_code=303)
 
 
@@ -171,7 +171,7 @@ def comment(request: Request, ags: str, form: Form) -> Response:
     try:
         door(request).cycles.comment(c.Comment(ags=municipality.ags, actor=principal.email, text=text), lang)
     except ZyklusError as exc:
-        return _page(request, ags, status_code=422, comment_error=exc.render(lang), comment_text=text)
+        return _page(request, ags, status_code=422, comment_error=said(exc, lang), comment_text=text)
     return RedirectResponse(f"/kommunen/{municipality.ags}?kommentiert=1#kommentar", status_code=303)
 
 
@@ -191,7 +191,7 @@ def add_meeting(request: Request, ags: str, form: Form) -> Response:
                                                 agenda=text_field(form, "agenda")),
                                    lang)
     except ZyklusError as exc:
-        return _page(request, ags, status_code=422, meeting_error=exc.render(lang), meeting_typed=dict(form.items()),
+        return _page(request, ags, status_code=422, meeting_error=said(exc, lang), meeting_typed=dict(form.items()),
                      meeting_field=field_of(exc, lang) or "starts_at")
     return RedirectResponse(f"/kommunen/{municipality.ags}?sitzung=1#sitzungen", status_code=303)
 

@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from engine import validate
 from engine.errors import ZyklusError
-from zyklus.web.context import checked_form, door, language, render
+from zyklus.web.context import checked_form, door, language, render, said
 from zyklus.web.pages.access import admin
 from zyklus.web.pages.forms import web_day
 
@@ -110,11 +110,11 @@ def workflow_page(request: Request, name: str, start: str = "", land: str = "TH"
     try:
         day = web_day(start[:20], lang) or app.today()
     except ZyklusError as exc:
-        errors["start"] = exc.render(lang)
+        errors["start"] = said(exc, lang)
     try:
         state = validate.state(land[:5], lang)
     except ZyklusError as exc:
-        errors["land"] = exc.render(lang)
+        errors["land"] = said(exc, lang)
     timeline = None if errors else app.workflows.simulate(name, day, state, lang=lang)
     return render(request, "workflow.html.j2", status_code=422 if errors else 200, name=name, diagram=shown,
                   timeline=timeline, errors=errors, start=start[:20] or app.today().isoformat(), land=land[:5],

@@ -19,7 +19,7 @@ from engine.roles import ROLES
 from zyklus.app import commands as c
 from zyklus.app.access import Action, Principal
 from zyklus.app.dto import MunicipalityDTO, PersonDTO
-from zyklus.web.context import checked_form, door, field, language, render
+from zyklus.web.context import checked_form, door, field, language, render, said
 from zyklus.web.pages.access import admin, municipality_for
 
 router = APIRouter()
@@ -93,7 +93,7 @@ def _change(request: Request, ags: str, form: FormData, form_id: str,
         try:
             act(principal, municipality, lang)
         except ZyklusError as exc:
-            failed = {"field": _field_of(exc), "message": exc.render(lang)}
+            failed = {"field": _field_of(exc), "message": said(exc, lang)}
     if failed is None:
         return RedirectResponse(f"/kommunen/{municipality.ags}/arbeitsstrukturen?geaendert=1", status_code=303)
     values: dict[str, Any] = {key: value for key, value in form.multi_items() if key not in ("csrf", "roles")}

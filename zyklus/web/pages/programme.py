@@ -30,7 +30,7 @@ from engine.report.render import GLYPHS
 from zyklus.app.access import Action
 from zyklus.app.dto import GoalLevel, IndicatorDTO
 from zyklus.app.programme import ProgrammeArea, goal_tree
-from zyklus.web.context import FIELD_LIMIT, FieldTooLong, checked_form, door, field, language, line_feeds, peek, render
+from zyklus.web.context import FIELD_LIMIT, FieldTooLong, checked_form, door, field, language, line_feeds, peek, render, said
 from zyklus.web.i18n import gettext_for
 from zyklus.web.pages.access import municipality_for
 from zyklus.web.pages.forms import FieldRefused, cycle_number, form_date, read_at, web_day
@@ -400,7 +400,7 @@ def change_programme(request: Request, ags: str, change: str, form: Form) -> Res
         values = {key: value for key, value in form.multi_items() if isinstance(value, str) and key != "csrf"}
         return _programme_page(request, ags, status_code=422, form_error={
             "form": form_id(change, form), "item": form_item(change, form), "field": name,
-            "message": error.render(lang), "values": values})
+            "message": said(error, lang), "values": values})
     anchor, notes = (anchor, []) if isinstance(anchor, str) else anchor
     query = urlencode({"gespeichert": 1, "werte": notes}, doseq=True)
     return RedirectResponse(f"/kommunen/{municipality.ags}/handlungsprogramm?{query}#{anchor}", status_code=303)
@@ -430,7 +430,7 @@ def _evaluation_page(request: Request, ags: str, zyklus: int | None = None, *, s
         if zyklus is not None:
             raise
         return render(request, "evaluation.html.j2", municipality=municipality, evaluation=None, cycles=[],
-                      message=exc.render(lang))
+                      message=said(exc, lang))
     cycles = app.cycles.cycles(municipality.ags, lang)
     latest = zyklus is None or zyklus == max(c.number for c in cycles)
     return render(request, "evaluation.html.j2", status_code=status_code, municipality=municipality,
@@ -461,7 +461,7 @@ def write_report_text(request: Request, ags: str, form: Form) -> Response:
         door(request).programme.set_report_text(municipality.ags, kind, text, actor=principal.email, lang=lang)
     except ZyklusError as exc:
         return _evaluation_page(request, ags, status_code=422, form_error={
-            "form": form_name, "message": exc.render(lang), "values": {"kind": kind, "text": text}})
+            "form": form_name, "message": said(exc, lang), "values": {"kind": kind, "text": text}})
     return RedirectResponse(f"/kommunen/{municipality.ags}/bewertung?gespeichert=1#text-{form_name}",
                             status_code=303)
 

@@ -32,7 +32,7 @@ from zyklus.app import Application
 from zyklus.app import commands as c
 from zyklus.app.access import Principal, RunAction
 from zyklus.app.dto import AwardResultDTO, RunDTO
-from zyklus.web.context import FieldTooLong, checked_form, door, field, language, peek, render, signed_in
+from zyklus.web.context import FieldTooLong, checked_form, door, field, language, peek, render, said, signed_in
 from zyklus.web.pages.access import admin
 from zyklus.web.pages.forms import FieldRefused, form_date, read_at, web_day
 
@@ -148,12 +148,12 @@ def _refusal(exc: ZyklusError | FieldRefused, text_fields: dict[str, str], lang:
     and its message, a web catalogue key or the engine's sentence."""
     if isinstance(exc, FieldRefused):
         return {"field": exc.name, "message_key": exc.message_key,
-                "message": exc.error.render(lang) if exc.error is not None else None}
+                "message": said(exc.error, lang) if exc.error is not None else None}
     if isinstance(exc, FieldTooLong):
-        return {"field": exc.name, "message": exc.render(lang)}
+        return {"field": exc.name, "message": said(exc, lang)}
     named = str(exc.params.get("field", ""))
     return {"field": FIELD_OF_CODE.get(exc.code or "") or text_fields.get(named, named or None),
-            "message": exc.render(lang)}
+            "message": said(exc, lang)}
 
 
 def _typed(form: FormData) -> dict[str, str]:
@@ -215,7 +215,7 @@ def _award_day(request: Request, shown: RunDTO, lang: Language) -> tuple[dt.date
     try:
         return web_day(asked, lang) or fallback, None
     except ZyklusError as exc:
-        return fallback, exc.render(lang)
+        return fallback, said(exc, lang)
 
 
 def _run_page(request: Request, run: str, *, status_code: int = 200, failed: dict[str, Any] | None = None,

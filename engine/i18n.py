@@ -151,6 +151,11 @@ def os_reason(exc: BaseException, lang: Language = "de") -> str:
     return str(getattr(exc, "strerror", None) or exc)
 
 
+def year_span(first: int, last: int) -> str:
+    """„2025–2028“, or „2025“ for one year: how a run of years reads in any language."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
 def format_date(value: dt.date | str | None, lang: Language = "de") -> str:
     """German text writes 15.03.2027 (DIN 5008 numeric form); English text uses ISO 8601.
     ISO strings are accepted too: status and history travel as JSON-ready dicts."""

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from engine import typed_input as typed
-from engine.i18n import Language, format_date, m, os_reason, t, tn
+from engine.i18n import Language, format_date, m, os_reason, t, tn, year_span
 from engine.numbers import format_exact, format_number, format_share
 from zyklus.cli.common import AsOpt, JsonOpt, console, print_json
 from zyklus.cli.groups import PlainGroup, group
@@ -134,8 +134,8 @@ def _inherited(added: Any, lang: Language) -> None:
     """One line per new indicator that takes over yearly values its key already had (a deleted
     indicator's): they count for it, and that is never silent."""
     for found in added.inherited:
-        years = str(found.first_year) if found.first_year == found.last_year else f"{found.first_year}–{found.last_year}"
-        typer.echo(tn("indicator.inherits_values", found.count, lang, key=found.id, years=years))
+        typer.echo(tn("indicator.inherits_values", found.count, lang, key=found.id,
+                      years=year_span(found.first_year, found.last_year)))
 
 
 @indicator_app.command("import")

@@ -102,9 +102,7 @@ def _date_text(key: str, value: str, lang: Language) -> str:
 
 def _fact_input(exc: ZyklusError | FieldRefused) -> str | None:
     """The input of a fact form a refusal is about (``f_topic``, ``on``); None: the form."""
-    if isinstance(exc, FieldRefused):
-        return exc.name
-    if isinstance(exc, FieldTooLong):
+    if isinstance(exc, (FieldRefused, FieldTooLong)):
         return exc.name
     if exc.code in ("field.missing", "field.bad_value"):
         return f"f_{exc.params.get('field')}"

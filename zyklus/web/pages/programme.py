@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from engine import typed_input as typed
 from engine.errors import InvalidInput, NotFound, ZyklusError
-from engine.i18n import Language, m
+from engine.i18n import Language, m, year_span
 from engine.numbers import format_number, format_share
 from engine.report.chart import trend_chart
 from engine.report.render import GLYPHS
@@ -310,7 +310,7 @@ def inherited_from_query(request: Request) -> list[dict[str, Any]]:
         key, *numbers = note.split(":")
         if len(numbers) == 3 and all(n.isascii() and n.isdigit() and len(n) <= 6 for n in numbers) and 0 < len(key) <= 64:
             count, first, last = (int(n) for n in numbers)
-            found.append({"key": key, "count": count, "years": str(first) if first == last else f"{first}–{last}"})
+            found.append({"key": key, "count": count, "years": year_span(first, last)})
     return found
 
 
